@@ -1,0 +1,64 @@
+"""Settings for each environment, read from the environment.
+
+Literal secrets exist only for development and tests; production refuses to start without
+SECRET_KEY.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("ENGAGE_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'engage.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Derby City Partnership")
+    # Anonymous submissions allowed per client address in each window; 0 turns the limit off.
+    SUBMISSION_RATE_LIMIT = _int("SUBMISSION_RATE_LIMIT", 20)
+    SUBMISSION_RATE_WINDOW = _int("SUBMISSION_RATE_WINDOW", 3600)
+    # A form token older than this asks the resident to check and send again.
+    FORM_TOKEN_MAX_AGE = _int("FORM_TOKEN_MAX_AGE", 24 * 3600)
+    # How many proxies in front of the app set X-Forwarded-For (0: trust none).
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+    WTF_CSRF_TIME_LIMIT = None  # the session cookie bounds the token's life
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    WISHES_PER_PAGE = 20
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SUBMISSION_RATE_LIMIT = 0
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls) -> None:
+        if not cls.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}

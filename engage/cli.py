@@ -1,0 +1,45 @@
+"""`flask engage …` commands."""
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from engage.db import write_transactions
+from engage.extensions import db
+
+engage_cli = AppGroup("engage", help="Engage administration commands.")
+
+
+@engage_cli.command("seed-demo")
+@click.option("--wishes", default=300, show_default=True, help="How many approved wishes to add.")
+def seed_demo(wishes: int) -> None:
+    """Create the demo consultation "3 wishes for Derby in 2026" with areas and wishes."""
+    from engage.demo import seed_demo as seed
+
+    with write_transactions():
+        consultation, created = seed(approved_wishes=wishes)
+        db.session.commit()
+    verb = "Created" if created else "Already present:"
+    click.echo(f"{verb} {consultation.title} at /consultations/{consultation.slug}")
+
+
+@engage_cli.command("import-areas")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--consultation", "slug", help="Also attach the areas to this consultation.")
+def import_areas(csv_file: Path, slug: str | None) -> None:
+    """Import areas from a CSV file with columns code,name,postcode_districts."""
+    from engage.errors import EngageError
+    from engage.services.consultations import get_consultation
+    from engage.services.consultations import import_areas as do_import
+
+    consultation = get_consultation(slug) if slug else None
+    if slug and consultation is None:
+        raise click.ClickException(f"No consultation with slug {slug!r}")
+    with write_transactions():
+        try:
+            areas = do_import(csv_file.read_text(encoding="utf-8-sig"), consultation)
+        except EngageError as error:
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+    click.echo(f"Imported {len(areas)} areas")

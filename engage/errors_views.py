@@ -1,0 +1,56 @@
+"""Error pages: clear, generic, with no stack trace; domain errors become 4xx pages."""
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from engage.errors import EngageError, RateLimited
+from engage.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(EngageError)
+    def _domain_error(error: EngageError):
+        db.session.rollback()
+        response = app.make_response(
+            (render_template("errors/problem.html", title=error.title, message=error.message), error.status)
+        )
+        if isinstance(error, RateLimited):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        db.session.rollback()
+        if error.code and error.code >= 500:
+            return render_template("errors/500.html"), error.code
+        return (
+            render_template("errors/http.html", code=error.code, title=_TITLES.get(error.code, error.name), message=_MESSAGES.get(error.code)),
+            error.code,
+        )
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if app.config.get("TESTING") and app.config.get("PROPAGATE_UNEXPECTED", True):
+            raise error
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return render_template("errors/500.html"), 500
+
+
+_TITLES = {
+    400: "There is a problem with your request",
+    403: "You cannot do that",
+    404: "Page not found",
+    405: "That is not allowed here",
+    413: "What you sent is too large",
+    429: "Too many requests",
+}
+
+_MESSAGES = {
+    400: "Something in the request was not right. Go back, reload the page and try again.",
+    403: "You do not have permission to see or change this.",
+    404: "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+    405: "Go back and use the page's own links and buttons.",
+    413: "Try again with a smaller file or shorter text.",
+    429: "Wait a few minutes and try again.",
+}

@@ -1,0 +1,7 @@
+"""Pages for residents: no account needed."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from engage.public import routes  # noqa: E402,F401 - registers the views on bp

@@ -1,0 +1,186 @@
+"""Residents' pages: the consultation, the 3 wishes form, the confirmation and the wish wall."""
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from engage.errors import InvalidFormToken, NotAccepting, RateLimited
+from engage.extensions import db
+from engage.models import AGE_BANDS, CHANNELS, ModerationStatus
+from engage.public import bp
+from engage.public.forms import AboutYouForm, WallSearchForm, WishesForm
+from engage.services import ratelimit
+from engage.services.consultations import get_consultation, list_consultations
+from engage.services.search import query_terms
+from engage.services.tokens import check_form_token, issue_form_token
+from engage.services.wishes import (
+    count_wishes,
+    get_submission,
+    set_respondent_details,
+    submit_wishes,
+    wall_query,
+)
+
+_SESSION_KEY = "submissions"
+
+
+def _consultation_or_404(slug: str):
+    consultation = get_consultation(slug)
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
+def _remember(submission_id: int) -> None:
+    """Let this browser see the confirmation and add details for its own submissions only."""
+    ids = [i for i in session.get(_SESSION_KEY, []) if i != submission_id][-9:]
+    session[_SESSION_KEY] = [*ids, submission_id]
+
+
+def _own_submission(consultation):
+    ids = session.get(_SESSION_KEY, [])
+    submission = get_submission(ids[-1]) if ids else None
+    if submission is None or submission.consultation_id != consultation.id:
+        return None
+    return submission
+
+
+@bp.get("/")
+def index():
+    """Every consultation, newest first."""
+    return render_template("public/index.html", consultations=list_consultations())
+
+
+@bp.get("/consultations/<slug>")
+def show_consultation(slug):
+    """A consultation's home page: what it is for and every way to take part."""
+    consultation = _consultation_or_404(slug)
+    published = count_wishes(consultation, ModerationStatus.APPROVED)
+    return render_template(
+        "public/consultation.html", consultation=consultation, published=published
+    )
+
+
+@bp.route("/consultations/<slug>/wishes/new", methods=["GET", "POST"])
+def new_wishes(slug):
+    """Step 1 of 2: the resident's wishes."""
+    consultation = _consultation_or_404(slug)
+    if not consultation.is_open():
+        return render_template("public/not_open.html", consultation=consultation), (
+            403 if request.method == "POST" else 200
+        )
+    form = WishesForm()
+    if request.method == "GET":
+        form.form_token.data = issue_form_token(current_app.secret_key, slug)
+        return render_template("public/wishes_form.html", consultation=consultation, form=form)
+    return _receive_wishes(consultation, form)
+
+
+def _receive_wishes(consultation, form):
+    if form.website.data:
+        abort(400)
+    try:
+        ratelimit.hit(
+            f"wishes:{request.remote_addr}",
+            current_app.config["SUBMISSION_RATE_LIMIT"],
+            current_app.config["SUBMISSION_RATE_WINDOW"],
+        )
+        db.session.commit()
+        if not form.validate_on_submit():
+            return _wishes_form_again(consultation, form)
+        nonce = check_form_token(
+            current_app.secret_key, form.form_token.data, consultation.slug,
+            current_app.config["FORM_TOKEN_MAX_AGE"],
+        )
+        received = submit_wishes(consultation, form.wishes(), form_token=nonce)
+    except (InvalidFormToken, RateLimited) as error:
+        db.session.rollback()
+        return _wishes_form_again(consultation, form, error)
+    except NotAccepting:
+        db.session.rollback()
+        return render_template("public/not_open.html", consultation=consultation), 403
+    db.session.commit()
+    _remember(received.submission.id)
+    if not received.created:
+        flash("We already have these wishes: you sent this form before.")
+        return redirect(url_for("public.wishes_sent", slug=consultation.slug), 303)
+    return redirect(url_for("public.about_you", slug=consultation.slug), 303)
+
+
+def _wishes_form_again(consultation, form, error=None):
+    """Show the form with its errors and the resident's text, and a fresh token if needed."""
+    if isinstance(error, InvalidFormToken) or not form.form_token.data:
+        form.form_token.data = issue_form_token(current_app.secret_key, consultation.slug)
+    status = 429 if isinstance(error, RateLimited) else 400
+    page = render_template(
+        "public/wishes_form.html", consultation=consultation, form=form,
+        problem=error.message if error else None,
+    )
+    response = current_app.make_response((page, status))
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@bp.route("/consultations/<slug>/wishes/about-you", methods=["GET", "POST"])
+def about_you(slug):
+    """Step 2 of 2 (optional): postcode, age band and email for updates."""
+    consultation = _consultation_or_404(slug)
+    submission = _own_submission(consultation)
+    if submission is None:
+        return redirect(url_for("public.new_wishes", slug=slug))
+    form = AboutYouForm(obj=submission.details)
+    if request.method == "POST" and "skip" in request.form:
+        # CSRFProtect has already checked this POST; skipping stores nothing.
+        return redirect(url_for("public.wishes_sent", slug=slug), 303)
+    if form.validate_on_submit():
+        set_respondent_details(
+            submission, postcode=form.postcode.data, age_band=form.age_band.data,
+            email=form.email.data, email_consent=form.email_consent.data,
+        )
+        db.session.commit()
+        return redirect(url_for("public.wishes_sent", slug=slug), 303)
+    status = 400 if form.errors else 200
+    return render_template(
+        "public/about_you.html", consultation=consultation, form=form, submission=submission
+    ), status
+
+
+@bp.get("/consultations/<slug>/wishes/sent")
+def wishes_sent(slug):
+    """The confirmation, with the reference number to quote."""
+    consultation = _consultation_or_404(slug)
+    submission = _own_submission(consultation)
+    if submission is None:
+        return redirect(url_for("public.show_consultation", slug=slug))
+    return render_template(
+        "public/wishes_sent.html", consultation=consultation, submission=submission
+    )
+
+
+@bp.get("/consultations/<slug>/wall")
+def wish_wall(slug):
+    """Approved wishes: searchable by words, filterable by area, paginated."""
+    consultation = _consultation_or_404(slug)
+    form = WallSearchForm(request.args)
+    valid = form.validate()
+    words = query_terms(form.q.data or "") if valid else []
+    areas = {a.code: a for a in consultation.areas}
+    area = areas.get(form.area.data or "")
+    page = db.paginate(
+        wall_query(consultation, words, area.code if area else None),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["WISHES_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "public/wall.html", consultation=consultation, form=form, page=page, area=area,
+        words=words, channels=CHANNELS, age_bands=AGE_BANDS,
+    ), (200 if valid else 400)

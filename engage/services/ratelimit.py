@@ -1,0 +1,55 @@
+"""Fixed-window rate limits counted in the database.
+
+Counters live in a table rather than in process memory, so the limit holds across every worker
+process and app server that shares the database. One atomic upsert counts a hit and returns the
+new count, on SQLite and PostgreSQL alike.
+"""
+
+import math
+import time
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+
+from engage.errors import RateLimited
+from engage.extensions import db
+from engage.models import RateLimitHit
+
+_DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def hit(key: str, limit: int, window: int, now: float | None = None) -> None:
+    """Count one hit for key; raise RateLimited if it is over `limit` in this window."""
+    if limit <= 0:
+        return
+    now = time.time() if now is None else now
+    window_start = int(now // window) * window
+    insert = _DIALECT_INSERT[db.session.get_bind().dialect.name]
+    statement = (
+        insert(RateLimitHit)
+        .values(key=key, window_start=window_start, hits=1)
+        .on_conflict_do_update(
+            index_elements=["key", "window_start"],
+            set_={"hits": RateLimitHit.hits + 1},
+        )
+        .returning(RateLimitHit.hits)
+    )
+    hits = db.session.execute(statement).scalar_one()
+    if hits > limit:
+        retry_after = max(1, math.ceil(window_start + window - now))
+        raise RateLimited(
+            f"You have sent {limit} submissions in a short time from this connection. "
+            f"Please try again in {_minutes(retry_after)}.",
+            retry_after=retry_after,
+        )
+
+
+def prune(before: float) -> int:
+    """Delete counters of windows that started before `before`; returns how many."""
+    result = db.session.execute(delete(RateLimitHit).where(RateLimitHit.window_start < before))
+    return result.rowcount
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

@@ -1,0 +1,138 @@
+"""Residents' wishes: taking them in once and only once, and the public wish wall."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.exc import IntegrityError
+
+from engage.errors import NotAccepting
+from engage.extensions import db
+from engage.models import (
+    Area,
+    Consultation,
+    ModerationStatus,
+    RespondentDetails,
+    Submission,
+    Wish,
+)
+from engage.models._types import utcnow
+from engage.services.postcodes import find_area
+from engage.services.references import new_reference
+from engage.services.search import search_key
+
+MAX_WISHES = 3
+MAX_WISH_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Received:
+    """The outcome of a submission: the stored submission, and whether it was new."""
+
+    submission: Submission
+    created: bool
+
+
+def get_submission_by_token(token: str) -> Submission | None:
+    return db.session.scalar(select(Submission).where(Submission.form_token == token))
+
+
+def get_submission(submission_id: int) -> Submission | None:
+    return db.session.get(Submission, submission_id)
+
+
+def submit_wishes(
+    consultation: Consultation,
+    texts: list[str],
+    *,
+    channel: str = "online",
+    form_token: str | None = None,
+    now: datetime | None = None,
+) -> Received:
+    """Store a submission of one to three wishes, pending moderation.
+
+    A form token already used returns the submission stored under it, so a double click or a
+    retried POST stores one submission. Texts must already be cleaned and validated.
+    """
+    now = now or utcnow()
+    if form_token and (existing := get_submission_by_token(form_token)):
+        return Received(existing, created=False)
+    if not consultation.is_open(now):
+        raise NotAccepting(_closed_message(consultation, now))
+    submission = Submission(
+        consultation=consultation, channel=channel, received_at=now, form_token=form_token
+    )
+    submission.wishes = [
+        Wish(position=i, text=text, search_key=search_key(text), created_at=now)
+        for i, text in enumerate(texts, start=1)
+    ]
+    return Received(_insert_with_reference(submission, form_token), created=True)
+
+
+def _insert_with_reference(submission: Submission, form_token: str | None) -> Submission:
+    """Insert under a fresh reference; a lost race on the form token yields the winner's row."""
+    for _attempt in range(5):
+        submission.reference = new_reference("W")
+        savepoint = db.session.begin_nested()
+        db.session.add(submission)
+        try:
+            savepoint.commit()
+            return submission
+        except IntegrityError:
+            savepoint.rollback()
+            if form_token and (existing := get_submission_by_token(form_token)):
+                return existing
+    raise RuntimeError("could not allocate a unique reference")
+
+
+def set_respondent_details(
+    submission: Submission,
+    *,
+    postcode: str | None,
+    age_band: str | None,
+    email: str | None,
+    email_consent: bool,
+) -> RespondentDetails:
+    """Record the optional 'about you' answers and map the postcode to its area."""
+    details = submission.details or RespondentDetails(submission=submission)
+    details.postcode = postcode or None
+    details.age_band = age_band or None
+    details.email = email or None
+    details.email_consent = bool(email and email_consent)
+    area = find_area(postcode) if postcode else None
+    submission.area = area if area in submission.consultation.areas else None
+    db.session.add(details)
+    db.session.flush()
+    return details
+
+
+def wall_query(consultation: Consultation, words: list[str], area_code: str | None) -> Select:
+    """Approved wishes of a consultation, newest first, with every lemma and in the area."""
+    query = (
+        select(Wish)
+        .join(Wish.submission)
+        .where(Submission.consultation_id == consultation.id)
+        .where(Wish.status == ModerationStatus.APPROVED)
+    )
+    if words:
+        query = query.where(
+            and_(*(Wish.search_key.contains(f" {w} ", autoescape=True) for w in words))
+        )
+    if area_code:
+        query = query.join(Submission.area).where(Area.code == area_code)
+    return query.order_by(Wish.created_at.desc(), Wish.id.desc())
+
+
+def count_wishes(consultation: Consultation, status: ModerationStatus | None = None) -> int:
+    query = select(func.count(Wish.id)).join(Wish.submission).where(
+        Submission.consultation_id == consultation.id
+    )
+    if status is not None:
+        query = query.where(Wish.status == status)
+    return db.session.scalar(query) or 0
+
+
+def _closed_message(consultation: Consultation, now: datetime) -> str:
+    if now < consultation.opens_at:
+        return f"{consultation.title} opens on {consultation.opens_at:%-d %B %Y}. Come back then."
+    return f"{consultation.title} closed on {consultation.closes_at:%-d %B %Y}. We cannot accept new wishes."

@@ -1,0 +1,35 @@
+"""Filters and globals the templates use."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+LOCAL_TZ = ZoneInfo("Europe/London")
+
+
+def local_date(value: datetime | None) -> str:
+    """'3 March 2026' in UK time."""
+    if value is None:
+        return ""
+    return value.astimezone(LOCAL_TZ).strftime("%-d %B %Y")
+
+
+def local_datetime(value: datetime | None) -> str:
+    """'3 March 2026 at 5:30pm' in UK time."""
+    if value is None:
+        return ""
+    local = value.astimezone(LOCAL_TZ)
+    return f"{local:%-d %B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["local_datetime"] = local_datetime
+
+    @app.context_processor
+    def _globals():
+        return {
+            "partnership_name": current_app.config["PARTNERSHIP_NAME"],
+            "now_utc": datetime.now(UTC),
+        }
