@@ -94,14 +94,15 @@ def set_respondent_details(
     email_consent: bool,
 ) -> RespondentDetails:
     """Record the optional 'about you' answers and map the postcode to its area."""
-    details = submission.details or RespondentDetails(submission=submission)
+    details = submission.details
+    if details is None:
+        details = submission.details = RespondentDetails()
     details.postcode = postcode or None
     details.age_band = age_band or None
     details.email = email or None
     details.email_consent = bool(email and email_consent)
     area = find_area(postcode) if postcode else None
     submission.area = area if area in submission.consultation.areas else None
-    db.session.add(details)
     db.session.flush()
     return details
 
