@@ -51,14 +51,22 @@ def _config(database_url, instance):
     return Config
 
 
+@pytest.fixture(scope="session")
+def _app(_schema, tmp_path_factory):
+    # One app for the session: compiling the templates once keeps the suite fast.
+    return create_app(_config(_schema, tmp_path_factory.mktemp("instance")))
+
+
 @pytest.fixture
-def app(_schema, tmp_path):
-    app = create_app(_config(_schema, tmp_path))
-    with app.app_context():
-        yield app
+def app(_app):
+    """The app in a context, on empty tables; config changes are undone afterwards."""
+    saved = dict(_app.config)
+    with _app.app_context():
+        yield _app
         db.session.remove()
         _empty_tables()
-        db.engine.dispose()
+    _app.config.clear()
+    _app.config.update(saved)
 
 
 def _empty_tables():

@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from engage.models import AGE_BANDS
@@ -75,12 +76,12 @@ class AboutYouForm(FlaskForm):
         "Postcode",
         description="We use it only to find your local area. For example, DE1 2AA",
         filters=[lambda v: (v or "").strip()],
-        validators=[Optional(), Length(max=12, message="Postcode must be 12 characters or fewer"), _postcode],
+        validators=[Optional(), _postcode],
         widget=GovTextInput(),
     )
     age_band = RadioField(
         "Age",
-        choices=list(AGE_BANDS.items()),
+        choices=[SelectChoice(value, label) for value, label in AGE_BANDS.items()],
         validators=[Optional()],
         widget=GovRadioInput(),
     )
