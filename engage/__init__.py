@@ -77,8 +77,12 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(BASE_DIR / "migrations"),
-        render_as_batch=True, compare_type=True, render_item=render_migration_item,
+        app,
+        db,
+        directory=str(BASE_DIR / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
     )
     csrf.init_app(app)
     with app.app_context():

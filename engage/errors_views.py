@@ -12,7 +12,10 @@ def register(app: Flask) -> None:
     def _domain_error(error: EngageError):
         db.session.rollback()
         response = app.make_response(
-            (render_template("errors/problem.html", title=error.title, message=error.message), error.status)
+            (
+                render_template("errors/problem.html", title=error.title, message=error.message),
+                error.status,
+            )
         )
         if isinstance(error, RateLimited):
             response.headers["Retry-After"] = str(error.retry_after)
@@ -24,7 +27,12 @@ def register(app: Flask) -> None:
         if error.code and error.code >= 500:
             return render_template("errors/500.html"), error.code
         return (
-            render_template("errors/http.html", code=error.code, title=_TITLES.get(error.code, error.name), message=_MESSAGES.get(error.code)),
+            render_template(
+                "errors/http.html",
+                code=error.code,
+                title=_TITLES.get(error.code, error.name),
+                message=_MESSAGES.get(error.code),
+            ),
             error.code,
         )
 
@@ -49,7 +57,10 @@ _TITLES = {
 _MESSAGES = {
     400: "Something in the request was not right. Go back, reload the page and try again.",
     403: "You do not have permission to see or change this.",
-    404: "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+    404: (
+        "If you typed the web address, check it is correct. "
+        "If you pasted it, check you copied all of it."
+    ),
     405: "Go back and use the page's own links and buttons.",
     413: "Try again with a smaller file or shorter text.",
     429: "Wait a few minutes and try again.",

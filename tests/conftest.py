@@ -70,7 +70,9 @@ def app(_app):
 
 
 def _empty_tables():
-    tables = [t for t in reversed(db.metadata.sorted_tables) if inspect(db.engine).has_table(t.name)]
+    tables = [
+        t for t in reversed(db.metadata.sorted_tables) if inspect(db.engine).has_table(t.name)
+    ]
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)

@@ -14,7 +14,9 @@ from pathlib import Path
 
 
 def _binary(name: str) -> str:
-    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))), None)
+    found = shutil.which(name) or next(
+        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))), None
+    )
     if not found:
         raise RuntimeError(f"PostgreSQL's {name} is not installed")
     return found
@@ -42,15 +44,44 @@ class PostgresServer:
     def start(self) -> str:
         if self.prefix:
             shutil.chown(self.root, "postgres", "postgres")
-        self._run(_binary("initdb"), "-D", str(self.data), "-A", "trust", "-U", "engage",
-                  "-E", "UTF8", "--no-instructions")
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200")
-        self._run(_binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l",
-                  str(self.root / "server.log"), "-w", "start")
-        self._run(_binary("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "engage",
-                  "engage_test")
+        self._run(
+            _binary("initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "engage",
+            "-E",
+            "UTF8",
+            "--no-instructions",
+        )
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200"
+        )
+        self._run(
+            _binary("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "start",
+        )
+        self._run(
+            _binary("createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "engage",
+            "engage_test",
+        )
         return f"postgresql+psycopg://engage@127.0.0.1:{self.port}/engage_test"
 
     def stop(self) -> None:

@@ -25,9 +25,10 @@ def test_upgrade_empty_database_matches_models(tmp_path):
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert context.get_current_revision() == ScriptDirectory(
-                str(BASE_DIR / "migrations")
-            ).get_current_head()
+            assert (
+                context.get_current_revision()
+                == ScriptDirectory(str(BASE_DIR / "migrations")).get_current_head()
+            )
             assert compare_metadata(context, db.metadata) == []
         db.engine.dispose()
 

@@ -25,7 +25,9 @@ class Area(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     districts: Mapped[list["AreaPostcodeDistrict"]] = relationship(
-        back_populates="area", cascade="all, delete-orphan", order_by="AreaPostcodeDistrict.district"
+        back_populates="area",
+        cascade="all, delete-orphan",
+        order_by="AreaPostcodeDistrict.district",
     )
 
     @property

@@ -89,7 +89,11 @@ class AboutYouForm(FlaskForm):
         "Email address",
         description="Only if you want updates about this consultation",
         filters=[lambda v: (v or "").strip()],
-        validators=[Optional(), Length(max=254, message="Email address must be 254 characters or fewer"), _email],
+        validators=[
+            Optional(),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            _email,
+        ],
         widget=GovTextInput(),
     )
     email_consent = BooleanField(
@@ -110,5 +114,7 @@ class WallSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search wishes", filters=[clean_text], validators=[Length(max=200)], widget=GovTextInput())
+    q = StringField(
+        "Search wishes", filters=[clean_text], validators=[Length(max=200)], widget=GovTextInput()
+    )
     area = StringField("Area")

@@ -96,7 +96,9 @@ def _receive_wishes(consultation, form):
         if not form.validate_on_submit():
             return _wishes_form_again(consultation, form)
         nonce = check_form_token(
-            current_app.secret_key, form.form_token.data, consultation.slug,
+            current_app.secret_key,
+            form.form_token.data,
+            consultation.slug,
             current_app.config["FORM_TOKEN_MAX_AGE"],
         )
         received = submit_wishes(consultation, form.wishes(), form_token=nonce)
@@ -120,7 +122,9 @@ def _wishes_form_again(consultation, form, error=None):
         form.form_token.data = issue_form_token(current_app.secret_key, consultation.slug)
     status = 429 if isinstance(error, RateLimited) else 400
     page = render_template(
-        "public/wishes_form.html", consultation=consultation, form=form,
+        "public/wishes_form.html",
+        consultation=consultation,
+        form=form,
         problem=error.message if error else None,
     )
     response = current_app.make_response((page, status))
@@ -142,8 +146,11 @@ def about_you(slug):
         return redirect(url_for("public.wishes_sent", slug=slug), 303)
     if form.validate_on_submit():
         set_respondent_details(
-            submission, postcode=form.postcode.data, age_band=form.age_band.data,
-            email=form.email.data, email_consent=form.email_consent.data,
+            submission,
+            postcode=form.postcode.data,
+            age_band=form.age_band.data,
+            email=form.email.data,
+            email_consent=form.email_consent.data,
         )
         db.session.commit()
         return redirect(url_for("public.wishes_sent", slug=slug), 303)
@@ -181,6 +188,12 @@ def wish_wall(slug):
         error_out=False,
     )
     return render_template(
-        "public/wall.html", consultation=consultation, form=form, page=page, area=area,
-        words=words, channels=CHANNELS, age_bands=AGE_BANDS,
+        "public/wall.html",
+        consultation=consultation,
+        form=form,
+        page=page,
+        area=area,
+        words=words,
+        channels=CHANNELS,
+        age_bands=AGE_BANDS,
     ), (200 if valid else 400)

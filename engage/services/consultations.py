@@ -46,7 +46,9 @@ def parse_areas_csv(text: str) -> list[tuple[str, str, list[str]]]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in AREA_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ImportError_(f"The file needs the columns {', '.join(AREA_COLUMNS)}; missing: {', '.join(missing)}.")
+        raise ImportError_(
+            f"The file needs the columns {', '.join(AREA_COLUMNS)}; missing: {', '.join(missing)}."
+        )
     rows, errors = [], []
     for number, row in enumerate(reader, start=2):
         code, name = (row["code"] or "").strip(), (row["name"] or "").strip()

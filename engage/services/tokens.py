@@ -28,7 +28,9 @@ def check_form_token(secret_key: str, token: str | None, purpose: str, max_age: 
             "This form was open for too long. Check your answers and send them again."
         ) from error
     except BadSignature as error:
-        raise InvalidFormToken("This form's token is not valid. Reload the form and try again.") from error
+        raise InvalidFormToken(
+            "This form's token is not valid. Reload the form and try again."
+        ) from error
     if not isinstance(payload, dict) or payload.get("p") != purpose or not payload.get("n"):
         raise InvalidFormToken("This form's token is not for this page. Reload it and try again.")
     return str(payload["n"])

@@ -125,8 +125,10 @@ def wall_query(consultation: Consultation, words: list[str], area_code: str | No
 
 
 def count_wishes(consultation: Consultation, status: ModerationStatus | None = None) -> int:
-    query = select(func.count(Wish.id)).join(Wish.submission).where(
-        Submission.consultation_id == consultation.id
+    query = (
+        select(func.count(Wish.id))
+        .join(Wish.submission)
+        .where(Submission.consultation_id == consultation.id)
     )
     if status is not None:
         query = query.where(Wish.status == status)
@@ -136,4 +138,5 @@ def count_wishes(consultation: Consultation, status: ModerationStatus | None = N
 def _closed_message(consultation: Consultation, now: datetime) -> str:
     if now < consultation.opens_at:
         return f"{consultation.title} opens on {consultation.opens_at:%-d %B %Y}. Come back then."
-    return f"{consultation.title} closed on {consultation.closes_at:%-d %B %Y}. We cannot accept new wishes."
+    closed = f"{consultation.closes_at:%-d %B %Y}"
+    return f"{consultation.title} closed on {closed}. We cannot accept new wishes."

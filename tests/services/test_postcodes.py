@@ -6,7 +6,12 @@ from tests.factories import make_area
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("de1 2aa", "DE1 2AA"), ("DE221AB", "DE22 1AB"), (" sw1a 1aa ", "SW1A 1AA"), ("GIR0AA", "GIR 0AA")],
+    [
+        ("de1 2aa", "DE1 2AA"),
+        ("DE221AB", "DE22 1AB"),
+        (" sw1a 1aa ", "SW1A 1AA"),
+        ("GIR0AA", "GIR 0AA"),
+    ],
 )
 def test_normalises_real_postcodes(raw, expected):
     assert normalise_postcode(raw) == expected

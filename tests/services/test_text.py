@@ -2,7 +2,9 @@ from engage.services.text import clean_text
 
 
 def test_keeps_ordinary_text_and_emoji():
-    assert clean_text("  More parks 🌳 for families 👨‍👩‍👧  ") == "More parks 🌳 for families 👨‍👩‍👧"
+    assert (
+        clean_text("  More parks 🌳 for families 👨‍👩‍👧  ") == "More parks 🌳 for families 👨‍👩‍👧"
+    )
 
 
 def test_removes_bidi_overrides_and_zero_width_characters():

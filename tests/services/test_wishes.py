@@ -40,7 +40,9 @@ def test_same_token_stores_one_submission(app):
 @pytest.mark.parametrize("offset", [timedelta(days=-40), timedelta(days=40)])
 def test_closed_or_upcoming_consultation_accepts_nothing(app, offset):
     now = utcnow()
-    consultation = make_consultation(opens_at=now + offset - timedelta(days=1), closes_at=now + offset)
+    consultation = make_consultation(
+        opens_at=now + offset - timedelta(days=1), closes_at=now + offset
+    )
     if offset.days > 0:
         consultation.opens_at = now + timedelta(days=1)
     with pytest.raises(NotAccepting):
@@ -66,7 +68,9 @@ def test_area_outside_consultation_is_not_recorded(app):
     make_area(code="B1", name="Elsewhere", districts=["NG1"])
     consultation = make_consultation()
     submission = submit_wishes(consultation, ["More trees"]).submission
-    set_respondent_details(submission, postcode="NG1 1AA", age_band=None, email=None, email_consent=True)
+    set_respondent_details(
+        submission, postcode="NG1 1AA", age_band=None, email=None, email_consent=True
+    )
     assert submission.area is None
     assert submission.details.email_consent is False
 

@@ -56,7 +56,7 @@ def test_payloads_through_the_wishes_form(app, client, payloads):
     error_baseline = _tags(_send(client, ["x" * 501, "y", "z"]).text)
     stored = 0
     for start in range(0, len(payloads), 3):
-        chunk = payloads[start:start + 3]
+        chunk = payloads[start : start + 3]
         response = _send(client, chunk)
         assert response.status_code in (303, 400), chunk
         if response.status_code == 303:
@@ -74,8 +74,15 @@ def test_payloads_through_the_wall(app, client, payloads):
     plain = make_consultation(slug="plain")
     for n, text in enumerate(payloads[:400]):
         for target, words in ((consultation, text), (plain, f"Plain wish {n}")):
-            db.session.add(Wish(position=1, text=words, search_key=" ",
-                                status=ModerationStatus.APPROVED, submission=_submission(target)))
+            db.session.add(
+                Wish(
+                    position=1,
+                    text=words,
+                    search_key=" ",
+                    status=ModerationStatus.APPROVED,
+                    submission=_submission(target),
+                )
+            )
     db.session.commit()
     baseline = set()
     for query in ("page=1", "page=2", "page=10", "page=20", "q=nothing", "q=" + "x" * 300):

@@ -61,8 +61,17 @@ def test_pages(app, client):
 
 @pytest.mark.parametrize(
     "query",
-    ["page=abc", "page=-5", "page=99999999999999999999", "area=NOPE", "area=%00", "q=%00%ff",
-     "q=" + "x" * 5000, "q=%25_%25", "q[]=1&area[]=2"],
+    [
+        "page=abc",
+        "page=-5",
+        "page=99999999999999999999",
+        "area=NOPE",
+        "area=%00",
+        "q=%00%ff",
+        "q=" + "x" * 5000,
+        "q=%25_%25",
+        "q[]=1&area[]=2",
+    ],
 )
 def test_odd_parameters_never_fail(client, wall, query):
     page = client.get(f"/consultations/derby/wall?{query}")

@@ -42,10 +42,16 @@ def test_three_wishes_then_about_you_then_reference(client, consultation):
     assert sent.status_code == 303 and sent.location.endswith("/wishes/about-you")
     step2 = client.get(sent.location)
     assert "We have saved your wishes" in step2.text
-    details = client.post(sent.location, data={
-        **hidden_fields(step2.text), "postcode": "de22 1ab", "age_band": "25_34",
-        "email": "Resident@Example.com", "email_consent": "y",
-    })
+    details = client.post(
+        sent.location,
+        data={
+            **hidden_fields(step2.text),
+            "postcode": "de22 1ab",
+            "age_band": "25_34",
+            "email": "Resident@Example.com",
+            "email_consent": "y",
+        },
+    )
     assert details.status_code == 303
     confirmation = client.get(details.location)
     submission = db.session.query(Submission).one()
@@ -90,7 +96,10 @@ def test_markup_is_stored_as_text_and_escaped(client, consultation):
     send_wishes(client, '<script>alert("x")</script> & <b>parks</b>')
     page = client.get("/consultations/derby/wishes/sent")
     assert "<script>alert" not in page.text
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;parks&lt;/b&gt;" in page.text
+    assert (
+        "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;parks&lt;/b&gt;"
+        in page.text
+    )
 
 
 def test_double_submit_with_same_token_stores_one(client, consultation):
@@ -134,7 +143,10 @@ def test_honeypot_stores_nothing(client, consultation):
 
 @pytest.mark.parametrize(
     ("postcode", "message"),
-    [("NOT A POSTCODE", "Enter a real postcode"), ("DE1 2AAAAAAAAAAA" * 50, "Enter a real postcode")],
+    [
+        ("NOT A POSTCODE", "Enter a real postcode"),
+        ("DE1 2AAAAAAAAAAA" * 50, "Enter a real postcode"),
+    ],
 )
 def test_bad_postcode_message_beside_field(client, consultation, postcode, message):
     sent = send_wishes(client, "More buses")
@@ -149,7 +161,10 @@ def test_email_needs_consent(client, consultation):
     step2 = client.get(sent.location)
     page = client.post(sent.location, data={**hidden_fields(step2.text), "email": "a@example.com"})
     assert page.status_code == 400 and "Tick the box to agree" in page.text
-    page = client.post(sent.location, data={**hidden_fields(step2.text), "email": "not-an-email", "email_consent": "y"})
+    page = client.post(
+        sent.location,
+        data={**hidden_fields(step2.text), "email": "not-an-email", "email_consent": "y"},
+    )
     assert "Enter an email address in the correct format" in page.text
 
 
@@ -162,9 +177,13 @@ def test_about_you_without_a_submission_goes_to_the_form(client, consultation):
 def test_not_open_says_so_and_accepts_nothing(client, app, state):
     now = utcnow()
     if state == "upcoming":
-        make_consultation(slug="later", opens_at=now + timedelta(days=2), closes_at=now + timedelta(days=9))
+        make_consultation(
+            slug="later", opens_at=now + timedelta(days=2), closes_at=now + timedelta(days=9)
+        )
     else:
-        make_consultation(slug="later", opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=2))
+        make_consultation(
+            slug="later", opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=2)
+        )
     db.session.commit()
     page = client.get("/consultations/later/wishes/new")
     assert page.status_code == 200
