@@ -1,0 +1,108 @@
+"""Framework mapping: relate found themes and entries to the strategy's own themes.
+
+A framework is a YAML or JSON file (or the same structure in Python) listing themes with a
+name and a description, for example::
+
+    themes:
+      - id: transport
+        name: Getting around
+        description: buses, cycling, walking routes, road safety, parking
+      - id: green
+        name: Green spaces
+        description: parks, trees, play areas, allotments
+
+A plain mapping ``{name: description}`` or a list of such items is accepted too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from analysis.results import FrameworkMatch
+
+
+@dataclass(frozen=True)
+class FrameworkTheme:
+    """One of the strategy's own themes."""
+
+    id: str
+    name: str
+    description: str = ""
+
+    @property
+    def text(self) -> str:
+        """What is embedded to represent this theme."""
+        return f"{self.name}. {self.description}".strip()
+
+
+def _from_item(index: int, item) -> FrameworkTheme:
+    if isinstance(item, str):
+        return FrameworkTheme(id=str(index), name=item)
+    if not isinstance(item, Mapping) or "name" not in item:
+        raise ValueError(f"framework theme {index} needs at least a 'name': {item!r}")
+    keywords = item.get("keywords") or []
+    keywords = ", ".join(keywords) if isinstance(keywords, list) else str(keywords)
+    description = " ".join(p for p in [str(item.get("description", "")), keywords] if p)
+    return FrameworkTheme(str(item.get("id", index)), str(item["name"]), description)
+
+
+def parse_framework(data) -> list[FrameworkTheme]:
+    """Turn loaded YAML/JSON data into framework themes.
+
+    Parameters
+    ----------
+    data : dict or list
+        ``{"themes": [...]}``, a list of ``{id, name, description, keywords}`` items, or a
+        mapping of name to description.
+
+    Returns
+    -------
+    list of FrameworkTheme
+    """
+    if isinstance(data, Mapping) and "themes" in data:
+        data = data["themes"]
+    if isinstance(data, Mapping):
+        data = [{"id": k, "name": k, "description": v or ""} for k, v in data.items()]
+    if not isinstance(data, list) or not data:
+        raise ValueError("a framework must list at least one theme")
+    themes = [_from_item(i, item) for i, item in enumerate(data)]
+    if len({t.id for t in themes}) != len(themes):
+        raise ValueError("framework theme ids must be unique")
+    return themes
+
+
+def load_framework(source) -> list[FrameworkTheme]:
+    """Load a framework from a YAML/JSON file path, or parse already-loaded data."""
+    if isinstance(source, list) and all(isinstance(t, FrameworkTheme) for t in source):
+        return source
+    if not isinstance(source, str | Path):
+        return parse_framework(source)
+    path = Path(source)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        return parse_framework(json.loads(text))
+    import yaml
+
+    return parse_framework(yaml.safe_load(text))
+
+
+def match_scores(vectors: np.ndarray, framework_vectors: np.ndarray) -> np.ndarray:
+    """Cosine similarity of unit vectors to framework themes, clipped to [0, 1]."""
+    return np.clip(vectors @ framework_vectors.T, 0.0, 1.0)
+
+
+def top_matches(
+    scores: np.ndarray, themes: list[FrameworkTheme], n: int = 3, min_score: float = 0.0
+) -> tuple[FrameworkMatch, ...]:
+    """The ``n`` best framework themes for one row of ``scores``."""
+    order = np.argsort(-scores, kind="stable")[:n]
+    return tuple(
+        FrameworkMatch(themes[j].id, themes[j].name, round(float(scores[j]), 4))
+        for j in order
+        if scores[j] > min_score
+    )

@@ -1,0 +1,444 @@
+"""ThemeModel: the estimator that turns free-text entries into themes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from analysis import cluster, framework, labels
+from analysis.preprocess import apply_steps, default_steps, surface_forms
+from analysis.representation import EmbeddingRepresentation, TfidfRepresentation
+from analysis.results import (
+    Assignment, Explanation, Report, Representative, SecondaryTheme, Theme,
+)
+
+REPRESENTATIONS = {"tfidf": TfidfRepresentation, "embedding": EmbeddingRepresentation}
+
+
+def _progress(iterable, enabled: bool, **kwargs):
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, **kwargs)
+
+
+class ThemeModel(BaseEstimator):
+    """Cluster short free-text entries into labelled themes.
+
+    Stages (each swappable): preprocessing steps -> representation -> spherical k-means
+    (number of themes chosen by silhouette when not given) -> labeller (c-TF-IDF keywords,
+    label, representative entries) -> optional framework mapping.
+
+    Parameters
+    ----------
+    n_themes : int or None, default=None
+        Number of themes; None chooses it automatically (see ``selection_``).
+    representation : {"tfidf", "embedding"} or estimator, default="tfidf"
+        "tfidf" needs no neural network; "embedding" adds all-MiniLM-L6-v2 sentence
+        embeddings (optional extra). An object with ``fit(texts, tokens, embeddings)`` and
+        ``transform(texts, tokens, embeddings)`` returning unit vectors is accepted too.
+    random_state : int, RandomState or None, default=0
+    max_themes : int, default=100
+        Cap on the automatic choice.
+    min_theme_size : int or "auto", default="auto"
+        Themes with fewer entries are merged into their nearest theme ("auto": 0.1% of the
+        entries, at least 2).
+    area_name : str or list of str, optional
+        The area's own name, added to the stop words.
+    steps : list of callables, optional
+        Preprocessing steps from text to tokens (default: :func:`default_steps`).
+    n_keywords : int, default=8
+    n_representatives : int, default=5
+    secondary_ratio : float, default=0.85
+        An entry also raises another theme when its similarity to it is at least this
+        fraction of its similarity to its primary theme (and at least ``secondary_min``).
+    secondary_min : float, default=0.3
+    framework : path, dict or list, optional
+        The strategy's own themes (see :mod:`analysis.framework`).
+    framework_threshold : float, default=0.3
+        A theme whose best framework score is below this is marked new.
+    sample_size : int, default=50_000
+        Distinct entries used to fit the theme centres; the rest are assigned to them.
+    show_progress : bool, default=False
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_entries,)
+        Primary theme id of every entry (-1 only for empty entries).
+    scores_ : ndarray of shape (n_entries,)
+        Cosine similarity of each entry to its theme's centre.
+    themes_ : list of Theme
+    ids_ : list
+    n_themes_ : int
+    selection_ : list of Candidate
+        Numbers of themes tried with their silhouette (empty when ``n_themes`` was given).
+    centres_ : ndarray of shape (n_themes_, d)
+    representation_ : fitted representation stage
+    """
+
+    def __init__(
+        self, n_themes: int | None = None, representation="tfidf", random_state=0,
+        max_themes: int = 100, min_theme_size: int | str = "auto", area_name=None,
+        steps=None, n_keywords: int = 8, n_representatives: int = 5,
+        secondary_ratio: float = 0.85, secondary_min: float = 0.3, framework=None,
+        framework_threshold: float = 0.3, sample_size: int = 50_000,
+        show_progress: bool = False,
+    ):
+        self.n_themes = n_themes
+        self.representation = representation
+        self.random_state = random_state
+        self.max_themes = max_themes
+        self.min_theme_size = min_theme_size
+        self.area_name = area_name
+        self.steps = steps
+        self.n_keywords = n_keywords
+        self.n_representatives = n_representatives
+        self.secondary_ratio = secondary_ratio
+        self.secondary_min = secondary_min
+        self.framework = framework
+        self.framework_threshold = framework_threshold
+        self.sample_size = sample_size
+        self.show_progress = show_progress
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, texts: Sequence[str], ids: Sequence | None = None, embeddings=None):
+        """Find the themes of ``texts``.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The entries; empty ones (or None) are kept but get theme -1.
+        ids : sequence, optional
+            One unique id per entry (default: positions 0..n-1).
+        embeddings : array of shape (n_entries, 384), optional
+            Precomputed normalised MiniLM embeddings for ``representation="embedding"``.
+
+        Returns
+        -------
+        self : ThemeModel
+        """
+        texts, ids = _check_input(texts, ids)
+        self._check_params()
+        self.ids_ = ids
+        empty = np.array([not t.strip() for t in texts])
+        if empty.all():
+            raise ValueError("every entry is empty: nothing to find themes in")
+        distinct, first, inverse, counts = _distinct(texts, empty)
+        emb = None if embeddings is None else np.asarray(embeddings, np.float32)[first]
+        tokens = self._tokenize(distinct)
+        self.representation_ = self._make_representation().fit(distinct, tokens, emb)
+        vectors = self.representation_.transform(distinct, tokens, emb)
+        usable = np.linalg.norm(vectors, axis=1) > 0
+        centres = self._cluster(vectors[usable], counts[usable])
+        self._finish(distinct, first, inverse, counts, tokens, vectors, usable, centres)
+        return self
+
+    def _check_params(self) -> None:
+        if self.n_themes is not None and (int(self.n_themes) != self.n_themes or self.n_themes < 1):
+            raise ValueError(f"n_themes must be a positive integer or None, got {self.n_themes!r}")
+        if isinstance(self.representation, str) and self.representation not in REPRESENTATIONS:
+            raise ValueError(
+                f"representation must be one of {sorted(REPRESENTATIONS)}, "
+                f"got {self.representation!r}"
+            )
+
+    def _steps(self):
+        return self.steps if self.steps is not None else default_steps(self.area_name)
+
+    def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
+        steps = self._steps()
+        bar = _progress(texts, self.show_progress, desc="preprocessing", unit=" entries")
+        return [apply_steps(t, steps) for t in bar]
+
+    def _make_representation(self):
+        if not isinstance(self.representation, str):
+            from sklearn.base import clone
+
+            return clone(self.representation)
+        cls = REPRESENTATIONS[self.representation]
+        if cls is EmbeddingRepresentation:
+            return cls(random_state=self.random_state, show_progress=self.show_progress)
+        return cls(random_state=self.random_state)
+
+    def _cluster(self, vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        self.selection_ = []
+        if len(vectors) == 0:
+            return np.zeros((0, vectors.shape[1]), np.float32)
+        k = self.n_themes
+        if k is None:
+            k, self.selection_ = cluster.choose_n_themes(
+                vectors, self.max_themes, weights, self.random_state
+            )
+        centres = cluster.spherical_kmeans(
+            vectors, int(k), weights, self.random_state, max_sample=self.sample_size
+        )
+        assigned, _ = cluster.assign(vectors, centres)
+        return cluster.merge_small(vectors, assigned, centres, self._min_size(weights), weights)
+
+    def _min_size(self, weights: np.ndarray) -> int:
+        if self.min_theme_size != "auto":
+            return int(self.min_theme_size)
+        return max(2, math.ceil(0.001 * float(np.sum(weights))))
+
+    def _finish(self, distinct, first, inverse, counts, tokens, vectors, usable, centres):
+        lab = np.full(len(distinct), -1)
+        score = np.zeros(len(distinct), np.float32)
+        if len(centres):
+            lab[usable], score[usable] = cluster.assign(vectors[usable], centres)
+            sizes = np.bincount(lab[usable], weights=counts[usable], minlength=len(centres))
+            # Biggest theme first; the stable sort keeps ties in k-means order.
+            order = np.argsort(-sizes, kind="stable")
+            order = order[sizes[order] > 0]
+            centres = centres[order]
+            lab[usable], score[usable] = cluster.assign(vectors[usable], centres)
+        self.has_other_ = bool((~usable).any())
+        lab[~usable] = len(centres)
+        self.centres_ = centres
+        self.n_themes_ = len(centres) + int(self.has_other_)
+        self.vectors_, self.distinct_texts_, self.first_index_ = vectors, distinct, first
+        self.distinct_labels_, self.distinct_counts_ = lab, counts
+        self.entry_index_ = inverse
+        self.labels_ = np.where(inverse >= 0, lab[np.maximum(inverse, 0)], -1)
+        self.scores_ = np.where(inverse >= 0, score[np.maximum(inverse, 0)], 0.0)
+        self._label_themes(tokens)
+
+    def _label_themes(self, tokens) -> None:
+        x = self.representation_.tfidf(tokens)
+        self.terms_ = self.representation_.vocabulary()
+        self.term_scores_ = labels.class_term_scores(
+            x, self.distinct_labels_, self.n_themes_, self.distinct_counts_
+        ).astype(np.float32)
+        self.surface_ = surface_forms(self.distinct_texts_[:50_000], self._steps())
+        keywords = [
+            labels.top_keywords(s, self.terms_, self.surface_, self.n_keywords)
+            for s in self.term_scores_
+        ]
+        names = _unique_labels(keywords, self.has_other_)
+        fw = self._framework_matches()
+        self.themes_ = [self._theme(j, names[j], keywords[j], fw) for j in range(self.n_themes_)]
+
+    def _theme(self, j: int, name: str, keywords: list[str], fw) -> Theme:
+        is_other = self.has_other_ and j == self.n_themes_ - 1
+        members = np.flatnonzero(self.distinct_labels_ == j)
+        reps = []
+        if not is_other and len(members):
+            texts = [self.distinct_texts_[i] for i in members]
+            picks = labels.representatives(
+                self.vectors_[members], self.centres_[j], texts, self.n_representatives
+            )
+            reps = [self._representative(members[i], s) for i, s in picks]
+        else:
+            reps = [self._representative(i, 0.0) for i in members[: self.n_representatives]]
+        matches, is_new = (), None
+        if fw is not None and not is_other:
+            matches, is_new = fw[j]
+        return Theme(
+            id=j, label=name, keywords=tuple(keywords),
+            size=int(np.sum(self.labels_ == j)),
+            member_ids=tuple(self.ids_[i] for i in np.flatnonzero(self.labels_ == j)),
+            representatives=tuple(reps), is_other=is_other, framework=matches, is_new=is_new,
+        )
+
+    def _representative(self, distinct_index: int, score: float) -> Representative:
+        text = self.distinct_texts_[distinct_index]
+        return Representative(self.ids_[self.first_index_[distinct_index]], text, round(score, 4))
+
+    def _framework_matches(self):
+        if self.framework is None:
+            self.framework_themes_ = None
+            return None
+        self.framework_themes_ = framework.load_framework(self.framework)
+        fw_texts = [t.text for t in self.framework_themes_]
+        self.framework_vectors_ = self._vectorise(fw_texts)
+        scores = framework.match_scores(self.centres_, self.framework_vectors_)
+        out = []
+        for row in scores:
+            best = float(row.max()) if len(row) else 0.0
+            out.append((framework.top_matches(row, self.framework_themes_),
+                        best < self.framework_threshold))
+        return out
+
+    # --------------------------------------------------------------- new entries
+    def _vectorise(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
+        tokens = [apply_steps(t, self._steps()) for t in texts]
+        return self.representation_.transform(list(texts), tokens, embeddings)
+
+    def decision_function(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
+        """Cosine similarity of each entry to every theme centre (the "other" theme: 0)."""
+        check_is_fitted(self, "centres_")
+        texts, _ = _check_input(texts, None)
+        sims = self._vectorise(texts, embeddings) @ self.centres_.T
+        if self.has_other_:
+            sims = np.hstack([sims, np.zeros((len(sims), 1), np.float32)])
+        return sims
+
+    def predict(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
+        """Primary theme id of each entry (-1 for empty entries)."""
+        return self._predict(self.decision_function(texts, embeddings), texts)[0]
+
+    def _predict(self, sims: np.ndarray, texts: Sequence[str]):
+        lab = sims.argmax(axis=1) if sims.shape[1] else np.zeros(len(sims), int)
+        score = sims.max(axis=1) if sims.shape[1] else np.zeros(len(sims))
+        no_words = score <= 0
+        lab = np.where(no_words, self.n_themes_ - 1 if self.has_other_ else -1, lab)
+        empty = np.array([not str(t or "").strip() for t in texts], dtype=bool)
+        return np.where(empty, -1, lab), np.where(empty | no_words, 0.0, score)
+
+    def transform(self, texts: Sequence[str], ids: Sequence | None = None, embeddings=None):
+        """Assign new entries to the fitted themes.
+
+        Parameters
+        ----------
+        texts : sequence of str
+        ids : sequence, optional
+        embeddings : array, optional
+            Precomputed MiniLM embeddings (``representation="embedding"``).
+
+        Returns
+        -------
+        list of Assignment
+            One per entry, in order, with primary theme, score and secondary themes.
+        """
+        texts, ids = _check_input(texts, ids)
+        sims = self.decision_function(texts, embeddings)
+        lab, score = self._predict(sims, texts)
+        return [self._assignment(ids[i], lab[i], score[i], sims[i]) for i in range(len(ids))]
+
+    def _assignment(self, entry_id, theme: int, score: float, sims) -> Assignment:
+        label = self.themes_[theme].label if theme >= 0 else "(empty)"
+        return Assignment(
+            id=entry_id, theme_id=int(theme), theme_label=label, score=round(float(score), 4),
+            secondary=self._secondary(theme, score, sims), framework=self._entry_fw(theme),
+        )
+
+    def _secondary(self, theme: int, score: float, sims) -> tuple[SecondaryTheme, ...]:
+        if theme < 0 or score <= 0:
+            return ()
+        floor = max(self.secondary_min, self.secondary_ratio * float(score))
+        order = np.argsort(-sims, kind="stable")
+        return tuple(
+            SecondaryTheme(int(j), self.themes_[j].label, round(float(sims[j]), 4))
+            for j in order[:4]
+            if j != theme and sims[j] >= floor
+        )
+
+    def _entry_fw(self, theme: int):
+        if theme < 0 or self.framework_themes_ is None:
+            return ()
+        return self.themes_[theme].framework
+
+    def assignments(self) -> list[Assignment]:
+        """The assignment of every fitted entry, in input order (computed on demand)."""
+        check_is_fitted(self, "labels_")
+        out = []
+        for start in range(0, len(self.ids_), 10_000):
+            idx = np.arange(start, min(start + 10_000, len(self.ids_)))
+            d = self.entry_index_[idx]
+            sims = self.vectors_[np.maximum(d, 0)] @ self.centres_.T
+            if self.has_other_:
+                sims = np.hstack([sims, np.zeros((len(sims), 1), np.float32)])
+            out += [
+                self._assignment(self.ids_[i], self.labels_[i], self.scores_[i], sims[r])
+                for r, i in enumerate(idx)
+            ]
+        return out
+
+    def explain(self, index: int, n_terms: int = 5, n_nearest: int = 3) -> Explanation:
+        """Why fitted entry ``index`` (a position) has its theme.
+
+        Returns
+        -------
+        Explanation
+            The entry's terms weighted by how distinctive they are of its theme, and the
+            theme's members nearest to it.
+        """
+        check_is_fitted(self, "labels_")
+        theme, d = int(self.labels_[index]), int(self.entry_index_[index])
+        if theme < 0:
+            return Explanation(self.ids_[index], -1, "(empty)", 0.0, (), ())
+        tokens = [apply_steps(self.distinct_texts_[d], self._steps())]
+        row = self.representation_.tfidf(tokens).tocsr()
+        weights = row.data * self.term_scores_[theme, row.indices]
+        order = np.argsort(-weights, kind="stable")[:n_terms]
+        terms = tuple(
+            (" ".join(self.surface_.get(p, p) for p in self.terms_[row.indices[j]].split()),
+             round(float(weights[j]), 4))
+            for j in order if weights[j] > 0
+        )
+        members = np.flatnonzero(self.distinct_labels_ == theme)
+        members = members[members != d]
+        sims = self.vectors_[members] @ self.vectors_[d]
+        near = [(members[j], float(sims[j])) for j in np.argsort(-sims, kind="stable")[:n_nearest]]
+        return Explanation(
+            self.ids_[index], theme, self.themes_[theme].label, round(float(self.scores_[index]), 4),
+            terms, tuple(self._representative(i, s) for i, s in near),
+        )
+
+    def report(self) -> Report:
+        """All themes and how their number was chosen, ready for :func:`analysis.to_json`."""
+        check_is_fitted(self, "themes_")
+        name = self.representation if isinstance(self.representation, str) else "custom"
+        params = {k: v for k, v in self.get_params().items() if k not in {"steps", "framework"}}
+        params["representation"] = name
+        return Report(
+            n_entries=len(self.ids_), representation=name, n_themes=self.n_themes_,
+            n_themes_chosen_automatically=self.n_themes is None,
+            selection=tuple({"n_themes": c.n_themes, "silhouette": c.score}
+                            for c in self.selection_),
+            themes=tuple(self.themes_), parameters=params,
+        )
+
+
+def _check_input(texts, ids):
+    if isinstance(texts, str):
+        raise TypeError("texts must be a sequence of strings, not one string")
+    texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t)
+             for t in texts]
+    if not texts:
+        raise ValueError("no entries given")
+    ids = list(range(len(texts))) if ids is None else list(ids)
+    if len(ids) != len(texts):
+        raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
+    if len(set(ids)) != len(ids):
+        raise ValueError("ids must be unique")
+    return texts, ids
+
+
+def _distinct(texts: list[str], empty: np.ndarray):
+    """Distinct non-empty texts (first-seen order), first positions, entry map, counts."""
+    index: dict[str, int] = {}
+    inverse = np.full(len(texts), -1)
+    first = []
+    for i, t in enumerate(texts):
+        if empty[i]:
+            continue
+        key = t.strip()
+        j = index.setdefault(key, len(index))
+        if j == len(first):
+            first.append(i)
+        inverse[i] = j
+    counts = np.bincount(inverse[inverse >= 0], minlength=len(index)).astype(np.float64)
+    return list(index), np.array(first), inverse, counts
+
+
+def _unique_labels(keywords: list[list[str]], has_other: bool) -> list[str]:
+    names, seen = [], set()
+    for j, kws in enumerate(keywords):
+        if has_other and j == len(keywords) - 1:
+            name = "Other (no distinctive words)"
+        else:
+            name = labels.make_label(kws)
+            for extra in kws[2:]:
+                if name not in seen:
+                    break
+                name = labels.make_label([kws[0], extra])
+            if name in seen:
+                name = f"{name} ({j})"
+        seen.add(name)
+        names.append(name)
+    return names

@@ -1,0 +1,116 @@
+"""Text preprocessing: small pure functions composed in a list.
+
+Only nltk's data-free parts are used (a regular-expression tokenizer and the Snowball
+stemmer), so nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+Step = Callable[[object], object]
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+# Letters of any script (so non-English entries still yield tokens), digits inside words,
+# and a trailing apostrophe part that is cut off below ("council's" -> "council").
+_TOKENIZER = RegexpTokenizer(r"[^\W\d_][\w]*(?:['’][^\W\d_]+)?")
+_STEMMER = SnowballStemmer("english")
+
+
+def load_domain_stop_words() -> frozenset[str]:
+    """Return the domain stop words shipped in ``analysis/data/stopwords_domain.txt``.
+
+    Returns
+    -------
+    frozenset of str
+        Lower-case words that residents use in almost every entry (want, would, more ...).
+    """
+    text = resources.files("analysis").joinpath("data/stopwords_domain.txt").read_text("utf-8")
+    lines = (line.strip().lower() for line in text.splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def stop_words(area_name: str | Sequence[str] | None = None) -> frozenset[str]:
+    """Return scikit-learn's English stop words, the domain list and the area's own name.
+
+    Parameters
+    ----------
+    area_name : str or sequence of str, optional
+        The place the consultation is about ("Newport", ["Newport", "RI"]): every word of it
+        appears everywhere, so it is a stop word too.
+
+    Returns
+    -------
+    frozenset of str
+    """
+    names = [area_name] if isinstance(area_name, str) else list(area_name or [])
+    extra = {w for name in names for w in tokenize(normalise(name))}
+    return frozenset(ENGLISH_STOP_WORDS) | load_domain_stop_words() | extra
+
+
+def normalise(text: str) -> str:
+    """Lower-case, fold compatibility characters and drop URLs."""
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    return _URL.sub(" ", text)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split into word tokens; possessives and contractions lose their apostrophe part."""
+    return [re.split(r"['’]", tok, maxsplit=1)[0] for tok in _TOKENIZER.tokenize(text)]
+
+
+def make_stop_filter(words: Iterable[str]) -> Step:
+    """Return a step that drops stop words and one-letter tokens."""
+    stop = frozenset(words)
+
+    def drop_stop_words(tokens: list[str]) -> list[str]:
+        return [t for t in tokens if len(t) > 1 and t not in stop]
+
+    return drop_stop_words
+
+
+@lru_cache(maxsize=200_000)
+def stem_word(word: str) -> str:
+    """Snowball-stem one word (cached: a corpus has far fewer distinct words than tokens)."""
+    return _STEMMER.stem(word) if word.isascii() else word
+
+
+def stem(tokens: list[str]) -> list[str]:
+    """Stem every token."""
+    return [stem_word(t) for t in tokens]
+
+
+def default_steps(area_name: str | Sequence[str] | None = None) -> list[Step]:
+    """The default pipeline: normalise, tokenize, drop stop words, stem."""
+    return [normalise, tokenize, make_stop_filter(stop_words(area_name)), stem]
+
+
+def apply_steps(text: str, steps: Sequence[Step]) -> list[str]:
+    """Run ``text`` through ``steps`` in order and return the resulting tokens."""
+    value: object = text
+    for step in steps:
+        value = step(value)
+    return value  # type: ignore[return-value]
+
+
+def surface_forms(texts: Iterable[str], steps: Sequence[Step]) -> dict[str, str]:
+    """Map every stem to its most frequent unstemmed word, so labels read as English.
+
+    The last step of ``steps`` is taken to be the stemmer.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    last = steps[-1]
+    for text in texts:
+        words = apply_steps(text, steps[:-1])
+        for word, key in zip(words, last(words), strict=True):
+            forms = counts.setdefault(key, {})
+            forms[word] = forms.get(word, 0) + 1
+    return {k: max(sorted(v), key=v.__getitem__) for k, v in counts.items()}

