@@ -38,7 +38,7 @@ demo: db
 	$(BIN)/flask engage seed-demo
 
 lint: setup
-	$(BIN)/ruff check engage analysis tests config.py wsgi.py benchmarks
+	$(BIN)/ruff check .
 
 test-sqlite: setup-test
 	$(BIN)/python -m pytest

@@ -71,38 +71,43 @@ def show_consultation(slug):
 @bp.route("/consultations/<slug>/wishes/new", methods=["GET", "POST"])
 def new_wishes(slug):
     """Step 1 of 2: the resident's wishes."""
+    if request.method == "POST":
+        return _receive_wishes(slug, WishesForm())
     consultation = _consultation_or_404(slug)
     if not consultation.is_open():
-        return render_template("public/not_open.html", consultation=consultation), (
-            403 if request.method == "POST" else 200
-        )
+        return render_template("public/not_open.html", consultation=consultation)
     form = WishesForm()
-    if request.method == "GET":
-        form.form_token.data = issue_form_token(current_app.secret_key, slug)
-        return render_template("public/wishes_form.html", consultation=consultation, form=form)
-    return _receive_wishes(consultation, form)
+    form.form_token.data = issue_form_token(current_app.secret_key, slug)
+    return render_template("public/wishes_form.html", consultation=consultation, form=form)
 
 
-def _receive_wishes(consultation, form):
+def _receive_wishes(slug, form):
+    """Validate first, then touch the database once: one short write transaction per POST."""
     if form.website.data:
         abort(400)
+    problem = None
+    if form.validate_on_submit():
+        try:
+            nonce = check_form_token(
+                current_app.secret_key,
+                form.form_token.data,
+                slug,
+                current_app.config["FORM_TOKEN_MAX_AGE"],
+            )
+        except InvalidFormToken as error:
+            problem = error
+    consultation = _consultation_or_404(slug)
     try:
         ratelimit.hit(
             f"wishes:{request.remote_addr}",
             current_app.config["SUBMISSION_RATE_LIMIT"],
             current_app.config["SUBMISSION_RATE_WINDOW"],
         )
-        db.session.commit()
-        if not form.validate_on_submit():
-            return _wishes_form_again(consultation, form)
-        nonce = check_form_token(
-            current_app.secret_key,
-            form.form_token.data,
-            consultation.slug,
-            current_app.config["FORM_TOKEN_MAX_AGE"],
-        )
+        if form.errors or problem or not consultation.is_open():
+            db.session.commit()  # the attempt still counts towards the limit
+            return _wishes_form_again(consultation, form, problem)
         received = submit_wishes(consultation, form.wishes(), form_token=nonce)
-    except (InvalidFormToken, RateLimited) as error:
+    except RateLimited as error:
         db.session.rollback()
         return _wishes_form_again(consultation, form, error)
     except NotAccepting:
@@ -112,12 +117,14 @@ def _receive_wishes(consultation, form):
     _remember(received.submission.id)
     if not received.created:
         flash("We already have these wishes: you sent this form before.")
-        return redirect(url_for("public.wishes_sent", slug=consultation.slug), 303)
-    return redirect(url_for("public.about_you", slug=consultation.slug), 303)
+        return redirect(url_for("public.wishes_sent", slug=slug), 303)
+    return redirect(url_for("public.about_you", slug=slug), 303)
 
 
 def _wishes_form_again(consultation, form, error=None):
     """Show the form with its errors and the resident's text, and a fresh token if needed."""
+    if not consultation.is_open():
+        return render_template("public/not_open.html", consultation=consultation), 403
     if isinstance(error, InvalidFormToken) or not form.form_token.data:
         form.form_token.data = issue_form_token(current_app.secret_key, consultation.slug)
     status = 429 if isinstance(error, RateLimited) else 400
