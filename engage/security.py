@@ -11,9 +11,8 @@ _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 def csp_nonce() -> str:
     """The nonce that this response's Content-Security-Policy allows scripts to carry."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    # Kept on the request, not on g: an app context can outlive one request (tests, CLI).
+    return request.environ.setdefault("engage.csp_nonce", secrets.token_urlsafe(16))
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,171 @@
+"""ThemeModel on small hand-written wishes: quality, determinism, interface, edge cases."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from analysis import Assignment, Theme, ThemeModel, to_dict, to_json
+
+
+def test_known_groups_are_found(wishes, fitted):
+    _, truth = wishes
+    assert adjusted_rand_score(truth, fitted.labels_) > 0.8
+    labels = " ".join(t.label.lower() for t in fitted.themes_)
+    for word in ["bus", "pothole", "park", "light", "litter", "youth"]:
+        assert word in labels
+
+
+def test_automatic_number_of_themes(wishes):
+    texts, truth = wishes
+    model = ThemeModel(random_state=0).fit(texts)
+    assert 4 <= model.n_themes_ <= 9
+    assert adjusted_rand_score(truth, model.labels_) > 0.6
+    assert model.selection_, "the criterion's table is kept to show the choice"
+
+
+def test_deterministic(wishes):
+    texts, _ = wishes
+    a = ThemeModel(n_themes=6, random_state=3).fit(texts)
+    b = ThemeModel(n_themes=6, random_state=3).fit(texts)
+    assert np.array_equal(a.labels_, b.labels_)
+    assert to_json(a.report()) == to_json(b.report())
+
+
+def test_every_id_assigned_once(wishes, fitted):
+    texts, _ = wishes
+    ids = [f"w{i:03d}" for i in range(len(texts))]
+    members = [m for t in fitted.themes_ for m in t.member_ids]
+    assert sorted(members) == sorted(ids)
+    assert [a.id for a in fitted.assignments()] == ids
+    assert sum(t.size for t in fitted.themes_) == len(texts)
+
+
+def test_theme_contents(fitted):
+    for theme in fitted.themes_:
+        assert isinstance(theme, Theme)
+        assert 1 <= len(theme.label.split()) <= 5  # 2-4 words, plus "&"
+        assert theme.keywords
+        assert 1 <= len(theme.representatives) <= 5
+        assert {r.id for r in theme.representatives} <= set(theme.member_ids)
+
+
+def test_transform_agrees_with_fit(wishes, fitted):
+    texts, _ = wishes
+    assigned = fitted.transform(texts)
+    assert [a.theme_id for a in assigned] == list(fitted.labels_)
+    assert np.array_equal(fitted.predict(texts), fitted.labels_)
+    assert all(isinstance(a, Assignment) for a in assigned)
+
+
+def test_transform_new_entries(fitted):
+    bus, park = fitted.transform(["the bus to the station is always late", "trees in the park"])
+    assert "bus" in bus.theme_label.lower()
+    assert "park" in park.theme_label.lower()
+    assert 0 < bus.score <= 1
+
+
+def test_entry_with_two_themes_has_secondary(fitted):
+    (a,) = fitted.transform(["more frequent buses and a new playground in the park"])
+    themes = {a.theme_label.lower()} | {s.theme_label.lower() for s in a.secondary}
+    assert any("bus" in t for t in themes) and any("park" in t for t in themes)
+
+
+def test_explanation(fitted):
+    explanation = fitted.explain(0)
+    assert explanation.theme_id == fitted.labels_[0]
+    assert explanation.terms and explanation.nearest
+    assert any("bus" in term for term, _ in explanation.terms)
+
+
+def test_results_serialise_to_json(fitted):
+    data = json.loads(to_json(fitted.report()))
+    assert data["n_entries"] == 48
+    assert len(data["themes"]) == fitted.n_themes_
+    assert to_dict(fitted.transform(["bus"])[0])["theme_id"] >= 0
+    with pytest.raises(AttributeError):
+        fitted.themes_[0].label = "changed"  # frozen
+
+
+def test_estimator_contract():
+    model = ThemeModel(n_themes=4, representation="tfidf", random_state=7)
+    assert model.get_params()["n_themes"] == 4
+    assert not hasattr(model, "labels_")
+    texts = ["bus", "buses late", "park trees", "trees park", "bins litter", "litter bins"]
+    assert model.fit(texts) is model
+
+
+# ----------------------------------------------------------------------- edge cases
+def test_no_entries_is_an_error():
+    with pytest.raises(ValueError, match="no entries"):
+        ThemeModel().fit([])
+    with pytest.raises(ValueError, match="empty"):
+        ThemeModel().fit(["", "   ", None])
+    with pytest.raises(TypeError):
+        ThemeModel().fit("one string")
+
+
+def test_bad_parameters_are_errors():
+    with pytest.raises(ValueError, match="n_themes"):
+        ThemeModel(n_themes=0).fit(["a bus", "a park"])
+    with pytest.raises(ValueError, match="representation"):
+        ThemeModel(representation="magic").fit(["a bus", "a park"])
+    with pytest.raises(ValueError, match="unique"):
+        ThemeModel().fit(["a bus", "a park"], ids=[1, 1])
+
+
+def test_single_entry_and_single_word():
+    model = ThemeModel().fit(["potholes"])
+    assert list(model.labels_) == [0] and model.n_themes_ == 1
+    assert model.themes_[0].label.lower() == "potholes"
+
+
+def test_empty_entries_keep_their_place(wishes):
+    texts, _ = wishes
+    model = ThemeModel(n_themes=6).fit(texts + ["", "  "])
+    assert list(model.labels_[-2:]) == [-1, -1]
+    assert (model.labels_[:-2] >= 0).all()
+    assert [a.theme_id for a in model.assignments()[-2:]] == [-1, -1]
+
+
+def test_emoji_and_stop_words_only_go_to_other(wishes):
+    texts, _ = wishes
+    model = ThemeModel(n_themes=6).fit(texts + ["🙂🙂", "I would like more", "👍"])
+    other = model.themes_[-1]
+    assert other.is_other and other.size == 3
+    assert (model.labels_ >= 0).all()
+
+
+def test_non_english_entries_get_themes():
+    texts = [
+        "plus de bus le soir",
+        "les bus sont en retard",
+        "más árboles en el parque",
+        "el parque necesita árboles",
+        "mehr Busse bitte",
+        "Bäume im Park",
+    ]
+    model = ThemeModel(n_themes=2).fit(texts)
+    assert (model.labels_ >= 0).all() and model.n_themes_ >= 1
+
+
+def test_duplicates_only():
+    model = ThemeModel().fit(["Fix the potholes"] * 20)
+    assert model.n_themes_ == 1 and model.themes_[0].size == 20
+    assert len(model.themes_[0].representatives) == 1
+
+
+def test_duplicates_weigh_but_are_shown_once(wishes):
+    texts, _ = wishes
+    model = ThemeModel(n_themes=6).fit(texts + [texts[0]] * 30)
+    theme = model.themes_[model.labels_[0]]
+    assert theme.size >= 31 and theme.id == 0  # biggest theme first
+    shown = [r.text for r in theme.representatives]
+    assert len(shown) == len(set(shown))
+
+
+def test_area_name_is_a_stop_word():
+    texts = ["Newport buses", "Newport bus route", "Newport parks", "Newport park trees"]
+    model = ThemeModel(n_themes=2, area_name="Newport").fit(texts)
+    assert all("newport" not in k.lower() for t in model.themes_ for k in t.keywords)

@@ -1,0 +1,61 @@
+"""`flask engage …` commands, run as a user runs them."""
+
+from engage.extensions import db
+from engage.models import Consultation, ModerationStatus, Wish
+from engage.services.consultations import get_area_by_code
+from tests.factories import make_consultation
+
+
+def test_seed_demo_creates_a_living_consultation_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["engage", "seed-demo", "--wishes", "120"])
+    assert result.exit_code == 0, result.output
+    assert "Created 3 wishes for Derby in 2026" in result.output
+    consultation = db.session.query(Consultation).one()
+    assert consultation.is_open() and len(consultation.areas) == 8
+    wishes = db.session.query(Wish).all()
+    assert len(wishes) == 120 and all(w.status == ModerationStatus.APPROVED for w in wishes)
+    assert len({w.text for w in wishes}) > 80  # varied, not one sentence repeated
+    again = runner.invoke(args=["engage", "seed-demo"])
+    assert "Already present" in again.output
+    assert db.session.query(Wish).count() == 120
+
+
+def test_seeded_wall_is_searchable(app, client):
+    app.test_cli_runner().invoke(args=["engage", "seed-demo"])
+    page = client.get("/consultations/3-wishes-derby-2026/wall?q=bus")
+    assert page.status_code == 200 and "matching “bus”" in page.text
+
+
+def test_import_areas(app, tmp_path):
+    make_consultation(slug="derby")
+    db.session.commit()
+    csv_file = tmp_path / "areas.csv"
+    csv_file.write_text(
+        "code,name,postcode_districts\nA1,Abbey,DE22;de23\nS1,Spondon,DE21\n", encoding="utf-8"
+    )
+    result = app.test_cli_runner().invoke(
+        args=["engage", "import-areas", str(csv_file), "--consultation", "derby"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 areas" in result.output
+    abbey = get_area_by_code("A1")
+    assert abbey.postcode_districts == ["DE22", "DE23"]
+    assert [a.code for a in db.session.query(Consultation).one().areas] == ["A1", "S1"]
+
+
+def test_import_areas_reports_bad_rows_and_imports_nothing(app, tmp_path):
+    csv_file = tmp_path / "areas.csv"
+    csv_file.write_text("code,name,postcode_districts\nA1,Abbey,NOTADISTRICT\n,,DE1\n")
+    result = app.test_cli_runner().invoke(args=["engage", "import-areas", str(csv_file)])
+    assert result.exit_code != 0
+    assert "row 2: a postcode district is not valid" in result.output
+    assert "row 3: code and name are required" in result.output
+    assert get_area_by_code("A1") is None
+
+
+def test_import_areas_missing_columns(app, tmp_path):
+    csv_file = tmp_path / "areas.csv"
+    csv_file.write_text("name\nAbbey\n")
+    result = app.test_cli_runner().invoke(args=["engage", "import-areas", str(csv_file)])
+    assert result.exit_code != 0 and "missing: code, postcode_districts" in result.output
