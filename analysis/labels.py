@@ -35,12 +35,14 @@ def class_term_scores(x: sp.csr_matrix, labels: np.ndarray, n_themes: int, weigh
     return tf * np.log1p(mean_per_theme / np.maximum(total, 1))
 
 
-def top_keywords(scores: np.ndarray, terms: np.ndarray, surface: dict, n: int) -> list[str]:
-    """The ``n`` highest-scoring terms of one theme, as readable words.
+def top_keywords(
+    scores: np.ndarray, terms: np.ndarray, surface: dict, n: int
+) -> list[tuple[str, float]]:
+    """The ``n`` highest-scoring terms of one theme, as readable words with their score.
 
     A word already inside a higher-ranked phrase is skipped, so keywords do not repeat.
     """
-    out: list[str] = []
+    out: list[tuple[str, float]] = []
     seen: set[str] = set()
     for j in np.argsort(-scores, kind="stable"):
         if scores[j] <= 0 or len(out) >= n:
@@ -49,22 +51,34 @@ def top_keywords(scores: np.ndarray, terms: np.ndarray, surface: dict, n: int) -
         if len(parts) == 1 and parts[0] in seen:
             continue
         seen.update(parts)
-        out.append(" ".join(surface.get(p, p) for p in parts))
+        out.append((" ".join(surface.get(p, p) for p in parts), float(scores[j])))
     return out
 
 
-def make_label(keywords: list[str], fallback: str = "Other") -> str:
-    """A 2-4 word name from the top keywords ("Street lights & parking")."""
+def make_label(keywords: list[tuple[str, float]], fallback: str = "Other") -> str:
+    """A 2-4 word name from the top keywords ("Street lights", "Bus & fares").
+
+    A phrase among the top keywords that contains the top word reads better than the word
+    alone, so it leads; a second keyword is added only if the name is still one idea short.
+    """
     if not keywords:
         return fallback
-    parts, words = [keywords[0]], keywords[0].split()
-    for kw in keywords[1:]:
-        new = kw.split()
-        if set(new) & set(words) or len(words) + len(new) > 4:
-            continue
-        parts.append(kw)
-        words += new
-        break
+    (first, top), scores = keywords[0], [s for _, s in keywords]
+    keywords = [k for k, _ in keywords]
+    phrase = next(
+        (k for k, s in zip(keywords[1:4], scores[1:4], strict=False)
+         if " " in k and first in k.split() and s >= 0.5 * top), None
+    )
+    parts = [phrase or first]
+    words = parts[0].split()
+    rest = [k for k in keywords[1:] if k != phrase]
+    if not (phrase and len(rest) and set(rest[0].split()) <= set(words)):
+        for kw in rest:
+            new = kw.split()
+            if set(new) & set(words) or len(words) + len(new) > 4:
+                continue
+            parts.append(kw)
+            break
     label = " & ".join(parts)
     return label[:1].upper() + label[1:]
 

@@ -54,7 +54,7 @@ class ThemeModel(BaseEstimator):
         Preprocessing steps from text to tokens (default: :func:`default_steps`).
     n_keywords : int, default=8
     n_representatives : int, default=5
-    secondary_ratio : float, default=0.85
+    secondary_ratio : float, default=0.7
         An entry also raises another theme when its similarity to it is at least this
         fraction of its similarity to its primary theme (and at least ``secondary_min``).
     secondary_min : float, default=0.3
@@ -85,7 +85,7 @@ class ThemeModel(BaseEstimator):
         self, n_themes: int | None = None, representation="tfidf", random_state=0,
         max_themes: int = 100, min_theme_size: int | str = "auto", area_name=None,
         steps=None, n_keywords: int = 8, n_representatives: int = 5,
-        secondary_ratio: float = 0.85, secondary_min: float = 0.3, framework=None,
+        secondary_ratio: float = 0.7, secondary_min: float = 0.3, framework=None,
         framework_threshold: float = 0.3, sample_size: int = 50_000,
         show_progress: bool = False,
     ):
@@ -219,6 +219,7 @@ class ThemeModel(BaseEstimator):
             for s in self.term_scores_
         ]
         names = _unique_labels(keywords, self.has_other_)
+        keywords = [[k for k, _ in kws] for kws in keywords]
         fw = self._framework_matches()
         self.themes_ = [self._theme(j, names[j], keywords[j], fw) for j in range(self.n_themes_)]
 
@@ -426,14 +427,14 @@ def _distinct(texts: list[str], empty: np.ndarray):
     return list(index), np.array(first), inverse, counts
 
 
-def _unique_labels(keywords: list[list[str]], has_other: bool) -> list[str]:
+def _unique_labels(keywords: list[list[tuple[str, float]]], has_other: bool) -> list[str]:
     names, seen = [], set()
     for j, kws in enumerate(keywords):
         if has_other and j == len(keywords) - 1:
             name = "Other (no distinctive words)"
         else:
             name = labels.make_label(kws)
-            for extra in kws[2:]:
+            for extra in kws[2:4]:
                 if name not in seen:
                     break
                 name = labels.make_label([kws[0], extra])

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 
+import simplemma
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -77,10 +78,16 @@ def make_stop_filter(words: Iterable[str]) -> Step:
     return drop_stop_words
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=500_000)
 def stem_word(word: str) -> str:
-    """Snowball-stem one word (cached: a corpus has far fewer distinct words than tokens)."""
-    return _STEMMER.stem(word) if word.isascii() else word
+    """Lemmatise, then Snowball-stem one word (cached: far fewer words than tokens).
+
+    simplemma first turns irregular plurals and verb forms into their lemma ("buses" ->
+    "bus", which Snowball alone leaves as "buse"); the stem then joins derived forms.
+    """
+    if not word.isascii():
+        return word
+    return _STEMMER.stem(simplemma.lemmatize(word, lang="en"))
 
 
 def stem(tokens: list[str]) -> list[str]:

@@ -29,6 +29,7 @@ from engage.services.wishes import (
 )
 
 _SESSION_KEY = "submissions"
+MAX_PAGE = 10_000  # beyond any real wall; keeps offsets within the database's integers
 
 
 def _consultation_or_404(slug: str):
@@ -190,7 +191,7 @@ def wish_wall(slug):
     area = areas.get(form.area.data or "")
     page = db.paginate(
         wall_query(consultation, words, area.code if area else None),
-        page=request.args.get("page", 1, type=int),
+        page=min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE),
         per_page=current_app.config["WISHES_PER_PAGE"],
         error_out=False,
     )
