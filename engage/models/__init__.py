@@ -1,6 +1,13 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
 
 from engage.models.consultation import Area, AreaPostcodeDistrict, Consultation, consultation_areas
+from engage.models.moderation import (
+    ACTIONS,
+    FLAG_KINDS,
+    REJECT_REASONS,
+    Flag,
+    ModerationDecision,
+)
 from engage.models.ratelimit import RateLimitHit
 from engage.models.submission import (
     AGE_BANDS,
@@ -10,9 +17,22 @@ from engage.models.submission import (
     Submission,
     Wish,
 )
+from engage.models.user import ROLE_LABELS, Role, StaffSession, User
+from engage.models.workshop import Partner, WorkshopImport
 
 __all__ = [
+    "ACTIONS",
     "AGE_BANDS",
+    "FLAG_KINDS",
+    "REJECT_REASONS",
+    "ROLE_LABELS",
+    "Flag",
+    "ModerationDecision",
+    "Partner",
+    "Role",
+    "StaffSession",
+    "User",
+    "WorkshopImport",
     "CHANNELS",
     "Area",
     "AreaPostcodeDistrict",

@@ -44,7 +44,10 @@ class Submission(db.Model):
     """One form or card sent by a resident: up to three wishes."""
 
     __tablename__ = "submissions"
-    __table_args__ = (UniqueConstraint("form_token", name="uq_submissions_form_token"),)
+    __table_args__ = (
+        UniqueConstraint("form_token", name="uq_submissions_form_token"),
+        Index("ix_submissions_card", "consultation_id", "card_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
@@ -55,8 +58,17 @@ class Submission(db.Model):
     form_token: Mapped[str | None] = mapped_column(String(64))
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    # Paper cards and the wish tree: the number printed on the card, and who keyed it in.
+    card_number: Mapped[str | None] = mapped_column(String(40))
+    keyed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    # Workshops: the sheet a row came from, and its row number there.
+    workshop_import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_imports.id", ondelete="RESTRICT"), index=True
+    )
+    sheet_row: Mapped[int | None]
 
     consultation = relationship("Consultation")
+    workshop_import = relationship("WorkshopImport")
     area = relationship("Area")
     wishes: Mapped[list["Wish"]] = relationship(
         back_populates="submission", order_by="Wish.position", cascade="all, delete-orphan"
@@ -79,6 +91,8 @@ class Wish(db.Model):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
+    # What the public sees when a moderator approved a redacted version; the original is kept.
+    redacted_text: Mapped[str | None] = mapped_column(Text)
     # Lemmas of the public text, for word search (see engage.services.search).
     search_key: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ModerationStatus] = mapped_column(
@@ -86,8 +100,17 @@ class Wish(db.Model):
         default=ModerationStatus.PENDING,
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The latest decision's reason (for rejections) and when a visitor last reported it.
+    status_reason: Mapped[str | None] = mapped_column(String(20))
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     submission: Mapped[Submission] = relationship(back_populates="wishes")
+
+    entry_type = "wish"
+
+    @property
+    def public_text(self) -> str:
+        return self.redacted_text if self.redacted_text is not None else self.text
 
 
 class RespondentDetails(db.Model):
