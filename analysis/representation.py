@@ -102,6 +102,8 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         entries, else 2).
     max_features : int, default=100_000
         Cap on the vocabulary of words and phrases.
+    max_words : int, default=30_000
+        Word vectors are learned for at most this many of the most frequent words.
     fit_sample : int, default=200_000
         Entries used to learn word vectors and the LSA; the rest are only transformed.
     random_state : int, RandomState or None, default=0
@@ -124,6 +126,7 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         lsa_weight: float = 0.5,
         min_df: int | str = "auto",
         max_features: int = 100_000,
+        max_words: int = 30_000,
         fit_sample: int = 200_000,
         random_state=0,
     ):
@@ -132,6 +135,7 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         self.lsa_weight = lsa_weight
         self.min_df = min_df
         self.max_features = max_features
+        self.max_words = max_words
         self.fit_sample = fit_sample
         self.random_state = random_state
 
@@ -158,23 +162,42 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
 
     def _word_vectors(self, x: sp.csr_matrix) -> np.ndarray:
         vocab = self.vectorizer_.get_feature_names_out()
-        is_word = np.array([" " not in t for t in vocab])
+        is_word = np.array([" " not in t for t in vocab], dtype=bool)
         words = np.flatnonzero(is_word)
+        # The rarest words add most of the co-occurrence cost and little signal.
+        df = np.asarray((x[:, words] > 0).sum(axis=0)).ravel()
+        words = np.sort(words[np.argsort(-df, kind="stable")[: self.max_words]])
         vectors = np.zeros((len(vocab), 1), dtype=np.float32)
-        if len(words):
-            wv = ppmi_word_vectors(x[:, words], self.word_dim, random_state=self.random_state)
-            vectors = np.zeros((len(vocab), wv.shape[1]), dtype=np.float32)
-            vectors[words] = wv
-            index = {vocab[j]: j for j in words}
-            for j in np.flatnonzero(~is_word):
-                parts = [index[w] for w in vocab[j].split(" ") if w in index]
-                if parts:
-                    vectors[j] = vectors[parts].mean(axis=0)
+        if len(words) == 0:
+            return vectors
+        wv = ppmi_word_vectors(x[:, words], self.word_dim, random_state=self.random_state)
+        vectors = np.zeros((len(vocab), wv.shape[1]), dtype=np.float32)
+        vectors[words] = wv
+        # A phrase's vector is the mean of its words' (built as one sparse product).
+        index = {vocab[j]: j for j in words}
+        rows, cols = [], []
+        for j in np.flatnonzero(~is_word):
+            for w in vocab[j].split(" "):
+                if w in index:
+                    rows.append(j)
+                    cols.append(index[w])
+        if rows:
+            mix = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
+                                shape=(len(vocab), len(vocab)))
+            counts = np.maximum(np.asarray(mix.sum(axis=1)).ravel(), 1)
+            phrases = sp.diags(1 / counts) @ mix @ vectors
+            vectors[~is_word] = phrases[~is_word]
         return vectors
 
     def tfidf(self, tokens: Tokens) -> sp.csr_matrix:
         """Return the TF-IDF matrix (words and phrases) of token lists."""
-        return self.vectorizer_.transform([with_phrases(t) for t in tokens])
+        cached = getattr(self, "_last", None)
+        # The model asks for the same tokens' TF-IDF several times (vectors, keywords).
+        if cached is not None and cached[0] is tokens:
+            return cached[1]
+        x = self.vectorizer_.transform([with_phrases(t) for t in tokens])
+        self._last = (tokens, x)
+        return x
 
     def vocabulary(self) -> np.ndarray:
         """Terms of the columns of :meth:`tfidf` (stems; phrases joined by a space)."""

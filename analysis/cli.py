@@ -1,0 +1,91 @@
+"""Command line: ``python -m analysis themes INPUT.csv --text-column text --out themes.json``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from analysis.model import ThemeModel
+from analysis.results import to_json
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m analysis``."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    themes = sub.add_parser("themes", help="find the themes of the entries of a CSV file")
+    themes.add_argument("input", type=Path, help="CSV file with one entry a row")
+    themes.add_argument("--text-column", default="text")
+    themes.add_argument("--id-column", default=None, help="default: row number from 1")
+    themes.add_argument("--themes", type=int, default=None, help="default: chosen automatically")
+    themes.add_argument("--max-themes", type=int, default=100)
+    themes.add_argument("--representation", choices=["tfidf", "embedding"], default="tfidf")
+    themes.add_argument("--framework", type=Path, default=None, help="YAML or JSON file")
+    themes.add_argument("--area-name", action="append", default=None,
+                        help="the area's own name (a stop word); may be repeated")
+    themes.add_argument("--random-state", type=int, default=0)
+    themes.add_argument("--out", type=Path, required=True, help="themes JSON file to write")
+    themes.add_argument("--assignments", type=Path, default=None,
+                        help="CSV to write: id,theme_id,theme_label,score")
+    themes.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    return parser
+
+
+def read_entries(path: Path, text_column: str, id_column: str | None):
+    """Read texts and ids from a CSV file (UTF-8, with a header row)."""
+    csv.field_size_limit(10_000_000)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        columns = reader.fieldnames or []
+        for column in [text_column, id_column]:
+            if column is not None and column not in columns:
+                raise SystemExit(f"error: no column {column!r} in {path} (columns: {columns})")
+        rows = list(reader)
+    texts = [row[text_column] or "" for row in rows]
+    ids = [row[id_column] for row in rows] if id_column else list(range(1, len(rows) + 1))
+    return texts, ids
+
+
+def write_assignments(path: Path, assignments) -> None:
+    """Write ``id,theme_id,theme_label,score``, one row per entry."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "theme_id", "theme_label", "score"])
+        for a in assignments:
+            writer.writerow([a.id, a.theme_id, a.theme_label, f"{a.score:.4f}"])
+
+
+def run_themes(args: argparse.Namespace) -> int:
+    """Fit a ThemeModel on the CSV and write the results."""
+    start = time.perf_counter()
+    texts, ids = read_entries(args.input, args.text_column, args.id_column)
+    model = ThemeModel(
+        n_themes=args.themes, representation=args.representation,
+        random_state=args.random_state, max_themes=args.max_themes,
+        area_name=args.area_name, framework=args.framework, show_progress=not args.quiet,
+    )
+    try:
+        model.fit(texts, ids=ids)
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    args.out.write_text(to_json(model.report()) + "\n", encoding="utf-8")
+    if args.assignments:
+        write_assignments(args.assignments, model.assignments())
+    if not args.quiet:
+        seconds = time.perf_counter() - start
+        print(f"{len(texts)} entries, {model.n_themes_} themes, {seconds:.1f} s", file=sys.stderr)
+        for theme in model.themes_[:20]:
+            print(f"  {theme.id:3d}  {theme.size:7d}  {theme.label}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m analysis``."""
+    args = build_parser().parse_args(argv)
+    if args.command == "themes":
+        return run_themes(args)
+    return 2  # pragma: no cover - argparse rejects unknown commands
