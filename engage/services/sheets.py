@@ -1,0 +1,251 @@
+"""Reading and writing small CSV and XLSX sheets safely: size guards, zip-bomb checks, and cells
+that spreadsheets never run as formulas."""
+
+import codecs
+import csv
+import io
+import operator
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time
+from itertools import repeat
+from typing import NamedTuple
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.read_only import EMPTY_CELL
+from openpyxl.styles import Font
+
+from engage.errors import ImportError_
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DATA_ROWS = 5_000
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+# Tiny entries compress far beyond the ratio without being a threat (an empty sheet, say).
+RATIO_CHECKED_FROM_BYTES = 64 * 1024
+MAX_ZIP_ENTRIES = 1_000
+# Cells beyond this column are not read, so a cell placed at column XFD costs nothing.
+MAX_COLUMNS = 50
+# No spreadsheet has more rows; a file that claims more is not one, and reading stops there.
+SPREADSHEET_MAX_ROWS = 1_048_576
+
+ZIP_MAGIC = b"PK\x03\x04"
+_OTHER_FORMATS = (
+    b"\xd0\xcf\x11\xe0",  # old .xls and .doc, and password-protected .xlsx
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x1f\x8b",
+    b"PK\x05\x06",
+    b"PK\x07\x08",
+    b"{\\rtf",
+)
+NOT_A_SHEET = (
+    "The file must be a CSV or XLSX file. In your spreadsheet, choose 'Save as' and pick "
+    "'CSV' or 'Excel workbook (.xlsx)', without a password."
+)
+# Leading characters that make Excel, LibreOffice or Google Sheets evaluate a cell
+# (OWASP "CSV injection"); white space or control characters before them do not disarm them.
+_FORMULA_START = re.compile(r"^[\t\r]|^[\s\x00-\x1f\x7f]*[=+\-@]")
+_DELIMITERS = ",;\t"
+
+
+class Cell(NamedTuple):
+    """One cell as text; `formula` is set for an XLSX cell that holds a real formula."""
+
+    text: str
+    formula: bool = False
+
+
+def safe_cell(value: object) -> str:
+    """The value as text that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if _FORMULA_START.match(text) else text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo safe_cell, so a sheet we exported reads back as what was in it."""
+    if text.startswith("'") and safe_cell(text[1:]) != text[1:]:
+        return text[1:]
+    return text
+
+
+def write_csv(rows: Iterable[Sequence[object]]) -> bytes:
+    """CSV that Excel opens as UTF-8 (the byte order mark), every cell made formula-safe."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(sheets: dict[str, list[Sequence[object]]]) -> bytes:
+    """A workbook with one worksheet per entry; the first row of each is bold."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append([safe_cell(value) for value in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(width, 10), 60) + 2
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def read_sheet(data: bytes) -> list[tuple[int, list[Cell]]]:
+    """The non-blank rows of a CSV or XLSX file, with their row numbers (the first row is 1).
+
+    The type is decided by content, not by name. Raises ImportError_ for a file that cannot be
+    read, or is too big.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportError_(f"The file is bigger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    if not data.strip():
+        raise ImportError_("The file is empty.")
+    if data.startswith(ZIP_MAGIC):
+        return _read_xlsx(data)
+    return _collect(_csv_rows(_decode(data)))
+
+
+def _collect(rows: Iterable[list[Cell]]) -> list[tuple[int, list[Cell]]]:
+    """Keep the non-blank rows, refusing a sheet with too many."""
+    found: list[tuple[int, list[Cell]]] = []
+    for number, cells in enumerate(rows, start=1):
+        if number > SPREADSHEET_MAX_ROWS:
+            raise ImportError_("The file has more rows than a spreadsheet can hold.")
+        if any(cell.formula or cell.text.strip() for cell in cells):
+            found.append((number, cells))
+            if len(found) > MAX_DATA_ROWS + 1:  # the header row is not a data row
+                raise ImportError_(
+                    f"The file has more than {MAX_DATA_ROWS:,} rows. Split it into smaller files."
+                )
+    return found
+
+
+# CSV ------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    """Text from the encodings spreadsheets save CSV in: UTF-8, UTF-16 ('Unicode text'), cp1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16").replace("\x00", "")
+        except UnicodeDecodeError:
+            raise ImportError_(NOT_A_SHEET) from None
+    if data.startswith(_OTHER_FORMATS) or data[:4096].count(0) > 40:
+        raise ImportError_(NOT_A_SHEET)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    # A stray NUL would stop the csv module; it is never meaningful in a cell.
+    return text.replace("\x00", "")
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (European Excel) or tab: whichever the header line uses most."""
+    header = next((line for line in io.StringIO(text) if line.strip()), "")
+    return max(_DELIMITERS, key=header.count)
+
+
+def _csv_rows(text: str) -> Iterator[list[Cell]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        for row in reader:
+            yield [Cell(unescape_cell(value)) for value in row[:MAX_COLUMNS]]
+    except csv.Error as exc:
+        raise ImportError_(
+            f"Row {reader.line_num} of the file could not be read as CSV ({exc})."
+        ) from None
+
+
+# XLSX -----------------------------------------------------------------------------------------
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip bomb, or a zip that is not a workbook, before openpyxl opens it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise ImportError_("The XLSX file is damaged and cannot be opened.") from None
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise ImportError_(NOT_A_SHEET)
+    total = sum(entry.file_size for entry in entries)
+    if len(entries) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED_BYTES:
+        raise ImportError_(
+            f"The XLSX file would take more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB "
+            "once opened. Save it again from your spreadsheet, or as CSV."
+        )
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_CHECKED_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise ImportError_(
+                "The XLSX file is compressed far more than a real spreadsheet can be, so it "
+                "was not opened. Save it again from your spreadsheet, or as CSV."
+            )
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
+    """The rows of the first worksheet; formulas are reported as formulas, never evaluated."""
+    _check_zip(data)
+    workbook = None
+    try:
+        # openpyxl warns about features it drops (data validation extensions, missing default
+        # styles); they do not change the cell values we read.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+            workbook = load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+            )
+            if not workbook.worksheets:
+                raise ImportError_("The XLSX file has no worksheet.")
+            return _collect(_worksheet_rows(workbook.worksheets[0]))
+    except ImportError_:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged file; none may crash us
+        raise ImportError_("The XLSX file is damaged and cannot be opened.") from exc
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def _worksheet_rows(sheet) -> Iterator[list[Cell]]:
+    # Ignore the sheet's own claim of its size, so a false one makes no phantom rows.
+    sheet.reset_dimensions()
+    for row in sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS):
+        # openpyxl fills missing rows and cells with EMPTY_CELL: skip those quickly.
+        if all(map(operator.is_, row, repeat(EMPTY_CELL))):
+            yield []
+        else:
+            yield [_xlsx_cell(cell) for cell in row]
+
+
+def _xlsx_cell(cell) -> Cell:
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        return Cell(str(getattr(value, "text", None) or value), formula=True)
+    return Cell(unescape_cell(_as_text(value)))
+
+
+def _as_text(value: object) -> str:
+    """A cell value as the text the officer sees (12, not 12.0; a date, not a timestamp)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == time(0):
+        return value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
