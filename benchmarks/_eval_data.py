@@ -25,6 +25,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Persist numba's compiled code (UMAP / pynndescent, used by BERTopic) between processes.
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache" / "numba")
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "eval"
@@ -179,6 +183,74 @@ def current_rss_mb() -> float:
     with open("/proc/self/statm") as fh:
         pages = int(fh.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / (1024.0 * 1024.0)
+
+
+def reset_peak_rss() -> None:
+    """Reset this process's peak RSS (VmHWM); Linux >= 4.0."""
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
+def hwm_rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+class WarmServer:
+    """A long-lived child (``script --serve``) that runs specs sent as file paths on stdin."""
+
+    def __init__(self, script: Path, log_path: Path):
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_path
+        self.log = log_path.open("w")
+        self.tmp = tempfile.TemporaryDirectory(prefix="engage-bench-serve-")
+        self.count = 0
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script), "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=str(REPO_ROOT),
+            env=os.environ.copy(),
+        )
+
+    def run(self, spec: dict, timeout: float) -> dict:
+        self.count += 1
+        base = Path(self.tmp.name) / f"job{self.count}"
+        spec = dict(spec, result_path=str(base) + ".result.json")
+        spec_path = Path(str(base) + ".spec.json")
+        spec_path.write_text(json.dumps(spec))
+        result_path = Path(spec["result_path"])
+        t0 = time.perf_counter()
+        try:
+            self.proc.stdin.write(str(spec_path) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            pass
+        # The first job also waits for the warm-up.
+        while not result_path.exists():
+            if self.proc.poll() is not None:
+                return {"error": f"server exited with {self.proc.returncode}",
+                        "log_tail": self.log_path.read_text()[-3000:]}
+            if time.perf_counter() - t0 > timeout + 1800:
+                return {"error": "timeout"}
+            time.sleep(0.5)
+        result = json.loads(result_path.read_text())
+        result["child_process_seconds"] = round(time.perf_counter() - t0, 2)
+        return result
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=60)
+        except Exception:  # noqa: BLE001
+            self.proc.kill()
+        self.log.close()
+        self.tmp.cleanup()
 
 
 def run_child(script: Path, spec: dict, timeout: float) -> dict:
