@@ -60,6 +60,9 @@ class Cell(NamedTuple):
     formula: bool = False
 
 
+_BLANK = Cell("")
+
+
 def safe_cell(value: object) -> str:
     """The value as text that a spreadsheet shows as text, never runs as a formula."""
     text = "" if value is None else str(value)
@@ -107,17 +110,17 @@ def read_sheet(data: bytes) -> list[tuple[int, list[Cell]]]:
     """
     if len(data) > MAX_FILE_BYTES:
         raise ImportError_(f"The file is bigger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-    if not data.strip():
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
         raise ImportError_("The file is empty.")
     if data.startswith(ZIP_MAGIC):
         return _read_xlsx(data)
     return _collect(_csv_rows(_decode(data)))
 
 
-def _collect(rows: Iterable[list[Cell]]) -> list[tuple[int, list[Cell]]]:
+def _collect(rows: Iterable[tuple[int, list[Cell]]]) -> list[tuple[int, list[Cell]]]:
     """Keep the non-blank rows, refusing a sheet with too many."""
     found: list[tuple[int, list[Cell]]] = []
-    for number, cells in enumerate(rows, start=1):
+    for number, cells in rows:
         if number > SPREADSHEET_MAX_ROWS:
             raise ImportError_("The file has more rows than a spreadsheet can hold.")
         if any(cell.formula or cell.text.strip() for cell in cells):
@@ -155,11 +158,12 @@ def _delimiter(text: str) -> str:
     return max(_DELIMITERS, key=header.count)
 
 
-def _csv_rows(text: str) -> Iterator[list[Cell]]:
+def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        for row in reader:
-            yield [Cell(unescape_cell(value)) for value in row[:MAX_COLUMNS]]
+        # A record is one spreadsheet row, even when a quoted cell spans several lines.
+        for number, row in enumerate(reader, start=1):
+            yield number, [Cell(unescape_cell(value)) for value in row[:MAX_COLUMNS]]
     except csv.Error as exc:
         raise ImportError_(
             f"Row {reader.line_num} of the file could not be read as CSV ({exc})."
@@ -218,15 +222,20 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
             workbook.close()
 
 
-def _worksheet_rows(sheet) -> Iterator[list[Cell]]:
+def _worksheet_rows(sheet) -> Iterator[tuple[int, list[Cell]]]:
     # Ignore the sheet's own claim of its size, so a false one makes no phantom rows.
     sheet.reset_dimensions()
-    for row in sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS):
-        # openpyxl fills missing rows and cells with EMPTY_CELL: skip those quickly.
+    gap = None
+    for number, row in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1):
+        # openpyxl fills a run of missing rows with one shared tuple of EMPTY_CELL: skip it fast.
+        if row is gap:
+            if number > SPREADSHEET_MAX_ROWS:
+                raise ImportError_("The file has more rows than a spreadsheet can hold.")
+            continue
         if all(map(operator.is_, row, repeat(EMPTY_CELL))):
-            yield []
-        else:
-            yield [_xlsx_cell(cell) for cell in row]
+            gap = row
+            continue
+        yield number, [_BLANK if cell is EMPTY_CELL else _xlsx_cell(cell) for cell in row]
 
 
 def _xlsx_cell(cell) -> Cell:

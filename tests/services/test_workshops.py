@@ -1,0 +1,614 @@
+import csv
+import io
+import re
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import func, select
+
+from engage.errors import ImportError_, NotAccepting
+from engage.extensions import db
+from engage.models import (
+    AGE_BANDS,
+    ModerationStatus,
+    Partner,
+    RespondentDetails,
+    Role,
+    Submission,
+    User,
+    Wish,
+    WorkshopImport,
+)
+from engage.models._types import utcnow
+from engage.services import sheets, workshops
+from engage.services.search import search_key
+from engage.services.text import clean_text
+from engage.services.workshops import (
+    TEMPLATE_COLUMNS,
+    AlreadyImported,
+    import_workshop,
+    preview_sheet,
+    problems_csv,
+    safe_cell,
+    template_csv,
+    template_xlsx,
+)
+from tests.conftest import payload_lines
+from tests.factories import make_area, make_consultation
+
+HEADER = list(TEMPLATE_COLUMNS)
+_UNSAFE = re.compile(r"^[\t\r]|^[\s\x00-\x1f\x7f]*[=+\-@]")
+
+
+def csv_bytes(rows, delimiter=",", encoding="utf-8"):
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows, *, formulas=False, extra_sheet=None):
+    """A workbook; strings are typed as text unless formulas=True lets '=…' be a formula."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = sheet.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and not (formulas and value.startswith("=")):
+                cell.data_type = "s"
+    if extra_sheet:
+        workbook.create_sheet("Other").append(extra_sheet)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def read_csv(data):
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def make_user(name="Olive Officer"):
+    user = User(email=f"{name.split()[0].lower()}@example.org", name=name, role=Role.OFFICER)
+    user.password_hash = "x"
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def do_import(consultation, preview, user=None, **overrides):
+    values = {
+        "partner_name": "St Mary's School",
+        "event_name": "Year 6 assembly",
+        "event_date": date(2025, 3, 4),
+        "user": user or make_user(),
+    }
+    values.update(overrides)
+    return import_workshop(consultation, preview, **values)
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def rebuild_zip(data, replace):
+    """A copy of a zip with some entries' bytes replaced (or added)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename not in replace:
+                dst.writestr(info, src.read(info), zipfile.ZIP_DEFLATED)
+        for name, content in replace.items():
+            dst.writestr(name, content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+# Templates ------------------------------------------------------------------------------------
+
+
+def test_template_csv_previews_with_its_example_row_valid():
+    preview = preview_sheet("template.csv", template_csv())
+    assert read_csv(template_csv())[0] == HEADER
+    assert not preview.problems and len(preview.valid) == 1
+    row = preview.valid[0]
+    assert row.row_number == 2 and len(row.wishes) == 3
+    assert row.postcode == "DE1 2AB" and row.age_band in AGE_BANDS
+
+
+def test_template_xlsx_has_guidance_and_previews_valid():
+    data = template_xlsx()
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["Wishes", "Guidance"]
+    guidance = " ".join(str(c.value) for row in workbook["Guidance"].iter_rows() for c in row)
+    assert all(label in guidance for label in AGE_BANDS.values())
+    assert all(column in guidance for column in TEMPLATE_COLUMNS)
+    preview = preview_sheet("template.xlsx", data)
+    assert len(preview.valid) == 1 and not preview.problems
+
+
+# Reading --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_csv_happy_path(delimiter, encoding):
+    rows = [
+        ["Wish 1", "WISH_2", "wish-3", "Postcode", "Age band"],
+        ["A café by the river", "", "", "de22 1ab", "16-24"],
+        ["", "", "", "", ""],
+        ["  Longer   opening hours ", "More trees", "", "", "Prefer not to say"],
+        ["", "Only a second wish", "", "DE1 2AB", "75_plus"],
+    ]
+    preview = preview_sheet("c:\\Users\\me\\workshop.csv", csv_bytes(rows, delimiter, encoding))
+    assert preview.filename == "workshop.csv"
+    assert not preview.problems
+    first, second, third = preview.valid
+    assert (first.row_number, second.row_number, third.row_number) == (2, 4, 5)
+    assert first.wishes == ("A café by the river",)
+    assert (first.postcode, first.age_band) == ("DE22 1AB", "16_24")
+    assert second.wishes == ("Longer opening hours", "More trees")
+    assert (second.postcode, second.age_band) == (None, "prefer_not")
+    assert third.wishes == ("Only a second wish",) and third.age_band == "75_plus"
+    assert first.raw["postcode"] == "de22 1ab"
+
+
+@pytest.mark.parametrize("value", ["16 to 24", "16-24", "16_24", " 16 TO 24 ", "16–24"])
+def test_age_band_as_key_or_label(value):
+    preview = preview_sheet("s.csv", csv_bytes([["wish_1", "age_band"], ["Buses", value]]))
+    assert preview.valid[0].age_band == "16_24"
+
+
+def test_xlsx_happy_path_reads_first_sheet_only():
+    rows = [
+        ["wish_1", "wish_2", "postcode", "age_band"],
+        ["More buses", 42, "DE1 2AB", "Under 16"],
+        [None, None, None, None],
+        [3.0, None, None, "65 to 74"],
+    ]
+    data = xlsx_bytes(rows, extra_sheet=["not", "read"])
+    preview = preview_sheet("w.xlsx", data)
+    assert not preview.problems
+    assert [r.row_number for r in preview.valid] == [2, 4]
+    assert preview.valid[0].wishes == ("More buses", "42")
+    assert preview.valid[0].age_band == "under_16"
+    assert preview.valid[1].wishes == ("3",)
+
+
+def test_type_is_decided_by_content_not_name():
+    assert preview_sheet("sheet.csv", template_xlsx()).valid
+    assert preview_sheet("sheet.xlsx", template_csv()).valid
+
+
+def test_one_bad_row_previews_imports_and_exports(app):
+    consultation = make_consultation()
+    rows = [HEADER, ["Buses", "", "", "", ""], ["Parks", "", "", "NOT A CODE", ""], ["Bins"]]
+    preview = preview_sheet("s.csv", csv_bytes(rows))
+    assert [r.row_number for r in preview.valid] == [2, 4]
+    (problem,) = preview.problems
+    assert problem.row_number == 3
+    assert problem.messages == ("Postcode 'NOT A CODE' is not a full UK postcode, such as DE1 2AB",)
+    record = do_import(consultation, preview)
+    assert record.rows_imported == 2 and count(Submission) == 2
+    exported = read_csv(problems_csv(preview))
+    assert exported[0] == [*HEADER, "errors"]
+    assert exported[1:] == [["Parks", "", "", "NOT A CODE", "", f"Row 3: {problem.messages[0]}"]]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (["", "", "", "DE1 2AB", ""], "Enter at least one wish"),
+        (["Buses", "x" * 501, "", "", ""], "Wish 2 is 501 characters long"),
+        (["Buses", "", "", "", "ancient"], "Age band 'ancient' is not one of: Under 16"),
+        (["Buses", "", "", "", "", "stray"], "Cell F2 is in a column with no heading"),
+    ],
+)
+def test_row_problems(row, message):
+    preview = preview_sheet("s.csv", csv_bytes([HEADER, row]))
+    assert not preview.valid
+    assert any(m.startswith(message) for m in preview.problems[0].messages)
+
+
+def test_wish_of_500_characters_is_fine():
+    preview = preview_sheet("s.csv", csv_bytes([HEADER, ["x" * 500]]))
+    assert preview.valid[0].wishes == ("x" * 500,)
+
+
+def test_xlsx_formula_cells_are_refused_but_typed_text_is_kept():
+    rows = [
+        ["wish_1", "wish_2"],
+        ['=HYPERLINK("http://evil.example","Click")', "Buses"],
+        ["Parks", "=1+1"],
+    ]
+    formulas = xlsx_bytes(rows, formulas=True)
+    preview = preview_sheet("f.xlsx", formulas)
+    assert not preview.valid
+    assert preview.problems[0].messages == ("Cell A2 is a formula: type the text instead",)
+    assert preview.problems[1].messages == ("Cell B3 is a formula: type the text instead",)
+    exported = read_csv(problems_csv(preview))
+    assert exported[1][0] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert exported[2][1] == "'=1+1"
+    typed = preview_sheet("t.xlsx", xlsx_bytes(rows))
+    assert typed.valid[1].wishes == ("Parks", "=1+1")
+
+
+def test_csv_formula_looking_text_is_kept_and_escaped_on_export():
+    texts = ["=1+1", "+44 more buses", "-minus", "@SUM(A1)", '=HYPERLINK("x")']
+    rows = [HEADER] + [[t, "", "", "bad", ""] for t in texts] + [["=2+2"]]
+    preview = preview_sheet("f.csv", csv_bytes(rows))
+    assert preview.valid[0].wishes == ("=2+2",)
+    assert [p.raw["wish_1"] for p in preview.problems] == texts
+    exported = read_csv(problems_csv(preview))
+    assert [row[0] for row in exported[1:]] == [f"'{t}" for t in texts]
+    again = preview_sheet("fixed.csv", problems_csv(preview))
+    assert [p.raw["wish_1"] for p in again.problems] == texts
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        (" =1+1", "' =1+1"),
+        ("\n=1", "'\n=1"),
+        ("More buses", "More buses"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (42, "42"),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+# Guards ---------------------------------------------------------------------------------------
+
+
+def expect_refused(data, *fragments):
+    with pytest.raises(ImportError_) as caught:
+        preview_sheet("file", data)
+    for fragment in fragments:
+        assert fragment in caught.value.message
+    return caught.value.message
+
+
+def test_file_over_5_mb_is_refused():
+    expect_refused(b"wish_1\n" + b"x" * (5 * 1024 * 1024), "bigger than 5 MB")
+
+
+def test_5000_rows_are_fine_but_not_5001():
+    rows = [["wish_1"]] + [[f"Wish {n}"] for n in range(5000)]
+    assert len(preview_sheet("s.csv", csv_bytes(rows)).valid) == 5000
+    expect_refused(csv_bytes(rows + [["one too many"]]), "more than 5,000 rows")
+
+
+def test_xlsx_row_limit(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_DATA_ROWS", 3)
+    rows = [["wish_1"]] + [["Buses"]] * 4
+    expect_refused(xlsx_bytes(rows), "more than 3 rows")
+
+
+def bomb(megabytes, *, noise=0):
+    """The template with its worksheet replaced by megabytes of zeros (and some noise)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template_xlsx())) as src:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                if info.filename != "xl/worksheets/sheet1.xml":
+                    dst.writestr(info.filename, src.read(info))
+            with dst.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                chunk = b"0" * (1024 * 1024)
+                for n in range(megabytes):
+                    sheet.write(n.to_bytes(4) * noise + chunk)
+    return out.getvalue()
+
+
+def test_zip_bomb_is_refused_before_opening():
+    data = bomb(60)
+    assert len(data) < 1024 * 1024
+    expect_refused(data, "more than 50 MB")
+
+
+def test_compression_ratio_over_100_is_refused():
+    expect_refused(bomb(2), "compressed far more than a real spreadsheet")
+
+
+def test_uncompressed_total_is_refused(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    expect_refused(bomb(2, noise=0), "more than 1 MB")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04" + b"\x00garbage" * 20,
+        b"PK\x03\x04",
+    ],
+)
+def test_corrupt_zip_is_refused(data):
+    expect_refused(data, "damaged")
+
+
+@pytest.mark.parametrize(
+    "replace",
+    [
+        {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row><c r='A1' t='s'><v>9"},
+        {"xl/workbook.xml": b"not xml at all"},
+        {"xl/styles.xml": b"<styleSheet><unclosed"},
+        {"xl/worksheets/sheet1.xml": b'<!DOCTYPE x [<!ENTITY a "aa">]><worksheet>&a;</worksheet>'},
+    ],
+)
+def test_corrupt_xlsx_is_refused(replace):
+    expect_refused(rebuild_zip(template_xlsx(), replace), "damaged")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+        b"\x00\x01\x02\x03" * 100,
+    ],
+)
+def test_other_files_are_refused(data):
+    expect_refused(data, "must be a CSV or XLSX file")
+
+
+def test_zip_that_is_not_a_workbook_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    expect_refused(out.getvalue(), "must be a CSV or XLSX file")
+
+
+@pytest.mark.parametrize("data", [b"", b"  \r\n\r\n ", b"\xef\xbb\xbf"])
+def test_empty_file_is_refused(data):
+    expect_refused(data, "empty")
+
+
+@pytest.mark.parametrize("data", [b",,,\r\n,,\r\n", xlsx_bytes([[None], [None, ""]])])
+def test_file_without_header_row_is_refused(data):
+    expect_refused(data, "no header row", "wish_1, wish_2, wish_3, postcode, age_band")
+
+
+def test_unknown_columns_are_listed_with_the_expected_ones():
+    data = csv_bytes([["wish_1", "Name", "email address"], ["Buses", "Ann", "a@example.org"]])
+    message = expect_refused(data, "'Name', 'email address'", "must be: wish_1, wish_2")
+    assert "wish_1'" not in message
+
+
+def test_missing_wish_1_column_is_refused():
+    expect_refused(csv_bytes([["wish_2", "postcode"], ["Buses", ""]]), "no wish_1 column")
+
+
+def test_duplicate_column_is_refused():
+    expect_refused(csv_bytes([["wish_1", "Wish 1"], ["a", "b"]]), "wish_1 more than once")
+
+
+def test_far_away_cells_cost_nothing():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["wish_1"])
+    sheet.append(["Buses"])
+    sheet.cell(row=3, column=16_000, value="far right")
+    sheet.cell(row=200_000, column=1, value="far down").data_type = "s"
+    out = io.BytesIO()
+    workbook.save(out)
+    preview = preview_sheet("far.xlsx", out.getvalue())
+    assert [r.row_number for r in preview.valid] == [2, 200_000]
+
+
+# Hostile strings ------------------------------------------------------------------------------
+
+
+def payload_rows(strings):
+    """Half the strings alone as a wish (mostly valid), half also as a postcode (a problem)."""
+    return [HEADER] + [[s, "", "", s if n % 2 else "", ""] for n, s in enumerate(strings)]
+
+
+def check_round_trip(preview, strings):
+    kept = [s for s in strings if clean_text(s)]
+    assert len(preview.valid) + len(preview.problems) == len(kept)
+    exported = problems_csv(preview)
+    for row in read_csv(exported)[1:]:
+        assert all(not _UNSAFE.match(cell) for cell in row)
+    again = preview_sheet("fixed.csv", exported)
+    assert [p.raw for p in again.problems] == [
+        p.raw for p in preview.problems if any(clean_text(v) for v in p.raw.values())
+    ]
+    for row in preview.valid:
+        assert all(len(w) <= 500 and w == clean_text(w) for w in row.wishes)
+
+
+def test_payload_strings_in_csv():
+    strings = payload_lines()
+    preview = preview_sheet("payloads.csv", csv_bytes(payload_rows(strings)))
+    check_round_trip(preview, strings)
+    assert len(preview.valid) > 1000
+
+
+def test_payload_strings_in_xlsx():
+    # An XLSX cannot hold control characters, so no real sheet will carry them.
+    strings = [ILLEGAL_CHARACTERS_RE.sub("", s).replace("\r", "\n") for s in payload_lines()]
+    preview = preview_sheet("payloads.xlsx", xlsx_bytes(payload_rows(strings)))
+    check_round_trip(preview, strings)
+    assert len(preview.valid) > 1000
+
+
+# Import ---------------------------------------------------------------------------------------
+
+
+def sheet_preview(rows=None):
+    rows = rows or [HEADER, ["More buses", "Safer parks", "", "", ""], ["Youth club"]]
+    return preview_sheet("workshop.csv", csv_bytes(rows))
+
+
+def test_import_stores_pending_workshop_submissions(app):
+    consultation = make_consultation()
+    user = make_user()
+    preview = sheet_preview()
+    record = do_import(consultation, preview, user, partner_name="  St Mary's   School ")
+    db.session.commit()
+    assert record.partner.name == "St Mary's School"
+    assert (record.filename, record.file_sha256) == ("workshop.csv", preview.sha256)
+    assert record.imported_by == user and record.rows_imported == 2
+    first, second = db.session.scalars(select(Submission).order_by(Submission.sheet_row))
+    assert first.channel == "workshop" and first.workshop_import == record
+    assert first.sheet_row == 2 and second.sheet_row == 3
+    assert first.form_token == f"workshop:{preview.sha256[:32]}:2"
+    assert first.reference.startswith("W-") and first.reference != second.reference
+    assert [(w.position, w.text) for w in first.wishes] == [(1, "More buses"), (2, "Safer parks")]
+    assert all(w.status == ModerationStatus.PENDING for w in first.wishes)
+    assert first.wishes[0].search_key == search_key("More buses")
+    assert first.details is None
+
+
+def test_partner_is_found_whatever_its_case(app):
+    consultation = make_consultation()
+    user = make_user()
+    first = do_import(consultation, sheet_preview(), user, partner_name="Oak Residents")
+    other = sheet_preview([HEADER, ["Something else"]])
+    second = do_import(consultation, other, user, partner_name="oak residents")
+    assert second.partner is first.partner and count(Partner) == 1
+
+
+def test_postcode_is_mapped_to_the_consultations_area(app):
+    ours = make_area(districts=["DE22"])
+    make_area(districts=["DE99"])
+    consultation = make_consultation()
+    consultation.areas.append(ours)
+    rows = [
+        HEADER,
+        ["Buses", "", "", "de22 1ab", "16 to 24"],
+        ["Parks", "", "", "DE99 1AB", ""],
+        ["Bins", "", "", "", "Under 16"],
+        ["Trees"],
+    ]
+    do_import(consultation, sheet_preview(rows))
+    db.session.commit()
+    subs = {s.sheet_row: s for s in db.session.scalars(select(Submission))}
+    assert subs[2].area == ours
+    assert (subs[2].details.postcode, subs[2].details.age_band) == ("DE22 1AB", "16_24")
+    assert subs[3].area is None and subs[3].details.postcode == "DE99 1AB"
+    assert subs[4].area is None and subs[4].details.age_band == "under_16"
+    assert subs[5].details is None and count(RespondentDetails) == 3
+
+
+def test_same_file_twice_is_refused_and_nothing_doubles(app):
+    consultation = make_consultation()
+    preview = sheet_preview()
+    do_import(consultation, preview, make_user("Olive Officer"))
+    db.session.commit()
+    with pytest.raises(AlreadyImported) as caught:
+        do_import(
+            consultation,
+            preview_sheet(
+                "renamed.csv",
+                csv_bytes([HEADER, ["More buses", "Safer parks", "", "", ""], ["Youth club"]]),
+            ),
+            make_user("Sam Second"),
+        )
+    assert caught.value.status == 409
+    assert "by Olive Officer" in caught.value.message
+    assert "workshop.csv" in caught.value.message and " at " in caught.value.message
+    db.session.commit()
+    assert (count(WorkshopImport), count(Submission), count(Wish)) == (1, 2, 3)
+    assert count(Partner) == 1
+
+
+def test_same_file_in_another_consultation_is_refused(app):
+    preview = sheet_preview()
+    first = make_consultation()
+    do_import(first, preview)
+    db.session.commit()
+    with pytest.raises(AlreadyImported, match=re.escape(first.title)):
+        do_import(make_consultation(), preview, make_user("Sam Second"))
+    assert count(Submission) == 2
+
+
+def test_form_tokens_keep_a_racing_import_from_doubling(app, monkeypatch):
+    """Two officers import the same file at once: the loser's check saw nothing yet."""
+    consultation = make_consultation()
+    preview = sheet_preview()
+    do_import(consultation, preview)
+    db.session.commit()
+    real_check = workshops._refuse_if_imported
+    calls = []
+
+    def late_check(*args):
+        calls.append(args)
+        if len(calls) > 1:  # the first check ran before the winner committed
+            real_check(*args)
+
+    monkeypatch.setattr(workshops, "_refuse_if_imported", late_check)
+    user = make_user("Sam Second")
+    with pytest.raises(AlreadyImported):
+        do_import(consultation, preview, user, partner_name="A new partner")
+    db.session.commit()
+    assert len(calls) == 2
+    assert (count(WorkshopImport), count(Submission), count(Partner)) == (1, 2, 1)
+
+
+def test_rows_stored_under_the_files_tokens_block_the_import(app):
+    consultation = make_consultation()
+    preview = sheet_preview()
+    stray = Submission(
+        consultation=consultation,
+        reference="W-0000-00",
+        form_token=f"workshop:{preview.sha256[:32]}:2",
+    )
+    db.session.add(stray)
+    db.session.flush()
+    with pytest.raises(AlreadyImported, match="already been imported"):
+        do_import(consultation, preview)
+    assert (count(WorkshopImport), count(Submission)) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "accepted"),
+    [
+        (-10, 10, True),
+        (-60, -29, True),
+        (-60, -31, False),
+        (2, 30, False),
+    ],
+)
+def test_import_window_runs_to_30_days_after_closing(app, opens, closes, accepted):
+    now = utcnow()
+    consultation = make_consultation(
+        opens_at=now + timedelta(days=opens), closes_at=now + timedelta(days=closes)
+    )
+    if accepted:
+        assert do_import(consultation, sheet_preview()).rows_imported == 2
+        return
+    with pytest.raises(NotAccepting) as caught:
+        do_import(consultation, sheet_preview())
+    assert consultation.title in caught.value.message
+    assert count(Submission) == 0
+
+
+def test_closed_message_says_until_when(app):
+    now = utcnow()
+    consultation = make_consultation(
+        opens_at=now - timedelta(days=90), closes_at=now - timedelta(days=40)
+    )
+    with pytest.raises(NotAccepting, match="could be imported until .* 30 days after it closed"):
+        do_import(consultation, sheet_preview())
+
+
+@pytest.mark.parametrize("field", ["partner_name", "event_name"])
+@pytest.mark.parametrize("value", ["", "   ", "x" * 201])
+def test_partner_and_event_names_are_required(app, field, value):
+    with pytest.raises(ImportError_):
+        do_import(make_consultation(), sheet_preview(), **{field: value})
+    assert count(WorkshopImport) == 0
