@@ -34,6 +34,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engage.services.flags_names import find_names
+from engage.services.flags_offensive import (
+    OFFENSIVE_THRESHOLD,
+    is_offensive,
+    offensive_probability,
+)
 from engage.services.flags_patterns import FINDERS, phone_digits
 from engage.services.flags_spam import (
     has_repeated_characters,
@@ -41,6 +46,16 @@ from engage.services.flags_spam import (
     is_mostly_non_letters,
     near_duplicate_of,
 )
+
+__all__ = [
+    "OFFENSIVE_THRESHOLD",
+    "FoundFlag",
+    "Span",
+    "detect_flags",
+    "find_personal_data",
+    "offensive_probability",
+    "redact_personal_data",
+]
 
 
 @dataclass(frozen=True)
@@ -82,14 +97,6 @@ _LABELS = {
     "street_address": "street address",
     "name": "possible name",
 }
-
-# alt-profanity-check's probability at or above which text is flagged. Chosen on the labeled
-# set (see benchmarks/flags_recall.py): the model scores some benign wishes ("kill the weeds")
-# highly, so the threshold trades a few missed mild words for fewer false alarms.
-OFFENSIVE_THRESHOLD = 0.8
-# Long texts dilute one bad word in the model's TF-IDF, so sentences are scored too.
-_SENTENCE = re.compile(r"[^.!?\n]+")
-_MAX_SENTENCES = 40
 
 
 def _candidates(text: str) -> list[Span]:
@@ -151,21 +158,6 @@ def _personal_data_flags(spans: list[Span]) -> list[FoundFlag]:
         more = f" (and {len(of_kind) - 1} more)" if len(of_kind) > 1 else ""
         flags.append(FoundFlag("personal_data", f"{_LABELS[kind]}: {mask(of_kind[0])}{more}"))
     return flags
-
-
-def offensive_probability(text: str) -> float:
-    """The highest alt-profanity-check probability over the text and its sentences."""
-    # Imported late: loading scikit-learn and the model takes seconds, and most callers of
-    # this module (redaction, personal data) never need it.
-    from profanity_check import predict_prob
-
-    pieces = [text] + [s.strip() for s in _SENTENCE.findall(text) if s.strip()][:_MAX_SENTENCES]
-    return float(max(predict_prob(pieces)))
-
-
-def is_offensive(text: str) -> bool:
-    """True when the profanity model's probability reaches the threshold."""
-    return bool(text.strip()) and offensive_probability(text) >= OFFENSIVE_THRESHOLD
 
 
 def spam_details(text: str, spans: list[Span], others: Sequence[str]) -> list[str]:

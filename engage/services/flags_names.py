@@ -11,7 +11,7 @@ from functools import cache
 Offsets = tuple[int, int]
 
 # A capitalised name word: "Smith", "McDonald", "O'Brien", "Smith-Jones".
-_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Z][a-z]+)?"
+_WORD = r"(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Z][a-z]+)?"
 _NAME_WORD = re.compile(_WORD)
 
 _INTRO_STRONG = re.compile(
@@ -47,6 +47,10 @@ _NOT_AFTER_INTRO = frozenset(
 )
 
 
+# "Dr Who", "Mrs May": after a title, one of this many most common words is not a surname.
+_COMMON = 1000
+# Characters and brands with a title: "Mr Whippy" vans, "Mr Blobby".
+_NOT_PEOPLE = frozenset({"whippy", "blobby", "bean", "men", "kipling", "motivator", "freeze"})
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -66,6 +70,15 @@ def _surnames() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["surnames"])
 
 
+@cache
+def _common_words() -> frozenset[str]:
+    """The most frequent English words (zxcvbn's lists are disjoint, so no names among them)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    lists = ("english_wikipedia", "us_tv_and_film")
+    return frozenset(word for name in lists for word in FREQUENCY_LISTS[name][:_COMMON])
+
+
 def _is_place(word: str | None) -> bool:
     """True when a word names a kind of place or organisation rather than a person."""
     return word is not None and _POSSESSIVE.sub("", word.lower()) in _PLACE_WORDS
@@ -77,11 +90,12 @@ def _next_word(text: str, end: int) -> str | None:
     return match.group() if match else None
 
 
-def _span_of(match: re.Match[str], text: str) -> Offsets | None:
+def _span_of(match: re.Match[str], text: str, titled: bool = False) -> Offsets | None:
     """The name in a title, introduction or sign-off match, unless it is really a place."""
     first = match.group(1).split()[0]
     last = match.group(2) if match.re.groups > 1 else None
-    if first.lower() in _NOT_AFTER_INTRO or _is_place(last) or _is_place(first):
+    # After a title even a place-like word is a surname: "Mrs Green", "Dr Hall".
+    if first.lower() in _NOT_AFTER_INTRO or _is_place(last) or (_is_place(first) and not titled):
         return None
     end = match.end(2) if last else match.end(1)
     return None if _is_place(_next_word(text, end)) else (match.start(1), end)
@@ -98,9 +112,12 @@ def _weak_intro(match: re.Match[str], text: str) -> Offsets | None:
 
 def _title(match: re.Match[str], text: str) -> Offsets | None:
     """ "Mrs Patel" or "Mrs Jane Patel": a second word counts only after a first name."""
+    word = match.group(1).lower()
+    if word in _NOT_PEOPLE or (word in _common_words() and word not in _first_names()):
+        return None
     if match.group(2) and match.group(1).lower() not in _first_names():
         return None if _is_place(match.group(2)) else (match.start(1), match.end(1))
-    return _span_of(match, text)
+    return _span_of(match, text, titled=True)
 
 
 def _sign_off(match: re.Match[str], text: str) -> Offsets | None:

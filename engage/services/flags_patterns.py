@@ -11,7 +11,7 @@ Offsets = tuple[int, int]
 
 # ASCII classes on purpose: \w would let an address swallow neighbouring non-Latin text.
 _EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*"
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+'-]*"
     r"(?:@|\s?[\[(]at[\])]\s?)"
     r"[A-Za-z0-9-]+(?:(?:\.|\s?[\[(]dot[\])]\s?)[A-Za-z0-9-]+)*"
     r"(?:\.|\s?[\[(]dot[\])]\s?)[A-Za-z]{2,24}(?![A-Za-z0-9-])",
@@ -36,14 +36,14 @@ _URL_TRAILING = ".,;:!?)]}'\""
 # between digits; the digits are then checked against the numbering plan. Slashes, dots and
 # colons are not separators, so dates ("01/02/2026"), times and prices never start one.
 _PHONE = re.compile(
-    r"(?<![\w+£$€.,/-])(?:(?:\+|00)\s?44[ \-]?(?:\(0\)[ \-]?)?\(?|\(?0)"
-    r"\d(?:\)?[ \-\u00a0]?\(?\d){7,11}(?![\d\w])"
+    r"(?<![\w+£$€.,/-])(?:(?:\+|00)\s?44[ \-]?(?:\(0\)[ \-]?)?\(?\d|\(?0)"
+    r"(?:\)?(?:[ \u00a0]?-[ \u00a0]?|[ \u00a0])?\(?\d){7,11}(?![\d\w])"
 )
 _PHONE_NATIONAL = re.compile(r"0(?:7\d{9}|[123]\d{8,9}|8\d{8,9}|9\d{9})")
 
 _OUTWARD = r"(?:[A-PR-UWYZ](?:[0-9][0-9A-HJKPSTUW]?|[A-HK-Y][0-9][0-9ABEHMNPRVWXY]?))"
 _POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])(" + _OUTWARD + r")[ \u00a0]?([0-9][ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])",
+    r"(?<![A-Za-z0-9])(" + _OUTWARD + r")[ \u00a0]{0,2}([0-9][ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 # "the A38 2nd exit" or "m1 4th junction" has the shape of a postcode; real ones are upper case.
