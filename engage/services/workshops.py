@@ -289,25 +289,24 @@ def import_workshop(
     """
     now = now or utcnow()
     _check_window(consultation, now)
+    fields = {
+        "consultation": consultation,
+        "event_name": _required_name(event_name, "the event"),
+        "event_date": event_date,
+        "filename": preview.filename,
+        "file_sha256": preview.sha256,
+        "rows_imported": len(preview.valid),
+        "imported_by": user,
+        "imported_at": now,
+    }
     partner_name = _required_name(partner_name, "the partner organisation")
-    event_name = _required_name(event_name, "the event")
     _refuse_if_imported(consultation, preview.sha256)
     # A lost race (the same file imported at the same moment, or a partner created twice)
     # undoes the savepoint; the retry then finds the winner's rows.
     for _attempt in range(3):
         try:
             with db.session.begin_nested():
-                record = WorkshopImport(
-                    consultation=consultation,
-                    partner=_partner(partner_name),
-                    event_name=event_name,
-                    event_date=event_date,
-                    filename=preview.filename,
-                    file_sha256=preview.sha256,
-                    rows_imported=len(preview.valid),
-                    imported_by=user,
-                    imported_at=now,
-                )
+                record = WorkshopImport(partner=_partner(partner_name), **fields)
                 db.session.add(record)
                 _add_rows(record, preview, now)
             return record

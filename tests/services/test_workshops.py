@@ -574,6 +574,20 @@ def test_rows_stored_under_the_files_tokens_block_the_import(app):
     assert (count(WorkshopImport), count(Submission)) == (0, 1)
 
 
+def test_a_clashing_reference_is_retried(app, monkeypatch):
+    consultation = make_consultation()
+    do_import(consultation, sheet_preview([HEADER, ["Buses"]]))
+    taken = db.session.scalar(select(Submission.reference))
+    fresh = iter([taken, "W-FRSH-01", "W-FRSH-02"])
+    monkeypatch.setattr(workshops, "new_reference", lambda prefix: next(fresh))
+    record = do_import(consultation, sheet_preview([HEADER, ["Parks"]]), make_user("Sam Second"))
+    db.session.commit()
+    assert record.rows_imported == 1 and record.id is not None
+    assert count(WorkshopImport) == 2 and count(Partner) == 1
+    stored = db.session.scalar(select(Submission).where(Submission.workshop_import == record))
+    assert stored.reference == "W-FRSH-01" and stored.wishes[0].text == "Parks"
+
+
 @pytest.mark.parametrize(
     ("opens", "closes", "accepted"),
     [
