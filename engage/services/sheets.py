@@ -178,7 +178,7 @@ def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise ImportError_("The XLSX file is damaged and cannot be opened.") from None
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):

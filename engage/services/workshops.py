@@ -29,13 +29,7 @@ from engage.models._types import utcnow
 from engage.services.postcodes import find_area, normalise_postcode
 from engage.services.references import new_reference
 from engage.services.search import search_key
-from engage.services.sheets import (
-    MAX_DATA_ROWS,
-    Cell,
-    read_sheet,
-    write_csv,
-    write_xlsx,
-)
+from engage.services.sheets import MAX_DATA_ROWS, Cell, read_sheet, write_csv, write_xlsx
 from engage.services.sheets import safe_cell as safe_cell  # part of this module's interface
 from engage.services.text import clean_text
 from engage.services.wishes import MAX_WISH_LENGTH, MAX_WISHES

@@ -177,6 +177,31 @@ def test_xlsx_happy_path_reads_first_sheet_only():
     assert preview.valid[1].wishes == ("3",)
 
 
+def test_quoted_cells_over_several_lines_are_one_row():
+    data = b'wish_1,postcode\r\n"More buses\r\nat night",\r\nParks,\r\n'
+    preview = preview_sheet("s.csv", data)
+    assert [(r.row_number, r.wishes) for r in preview.valid] == [
+        (2, ("More buses\nat night",)),
+        (3, ("Parks",)),
+    ]
+
+
+def test_openpyxl_warnings_about_dropped_features_are_not_errors():
+    extension = (
+        b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        b'<x14:dataValidations count="0"/></ext></extLst></worksheet>'
+    )
+    data = template_xlsx()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b"</worksheet>", extension)
+    with pytest.warns(UserWarning, match="Data Validation extension"):
+        load_workbook(io.BytesIO(rebuild_zip(data, {"xl/worksheets/sheet1.xml": sheet})))
+    preview = preview_sheet("v.xlsx", rebuild_zip(data, {"xl/worksheets/sheet1.xml": sheet}))
+    assert len(preview.valid) == 1
+
+
 def test_type_is_decided_by_content_not_name():
     assert preview_sheet("sheet.csv", template_xlsx()).valid
     assert preview_sheet("sheet.xlsx", template_csv()).valid
@@ -282,6 +307,10 @@ def expect_refused(data, *fragments):
 
 def test_file_over_5_mb_is_refused():
     expect_refused(b"wish_1\n" + b"x" * (5 * 1024 * 1024), "bigger than 5 MB")
+
+
+def test_cell_too_big_for_csv_is_refused():
+    expect_refused(b"wish_1\r\n" + b"x" * 200_000, "Row 2 of the file could not be read")
 
 
 def test_5000_rows_are_fine_but_not_5001():
