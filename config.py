@@ -35,6 +35,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     WISHES_PER_PAGE = 20
+    # Staff sessions end after this long idle, and after this long in any case.
+    STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)
+    STAFF_MAX_HOURS = _int("STAFF_MAX_HOURS", 12)
+    QUEUE_PER_PAGE = 25
 
 
 class DevelopmentConfig(Config):

@@ -85,7 +85,8 @@ def one_submission(port: int, rng: random.Random) -> tuple[bool, float]:
     conn.request("GET", "/consultations/load/wishes/new")
     response = conn.getresponse()
     page = response.read().decode()
-    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    cookies = response.msg.get_all("Set-Cookie") or []
+    cookie = "; ".join(c.split(";")[0] for c in cookies if c.startswith("session="))
     conn.close()
     fields = dict(TOKENS.findall(page))
     fields.update({f"wish_{n}": w for n, w in enumerate(rng.sample(WISHES, rng.randint(1, 3)), 1)})

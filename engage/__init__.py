@@ -72,7 +72,7 @@ def _init_templates(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from engage import models  # noqa: F401 - registers the tables with the metadata
     from engage.db import configure_engine
-    from engage.extensions import csrf, db, migrate
+    from engage.extensions import csrf, db, login_manager, migrate
     from engage.models._types import render_migration_item
 
     db.init_app(app)
@@ -85,11 +85,21 @@ def _init_extensions(app: Flask) -> None:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    # Staff sessions are checked on the server (engage.staff); Flask-Login's own protection
+    # would rewrite every resident's session cookie on every page.
+    login_manager.session_protection = None
     with app.app_context():
         configure_engine(db.engine)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from engage import staff  # noqa: F401 - registers the session loader
+    from engage.admin import bp as admin_bp
+    from engage.auth import bp as auth_bp
+    from engage.moderation import bp as moderation_bp
     from engage.public import bp as public_bp
 
-    app.register_blueprint(public_bp)
+    for blueprint in (public_bp, auth_bp, moderation_bp, admin_bp):
+        app.register_blueprint(blueprint)

@@ -43,3 +43,31 @@ def import_areas(csv_file: Path, slug: str | None) -> None:
             raise click.ClickException(error.message) from error
         db.session.commit()
     click.echo(f"Imported {len(areas)} areas")
+
+
+@engage_cli.command("create-user")
+@click.option("--email", prompt=True, help="Their email address (they sign in with it).")
+@click.option("--name", prompt=True, help="Their full name.")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "officer", "strategy"]),
+    default="admin",
+    show_default=True,
+)
+@click.password_option(help="Their first password (at least 8 characters).")
+def create_user(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff account (the first admin, for example)."""
+    from engage.errors import EngageError
+    from engage.models import Role
+    from engage.services.auth import create_user as create
+
+    with write_transactions():
+        try:
+            user = create(email, name, Role(role), password)
+        except EngageError as error:
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+    click.echo(
+        f"Created {user.role.value} {user.email}. They set up their authenticator app "
+        "when they first sign in at /staff/sign-in."
+    )

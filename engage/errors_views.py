@@ -1,6 +1,7 @@
 """Error pages: clear, generic, with no stack trace; domain errors become 4xx pages."""
 
 from flask import Flask, render_template
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engage.errors import EngageError, RateLimited
@@ -35,6 +36,17 @@ def register(app: Flask) -> None:
             ),
             error.code,
         )
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(error: OperationalError):
+        # SQLite waited its busy timeout for the write lock: say so, rather than a bare 500.
+        if "locked" not in str(error.orig):
+            return _unexpected(error)
+        db.session.rollback()
+        app.logger.warning("database busy: %s", error)
+        response = app.make_response((render_template("errors/busy.html"), 503))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

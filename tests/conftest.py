@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import inspect, text
 
 from config import TestConfig
@@ -51,10 +53,25 @@ def _config(database_url, instance):
     return Config
 
 
+class FreshContextClient(FlaskClient):
+    """Each request in an app context of its own, as in production: the test's own context
+    (held open by the `app` fixture) must not share `g` or the database session with it."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            # Save what the test set up and end its read snapshot, so the request sees the
+            # test's data and the test then sees what the request saved (SQLite WAL, PostgreSQL).
+            db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _app(_schema, tmp_path_factory):
     # One app for the session: compiling the templates once keeps the suite fast.
-    return create_app(_config(_schema, tmp_path_factory.mktemp("instance")))
+    app = create_app(_config(_schema, tmp_path_factory.mktemp("instance")))
+    app.test_client_class = FreshContextClient
+    return app
 
 
 @pytest.fixture
@@ -103,3 +120,57 @@ def payload_lines() -> list[str]:
     for path in sorted(PAYLOADS.glob("*.txt")):
         lines += [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
     return lines
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def make_staff(role="officer", email=None, enrolled=True):
+    """A staff account with a known password and, if enrolled, an authenticator secret."""
+    import pyotp
+
+    from engage.models import Role
+    from engage.services.auth import create_user
+
+    user = create_user(
+        email or f"{role}-{id(object())}@example.org", role.title(), Role(role), STAFF_PASSWORD
+    )
+    if enrolled:
+        user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    return user
+
+
+def current_code(user, offset=0):
+    import pyotp
+
+    from engage.models._types import utcnow
+
+    totp = pyotp.TOTP(user.totp_secret)
+    return totp.generate_otp(totp.timecode(utcnow()) + offset)
+
+
+def sign_in(client, user, code=None):
+    """Sign in through the real pages: password, then the current code."""
+    page = client.get("/staff/sign-in")
+    client.post(
+        "/staff/sign-in",
+        data={**hidden_fields(page.text), "email": user.email, "password": STAFF_PASSWORD},
+    )
+    page = client.get("/staff/sign-in/code")
+    return client.post(
+        "/staff/sign-in/code", data={**hidden_fields(page.text), "code": code or current_code(user)}
+    )
+
+
+@pytest.fixture
+def login_as(app, client):
+    """login_as("officer") signs the test client in as a new member of staff with that role."""
+
+    def login(role="officer"):
+        user = make_staff(role)
+        response = sign_in(client, user)
+        assert response.status_code == 303, response.text
+        return user
+
+    return login

@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from engage.models import AGE_BANDS
 from engage.services.postcodes import normalise_postcode
@@ -118,3 +118,15 @@ class WallSearchForm(FlaskForm):
         "Search wishes", filters=[clean_text], validators=[Length(max=200)], widget=GovTextInput()
     )
     area = StringField("Area")
+
+
+class ReportForm(FlaskForm):
+    """'Report this' on a published wish."""
+
+    reason = TextAreaField(
+        "What is wrong with this wish?",
+        description="For example: it names someone, it is offensive, or it is advertising.",
+        filters=[clean_text],
+        validators=[InputRequired("Tell us what is wrong with this wish"), Length(max=500)],
+        widget=GovCharacterCount(),
+    )

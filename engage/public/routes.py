@@ -13,10 +13,10 @@ from flask import (
 
 from engage.errors import InvalidFormToken, NotAccepting, RateLimited
 from engage.extensions import db
-from engage.models import AGE_BANDS, CHANNELS, ModerationStatus
+from engage.models import AGE_BANDS, CHANNELS, ModerationStatus, Wish
 from engage.public import bp
-from engage.public.forms import AboutYouForm, WallSearchForm, WishesForm
-from engage.services import ratelimit
+from engage.public.forms import AboutYouForm, ReportForm, WallSearchForm, WishesForm
+from engage.services import moderation, ratelimit
 from engage.services.consultations import get_consultation, list_consultations
 from engage.services.search import query_terms
 from engage.services.tokens import check_form_token, issue_form_token
@@ -205,3 +205,36 @@ def wish_wall(slug):
         channels=CHANNELS,
         age_bands=AGE_BANDS,
     ), (200 if valid else 400)
+
+
+@bp.route("/consultations/<slug>/wishes/<int:wish_id>/report", methods=["GET", "POST"])
+def report_wish(slug, wish_id):
+    """'Report this': a visitor sends a published wish back to the moderators."""
+    consultation = _consultation_or_404(slug)
+    wish = db.session.get(Wish, wish_id)
+    if wish is None or wish.submission.consultation_id != consultation.id:
+        abort(404)
+    if wish.status != ModerationStatus.APPROVED:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        ratelimit.hit(f"report:{request.remote_addr}", 30, 3600)
+        moderation.report_wish(wish, form.reason.data)
+        db.session.commit()
+        flash("Thank you. A moderator will look at this wish again.")
+        return redirect(url_for("public.wish_wall", slug=slug), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "public/report.html", consultation=consultation, wish=wish, form=form
+    ), status
+
+
+@bp.get("/consultations/<slug>/moderation")
+def transparency(slug):
+    """How many entries were received, published and rejected, and why."""
+    consultation = _consultation_or_404(slug)
+    return render_template(
+        "public/transparency.html",
+        consultation=consultation,
+        counts=moderation.transparency_counts(consultation),
+    )

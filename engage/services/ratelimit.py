@@ -8,7 +8,7 @@ new count, on SQLite and PostgreSQL alike.
 import math
 import time
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engage.errors import RateLimited
@@ -24,6 +24,42 @@ def hit(key: str, limit: int, window: int, now: float | None = None) -> None:
         return
     now = time.time() if now is None else now
     window_start = int(now // window) * window
+    hits = _upsert(key, window, now)
+    if hits > limit:
+        retry_after = max(1, math.ceil(window_start + window - now))
+        raise RateLimited(
+            f"You have sent {limit} submissions in a short time from this connection. "
+            f"Please try again in {_minutes(retry_after)}.",
+            retry_after=retry_after,
+        )
+
+
+def count(key: str, window: int, now: float | None = None) -> int:
+    """Hits recorded for key in the current window (for limits on failures only)."""
+    now = time.time() if now is None else now
+    window_start = int(now // window) * window
+    hits = db.session.scalar(
+        select(RateLimitHit.hits).where(
+            RateLimitHit.key == key, RateLimitHit.window_start == window_start
+        )
+    )
+    return hits or 0
+
+
+def record(key: str, window: int, now: float | None = None) -> int:
+    """Record one hit for key without a limit (e.g. a failed sign-in); returns the new count."""
+    return _upsert(key, window, time.time() if now is None else now)
+
+
+def prune(before: float) -> int:
+    """Delete counters of windows that started before `before`; returns how many."""
+    result = db.session.execute(delete(RateLimitHit).where(RateLimitHit.window_start < before))
+    return result.rowcount
+
+
+def _upsert(key: str, window: int, now: float) -> int:
+    """Count a hit atomically and return the window's new total."""
+    window_start = int(now // window) * window
     insert = _DIALECT_INSERT[db.session.get_bind().dialect.name]
     statement = (
         insert(RateLimitHit)
@@ -34,20 +70,7 @@ def hit(key: str, limit: int, window: int, now: float | None = None) -> None:
         )
         .returning(RateLimitHit.hits)
     )
-    hits = db.session.execute(statement).scalar_one()
-    if hits > limit:
-        retry_after = max(1, math.ceil(window_start + window - now))
-        raise RateLimited(
-            f"You have sent {limit} submissions in a short time from this connection. "
-            f"Please try again in {_minutes(retry_after)}.",
-            retry_after=retry_after,
-        )
-
-
-def prune(before: float) -> int:
-    """Delete counters of windows that started before `before`; returns how many."""
-    result = db.session.execute(delete(RateLimitHit).where(RateLimitHit.window_start < before))
-    return result.rowcount
+    return db.session.execute(statement).scalar_one()
 
 
 def _minutes(seconds: int) -> str:

@@ -1,7 +1,7 @@
 """Residents' wishes: taking them in once and only once, and the public wish wall."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,15 +14,18 @@ from engage.models import (
     ModerationStatus,
     RespondentDetails,
     Submission,
+    User,
     Wish,
 )
 from engage.models._types import utcnow
+from engage.services.moderation import flag_new_wishes
 from engage.services.postcodes import find_area
 from engage.services.references import new_reference
 from engage.services.search import search_key
 
 MAX_WISHES = 3
 MAX_WISH_LENGTH = 500
+STAFF_GRACE = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -47,26 +50,54 @@ def submit_wishes(
     *,
     channel: str = "online",
     form_token: str | None = None,
+    card_number: str | None = None,
+    keyed_by: User | None = None,
     now: datetime | None = None,
 ) -> Received:
-    """Store a submission of one to three wishes, pending moderation.
+    """Store a submission of one to three wishes, pending moderation, and flag what needs a look.
 
     A form token already used returns the submission stored under it, so a double click or a
-    retried POST stores one submission. Texts must already be cleaned and validated.
+    retried POST stores one submission. Texts must already be cleaned and validated. Staff may
+    key in paper cards for a while after the consultation closes, as the post arrives.
     """
     now = now or utcnow()
     if form_token and (existing := get_submission_by_token(form_token)):
         return Received(existing, created=False)
-    if not consultation.is_open(now):
+    if not accepts(consultation, channel, now):
         raise NotAccepting(_closed_message(consultation, now))
     submission = Submission(
-        consultation=consultation, channel=channel, received_at=now, form_token=form_token
+        consultation=consultation,
+        channel=channel,
+        received_at=now,
+        form_token=form_token,
+        card_number=card_number,
+        keyed_by_id=keyed_by.id if keyed_by else None,
     )
     submission.wishes = [
         Wish(position=i, text=text, search_key=search_key(text), created_at=now)
         for i, text in enumerate(texts, start=1)
     ]
-    return Received(_insert_with_reference(submission, form_token), created=True)
+    received = Received(_insert_with_reference(submission, form_token), created=True)
+    if received.submission is submission:
+        flag_new_wishes(submission.wishes, consultation)
+    return received
+
+
+def accepts(consultation: Consultation, channel: str, now: datetime) -> bool:
+    """Online while open; cards, the tree and workshops also for a grace period after closing."""
+    if channel == "online":
+        return consultation.is_open(now)
+    return consultation.opens_at <= now < consultation.closes_at + STAFF_GRACE
+
+
+def find_card(consultation: Consultation, card_number: str) -> Submission | None:
+    """A submission already keyed in under this card number, if any."""
+    return db.session.scalar(
+        select(Submission)
+        .where(Submission.consultation_id == consultation.id, Submission.card_number == card_number)
+        .order_by(Submission.id)
+        .limit(1)
+    )
 
 
 def _insert_with_reference(submission: Submission, form_token: str | None) -> Submission:

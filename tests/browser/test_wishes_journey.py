@@ -44,7 +44,7 @@ def test_resident_gives_three_wishes(page, live_server, derby, assert_accessible
     assert re.fullmatch(r"W-[0-9A-Z]{4}-[0-9A-Z]{2}", reference)
     assert "Thank you: we have your wishes" in panel.inner_text()
     assert page.get_by_text("A youth club in every ward").is_visible()
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot
     stored = db.session.query(Submission).one()
     assert stored.reference == reference and stored.area.name == "Abbey"
 

@@ -67,7 +67,7 @@ def gunicorn_url(tmp_path, database_url):
         yield base, app
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=60)
         if not database_url.startswith("sqlite"):
             with app.app_context():
                 _empty_tables()
@@ -75,7 +75,7 @@ def gunicorn_url(tmp_path, database_url):
 
 
 def _wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{base}/", timeout=2)

@@ -1,0 +1,11 @@
+"""Administrators: staff accounts."""
+
+from flask import Blueprint
+
+from engage.models import Role
+from engage.staff import guard_blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
+guard_blueprint(bp, Role.ADMIN)
+
+from engage.admin import routes  # noqa: E402,F401

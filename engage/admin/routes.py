@@ -1,0 +1,83 @@
+"""Staff accounts: list, add, disable."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovTextInput
+from sqlalchemy import select
+from wtforms import PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length
+
+from engage.admin import bp
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.models import ROLE_LABELS, Role, User
+from engage.services.auth import create_user, disable_user
+from engage.staff import staff_user
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        validators=[InputRequired("Enter their name"), Length(max=120)],
+        widget=GovTextInput(),
+    )
+    email = StringField(
+        "Email address",
+        validators=[
+            InputRequired("Enter their email address"),
+            Email("Enter an email address like name@example.org"),
+            Length(max=254),
+        ],
+        widget=GovTextInput(),
+    )
+    role = RadioField(
+        "Role",
+        choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
+        validators=[InputRequired("Choose a role")],
+        widget=GovRadioInput(),
+    )
+    password = PasswordField(
+        "First password",
+        description="At least 8 characters. They set up "
+        "their authenticator app when they first sign in.",
+        validators=[InputRequired("Enter a first password")],
+        widget=GovPasswordInput(),
+    )
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    """Every staff account, and a form to add one."""
+    form = UserForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                form.email.data, form.name.data, Role(form.role.data), form.password.data
+            )
+        except EngageError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            db.session.commit()
+            flash(f"Added {user.name} ({ROLE_LABELS[user.role]})")
+            return redirect(url_for("admin.users"), 303)
+    form.password.data = None
+    accounts = list(db.session.scalars(select(User).order_by(User.name)))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/users.html", form=form, accounts=accounts, problem=problem, roles=ROLE_LABELS
+    ), status
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable(user_id):
+    """Disable an account: every session it has ends at once."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id == staff_user().id:
+        abort(400)
+    disable_user(user)
+    db.session.commit()
+    flash(f"Disabled {user.name}: they are signed out everywhere")
+    return redirect(url_for("admin.users"), 303)

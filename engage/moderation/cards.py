@@ -1,0 +1,68 @@
+"""Keying in paper wish cards and wishes from the tree."""
+
+from flask import current_app, flash, redirect, render_template, url_for
+
+from engage.errors import NotAccepting
+from engage.extensions import db
+from engage.moderation import bp
+from engage.moderation.forms import CardForm
+from engage.services.consultations import list_consultations
+from engage.services.tokens import check_form_token, issue_form_token
+from engage.services.wishes import find_card, set_respondent_details, submit_wishes
+from engage.staff import staff_user
+
+_PURPOSE = "keyed-card"
+
+
+def _card_form() -> CardForm:
+    form = CardForm()
+    form.consultation.choices = [(c.id, c.title) for c in list_consultations()]
+    return form
+
+
+@bp.route("/cards/new", methods=["GET", "POST"])
+def new_card():
+    """A fast form for one card: number, channel, up to 3 wishes, postcode and age band."""
+    form = _card_form()
+    if not form.is_submitted():
+        form.form_token.data = issue_form_token(current_app.secret_key, _PURPOSE)
+        return render_template("moderation/card_form.html", form=form)
+    if not form.validate():
+        return render_template("moderation/card_form.html", form=form), 400
+    consultation = next(c for c in list_consultations() if c.id == form.consultation.data)
+    earlier = find_card(consultation, form.card_number.data)
+    if earlier and not form.confirm_duplicate.data:
+        warning = (
+            f"Card {form.card_number.data} was already keyed in on "
+            f"{earlier.received_at:%-d %B %Y} (reference {earlier.reference})."
+        )
+        return render_template("moderation/card_form.html", form=form, duplicate=warning), 409
+    return _save_card(form, consultation)
+
+
+def _save_card(form: CardForm, consultation):
+    nonce = check_form_token(current_app.secret_key, form.form_token.data, _PURPOSE, 24 * 3600)
+    try:
+        received = submit_wishes(
+            consultation,
+            form.wishes(),
+            channel=form.channel.data,
+            form_token=nonce,
+            card_number=form.card_number.data,
+            keyed_by=staff_user(),
+        )
+    except NotAccepting as error:
+        db.session.rollback()
+        return render_template("moderation/card_form.html", form=form, problem=error.message), 403
+    if received.created and (form.postcode.data or form.age_band.data):
+        set_respondent_details(
+            received.submission,
+            postcode=form.postcode.data,
+            age_band=form.age_band.data,
+            email=None,
+            email_consent=False,
+        )
+    db.session.commit()
+    reference = received.submission.reference
+    flash(f"Saved card {form.card_number.data} as {reference}. Key in the next card.")
+    return redirect(url_for("moderation.new_card"), 303)

@@ -1,0 +1,128 @@
+"""Officers' forms."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovDateInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from engage.models import AGE_BANDS, REJECT_REASONS
+from engage.public.forms import AboutYouForm, WishesForm
+from engage.services.text import clean_text
+
+
+class DateInput(GovDateInput):
+    """GOV.UK date input that copes with a POST missing some of day, month and year."""
+
+    def map_gov_params(self, field, **kwargs):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = [*field.raw_data, "", "", ""][:3]
+        return super().map_gov_params(field, **kwargs)
+
+
+def _choices(mapping: dict, blank: str | None = None) -> list[SelectChoice]:
+    items = [SelectChoice("", blank)] if blank else []
+    return items + [SelectChoice(value, label) for value, label in mapping.items()]
+
+
+class DecisionForm(FlaskForm):
+    """One decision on one or several entries."""
+
+    action = HiddenField()
+    entry_ids = HiddenField()
+    reason = RadioField(
+        "Reason for rejecting",
+        choices=_choices(REJECT_REASONS),
+        validators=[Optional()],
+        widget=GovRadioInput(),
+    )
+    note = StringField(
+        "Note (needed for “other”)",
+        filters=[clean_text],
+        validators=[Length(max=500)],
+        widget=GovTextInput(),
+    )
+    redacted_text = TextAreaField(
+        "Text to publish", filters=[clean_text], validators=[Length(max=500)], widget=GovTextArea()
+    )
+
+
+class CardForm(WishesForm):
+    """A paper wish card or a wish from the tree, keyed in by an officer."""
+
+    consultation = SelectField("Consultation", coerce=int, widget=GovSelect())
+    channel = RadioField(
+        "Where it came from",
+        choices=[
+            SelectChoice("paper_card", "Paper wish card"),
+            SelectChoice("wish_tree", "Wish tree"),
+        ],
+        default="paper_card",
+        widget=GovRadioInput(),
+    )
+    card_number = StringField(
+        "Card number",
+        filters=[clean_text],
+        validators=[InputRequired("Enter the card number"), Length(max=40)],
+        widget=GovTextInput(),
+    )
+    postcode = AboutYouForm.postcode
+    age_band = RadioField(
+        "Age", choices=_choices(AGE_BANDS), validators=[Optional()], widget=GovRadioInput()
+    )
+    confirm_duplicate = BooleanField("Save it anyway", widget=GovCheckboxInput())
+
+
+class WorkshopUploadForm(FlaskForm):
+    consultation = SelectField("Consultation", coerce=int, widget=GovSelect())
+    partner = StringField(
+        "Partner organisation",
+        filters=[clean_text],
+        validators=[InputRequired("Enter the partner organisation"), Length(max=200)],
+        widget=GovTextInput(),
+    )
+    event = StringField(
+        "Workshop or event",
+        filters=[clean_text],
+        validators=[InputRequired("Enter the name of the workshop"), Length(max=200)],
+        widget=GovTextInput(),
+    )
+    event_date = DateField(
+        "Date of the workshop",
+        format="%d %m %Y",
+        validators=[InputRequired("Enter the date of the workshop as day, month and year")],
+        widget=DateInput(),
+    )
+    sheet = FileField(
+        "Workshop sheet (CSV or XLSX)",
+        validators=[FileRequired("Choose the sheet to upload")],
+        widget=GovFileInput(),
+    )
+
+
+class WorkshopConfirmForm(FlaskForm):
+    upload = HiddenField()
+    consultation = HiddenField()
+    partner = HiddenField()
+    event = HiddenField()
+    event_date = HiddenField()
+
+
+__all__ = ["CardForm", "DecisionForm", "WorkshopConfirmForm", "WorkshopUploadForm"]

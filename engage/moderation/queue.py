@@ -1,0 +1,126 @@
+"""The moderation queue, decisions and the decision log."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from engage.extensions import db
+from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
+from engage.moderation import bp
+from engage.moderation.forms import DecisionForm
+from engage.services.consultations import list_consultations
+from engage.services.flags import redact_personal_data
+from engage.services.moderation import (
+    DecisionError,
+    QueueFilters,
+    decide,
+    flags_for,
+    list_areas_for_filter,
+    list_decisions,
+    queue_query,
+)
+from engage.staff import staff_user
+
+
+def _filters() -> QueueFilters:
+    args = request.args
+    flag = args.get("flag") if args.get("flag") in FLAG_KINDS else None
+    channel = args.get("channel") if args.get("channel") in CHANNELS else None
+    return QueueFilters(
+        consultation_id=args.get("consultation", type=int),
+        channel=channel,
+        area_id=args.get("area", type=int),
+        flag=flag,
+    )
+
+
+@bp.get("/queue")
+def queue():
+    """What waits for a decision, oldest first."""
+    filters = _filters()
+    page = db.paginate(
+        queue_query(filters),
+        page=max(1, min(request.args.get("page", 1, type=int), 10_000)),
+        per_page=current_app.config["QUEUE_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "moderation/queue.html",
+        page=page,
+        filters=filters,
+        form=DecisionForm(),
+        flags=flags_for("wish", [w.id for w in page.items]),
+        suggestions={w.id: redact_personal_data(w.text) for w in page.items},
+        consultations=list_consultations(),
+        areas=list_areas_for_filter(),
+        channels=CHANNELS,
+        flag_kinds=FLAG_KINDS,
+        reasons=REJECT_REASONS,
+    )
+
+
+@bp.post("/queue/decide")
+def decide_entries():
+    """Approve, reject or approve a redacted version: one entry, or a bulk selection."""
+    form = DecisionForm()
+    ids = _selected_ids(form)
+    wishes = list(db.session.scalars(select(Wish).where(Wish.id.in_(ids)))) if ids else []
+    if not form.validate_on_submit() or len(wishes) != len(ids):
+        abort(400)
+    try:
+        decide(
+            wishes,
+            form.action.data,
+            staff_user(),
+            reason=form.reason.data or None,
+            note=form.note.data or "",
+            redacted_text=form.redacted_text.data or None,
+        )
+    except DecisionError as error:
+        db.session.rollback()
+        flash(f"Not saved: {error.message}")
+        return redirect(request.referrer or url_for("moderation.queue"), 303)
+    db.session.commit()
+    count = len(wishes)
+    flash(f"{ACTIONS[form.action.data]}: {count} {'entry' if count == 1 else 'entries'}")
+    return redirect(_back_to_queue(), 303)
+
+
+def _selected_ids(form: DecisionForm) -> list[int]:
+    raw = request.form.getlist("selected") or (form.entry_ids.data or "").split(",")
+    ids = [int(v) for v in raw if v.strip().isdigit()]
+    return sorted(set(ids))[:500]
+
+
+def _back_to_queue() -> str:
+    referrer = request.referrer or ""
+    if "/staff/queue" in referrer:
+        return referrer
+    return url_for("moderation.queue")
+
+
+@bp.get("/entries/wish/<int:wish_id>")
+def show_wish(wish_id):
+    """One entry with its original text, flags and every decision on it."""
+    wish = db.session.get(Wish, wish_id) or abort(404)
+    return render_template(
+        "moderation/entry.html",
+        wish=wish,
+        flags=flags_for("wish", [wish.id])[wish.id],
+        decisions=list_decisions("wish", wish.id),
+        actions=ACTIONS,
+        reasons=REJECT_REASONS,
+        channels=CHANNELS,
+        form=DecisionForm(),
+        suggestion=redact_personal_data(wish.text),
+    )
+
+
+@bp.get("/decisions")
+def decisions():
+    """The decision log, newest first."""
+    return render_template(
+        "moderation/decisions.html",
+        decisions=list_decisions(limit=200),
+        actions=ACTIONS,
+        reasons=REJECT_REASONS,
+    )

@@ -1,0 +1,151 @@
+"""Workshop sheets: download the template, upload, preview with per-row errors, confirm."""
+
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.models import WorkshopImport
+from engage.moderation import bp
+from engage.moderation.forms import WorkshopConfirmForm, WorkshopUploadForm
+from engage.services.consultations import list_consultations
+from engage.services.workshops import (
+    import_workshop,
+    preview_sheet,
+    problems_csv,
+    template_csv,
+    template_xlsx,
+)
+from engage.staff import staff_user
+
+_UPLOAD_ID = re.compile(r"^[0-9a-f]{64}$")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _stash_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / "workshop-sheets"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stashed(upload_id: str) -> tuple[str, bytes]:
+    """An uploaded sheet kept between preview and confirmation (server-side, by its hash)."""
+    if not _UPLOAD_ID.match(upload_id or ""):
+        abort(400)
+    folder = _stash_dir()
+    data_file, name_file = folder / f"{upload_id}.upload", folder / f"{upload_id}.name"
+    if not data_file.exists():
+        abort(404)
+    return name_file.read_text(encoding="utf-8"), data_file.read_bytes()
+
+
+def _upload_form() -> WorkshopUploadForm:
+    form = WorkshopUploadForm()
+    form.consultation.choices = [(c.id, c.title) for c in list_consultations()]
+    return form
+
+
+def _recent_imports() -> list[WorkshopImport]:
+    query = select(WorkshopImport).order_by(WorkshopImport.id.desc()).limit(50)
+    return list(db.session.scalars(query))
+
+
+@bp.get("/workshops")
+def workshops():
+    """The upload form, the template, and the sheets imported so far."""
+    return render_template(
+        "moderation/workshops.html", form=_upload_form(), imports=_recent_imports()
+    )
+
+
+@bp.get("/workshops/template.<any(csv, xlsx):kind>")
+def workshop_template(kind):
+    """The sheet partners fill in."""
+    if kind == "csv":
+        return Response(
+            template_csv(), mimetype="text/csv", headers=_attachment("3-wishes-workshop.csv")
+        )
+    return Response(template_xlsx(), mimetype=XLSX, headers=_attachment("3-wishes-workshop.xlsx"))
+
+
+def _attachment(name: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@bp.post("/workshops/preview")
+def preview_workshop():
+    """Check every row and show what would be imported, before anything is saved."""
+    form = _upload_form()
+    if not form.validate_on_submit():
+        return render_template(
+            "moderation/workshops.html", form=form, imports=_recent_imports()
+        ), 400
+    data = form.sheet.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+    filename = Path(form.sheet.data.filename or "sheet").name[:200]
+    try:
+        preview = preview_sheet(filename, data)
+    except EngageError as error:
+        return render_template(
+            "moderation/workshops.html", form=form, imports=_recent_imports(), problem=error.message
+        ), error.status
+    upload_id = hashlib.sha256(data).hexdigest()
+    (_stash_dir() / f"{upload_id}.upload").write_bytes(data)
+    (_stash_dir() / f"{upload_id}.name").write_text(filename, encoding="utf-8")
+    confirm = WorkshopConfirmForm(
+        upload=upload_id,
+        consultation=form.consultation.data,
+        partner=form.partner.data,
+        event=form.event.data,
+        event_date=form.event_date.data.isoformat(),
+    )
+    return render_template(
+        "moderation/workshop_preview.html", preview=preview, confirm=confirm, upload_id=upload_id
+    )
+
+
+@bp.post("/workshops/import")
+def import_workshop_sheet():
+    """Import the valid rows of a previewed sheet, in one transaction."""
+    form = WorkshopConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    filename, data = _stashed(form.upload.data)
+    consultation = next(
+        (c for c in list_consultations() if str(c.id) == form.consultation.data), None
+    )
+    try:
+        event_date = date.fromisoformat(form.event_date.data)
+    except ValueError:
+        abort(400)
+    if consultation is None:
+        abort(400)
+    try:
+        done = import_workshop(
+            consultation,
+            preview_sheet(filename, data),
+            partner_name=form.partner.data,
+            event_name=form.event.data,
+            event_date=event_date,
+            user=staff_user(),
+        )
+    except EngageError as error:
+        db.session.rollback()
+        flash(f"Not imported: {error.message}")
+        return redirect(url_for("moderation.workshops"), 303)
+    db.session.commit()
+    flash(f"Imported {done.rows_imported} rows from {filename}. They are in the moderation queue.")
+    return redirect(url_for("moderation.workshops"), 303)
+
+
+@bp.get("/workshops/<upload_id>/problems.csv")
+def workshop_problems(upload_id):
+    """The rows that could not be imported, with their errors, to fix and upload again."""
+    filename, data = _stashed(upload_id)
+    body = problems_csv(preview_sheet(filename, data))
+    stem = re.sub(r"[^\w.-]+", "-", Path(filename).stem)[:80] or "sheet"
+    return Response(body, mimetype="text/csv", headers=_attachment(f"{stem}-rows-to-fix.csv"))

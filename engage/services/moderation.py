@@ -1,0 +1,232 @@
+"""The moderation queue: flags on arrival, decisions with an append-only log, visitor reports
+and the public transparency counts. Moderation hides, redacts or rejects; it never deletes."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, exists, func, or_, select, update
+
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.models import (
+    REJECT_REASONS,
+    Area,
+    Consultation,
+    Flag,
+    ModerationDecision,
+    ModerationStatus,
+    Submission,
+    User,
+    Wish,
+)
+from engage.models._types import utcnow
+from engage.services.search import search_key
+
+# How many recent entries a new one is compared with, to spot near-duplicates.
+RECENT_FOR_DUPLICATES = 500
+DECISIONS = ("approve", "reject", "approve_redacted")
+
+
+class DecisionError(EngageError):
+    status = 400
+    title = "That decision could not be made"
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    consultation_id: int | None = None
+    channel: str | None = None
+    area_id: int | None = None
+    flag: str | None = None
+
+
+def flag_new_wishes(wishes: Sequence[Wish], consultation: Consultation) -> list[Flag]:
+    """Run the detectors on newly arrived wishes and store what they find."""
+    from engage.services.flags import detect_flags
+
+    others = list(
+        db.session.scalars(
+            select(Wish.text)
+            .join(Wish.submission)
+            .where(
+                Submission.consultation_id == consultation.id,
+                Wish.id.not_in([w.id for w in wishes]),
+            )
+            .order_by(Wish.id.desc())
+            .limit(RECENT_FOR_DUPLICATES)
+        )
+    )
+    flags = []
+    for wish in wishes:
+        for found in detect_flags(wish.text, others):
+            flags.append(
+                Flag(
+                    entry_type="wish", entry_id=wish.id, kind=found.kind, detail=found.detail[:500]
+                )
+            )
+        others.append(wish.text)
+    db.session.add_all(flags)
+    return flags
+
+
+def queue_query(filters: QueueFilters) -> Select:
+    """Wishes waiting for a decision (new, or published and reported), oldest first."""
+    query = (
+        select(Wish)
+        .join(Wish.submission)
+        .where(or_(Wish.status == ModerationStatus.PENDING, Wish.reported_at.is_not(None)))
+    )
+    if filters.consultation_id:
+        query = query.where(Submission.consultation_id == filters.consultation_id)
+    if filters.channel:
+        query = query.where(Submission.channel == filters.channel)
+    if filters.area_id:
+        query = query.where(Submission.area_id == filters.area_id)
+    if filters.flag:
+        query = query.where(
+            exists().where(
+                Flag.entry_type == "wish",
+                Flag.entry_id == Wish.id,
+                Flag.kind == filters.flag,
+                Flag.resolved_at.is_(None),
+            )
+        )
+    return query.order_by(Wish.created_at, Wish.id)
+
+
+def flags_for(entry_type: str, ids: Sequence[int]) -> dict[int, list[Flag]]:
+    """Open flags of these entries, by entry id."""
+    found: dict[int, list[Flag]] = {i: [] for i in ids}
+    if ids:
+        rows = db.session.scalars(
+            select(Flag)
+            .where(
+                Flag.entry_type == entry_type, Flag.entry_id.in_(ids), Flag.resolved_at.is_(None)
+            )
+            .order_by(Flag.id)
+        )
+        for flag in rows:
+            found[flag.entry_id].append(flag)
+    return found
+
+
+def decide(
+    wishes: Sequence[Wish],
+    action: str,
+    moderator: User,
+    *,
+    reason: str | None = None,
+    note: str = "",
+    redacted_text: str | None = None,
+    now: datetime | None = None,
+) -> list[ModerationDecision]:
+    """Approve, reject (with a reason) or approve a redacted version; log every decision."""
+    _check_decision(wishes, action, reason, note, redacted_text)
+    now = now or utcnow()
+    decisions = []
+    for wish in wishes:
+        wish.status = ModerationStatus.REJECTED if action == "reject" else ModerationStatus.APPROVED
+        wish.status_reason = reason if action == "reject" else None
+        wish.redacted_text = redacted_text if action == "approve_redacted" else None
+        wish.search_key = search_key(wish.public_text)
+        wish.reported_at = None
+        decisions.append(
+            ModerationDecision(
+                entry_type="wish",
+                entry_id=wish.id,
+                action=action,
+                reason=reason,
+                note=note,
+                redacted_text=wish.redacted_text,
+                moderator=moderator,
+                created_at=now,
+            )
+        )
+    db.session.add_all(decisions)
+    db.session.execute(
+        update(Flag)
+        .where(
+            Flag.entry_type == "wish",
+            Flag.entry_id.in_([w.id for w in wishes]),
+            Flag.resolved_at.is_(None),
+        )
+        .values(resolved_at=now)
+    )
+    db.session.flush()
+    return decisions
+
+
+def _check_decision(wishes, action, reason, note, redacted_text) -> None:
+    if not wishes:
+        raise DecisionError("Select at least one entry")
+    if action not in DECISIONS:
+        raise DecisionError("Choose approve, reject or approve a redacted version")
+    if action == "reject" and reason not in REJECT_REASONS:
+        raise DecisionError("Choose a reason for rejecting")
+    if action == "reject" and reason == "other" and not note.strip():
+        raise DecisionError("Add a note to say why, when the reason is “other”")
+    if action == "approve_redacted" and (len(wishes) != 1 or not (redacted_text or "").strip()):
+        raise DecisionError("A redacted version needs its text, for one entry at a time")
+
+
+def report_wish(wish: Wish, reason: str, now: datetime | None = None) -> None:
+    """A visitor reports a published wish: it goes back to the queue with their reason."""
+    if wish.status != ModerationStatus.APPROVED:
+        raise DecisionError("Only published wishes can be reported")
+    now = now or utcnow()
+    wish.reported_at = now
+    db.session.add(
+        Flag(
+            entry_type="wish",
+            entry_id=wish.id,
+            kind="reported",
+            detail=reason[:500],
+            created_at=now,
+        )
+    )
+    db.session.add(
+        ModerationDecision(
+            entry_type="wish", entry_id=wish.id, action="report", note=reason, created_at=now
+        )
+    )
+    db.session.flush()
+
+
+def list_decisions(entry_type: str | None = None, entry_id: int | None = None, limit: int = 200):
+    query = select(ModerationDecision).order_by(ModerationDecision.id.desc()).limit(limit)
+    if entry_type and entry_id:
+        query = query.where(
+            ModerationDecision.entry_type == entry_type, ModerationDecision.entry_id == entry_id
+        )
+    return list(db.session.scalars(query))
+
+
+def transparency_counts(consultation: Consultation) -> dict:
+    """Entries received, published, rejected (by reason) and waiting, for the public page."""
+    rows = db.session.execute(
+        select(Wish.status, Wish.status_reason, func.count(Wish.id))
+        .join(Wish.submission)
+        .where(Submission.consultation_id == consultation.id)
+        .group_by(Wish.status, Wish.status_reason)
+    ).all()
+    counts = {"received": 0, "published": 0, "rejected": 0, "pending": 0, "by_reason": {}}
+    for status, reason, n in rows:
+        counts["received"] += n
+        key = {"approved": "published", "rejected": "rejected", "pending": "pending"}[status]
+        counts[key] += n
+        if status == ModerationStatus.REJECTED:
+            label = REJECT_REASONS.get(reason or "other", "Other")
+            counts["by_reason"][label] = counts["by_reason"].get(label, 0) + n
+    return counts
+
+
+def list_areas_for_filter() -> list[Area]:
+    return list(db.session.scalars(select(Area).order_by(Area.name)))
+
+
+def warm_up() -> None:
+    """Load the detectors' word lists and model now rather than inside a first request."""
+    from engage.services.flags import detect_flags
+
+    detect_flags("Warm up the detectors: more buses, call 07700 900123", ["more buses"])
