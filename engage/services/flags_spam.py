@@ -36,9 +36,12 @@ def has_repeated_characters(text: str) -> bool:
 
 def _has_run(tokens: list[str], size: int, needed: int) -> bool:
     """True if some phrase of `size` tokens occurs `needed` times back to back."""
-    for start in range(len(tokens) - size * needed + 1):
-        phrase = tokens[start : start + size]
-        if all(tokens[start + k * size : start + (k + 1) * size] == phrase for k in range(needed)):
+    # That happens exactly when (needed - 1) * size tokens in a row each equal the token
+    # `size` places later: one pass, no slicing of phrases.
+    run = 0
+    for current, later in zip(tokens, tokens[size:], strict=False):
+        run = run + 1 if current == later else 0
+        if run >= (needed - 1) * size:
             return True
     return False
 
