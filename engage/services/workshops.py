@@ -171,7 +171,9 @@ def _columns(header: list[Cell]) -> list[str | None]:
     return keys
 
 
-def _check_row(number: int, cells: list[Cell], columns: list[str | None]):
+def _check_row(
+    number: int, cells: list[Cell], columns: list[str | None]
+) -> SheetRow | RowProblem | None:
     """A SheetRow, a RowProblem, or None for a row with nothing in it once cleaned."""
     raw = dict.fromkeys(TEMPLATE_COLUMNS, "")
     messages = []
