@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 
@@ -81,36 +81,67 @@ def spherical_kmeans(
     return normalize(km.cluster_centers_).astype(np.float32)
 
 
-def candidate_counts(n: int, max_themes: int) -> list[int]:
-    """Numbers of themes to try: geometric steps from 2 up to the cap."""
-    upper = int(max(2, min(max_themes, np.sqrt(n) * 2, n - 1)))
-    grid = np.unique(np.round(np.geomspace(2, upper, num=14)).astype(int))
+def candidate_counts(n: int, max_themes: int, min_themes: int = 3) -> list[int]:
+    """Numbers of themes to try: geometric steps from ``min_themes`` up to the cap.
+
+    The cap is ``max_themes`` and at most twice the square root of the number of entries,
+    so that a theme has on average at least half as many entries as there are themes.
+    """
+    upper = int(max(min_themes, min(max_themes, np.sqrt(n) * 2, n - 1)))
+    grid = np.unique(np.round(np.geomspace(min_themes, upper, num=14)).astype(int))
     return [int(k) for k in grid if 2 <= k < n]
 
 
+def stability(x: np.ndarray, k: int, random_state, repeats: int = 2) -> float:
+    """How reproducible a k-theme split is: ARI of two k-means fitted on disjoint halves.
+
+    Each half is clustered on its own and both models label the whole sample; the adjusted
+    Rand index of the two labellings is 1 when the same themes come back whatever the data,
+    and near 0 when k forces arbitrary cuts.
+    """
+    rng = check_random_state(random_state)
+    scores = []
+    for _ in range(repeats):
+        order = rng.permutation(len(x))
+        halves = order[: len(x) // 2], order[len(x) // 2 :]
+        seeds = rng.randint(0, 2**31 - 1, size=2)
+        fits = [KMeans(k, n_init=1, random_state=int(s)).fit(x[h]) for h, s in zip(
+            halves, seeds, strict=True)]
+        scores.append(adjusted_rand_score(fits[0].predict(x), fits[1].predict(x)))
+    return float(np.mean(scores))
+
+
 def choose_n_themes(
-    vectors: np.ndarray, max_themes: int, weights=None, random_state=0, sample: int = 4000
+    vectors: np.ndarray, max_themes: int, weights=None, random_state=0, sample: int = 3000,
+    tolerance: float = 0.03,
 ) -> tuple[int, list[Candidate]]:
-    """Choose the number of themes that maximises the silhouette on a sample.
+    """Choose the number of themes by stability under resampling.
+
+    Every candidate k is scored by :func:`stability` on a sample; the choice is the largest
+    k whose stability is within ``tolerance`` of the best, because a finer split that is as
+    reproducible as a coarser one tells the strategy team more.
 
     Returns
     -------
     n_themes : int
     table : list of Candidate
-        Every number tried with its score, to show how the choice was made.
+        Every number tried with its stability, to show how the choice was made.
     """
     rows = sample_rows(len(vectors), sample, random_state, weights)
     x = vectors[rows]
     n_distinct = len(np.unique(x, axis=0))
-    table = []
-    for k in candidate_counts(n_distinct, max_themes):
-        labels = KMeans(k, n_init=2, random_state=random_state).fit_predict(x)
-        score = silhouette_score(x, labels) if len(set(labels)) > 1 else -1.0
-        table.append(Candidate(k, round(float(score), 4)))
+    if n_distinct < 4:
+        return max(1, n_distinct), []
+    table = [
+        Candidate(k, round(stability(x, k, random_state), 4))
+        for k in candidate_counts(n_distinct, max_themes)
+        if 2 * k <= n_distinct
+    ]
     if not table:
-        return 1, table
-    best = max(table, key=lambda c: c.score)
-    return best.n_themes, table
+        return 2, table
+    best = max(c.score for c in table)
+    chosen = max(c.n_themes for c in table if c.score >= best - tolerance)
+    return chosen, table
 
 
 def merge_small(vectors, labels, centres, min_size: int, weights=None):

@@ -78,7 +78,7 @@ def parse_framework(data) -> list[FrameworkTheme]:
 
 def load_framework(source) -> list[FrameworkTheme]:
     """Load a framework from a YAML/JSON file path, or parse already-loaded data."""
-    if isinstance(source, list) and all(isinstance(t, FrameworkTheme) for t in source):
+    if source and isinstance(source, list) and all(isinstance(t, FrameworkTheme) for t in source):
         return source
     if not isinstance(source, str | Path):
         return parse_framework(source)

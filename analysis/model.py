@@ -10,6 +10,9 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from analysis import cluster, framework, labels
+from analysis.entries import check_input as _check_input
+from analysis.entries import distinct as _distinct
+from analysis.entries import unique_labels as _unique_labels
 from analysis.preprocess import apply_steps, default_steps, surface_forms
 from analysis.representation import EmbeddingRepresentation, TfidfRepresentation
 from analysis.results import (
@@ -31,7 +34,8 @@ class ThemeModel(BaseEstimator):
     """Cluster short free-text entries into labelled themes.
 
     Stages (each swappable): preprocessing steps -> representation -> spherical k-means
-    (number of themes chosen by silhouette when not given) -> labeller (c-TF-IDF keywords,
+    (number of themes chosen by stability under resampling when not
+    given) -> labeller (c-TF-IDF keywords,
     label, representative entries) -> optional framework mapping.
 
     Parameters
@@ -76,7 +80,7 @@ class ThemeModel(BaseEstimator):
     ids_ : list
     n_themes_ : int
     selection_ : list of Candidate
-        Numbers of themes tried with their silhouette (empty when ``n_themes`` was given).
+        Numbers of themes tried with their stability (empty when ``n_themes`` was given).
     centres_ : ndarray of shape (n_themes_, d)
     representation_ : fitted representation stage
     """
@@ -213,7 +217,7 @@ class ThemeModel(BaseEstimator):
         self.term_scores_ = labels.class_term_scores(
             x, self.distinct_labels_, self.n_themes_, self.distinct_counts_
         ).astype(np.float32)
-        self.surface_ = surface_forms(self.distinct_texts_[:50_000], self._steps())
+        self.surface_ = surface_forms(self.distinct_texts_[:20_000], self._steps())
         keywords = [
             labels.top_keywords(s, self.terms_, self.surface_, self.n_keywords)
             for s in self.term_scores_
@@ -389,57 +393,7 @@ class ThemeModel(BaseEstimator):
         return Report(
             n_entries=len(self.ids_), representation=name, n_themes=self.n_themes_,
             n_themes_chosen_automatically=self.n_themes is None,
-            selection=tuple({"n_themes": c.n_themes, "silhouette": c.score}
+            selection=tuple({"n_themes": c.n_themes, "stability": c.score}
                             for c in self.selection_),
             themes=tuple(self.themes_), parameters=params,
         )
-
-
-def _check_input(texts, ids):
-    if isinstance(texts, str):
-        raise TypeError("texts must be a sequence of strings, not one string")
-    texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t)
-             for t in texts]
-    if not texts:
-        raise ValueError("no entries given")
-    ids = list(range(len(texts))) if ids is None else list(ids)
-    if len(ids) != len(texts):
-        raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
-    if len(set(ids)) != len(ids):
-        raise ValueError("ids must be unique")
-    return texts, ids
-
-
-def _distinct(texts: list[str], empty: np.ndarray):
-    """Distinct non-empty texts (first-seen order), first positions, entry map, counts."""
-    index: dict[str, int] = {}
-    inverse = np.full(len(texts), -1)
-    first = []
-    for i, t in enumerate(texts):
-        if empty[i]:
-            continue
-        key = t.strip()
-        j = index.setdefault(key, len(index))
-        if j == len(first):
-            first.append(i)
-        inverse[i] = j
-    counts = np.bincount(inverse[inverse >= 0], minlength=len(index)).astype(np.float64)
-    return list(index), np.array(first), inverse, counts
-
-
-def _unique_labels(keywords: list[list[tuple[str, float]]], has_other: bool) -> list[str]:
-    names, seen = [], set()
-    for j, kws in enumerate(keywords):
-        if has_other and j == len(keywords) - 1:
-            name = "Other (no distinctive words)"
-        else:
-            name = labels.make_label(kws)
-            for extra in kws[2:4]:
-                if name not in seen:
-                    break
-                name = labels.make_label([kws[0], extra])
-            if name in seen:
-                name = f"{name} ({j})"
-        seen.add(name)
-        names.append(name)
-    return names

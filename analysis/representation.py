@@ -206,11 +206,17 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
     def transform(self, texts, tokens: Tokens, embeddings=None) -> np.ndarray:
         """Return L2-normalised float32 vectors, one row per entry (zero if no known word)."""
         x = self.tfidf(tokens)
-        blocks = [normalize(np.asarray(x @ self.word_vectors_, dtype=np.float32))]
-        if self.svd_ is not None:
-            lsa = normalize(self.svd_.transform(x).astype(np.float32))
-            blocks.append(self.lsa_weight * lsa)
-        return normalize(np.hstack(blocks)).astype(np.float32)
+        width = self.word_vectors_.shape[1] + (self.svd_.n_components if self.svd_ else 0)
+        out = np.empty((x.shape[0], width), dtype=np.float32)
+        # In blocks, so that a million entries never need more than one extra copy.
+        for start in range(0, x.shape[0], 50_000):
+            block = x[start : start + 50_000]
+            parts = [normalize(np.asarray(block @ self.word_vectors_, dtype=np.float32))]
+            if self.svd_ is not None:
+                lsa = normalize(self.svd_.transform(block).astype(np.float32))
+                parts.append(self.lsa_weight * lsa)
+            out[start : start + 50_000] = normalize(np.hstack(parts))
+        return out
 
 
 def load_minilm(device: str = "cpu"):

@@ -1,0 +1,126 @@
+"""The library's boundaries: no web imports, the command line, framework mapping."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import ThemeModel, load_framework
+from analysis.cli import main
+from analysis.preprocess import apply_steps, default_steps, stop_words
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FRAMEWORK_YAML = """
+themes:
+  - id: transport
+    name: Getting around
+    description: buses, bus routes and fares, public transport to work and the station
+  - id: roads
+    name: Roads and pavements
+    description: potholes, road surface repairs, resurfacing
+  - id: green
+    name: Green spaces
+    description: parks, trees, playgrounds and play equipment
+  - id: clean
+    name: Clean streets
+    description: litter, bins, fly tipping, recycling collections
+"""
+
+
+def test_library_never_imports_the_web_app_or_torch():
+    code = (
+        "import sys, analysis\n"
+        "from analysis import ThemeModel\n"
+        "ThemeModel(n_themes=2).fit(['more buses', 'bus routes', 'park trees', 'trees'])\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "{'flask', 'sqlalchemy', 'engage', 'torch', 'sentence_transformers'}]\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_preprocessing_is_composable():
+    steps = default_steps(area_name="Newport")
+    assert apply_steps("More BUSES in Newport, please!", steps) == ["bus"]
+    assert "would" in stop_words() and "newport" in stop_words("Newport")
+    assert apply_steps("the council's parks", steps) == ["council", "park"]
+
+
+def test_command_line(tmp_path, wishes):
+    texts, _ = wishes
+    source = tmp_path / "wishes.csv"
+    with source.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ref", "text"])
+        writer.writerows([[f"r{i}", t] for i, t in enumerate(texts)])
+    framework = tmp_path / "framework.yaml"
+    framework.write_text(FRAMEWORK_YAML)
+    out, assigned = tmp_path / "themes.json", tmp_path / "assignments.csv"
+    code = main(
+        [
+            "themes",
+            str(source),
+            "--text-column",
+            "text",
+            "--id-column",
+            "ref",
+            "--themes",
+            "6",
+            "--framework",
+            str(framework),
+            "--out",
+            str(out),
+            "--assignments",
+            str(assigned),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    report = json.loads(out.read_text())
+    assert report["n_themes"] == 6 and len(report["themes"]) == 6
+    rows = list(csv.DictReader(assigned.read_text().splitlines()))
+    assert list(rows[0]) == ["id", "theme_id", "theme_label", "score"]
+    assert [r["id"] for r in rows] == [f"r{i}" for i in range(len(texts))]
+
+
+def test_command_line_reports_a_missing_column(tmp_path):
+    source = tmp_path / "x.csv"
+    source.write_text("id,body\n1,buses\n")
+    with pytest.raises(SystemExit, match="no column 'text'"):
+        main(["themes", str(source), "--out", str(tmp_path / "o.json"), "--quiet"])
+
+
+def test_framework_mapping(wishes, tmp_path):
+    texts, _ = wishes
+    path = tmp_path / "framework.yaml"
+    path.write_text(FRAMEWORK_YAML)
+    model = ThemeModel(n_themes=6, framework=path).fit(texts)
+    best = {}
+    for theme in model.themes_:
+        assert theme.is_new is not None
+        if theme.framework and not theme.is_new:
+            best[theme.label.split()[0].lower()] = theme.framework[0].framework_id
+    assert best.get("bus") == "transport"
+    assert best.get("potholes") == "roads"
+    new = [t.label for t in model.themes_ if t.is_new]
+    assert any("light" in n.lower() or "youth" in n.lower() for n in new)
+    (a,) = model.transform(["buses to the station"])
+    assert a.framework and a.framework[0].framework_id == "transport"
+
+
+def test_framework_formats(tmp_path):
+    as_json = tmp_path / "f.json"
+    as_json.write_text(json.dumps({"Parks": "trees and grass", "Buses": "routes"}))
+    assert [t.name for t in load_framework(as_json)] == ["Parks", "Buses"]
+    assert load_framework([{"name": "Parks"}])[0].id == "0"
+    with pytest.raises(ValueError):
+        load_framework([])
+    with pytest.raises(ValueError):
+        load_framework([{"description": "no name"}])
