@@ -40,6 +40,12 @@ _PLACE_WORDS = frozenset(
     primary junior infant nursery college shopping retail industrial business hotel pub inn
     arms bus buses tram train line lines rovers united athletic football club""".split()
 )
+# Lower-case words after a famous name that show it is a reference, not a resident:
+# "Brian Clough statue", "Florence Nightingale mural".
+_REFERENCE_WORDS = frozenset(
+    """statue mural memorial plaque tribute exhibition film books fans pool gallery road street
+    lane avenue park school centre stadium museum hospital""".split()
+)
 # Title words that are also ordinary words in English when capitalised at a sentence start.
 _NOT_AFTER_INTRO = frozenset(
     """not a an the very so really just also sure here there from in at on glad happy sorry
@@ -50,7 +56,10 @@ _NOT_AFTER_INTRO = frozenset(
 # "Dr Who", "Mrs May": after a title, one of this many most common words is not a surname.
 _COMMON = 1000
 # Characters and brands with a title: "Mr Whippy" vans, "Mr Blobby".
-_NOT_PEOPLE = frozenset({"whippy", "blobby", "bean", "men", "kipling", "motivator", "freeze"})
+_NOT_PEOPLE = frozenset(
+    {"whippy", "blobby", "bean", "men", "kipling", "motivator", "freeze", "saigon", "martens"}
+)
+_ANY_WORD = re.compile(r"[A-Za-z]+(?:['’]s)?")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -84,10 +93,13 @@ def _is_place(word: str | None) -> bool:
     return word is not None and _POSSESSIVE.sub("", word.lower()) in _PLACE_WORDS
 
 
-def _next_word(text: str, end: int) -> str | None:
-    """The capitalised word straight after offset end, if any."""
-    match = _NAME_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
-    return match.group() if match else None
+def _followed_by_place(text: str, end: int) -> bool:
+    """True when the word after offset end makes the name a place or a reference."""
+    match = _ANY_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+    if match is None:
+        return False
+    word = match.group()
+    return _is_place(word) if word[0].isupper() else word in _REFERENCE_WORDS
 
 
 def _span_of(match: re.Match[str], text: str, titled: bool = False) -> Offsets | None:
@@ -98,7 +110,7 @@ def _span_of(match: re.Match[str], text: str, titled: bool = False) -> Offsets |
     if first.lower() in _NOT_AFTER_INTRO or _is_place(last) or (_is_place(first) and not titled):
         return None
     end = match.end(2) if last else match.end(1)
-    return None if _is_place(_next_word(text, end)) else (match.start(1), end)
+    return None if _followed_by_place(text, end) else (match.start(1), end)
 
 
 def _weak_intro(match: re.Match[str], text: str) -> Offsets | None:
@@ -137,7 +149,7 @@ def _first_and_surname(text: str) -> list[Offsets]:
         before = text[max(0, first.start() - 6) : first.start()].lower()
         if before.rstrip().endswith(("st", "st.", "saint")) or _is_place(last.group()):
             continue
-        if not _is_place(_next_word(text, last.end())):
+        if not _followed_by_place(text, last.end()):
             found.append((first.start(), last.end()))
     return found
 

@@ -17,6 +17,12 @@ _EMAIL = re.compile(
     r"(?:\.|\s?[\[(]dot[\])]\s?)[A-Za-z]{2,24}(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
+# "info at example dot com": spelled out, so only with a common top-level domain at the end.
+_EMAIL_WORDS = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][\w.+-]* at [A-Za-z0-9-]+(?: dot [A-Za-z0-9-]+)*"
+    r" dot (?:com|net|org|info|io|uk)\b",
+    re.IGNORECASE,
+)
 
 # Bare domains only count with a known top-level domain, so "e.g." or "report.pdf" do not;
 # short ones that are also words ("road.Us residents", a missing space) are left out.
@@ -53,7 +59,7 @@ _ORDINAL = re.compile(r"^(?:1st|2nd|3rd|[0-9]th)$", re.IGNORECASE)
 # pairs never issued. QQ is HMRC's own specimen prefix: people copy it, and test data uses it.
 _NI = re.compile(
     r"(?<![A-Za-z0-9])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]|QQ)"
-    r"[ \-]?(\d{2})[ \-]?(\d{2})[ \-]?(\d{2})[ \-]?([A-D])(?![A-Za-z0-9])",
+    r"((?:[ \-]?\d){6})[ \-]?([A-D])(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _NI_NOT_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
@@ -80,7 +86,7 @@ def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 
 def find_emails(text: str) -> list[Offsets]:
     """Email addresses, including "name (at) example (dot) com" spellings."""
-    return [m.span() for m in _matches(_EMAIL, text)]
+    return [m.span() for pattern in (_EMAIL, _EMAIL_WORDS) for m in _matches(pattern, text)]
 
 
 def find_urls(text: str) -> list[Offsets]:
