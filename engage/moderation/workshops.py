@@ -97,6 +97,7 @@ def preview_workshop():
     (_stash_dir() / f"{upload_id}.upload").write_bytes(data)
     (_stash_dir() / f"{upload_id}.name").write_text(filename, encoding="utf-8")
     confirm = WorkshopConfirmForm(
+        formdata=None,  # filled from the checked upload, not from this request's fields
         upload=upload_id,
         consultation=form.consultation.data,
         partner=form.partner.data,

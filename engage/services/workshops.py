@@ -26,6 +26,7 @@ from engage.models import (
     WorkshopImport,
 )
 from engage.models._types import utcnow
+from engage.services.moderation import flag_new_wishes
 from engage.services.postcodes import find_area, normalise_postcode
 from engage.services.references import new_reference
 from engage.services.search import search_key
@@ -308,10 +309,19 @@ def import_workshop(
                 record = WorkshopImport(partner=_partner(partner_name), **fields)
                 db.session.add(record)
                 _add_rows(record, preview, now)
+            _flag_rows(record, consultation)
             return record
         except IntegrityError:
             _refuse_if_imported(consultation, preview.sha256)
     raise RuntimeError("could not import the workshop sheet: unique values kept clashing")
+
+
+def _flag_rows(record: WorkshopImport, consultation: Consultation) -> None:
+    """Workshop wishes get the same automatic flags as online ones."""
+    wishes = db.session.scalars(
+        select(Wish).join(Wish.submission).where(Submission.workshop_import_id == record.id)
+    )
+    flag_new_wishes(list(wishes), consultation)
 
 
 def _check_window(consultation: Consultation, now: datetime) -> None:

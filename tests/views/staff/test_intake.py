@@ -1,0 +1,149 @@
+"""Paper cards keyed in by officers, and workshop sheets uploaded, previewed and imported."""
+
+import io
+
+import pytest
+
+from engage.extensions import db
+from engage.models import ModerationStatus, Submission, Wish, WorkshopImport
+from tests.conftest import hidden_fields
+from tests.factories import make_consultation
+
+
+@pytest.fixture
+def consultation(app):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    return consultation
+
+
+def _card(client, consultation, **fields):
+    page = client.get("/staff/cards/new")
+    data = {
+        **hidden_fields(page.text),
+        "consultation": str(consultation.id),
+        "channel": "paper_card",
+        "card_number": "C-001",
+        "wish_1": "More buses",
+        **fields,
+    }
+    return client.post("/staff/cards/new", data=data)
+
+
+def test_key_in_a_card(client, login_as, consultation):
+    officer = login_as("officer")
+    response = _card(
+        client, consultation, wish_2="Safer parks", postcode="DE22 1AB", age_band="65_74"
+    )
+    assert response.status_code == 303
+    submission = db.session.query(Submission).one()
+    assert (submission.channel, submission.card_number, submission.keyed_by_id) == (
+        "paper_card",
+        "C-001",
+        officer.id,
+    )
+    assert [w.status for w in submission.wishes] == [ModerationStatus.PENDING] * 2
+    assert submission.details.age_band == "65_74"
+    assert f"Saved card C-001 as {submission.reference}" in client.get(response.location).text
+
+
+def test_card_number_already_entered_warns(client, login_as, consultation):
+    login_as("officer")
+    _card(client, consultation)
+    again = _card(client, consultation, wish_1="Another wish")
+    assert again.status_code == 409 and "was already keyed in" in again.text
+    assert db.session.query(Submission).count() == 1
+    anyway = _card(client, consultation, wish_1="Another wish", confirm_duplicate="y")
+    assert anyway.status_code == 303 and db.session.query(Submission).count() == 2
+
+
+def test_card_needs_a_number_and_a_wish(client, login_as, consultation):
+    login_as("officer")
+    page = _card(client, consultation, card_number="", wish_1="")
+    assert page.status_code == 400
+    assert "Enter the card number" in page.text and "Enter at least one wish" in page.text
+
+
+def _upload(client, consultation, content: bytes, name="sheet.csv"):
+    page = client.get("/staff/workshops")
+    data = {
+        **hidden_fields(page.text),
+        "consultation": str(consultation.id),
+        "partner": "Normanton Residents Group",
+        "event": "Summer fair",
+        "event_date": ["12", "7", "2026"],
+        "sheet": (io.BytesIO(content), name),
+    }
+    return client.post("/staff/workshops/preview", data=data, content_type="multipart/form-data")
+
+
+SHEET = (
+    b"wish_1,wish_2,wish_3,postcode,age_band\n"
+    b"More buses,Safer parks,,DE22 1AB,16 to 24\n"
+    b",,,NOT A POSTCODE,\n"
+    b"A youth club,,,,\n"
+)
+
+
+def test_workshop_sheet_preview_then_import(client, login_as, consultation):
+    login_as("officer")
+    preview = _upload(client, consultation, SHEET)
+    assert preview.status_code == 200
+    assert "2 rows are ready to import" in preview.text and "1 row has problems" in preview.text
+    assert db.session.query(Submission).count() == 0  # nothing saved before confirming
+    problems_link = preview.text.split('href="')[1:]
+    problems = next(p.split('"')[0] for p in problems_link if "problems.csv" in p)
+    fix = client.get(problems)
+    assert (
+        fix.status_code == 200 and b"NOT A POSTCODE" in fix.data and b"More buses" not in fix.data
+    )
+    done = client.post(
+        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
+    )
+    assert done.status_code == 303
+    assert db.session.query(WorkshopImport).one().rows_imported == 2
+    assert {w.text for w in db.session.query(Wish)} == {"More buses", "Safer parks", "A youth club"}
+    again = client.post(
+        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
+    )
+    assert "Not imported" in client.get(again.location).text
+    assert db.session.query(Wish).count() == 3
+
+
+def _confirm(html: str) -> dict:
+    import re
+
+    return dict(
+        re.findall(
+            r'name="(upload|consultation|partner|event|event_date)" type="hidden" value="([^"]*)"',
+            html,
+        )
+    )
+
+
+def test_workshop_template_downloads(client, login_as):
+    login_as("officer")
+    csv_file = client.get("/staff/workshops/template.csv")
+    assert csv_file.status_code == 200 and b"wish_1" in csv_file.data
+    xlsx = client.get("/staff/workshops/template.xlsx")
+    assert xlsx.data[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "empty"),
+        (b"PK\x03\x04not really a zip", "XLSX"),
+        (b"name,colour\nx,y\n", "column"),
+    ],
+)
+def test_bad_sheets_get_a_clear_message(client, login_as, consultation, content, message):
+    login_as("officer")
+    page = _upload(client, consultation, content)
+    assert page.status_code == 400 and message.lower() in page.text.lower()
+
+
+def test_unknown_upload_id_is_refused(client, login_as):
+    login_as("officer")
+    assert client.get("/staff/workshops/" + "0" * 64 + "/problems.csv").status_code == 404
+    assert client.get("/staff/workshops/../etc/problems.csv").status_code in (400, 404)

@@ -1,0 +1,170 @@
+"""The moderation queue through the officer's pages: decisions, redaction, bulk, reports,
+the decision log and the public transparency page."""
+
+import pytest
+
+from engage.extensions import db
+from engage.models import Flag, ModerationDecision, ModerationStatus, Wish
+from tests.conftest import hidden_fields
+from tests.factories import make_consultation, make_wish
+
+
+@pytest.fixture
+def pending(app):
+    consultation = make_consultation(slug="derby")
+    wishes = [
+        make_wish(consultation, text="More buses in the evening", status=ModerationStatus.PENDING),
+        make_wish(
+            consultation,
+            text="Call me on 07700 900123 about the park",
+            status=ModerationStatus.PENDING,
+        ),
+        make_wish(
+            consultation,
+            text="Buy cheap watches at www.spam.example",
+            status=ModerationStatus.PENDING,
+        ),
+    ]
+    db.session.commit()
+    return wishes
+
+
+def _decide(client, **data):
+    page = client.get("/staff/queue")
+    return client.post("/staff/queue/decide", data={**hidden_fields(page.text), **data})
+
+
+def test_queue_lists_pending_oldest_first(client, login_as, pending):
+    login_as("officer")
+    page = client.get("/staff/queue")
+    assert page.status_code == 200 and "3 entries wait" in page.text
+    assert page.text.index("More buses") < page.text.index("Buy cheap watches")
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_approve_publishes_and_logs(client, login_as, pending):
+    officer = login_as("officer")
+    response = _decide(client, entry_ids=str(pending[0].id), action="approve")
+    assert response.status_code == 303
+    wish = db.session.get(Wish, pending[0].id)
+    assert wish.status == ModerationStatus.APPROVED
+    decision = db.session.query(ModerationDecision).one()
+    assert (decision.action, decision.moderator_id, decision.entry_id) == (
+        "approve",
+        officer.id,
+        wish.id,
+    )
+    assert "More buses in the evening" in client.get("/consultations/derby/wall").text
+
+
+def test_reject_needs_a_reason_and_other_needs_a_note(client, login_as, pending):
+    login_as("officer")
+    _decide(client, entry_ids=str(pending[2].id), action="reject", reason="other")
+    assert db.session.get(Wish, pending[2].id).status == ModerationStatus.PENDING
+    _decide(client, entry_ids=str(pending[2].id), action="reject", reason="spam")
+    wish = db.session.get(Wish, pending[2].id)
+    assert (wish.status, wish.status_reason) == (ModerationStatus.REJECTED, "spam")
+    assert "Buy cheap watches" not in client.get("/consultations/derby/wall").text
+    counts = client.get("/consultations/derby/moderation").text
+    assert "Spam" in counts
+
+
+def test_approve_redacted_keeps_the_original(client, login_as, pending):
+    login_as("officer")
+    queue = client.get("/staff/queue").text
+    assert "[phone number removed]" in queue  # the suggested redaction
+    _decide(
+        client,
+        entry_ids=str(pending[1].id),
+        action="approve_redacted",
+        redacted_text="Call me on [phone number removed] about the park",
+    )
+    wish = db.session.get(Wish, pending[1].id)
+    assert wish.text == "Call me on 07700 900123 about the park"
+    wall = client.get("/consultations/derby/wall").text
+    assert "[phone number removed]" in wall and "07700" not in wall
+    history = client.get(f"/staff/entries/wish/{wish.id}").text
+    assert "07700 900123" in history and "Approved a redacted version" in history
+
+
+def test_bulk_decisions(client, login_as, pending):
+    login_as("officer")
+    page = client.get("/staff/queue")
+    from werkzeug.datastructures import MultiDict
+
+    data = MultiDict({**hidden_fields(page.text), "action": "reject", "reason": "duplicate"})
+    data.add("selected", str(pending[0].id))
+    data.add("selected", str(pending[2].id))
+    response = client.post("/staff/queue/decide", data=data)
+    assert response.status_code == 303
+    statuses = {w.id: w.status for w in db.session.query(Wish)}
+    assert statuses[pending[0].id] == statuses[pending[2].id] == ModerationStatus.REJECTED
+    assert db.session.query(ModerationDecision).count() == 2
+
+
+def test_flags_are_shown_and_filterable(client, login_as, app):
+    login_as("officer")
+    consultation = make_consultation(slug="flagged")
+    db.session.commit()
+    page = client.get("/consultations/flagged/wishes/new")
+    client.post(
+        "/consultations/flagged/wishes/new",
+        data={
+            **hidden_fields(page.text),
+            "wish_1": "Email me at jo@example.com",
+            "wish_2": "More trees",
+        },
+    )
+    kinds = {f.kind for f in db.session.query(Flag)}
+    assert "personal_data" in kinds
+    queue = client.get(f"/staff/queue?flag=personal_data&consultation={consultation.id}").text
+    assert "Email me at" in queue and "More trees" not in queue
+
+
+def test_resident_report_sends_a_published_wish_back(client, app, login_as):
+    consultation = make_consultation(slug="derby")
+    wish = make_wish(consultation, text="A wish someone dislikes")
+    db.session.commit()
+    form = client.get(f"/consultations/derby/wishes/{wish.id}/report")
+    empty = client.post(
+        f"/consultations/derby/wishes/{wish.id}/report", data=hidden_fields(form.text)
+    )
+    assert empty.status_code == 400 and "Tell us what is wrong" in empty.text
+    sent = client.post(
+        f"/consultations/derby/wishes/{wish.id}/report",
+        data={**hidden_fields(form.text), "reason": "It names my neighbour"},
+    )
+    assert sent.status_code == 303
+    login_as("officer")
+    queue = client.get("/staff/queue").text
+    assert "A wish someone dislikes" in queue and "It names my neighbour" in queue
+    assert "Published, reported" in queue
+
+
+@pytest.mark.parametrize("wish_id", [999999, "abc"])
+def test_report_of_unknown_wish_is_404(client, app, wish_id):
+    make_consultation(slug="derby")
+    db.session.commit()
+    assert client.get(f"/consultations/derby/wishes/{wish_id}/report").status_code == 404
+
+
+def test_pending_wish_cannot_be_reported(client, pending):
+    assert client.get(f"/consultations/derby/wishes/{pending[0].id}/report").status_code == 404
+
+
+def test_forged_or_unknown_ids_are_refused(client, login_as, pending):
+    login_as("officer")
+    assert _decide(client, entry_ids="999999", action="approve").status_code == 400
+    for ids in ("abc", ""):
+        response = _decide(client, entry_ids=ids, action="approve")
+        assert "Not saved: Select at least one entry" in client.get(response.location).text
+    response = _decide(client, entry_ids=str(pending[0].id), action="delete")
+    assert "Not saved: Choose approve, reject" in client.get(response.location).text
+    assert db.session.get(Wish, pending[0].id).status == ModerationStatus.PENDING
+
+
+def test_decision_log_lists_every_decision(client, login_as, pending):
+    login_as("officer")
+    _decide(client, entry_ids=str(pending[0].id), action="approve")
+    log = client.get("/staff/decisions").text
+    assert "Approved" in log and f"Wish {pending[0].id}" in log
