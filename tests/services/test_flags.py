@@ -56,6 +56,9 @@ def _labels_by_text() -> dict[str, list[tuple[str, str]]]:
     return labels
 
 
+LABELS = _labels_by_text()
+
+
 def _case_id(case: tuple[str, str, str]) -> str:
     return f"{case[1]}:{case[0][:40]}"
 
@@ -86,14 +89,14 @@ def test_labeled_case(text, kind, expected):
         assert spans == []
     else:
         assert any(s.kind == kind and _overlaps(s, text, expected) for s in spans), spans
-        labels = _labels_by_text()[text]
+        labels = LABELS[text]
         for span in spans:  # and nothing found in this text that is not labeled
             assert any(k == span.kind and _overlaps(span, text, e) for k, e in labels), span
 
 
 def test_recall_and_precision_thresholds():
     found, missed, wrong = Counter(), Counter(), Counter()
-    for text, labels in _labels_by_text().items():
+    for text, labels in LABELS.items():
         spans = find_personal_data(text)
         for kind, expected in labels:
             hit = any(s.kind == kind and _overlaps(s, text, expected) for s in spans)
@@ -164,6 +167,12 @@ def test_redaction_placeholders():
         "ring [phone number removed]. NI [National Insurance number removed]. "
         "Photos at [link removed]"
     )
+
+
+def test_redacted_text_has_nothing_left_to_redact():
+    for text in LABELS:
+        redacted = redact_personal_data(text)
+        assert redact_personal_data(redacted) == redacted, text
 
 
 def test_redaction_of_chosen_kinds_only():
@@ -287,8 +296,8 @@ def _payload_lines() -> list[str]:
 
 
 def test_every_payload_line_goes_through_without_errors():
-    lines = _payload_lines()
-    assert len(lines) > 3000
+    lines = list(dict.fromkeys(_payload_lines()))  # ~2,500 distinct of ~3,900
+    assert len(lines) > 2000
     others = lines[:20]
     for line in lines:
         assert all(isinstance(f, FoundFlag) for f in detect_flags(line, others))
