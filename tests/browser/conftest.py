@@ -63,7 +63,7 @@ def live_server(app, _server):
 def page(browser):
     context = browser.new_context(viewport={"width": 1024, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 

@@ -1,0 +1,156 @@
+"""An officer's day in a real browser: sign in with a code, decide on the queue, key in a card,
+import a workshop sheet with a bad row; a resident reports a wish. Axe checks every page."""
+
+import re
+
+import pytest
+
+from engage.extensions import db
+from engage.models import ModerationStatus, Submission, Wish, WorkshopImport
+from tests.conftest import STAFF_PASSWORD, current_code, make_staff
+from tests.factories import make_area, make_consultation, make_wish
+
+
+@pytest.fixture
+def derby(app):
+    consultation = make_consultation(slug="derby", title="3 wishes for Derby in 2026")
+    consultation.areas = [make_area(code="A1", name="Abbey", districts=["DE22"])]
+    db.session.commit()
+    return consultation
+
+
+def sign_in(page, live_server, user, assert_accessible):
+    page.goto(f"{live_server}/staff/sign-in")
+    assert_accessible(page, "sign in")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code from your authenticator app").wait_for()
+    assert_accessible(page, "code")
+    page.get_by_label("Code from your authenticator app").fill(current_code(user))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Moderation queue").wait_for()
+
+
+def test_first_sign_in_enrols_with_a_qr_code(page, live_server, derby, assert_accessible):
+    import pyotp
+
+    user = make_staff("officer", enrolled=False)
+    page.goto(f"{live_server}/staff/sign-in")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Set up your authenticator app").wait_for()
+    assert page.locator(".engage-qr svg").is_visible()
+    assert_accessible(page, "enrol")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Finish setting up").click()
+    page.get_by_role("heading", name="Moderation queue").wait_for()
+
+
+def test_officer_moderates_the_queue(page, live_server, derby, assert_accessible):
+    good = make_wish(derby, text="More buses in the evening", status=ModerationStatus.PENDING)
+    spam = make_wish(
+        derby, text="Cheap watches at www.spam.example", status=ModerationStatus.PENDING
+    )
+    personal = make_wish(
+        derby, text="Ring me on 07700 900123 about the park", status=ModerationStatus.PENDING
+    )
+    db.session.commit()
+    officer = make_staff("officer")
+    sign_in(page, live_server, officer, assert_accessible)
+    page.get_by_role("heading", name="Moderation queue").wait_for()
+    assert_accessible(page, "queue")
+
+    page.locator(f"#entry-{good.id}").get_by_role("button", name="Approve").click()
+    page.get_by_text("Approved: 1 entry").wait_for()
+
+    item = page.locator(f"#entry-{spam.id}")
+    item.get_by_label("Reason").select_option("spam")
+    item.get_by_role("button", name="Reject").click()
+    page.get_by_text("Rejected: 1 entry").wait_for()
+
+    item = page.locator(f"#entry-{personal.id}")
+    item.get_by_text("Approve a redacted version").click()
+    box = item.get_by_label("Text to publish (the original is kept for staff)")
+    assert "[phone number removed]" in box.input_value()
+    item.get_by_role("button", name="Approve redacted version").click()
+    page.get_by_text("Approved a redacted version: 1 entry").wait_for()
+    assert_accessible(page, "queue, empty")
+
+    db.session.rollback()
+    statuses = {w.id: (w.status, w.status_reason) for w in db.session.query(Wish)}
+    assert statuses[good.id] == (ModerationStatus.APPROVED, None)
+    assert statuses[spam.id] == (ModerationStatus.REJECTED, "spam")
+    assert statuses[personal.id][0] == ModerationStatus.APPROVED
+    page.goto(f"{live_server}/consultations/derby/wall")
+    assert page.get_by_text("Ring me on [phone number removed] about the park").is_visible()
+    page.goto(f"{live_server}/staff/decisions")
+    assert_accessible(page, "decision log")
+    page.goto(f"{live_server}/staff/entries/wish/{personal.id}")
+    assert_accessible(page, "entry history")
+
+
+def test_resident_reports_a_wish(page, live_server, derby, assert_accessible):
+    wish = make_wish(derby, text="A wish that names a neighbour")
+    db.session.commit()
+    page.goto(f"{live_server}/consultations/derby/wall")
+    page.get_by_role("link", name=re.compile("Report this")).click()
+    assert_accessible(page, "report form")
+    page.get_by_role("button", name="Send report").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert_accessible(page, "report form, error")
+    page.get_by_label("What is wrong with this wish?").fill("It names my neighbour")
+    page.get_by_role("button", name="Send report").click()
+    page.get_by_text("A moderator will look at this wish again").wait_for()
+    db.session.rollback()
+    assert db.session.get(Wish, wish.id).reported_at is not None
+    page.goto(f"{live_server}/consultations/derby/moderation")
+    assert_accessible(page, "transparency")
+
+
+def test_officer_keys_in_a_card_and_imports_a_sheet(
+    page, live_server, derby, assert_accessible, tmp_path
+):
+    officer = make_staff("officer")
+    sign_in(page, live_server, officer, assert_accessible)
+    page.get_by_role("link", name="Key in cards").click()
+    assert_accessible(page, "card form")
+    page.get_by_label("Card number").fill("C-0042")
+    page.get_by_label("Your first wish").fill("A new library in Abbey")
+    page.get_by_label("Postcode").fill("DE22 1AB")
+    page.get_by_role("button", name="Save card").click()
+    page.get_by_text(re.compile("Saved card C-0042 as W-")).wait_for()
+    page.get_by_label("Card number").fill("C-0042")
+    page.get_by_label("Your first wish").fill("Same card again")
+    page.get_by_role("button", name="Save card").click()
+    page.get_by_text("was already keyed in").wait_for()
+    assert_accessible(page, "card form, duplicate warning")
+
+    sheet = tmp_path / "workshop.csv"
+    sheet.write_text(
+        "wish_1,wish_2,wish_3,postcode,age_band\nMore buses,,,DE22 1AB,16 to 24\n"
+        ",,,NOT A POSTCODE,\nA youth club,,,,\n"
+    )
+    page.get_by_role("link", name="Workshop sheets").click()
+    assert_accessible(page, "workshops")
+    page.get_by_label("Partner organisation").fill("Abbey Youth Forum")
+    page.get_by_label("Workshop or event").fill("Youth forum night")
+    page.get_by_label("Day").fill("12")
+    page.get_by_label("Month").fill("7")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Workshop sheet (CSV or XLSX)").set_input_files(str(sheet))
+    page.get_by_role("button", name="Check the sheet").click()
+    page.get_by_text("1 row has problems").wait_for()
+    assert_accessible(page, "workshop preview")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the rows to fix (CSV)").click()
+    from pathlib import Path
+
+    assert "NOT A POSTCODE" in Path(download.value.path()).read_text(encoding="utf-8-sig")
+    page.get_by_role("button", name="Import 2 rows").click()
+    page.get_by_text("Imported 2 rows").wait_for()
+    db.session.rollback()
+    assert db.session.query(WorkshopImport).one().rows_imported == 2
+    assert db.session.query(Submission).filter_by(channel="workshop").count() == 2
