@@ -63,20 +63,38 @@ _ANY_WORD = re.compile(r"[A-Za-z]+(?:['’]s)?")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+# zxcvbn's lists are American and each word sits in one list only, so common British,
+# Irish, Welsh, South Asian and Polish names went to its password or Wikipedia lists instead.
+_MORE_FIRST_NAMES = frozenset(
+    """gareth callum rhys kieran liam aiden alfie oliver isla poppy sophie chloe niamh aoife
+    priya raj muhammad mohammad zainab tomasz piotr agnieszka hannah connor declan ciaran sian
+    cerys kirsty bev kath jo harvey archie freddie theo evie ellie millie lily amelia olivia
+    ava jamie darren wayne nigel gavin graham trevor shaun stacey leanne gemma siobhan bethany
+    megan lauren jessica charlotte emily harriet imogen phoebe rosie tilly zara aisha ayesha
+    fatima amina maryam hamza bilal imran tariq asif sajid nadia samina shazia parveen harpreet
+    gurpreet manpreet jaspreet sunita anita rajesh sanjay vikram arjun rohan anil ravi deepak
+    kasia magda marek krzysztof pawel jakub ewa joanna""".split()
+)
+_MORE_SURNAMES = frozenset(
+    "kaur begum ahmed ali akhtar iqbal mahmood chaudhry kelly ryan lloyd owen nowak".split()
+)
+
+
 @cache
 def _first_names() -> frozenset[str]:
-    """zxcvbn's male and female first names, lower case."""
+    """zxcvbn's male and female first names plus common British ones, lower case."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    return frozenset(FREQUENCY_LISTS["male_names"]) | frozenset(FREQUENCY_LISTS["female_names"])
+    listed = set(FREQUENCY_LISTS["male_names"]) | set(FREQUENCY_LISTS["female_names"])
+    return frozenset(listed) | _MORE_FIRST_NAMES
 
 
 @cache
 def _surnames() -> frozenset[str]:
-    """zxcvbn's surnames, lower case."""
+    """zxcvbn's surnames plus common British ones, lower case."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    return frozenset(FREQUENCY_LISTS["surnames"])
+    return frozenset(FREQUENCY_LISTS["surnames"]) | _MORE_SURNAMES
 
 
 @cache

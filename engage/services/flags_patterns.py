@@ -6,6 +6,7 @@ other, and engage.services.flags decides which one wins.
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 
 Offsets = tuple[int, int]
 
@@ -76,6 +77,19 @@ _ADDRESS = re.compile(
     r"(?<![\w£$€.,/-])(\d{1,4}[A-Za-z]?)(?:-\d{1,4}[A-Za-z]?)?,?[ \u00a0]+"
     r"(?:[A-Z][A-Za-z'’-]*\.?[ \u00a0]+){1,4}?(?i:" + _STREET_TYPES + r")\b"
 )
+# The same in lower case ("12 duffield road"), only with one or two words that are not common
+# English ("2 more road", "20 mph road" would otherwise count) and a common street type.
+_ADDRESS_LOWER = re.compile(
+    r"(?<![\w£$€.,/-])(\d{1,4}[a-z]?),?[ \u00a0]+((?:[a-z][a-z'’-]+[ \u00a0]+){1,2}?)"
+    r"(?:road|rd|street|lane|avenue|close|drive|crescent|grove|terrace|gardens)\b"
+)
+# zxcvbn keeps each word in one list only, so some everyday words are missing from the top
+# of its English lists ("bus" sits with the passwords).
+_NOT_STREET_NAMES = frozenset(
+    """mph kph km kms miles mile mins minutes hours yards metres bus buses bike bikes cycle
+    car cars taxi tram van lorry hgv""".split()
+)
+_COMMON = 5000
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
@@ -136,9 +150,28 @@ def find_ni_numbers(text: str) -> list[Offsets]:
     return [m.span() for m in _matches(_NI, text) if m.group(1).upper() not in _NI_NOT_ISSUED]
 
 
+@cache
+def _not_street_names() -> frozenset[str]:
+    """The most frequent English words in zxcvbn's lists, units and vehicles."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    lists = ("english_wikipedia", "us_tv_and_film")
+    common = {word for name in lists for word in FREQUENCY_LISTS[name][:_COMMON]}
+    return frozenset(common) | _NOT_STREET_NAMES
+
+
+def _uncommon_words(words: str) -> bool:
+    """True when none of the words is a common English word, a unit or a vehicle."""
+    return not any(word in _not_street_names() for word in words.split())
+
+
 def find_street_addresses(text: str) -> list[Offsets]:
     """A house number followed by a street name and type; years are not house numbers."""
-    return [m.span() for m in _matches(_ADDRESS, text) if not _YEAR.match(m.group(1))]
+    found = [m.span() for m in _matches(_ADDRESS, text) if not _YEAR.match(m.group(1))]
+    lower = _matches(_ADDRESS_LOWER, text)
+    return found + [
+        m.span() for m in lower if not _YEAR.match(m.group(1)) and _uncommon_words(m.group(2))
+    ]
 
 
 FINDERS: dict[str, Callable[[str], list[Offsets]]] = {
