@@ -46,6 +46,12 @@ OFFENSIVE = [
     "shut the fuck up about the tram",
     "this consultation is bullshit",
     "the estate is full of scum",
+    # Added after the word list and threshold were chosen, as a check on both:
+    "the planners are a bunch of pricks",
+    "get these pikeys off the rec",
+    "who gives a toss, the council never listens you muppets",
+    "fucking disgrace of a bus service",
+    "the lollipop lady is a stupid cow",
 ]
 # ...and benign wishes that use words the model may not like.
 BENIGN = [
@@ -74,6 +80,12 @@ BENIGN = [
     "I'm sick of the roadworks",
     "More buses in Derby",
     "Plant more trees on Duffield Road",
+    # Added after the threshold was chosen, as a check on it:
+    "the traffic lights are murder at rush hour",
+    "the junction is an accident waiting to happen, someone will die",
+    "please shoot down the plan for the incinerator",
+    "Cockpit Hill market should come back",
+    "the rats in the alley are horrible",
 ]
 
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 
 # alt-profanity-check's probability at or above which text is flagged. Measured with
-# benchmarks/flags_recall.py on 15 offensive and ~430 benign texts: at 0.8 the model alone
-# flags "kill the weeds on the pavement", "a cock-up with the bins", "the damn bus" and "sick
-# of the roadworks"; at 0.9 only the first two of those remain, while every offensive text
-# it caught at 0.8 is still caught. The word list covers what the model misses.
+# benchmarks/flags_recall.py (20 offensive, ~520 benign texts): at 0.7 the model plus the word
+# list catches 19 of 20 but raises 8 false alarms ("kill the weeds", "a bloody nightmare");
+# at 0.9 it catches 17 with 2 ("kill the weeds on the pavement please", "sick of the
+# roadworks"). Every entry is read by a moderator anyway, so the flag is tuned to be trusted
+# rather than to catch everything.
 OFFENSIVE_THRESHOLD = 0.9
 
 # Long texts dilute one bad word in the model's TF-IDF, so sentences are scored too.
