@@ -60,6 +60,8 @@ _NOT_PEOPLE = frozenset(
     {"whippy", "blobby", "bean", "men", "kipling", "motivator", "freeze", "saigon", "martens"}
 )
 _ANY_WORD = re.compile(r"[A-Za-z]+(?:['’]s)?")
+# "St Mary Smith's" is rarer than a church or street called after a saint.
+_SAINT_BEFORE = re.compile(r"\b(?:St\.?|Saint)\s+$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -98,12 +100,12 @@ def _surnames() -> frozenset[str]:
 
 
 @cache
-def _common_words() -> frozenset[str]:
-    """The most frequent English words (zxcvbn's lists are disjoint, so no names among them)."""
+def common_words(limit: int) -> frozenset[str]:
+    """The `limit` most frequent words of zxcvbn's two English lists (which hold no names)."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     lists = ("english_wikipedia", "us_tv_and_film")
-    return frozenset(word for name in lists for word in FREQUENCY_LISTS[name][:_COMMON])
+    return frozenset(word for name in lists for word in FREQUENCY_LISTS[name][:limit])
 
 
 def _is_place(word: str | None) -> bool:
@@ -143,7 +145,7 @@ def _weak_intro(match: re.Match[str], text: str) -> Offsets | None:
 def _title(match: re.Match[str], text: str) -> Offsets | None:
     """ "Mrs Patel" or "Mrs Jane Patel": a second word counts only after a first name."""
     word = match.group(1).lower()
-    if word in _NOT_PEOPLE or (word in _common_words() and word not in _first_names()):
+    if word in _NOT_PEOPLE or (word in common_words(_COMMON) and word not in _first_names()):
         return None
     if match.group(2) and match.group(1).lower() not in _first_names():
         return None if _is_place(match.group(2)) else (match.start(1), match.end(1))
@@ -164,8 +166,8 @@ def _first_and_surname(text: str) -> list[Offsets]:
             continue
         if first.group().lower() not in _first_names() or last.group().lower() not in _surnames():
             continue
-        before = text[max(0, first.start() - 6) : first.start()].lower()
-        if before.rstrip().endswith(("st", "st.", "saint")) or _is_place(last.group()):
+        before = text[max(0, first.start() - 7) : first.start()]
+        if _SAINT_BEFORE.search(before) or _is_place(last.group()):
             continue
         if not _followed_by_place(text, last.end()):
             found.append((first.start(), last.end()))

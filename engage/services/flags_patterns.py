@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
+from engage.services.flags_names import common_words
+
 Offsets = tuple[int, int]
 
 # ASCII classes on purpose: \w would let an address swallow neighbouring non-Latin text.
@@ -152,12 +154,8 @@ def find_ni_numbers(text: str) -> list[Offsets]:
 
 @cache
 def _not_street_names() -> frozenset[str]:
-    """The most frequent English words in zxcvbn's lists, units and vehicles."""
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-    lists = ("english_wikipedia", "us_tv_and_film")
-    common = {word for name in lists for word in FREQUENCY_LISTS[name][:_COMMON]}
-    return frozenset(common) | _NOT_STREET_NAMES
+    """The most frequent English words, units and vehicles."""
+    return common_words(_COMMON) | _NOT_STREET_NAMES
 
 
 def _uncommon_words(words: str) -> bool:
