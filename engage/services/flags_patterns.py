@@ -5,7 +5,7 @@ other, and engage.services.flags decides which one wins.
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 
 from engage.services.flags_names import common_words
@@ -95,20 +95,15 @@ _COMMON = 5000
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
-def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """All non-overlapping matches of a pattern."""
-    return pattern.finditer(text)
-
-
 def find_emails(text: str) -> list[Offsets]:
     """Email addresses, including "name (at) example (dot) com" spellings."""
-    return [m.span() for pattern in (_EMAIL, _EMAIL_WORDS) for m in _matches(pattern, text)]
+    return [m.span() for pattern in (_EMAIL, _EMAIL_WORDS) for m in pattern.finditer(text)]
 
 
 def find_urls(text: str) -> list[Offsets]:
     """Web addresses with a scheme, www. or a bare domain with a known top-level domain."""
     found = []
-    for match in _matches(_URL, text):
+    for match in _URL.finditer(text):
         start, end = match.span()
         while end > start and text[end - 1] in _URL_TRAILING:
             end -= 1
@@ -130,7 +125,7 @@ def find_phones(text: str) -> list[Offsets]:
     """UK phone numbers whose digits fit the national numbering plan."""
     return [
         m.span()
-        for m in _matches(_PHONE, text)
+        for m in _PHONE.finditer(text)
         if _PHONE_NATIONAL.fullmatch(phone_digits(m.group()))
     ]
 
@@ -138,7 +133,7 @@ def find_phones(text: str) -> list[Offsets]:
 def find_postcodes(text: str) -> list[Offsets]:
     """Full UK postcodes in any case and spacing; lower or mixed case ordinals are skipped."""
     found = []
-    for match in _matches(_POSTCODE, text):
+    for match in _POSTCODE.finditer(text):
         if _ORDINAL.match(match.group(2)) and not match.group().isupper():
             continue
         if not (match.group().isupper() or match.group().islower()):
@@ -149,7 +144,7 @@ def find_postcodes(text: str) -> list[Offsets]:
 
 def find_ni_numbers(text: str) -> list[Offsets]:
     """National Insurance numbers: two prefix letters, six digits, suffix A-D."""
-    return [m.span() for m in _matches(_NI, text) if m.group(1).upper() not in _NI_NOT_ISSUED]
+    return [m.span() for m in _NI.finditer(text) if m.group(1).upper() not in _NI_NOT_ISSUED]
 
 
 @cache
@@ -165,8 +160,8 @@ def _uncommon_words(words: str) -> bool:
 
 def find_street_addresses(text: str) -> list[Offsets]:
     """A house number followed by a street name and type; years are not house numbers."""
-    found = [m.span() for m in _matches(_ADDRESS, text) if not _YEAR.match(m.group(1))]
-    lower = _matches(_ADDRESS_LOWER, text)
+    found = [m.span() for m in _ADDRESS.finditer(text) if not _YEAR.match(m.group(1))]
+    lower = _ADDRESS_LOWER.finditer(text)
     return found + [
         m.span() for m in lower if not _YEAR.match(m.group(1)) and _uncommon_words(m.group(2))
     ]
