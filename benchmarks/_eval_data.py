@@ -311,6 +311,30 @@ def load_average() -> str:
         return "?"
 
 
+def library_state() -> str:
+    """The commit of the working tree and whether analysis/ has uncommitted changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+            cwd=str(REPO_ROOT), timeout=30,
+        ).stdout.strip()
+        last = subprocess.run(
+            ["git", "log", "-1", "--format=%h %s", "--", "analysis"], capture_output=True,
+            text=True, cwd=str(REPO_ROOT), timeout=30,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "analysis"], capture_output=True, text=True,
+            cwd=str(REPO_ROOT), timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    n_dirty = len(dirty.splitlines()) if dirty else 0
+    return (
+        f"HEAD {head}; last analysis/ commit: {last or 'none'}; "
+        + (f"{n_dirty} uncommitted file(s) under analysis/" if n_dirty else "analysis/ clean")
+    )
+
+
 def package_versions(names: list[str]) -> dict:
     from importlib import metadata
 

@@ -153,11 +153,13 @@ def bertopic_warmup() -> float:
 
     t0 = time.perf_counter()
     rng = np.random.default_rng(SEED)
-    # > 4,096 points so that UMAP takes its NNDescent path, as on the real sets.
-    x = rng.normal(size=(5000, 384)).astype(np.float32)
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
-    docs = [f"alpha{i % 7} beta{i % 11} gamma{i % 13}" for i in range(len(x))]
-    _bertopic(docs, x, None)
+    # UMAP takes an exact path below 4,096 points and NNDescent above: compile both.
+    for n in (600, 5000):
+        x = rng.normal(size=(n, 384)).astype(np.float32)
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        docs = [f"alpha{i % 7} beta{i % 11} gamma{i % 13}" for i in range(len(x))]
+        _bertopic(docs, x, None)
+        _bertopic(docs, x, 5)
     return time.perf_counter() - t0
 
 
@@ -360,26 +362,28 @@ def summary(rows: list[dict], sets: list[str]) -> str:  # noqa: C901
     # ---- baselines overview
     out.append("### Baselines (NMI / ARI, true k)\n")
     out.append(
-        "| set | best classical (NMI) | MiniLM+KMeans | BERTopic defaults | BERTopic k |\n"
-        "|---|---|---|---|---|"
+        "| set | best classical NMI (method) | best classical ARI | MiniLM+KMeans "
+        "| BERTopic defaults | BERTopic k |\n|---|---|---|---|---|---|"
     )
     for s in sets:
         cl = [(g(rows, s, m), m) for m in CLASSICAL if g(rows, s, m) is not None]
         best = max(cl) if cl else (None, None)
         best_txt = f"{best[0]:.3f} ({LABELS[best[1]]})" if best[0] is not None else "—"
+        cl_ari = [g(rows, s, m, "ari") for m in CLASSICAL if g(rows, s, m, "ari") is not None]
+        best_ari = fmt(max(cl_ari)) if cl_ari else "—"
 
         def pair(m, s=s):
             return f"{fmt(g(rows, s, m))} / {fmt(g(rows, s, m, 'ari'))}"
 
         out.append(
-            f"| {s} | {best_txt} | {pair('minilm_kmeans')} | {pair('bertopic')} "
+            f"| {s} | {best_txt} | {best_ari} | {pair('minilm_kmeans')} | {pair('bertopic')} "
             f"| {pair('bertopic_k')} |"
         )
     out.append("")
 
     have_engage = any(r["method"].startswith("engage") and "nmi" in r for r in rows)
     if not have_engage:
-        out.append("Engage rows: not measured in this run (see the note above); targets n/a.\n")
+        out.append("Engage rows: none in these results; Engage targets n/a.\n")
         return "\n".join(out)
 
     # ---- embedding targets
@@ -504,6 +508,50 @@ def write_outputs(out: Path, header: str, rows, sets, meta) -> None:
     out.with_suffix(".json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
 
 
+def merge(paths: list[str], sets: list[str], out: Path) -> int:
+    """Combine the rows of several runs into one report (no new measurement)."""
+    by_key: dict = {}
+    runs = []
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        m = data["meta"]
+        runs.append(
+            f"- `{Path(path).name}`: started {m['machine']['date']}, load average "
+            f"{m.get('load_average_start', '?')} → {m.get('load_average_end', '?')}, "
+            f"{m.get('total_seconds', '?')} s; methods {', '.join(m['methods'])}; "
+            f"sets {', '.join(m['sets'])}; Engage: {m.get('engage', '?')}"
+            + (f"; library: {m['library_state']}" if m.get("library_state") else "")
+        )
+        for r in data["rows"]:
+            if r.get("skipped"):
+                continue
+            by_key[(r["set"], r["method"])] = dict(r, source=Path(path).name)
+    order = {m: i for i, m in enumerate(ALL_METHODS)}
+    rows = sorted(
+        (r for r in by_key.values() if r["set"] in sets),
+        key=lambda r: (sets.index(r["set"]), order[r["method"]]),
+    )
+    first = json.loads(Path(paths[0]).read_text())["meta"]
+    header = (
+        "## Analysis quality benchmark (combined report)\n\n"
+        "Rows combined from the runs below, same machine and day (later runs win for the same "
+        "set and method). Method details, timing and memory rules: see "
+        "benchmarks/README-analysis.md. Versions: "
+        + ", ".join(f"{k} {v}" for k, v in first["versions"].items() if v)
+        + ".\n\n"
+        + "\n".join(runs)
+        + "\n"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    md = header + "\n" + results_table(rows) + "\n" + summary(rows, sets) + "\n"
+    out.with_suffix(".md").write_text(md)
+    out.with_suffix(".json").write_text(
+        json.dumps({"meta": {"merged_from": paths}, "rows": rows}, indent=1)
+    )
+    print(md)
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--sets", default=",".join(ed.LABELED_SETS), help="comma-separated set names")
@@ -515,6 +563,11 @@ def main(argv=None) -> int:
         help="output path prefix; writes PREFIX.md and PREFIX.json",
     )
     p.add_argument("--timeout", type=float, default=3600, help="seconds per method and set")
+    p.add_argument(
+        "--merge",
+        help="comma-separated result JSON files of earlier runs: write one combined report to "
+        "--out (later files win for the same set and method) instead of running anything",
+    )
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -527,6 +580,8 @@ def main(argv=None) -> int:
 
     sets = [s for s in args.sets.split(",") if s]
     methods = [m for m in args.methods.split(",") if m]
+    if args.merge:
+        return merge(args.merge.split(","), sets, Path(args.out).with_suffix(""))
     unknown = [m for m in methods if m not in ALL_METHODS]
     if unknown:
         p.error(f"unknown methods {unknown}; choose from {ALL_METHODS}")
@@ -565,6 +620,7 @@ def main(argv=None) -> int:
         "sets": sets,
         "methods": methods,
         "engage": engage_note_pretty if engage_ok else f"skipped: {engage_note}",
+        "library_state": ed.library_state(),
         "load_average_start": ed.load_average(),
         "embeddings": {},
     }
@@ -586,7 +642,7 @@ def main(argv=None) -> int:
         )
         mi = meta["machine"]
         engage_line = (
-            f"Engage: `{engage_note_pretty}`."
+            f"Engage: `{engage_note_pretty}`. Library: {meta['library_state']}."
             + (
                 " Engage embedding rows are given the same cached MiniLM embeddings as the "
                 "baselines (encoding not in their time)."
@@ -610,7 +666,7 @@ def main(argv=None) -> int:
             "encoding. BERTopic: defaults except UMAP random_state=0, embedding_model=None; its "
             "outliers (topic -1) are counted in 'unassigned' and scored as one cluster. numba "
             "compiles UMAP/pynndescent for minutes in each new process, so all BERTopic fits "
-            "run in one child process warmed once on 5,000 random points (warmup_seconds in "
+            "run in one child process warmed once on 600 and 5,000 random points (warmup_seconds in "
             "the JSON, not in seconds); their peak MB is that process's VmHWM, reset right "
             "before each fit. "
             "'peak MB' = child ru_maxrss (includes interpreter, imports and the loaded set); "

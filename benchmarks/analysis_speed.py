@@ -126,9 +126,11 @@ def worker(spec_path: str) -> None:
 
 def verdict(row: dict) -> str:
     targets = TFIDF_TARGETS if row["representation"] == "tfidf" else EMBEDDING_TARGETS
-    if row["n"] not in targets or "seconds" not in row:
+    if row["n"] not in targets:
         return "n/a"
     t_s, t_mb = targets[row["n"]]
+    if "seconds" not in row:
+        return "FAIL" if row.get("timeout_seconds", 0) >= t_s else "n/a"
     ok = row["seconds"] < t_s and (t_mb is None or row["peak_rss_mb"] < t_mb)
     return "PASS" if ok else "FAIL"
 
@@ -173,7 +175,12 @@ def main(argv=None) -> int:
     )
     p.add_argument("--data-dir", default=str(ed.DEFAULT_DATA_DIR))
     p.add_argument("--out", default=str(ed.RESULTS_DIR / "speed"))
-    p.add_argument("--timeout", type=float, default=3600)
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds per size; default 3 x the target (at least 300): enough for a verdict",
+    )
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
@@ -213,6 +220,7 @@ def main(argv=None) -> int:
             ["scikit-learn", "numpy", "scipy", "torch", "sentence-transformers"]
         ),
         "load_average_start": ed.load_average(),
+        "library_state": ed.library_state(),
         "data": f"resampled with replacement (seed {SEED}) from all sets in {args.data_dir}, "
         f"each word dropped with p={DROP_P}",
     }
@@ -230,7 +238,12 @@ def main(argv=None) -> int:
             # Only if the library cannot encode by itself (it should).
             "encode_outside": False,
         }
-        row = ed.run_child(SCRIPT, spec, args.timeout)
+        targets = TFIDF_TARGETS if rep == "tfidf" else EMBEDDING_TARGETS
+        timeout = args.timeout or max(300.0, 3 * targets.get(n, (600.0, None))[0])
+        row = ed.run_child(SCRIPT, spec, timeout)
+        if row.get("error") == "child exited with timeout":
+            row["error"] = f"timeout: not finished after {timeout:.0f} s"
+            row["timeout_seconds"] = timeout
         row.update({k: spec[k] for k in ("n", "representation", "n_themes")})
         row["load_average_after"] = ed.load_average()
         rows.append(row)
@@ -246,7 +259,9 @@ def main(argv=None) -> int:
         md = (
             "## Analysis speed benchmark\n\n"
             f"Run {mi['date']} on {mi['cpus']} CPUs, {mi.get('mem_total_gb', '?')} GB; load "
-            f"average at start {meta['load_average_start']}. Entries: {meta['data']}. "
+            f"average at start {meta['load_average_start']} (after each row: "
+            + ", ".join(r.get("load_average_after", "?").split()[0] for r in rows)
+            + f"). Library: {meta['library_state']}. Entries: {meta['data']}. "
             "Each row is a fresh child process; seconds = wall time of "
             "`ThemeModel(n_themes, representation, random_state=0).fit(texts)` (embedding: "
             "MiniLM encoding included); peak MB = child ru_maxrss (interpreter, imports and "
