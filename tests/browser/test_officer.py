@@ -154,3 +154,19 @@ def test_officer_keys_in_a_card_and_imports_a_sheet(
     db.session.rollback()
     assert db.session.query(WorkshopImport).one().rows_imported == 2
     assert db.session.query(Submission).filter_by(channel="workshop").count() == 2
+
+
+def test_keyboard_decisions(page, live_server, derby, assert_accessible):
+    first = make_wish(derby, text="First wish", status=ModerationStatus.PENDING)
+    second = make_wish(derby, text="Second wish", status=ModerationStatus.PENDING)
+    db.session.commit()
+    sign_in(page, live_server, make_staff("officer"), assert_accessible)
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    page.get_by_text("Approved: 1 entry").wait_for()
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    page.get_by_text("Rejected: 1 entry").wait_for()
+    db.session.rollback()
+    assert db.session.get(Wish, first.id).status == ModerationStatus.APPROVED
+    assert db.session.get(Wish, second.id).status == ModerationStatus.REJECTED
