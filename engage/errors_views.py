@@ -14,7 +14,7 @@ def register(app: Flask) -> None:
         db.session.rollback()
         response = app.make_response(
             (
-                render_template("errors/problem.html", title=error.title, message=error.message),
+                render_template("errors/http.html", title=error.title, message=error.message),
                 error.status,
             )
         )

@@ -68,6 +68,20 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def derby(app):
+    """The consultation most browser tests use, open, with one area."""
+    from engage.extensions import db
+    from tests.factories import make_area, make_consultation
+
+    consultation = make_consultation(
+        slug="derby", title="3 wishes for Derby in 2026", place_name="Derby"
+    )
+    consultation.areas = [make_area(code="A1", name="Abbey", districts=["DE22"])]
+    db.session.commit()
+    return consultation
+
+
 @pytest.fixture(scope="session")
 def axe():
     from axe_playwright_python.sync_playwright import Axe

@@ -3,20 +3,10 @@ import a workshop sheet with a bad row; a resident reports a wish. Axe checks ev
 
 import re
 
-import pytest
-
 from engage.extensions import db
 from engage.models import ModerationStatus, Submission, Wish, WorkshopImport
 from tests.conftest import STAFF_PASSWORD, current_code, make_staff
-from tests.factories import make_area, make_consultation, make_wish
-
-
-@pytest.fixture
-def derby(app):
-    consultation = make_consultation(slug="derby", title="3 wishes for Derby in 2026")
-    consultation.areas = [make_area(code="A1", name="Abbey", districts=["DE22"])]
-    db.session.commit()
-    return consultation
+from tests.factories import make_wish
 
 
 def sign_in(page, live_server, user, assert_accessible):

@@ -3,21 +3,9 @@ empty, error and success states."""
 
 import re
 
-import pytest
-
 from engage.extensions import db
 from engage.models import Submission
-from tests.factories import make_area, make_consultation, make_wish
-
-
-@pytest.fixture
-def derby(app):
-    consultation = make_consultation(
-        slug="derby", title="3 wishes for Derby in 2026", place_name="Derby"
-    )
-    consultation.areas = [make_area(code="A1", name="Abbey", districts=["DE22"])]
-    db.session.commit()
-    return consultation
+from tests.factories import make_consultation, make_wish
 
 
 def test_resident_gives_three_wishes(page, live_server, derby, assert_accessible):
