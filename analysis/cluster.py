@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
@@ -88,7 +89,7 @@ def candidate_counts(n: int, max_themes: int, min_themes: int = 3) -> list[int]:
     so that a theme has on average at least half as many entries as there are themes.
     """
     upper = int(max(min_themes, min(max_themes, np.sqrt(n) * 2, n - 1)))
-    grid = np.unique(np.round(np.geomspace(min_themes, upper, num=14)).astype(int))
+    grid = np.unique(np.round(np.geomspace(min_themes, upper, num=12)).astype(int))
     return [int(k) for k in grid if 2 <= k < n]
 
 
@@ -112,8 +113,8 @@ def stability(x: np.ndarray, k: int, random_state, repeats: int = 2) -> float:
 
 
 def choose_n_themes(
-    vectors: np.ndarray, max_themes: int, weights=None, random_state=0, sample: int = 3000,
-    tolerance: float = 0.03,
+    vectors: np.ndarray, max_themes: int, weights=None, random_state=0, sample: int = 2000,
+    tolerance: float = 0.03, n_components: int = 64,
 ) -> tuple[int, list[Candidate]]:
     """Choose the number of themes by stability under resampling.
 
@@ -130,6 +131,11 @@ def choose_n_themes(
     rows = sample_rows(len(vectors), sample, random_state, weights)
     x = vectors[rows]
     n_distinct = len(np.unique(x, axis=0))
+    if x.shape[1] > n_components and n_distinct > n_components:
+        # The leading components keep the theme structure; k-means++ on 64 dimensions
+        # instead of 300-700 makes the dozens of trial fits affordable.
+        pca = PCA(n_components, svd_solver="randomized", random_state=random_state)
+        x = normalize(pca.fit_transform(x)).astype(np.float32)
     if n_distinct < 4:
         return max(1, n_distinct), []
     table = [

@@ -66,7 +66,7 @@ class ThemeModel(BaseEstimator):
         The strategy's own themes (see :mod:`analysis.framework`).
     framework_threshold : float, default=0.3
         A theme whose best framework score is below this is marked new.
-    sample_size : int, default=50_000
+    sample_size : int, default=20_000
         Distinct entries used to fit the theme centres; the rest are assigned to them.
     show_progress : bool, default=False
 
@@ -90,7 +90,7 @@ class ThemeModel(BaseEstimator):
         max_themes: int = 100, min_theme_size: int | str = "auto", area_name=None,
         steps=None, n_keywords: int = 8, n_representatives: int = 5,
         secondary_ratio: float = 0.7, secondary_min: float = 0.3, framework=None,
-        framework_threshold: float = 0.3, sample_size: int = 50_000,
+        framework_threshold: float = 0.3, sample_size: int = 20_000,
         show_progress: bool = False,
     ):
         self.n_themes = n_themes
@@ -198,8 +198,10 @@ class ThemeModel(BaseEstimator):
             # Biggest theme first; the stable sort keeps ties in k-means order.
             order = np.argsort(-sizes, kind="stable")
             order = order[sizes[order] > 0]
+            rank = np.full(len(sizes), -1)
+            rank[order] = np.arange(len(order))
             centres = centres[order]
-            lab[usable], score[usable] = cluster.assign(vectors[usable], centres)
+            lab[usable] = rank[lab[usable]]
         self.has_other_ = bool((~usable).any())
         lab[~usable] = len(centres)
         self.centres_ = centres

@@ -82,7 +82,7 @@ def ppmi_word_vectors(
     dim = max(1, min(dim, n_words - 1))
     if ppmi.nnz == 0 or n_words < 3:
         return np.eye(n_words, dtype=np.float32)
-    u, s, _ = randomized_svd(ppmi, dim, n_iter=5, random_state=random_state)
+    u, s, _ = randomized_svd(ppmi, dim, n_iter=4, random_state=random_state)
     return (u * s**power).astype(np.float32)
 
 
@@ -98,13 +98,13 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
     lsa_weight : float, default=0.5
         Weight of the LSA block against the word-vector block before the final L2 norm.
     min_df : int or "auto", default="auto"
-        Minimum number of entries a word or phrase must appear in ("auto": 1 below 200
-        entries, else 2).
+        Minimum number of entries a word or phrase must appear in ("auto": 1 below 5,000
+        entries, so that small consultations keep every word, else 2).
     max_features : int, default=100_000
         Cap on the vocabulary of words and phrases.
     max_words : int, default=30_000
         Word vectors are learned for at most this many of the most frequent words.
-    fit_sample : int, default=200_000
+    fit_sample : int, default=100_000
         Entries used to learn word vectors and the LSA; the rest are only transformed.
     random_state : int, RandomState or None, default=0
 
@@ -127,7 +127,7 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         min_df: int | str = "auto",
         max_features: int = 100_000,
         max_words: int = 30_000,
-        fit_sample: int = 200_000,
+        fit_sample: int = 100_000,
         random_state=0,
     ):
         self.word_dim = word_dim
@@ -143,7 +143,7 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         """Learn the vocabulary, IDF, word vectors and LSA from the entries' tokens."""
         rows = _sample_rows(len(tokens), self.fit_sample, self.random_state)
         sample = [with_phrases(tokens[i]) for i in rows]
-        min_df = self.min_df if self.min_df != "auto" else (1 if len(tokens) < 200 else 2)
+        min_df = self.min_df if self.min_df != "auto" else (1 if len(tokens) < 5000 else 2)
         self.vectorizer_ = TfidfVectorizer(
             analyzer=_identity, min_df=min_df, max_features=self.max_features,
             sublinear_tf=True, dtype=np.float32,
@@ -157,7 +157,7 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         self.svd_ = None
         if self.lsa_dim and min(x.shape) > 2:
             n_comp = min(self.lsa_dim, min(x.shape) - 1)
-            self.svd_ = TruncatedSVD(n_comp, random_state=self.random_state).fit(x)
+            self.svd_ = TruncatedSVD(n_comp, n_iter=4, random_state=self.random_state).fit(x)
         return self
 
     def _word_vectors(self, x: sp.csr_matrix) -> np.ndarray:
