@@ -4,9 +4,9 @@ import sys
 
 
 def post_worker_init(worker):
-    """Load the moderation detectors before the worker takes requests, so the first submission
-    does not hold the database's write lock while a model loads."""
-    if "engage" in sys.modules:
-        from engage.services.moderation import warm_up
+    """Warm each Engage worker up before it takes requests (see engage.warm_up)."""
+    wsgi = sys.modules.get("wsgi")
+    if wsgi is not None and "engage" in sys.modules:
+        from engage import warm_up
 
-        warm_up()
+        warm_up(wsgi.app)

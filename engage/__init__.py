@@ -103,3 +103,14 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, auth_bp, moderation_bp, admin_bp):
         app.register_blueprint(blueprint)
+
+
+def warm_up(app: Flask) -> None:
+    """Compile every template and load the moderation detectors now, so a new worker's first
+    requests are as fast as the rest (and hold no database lock while a model loads)."""
+    from engage.services.moderation import warm_up as warm_up_detectors
+
+    ours = (BASE_DIR / "templates").rglob("*.html")
+    for path in ours:
+        app.jinja_env.get_template(path.relative_to(BASE_DIR / "templates").as_posix())
+    warm_up_detectors()
