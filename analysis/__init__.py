@@ -8,6 +8,7 @@ A pure library: it never imports Flask, SQLAlchemy or the ``engage`` web app, an
 torch / sentence-transformers only for ``representation="embedding"``.
 """
 
+from analysis.compare import recognisable
 from analysis.framework import FrameworkTheme, load_framework
 from analysis.model import ThemeModel
 from analysis.representation import EmbeddingRepresentation, TfidfRepresentation
@@ -38,6 +39,7 @@ __all__ = [
     "Theme",
     "ThemeModel",
     "load_framework",
+    "recognisable",
     "to_dict",
     "to_json",
     "__version__",

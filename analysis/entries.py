@@ -8,6 +8,7 @@ import numpy as np
 
 from analysis import labels
 
+
 def check_input(texts, ids):
     """Turn texts into strings (None and NaN become empty) and check or make the ids."""
     if isinstance(texts, str):

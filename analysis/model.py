@@ -16,7 +16,12 @@ from analysis.entries import unique_labels as _unique_labels
 from analysis.preprocess import apply_steps, default_steps, surface_forms
 from analysis.representation import EmbeddingRepresentation, TfidfRepresentation
 from analysis.results import (
-    Assignment, Explanation, Report, Representative, SecondaryTheme, Theme,
+    Assignment,
+    Explanation,
+    Report,
+    Representative,
+    SecondaryTheme,
+    Theme,
 )
 
 REPRESENTATIONS = {"tfidf": TfidfRepresentation, "embedding": EmbeddingRepresentation}
@@ -381,9 +386,10 @@ class ThemeModel(BaseEstimator):
         members = members[members != d]
         sims = self.vectors_[members] @ self.vectors_[d]
         near = [(members[j], float(sims[j])) for j in np.argsort(-sims, kind="stable")[:n_nearest]]
+        score = round(float(self.scores_[index]), 4)
         return Explanation(
-            self.ids_[index], theme, self.themes_[theme].label, round(float(self.scores_[index]), 4),
-            terms, tuple(self._representative(i, s) for i, s in near),
+            self.ids_[index], theme, self.themes_[theme].label, score, terms,
+            tuple(self._representative(i, s) for i, s in near),
         )
 
     def report(self) -> Report:

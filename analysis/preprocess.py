@@ -22,7 +22,7 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 # the apostrophe part is matched but not kept ("council's" -> "council", "don't" -> "don").
 # nltk's RegexpTokenizer would do the same, but it compiles through a ReDoS guard that
 # costs 4x per call, which matters at a million entries: plain ``re`` is used instead.
-TOKEN_PATTERN = r"([^\W\d_][^\W_]*)(?:['’][^\W\d_]+)?"
+TOKEN_PATTERN = r"([^\W\d_][^\W_]*)(?:['’][^\W\d_]+)?"  # noqa: S105 - a regex
 _FINDALL = re.compile(TOKEN_PATTERN).findall
 _STEMMER = SnowballStemmer("english")
 
@@ -79,10 +79,23 @@ def make_stop_filter(words: Iterable[str]) -> Step:
     return drop_stop_words
 
 
+def _read_lemmas() -> dict[str, str]:
+    text = resources.files("analysis").joinpath("data/lemmas_domain.txt").read_text("utf-8")
+    pairs = (line.split() for line in text.splitlines() if line and not line.startswith("#"))
+    return {p[0]: p[1] for p in pairs if len(p) == 2}
+
+
+_LEMMAS = _read_lemmas()
+
+
 @lru_cache(maxsize=500_000)
 def stem_word(word: str) -> str:
-    """Snowball-stem one word (cached: a corpus has far fewer distinct words than tokens)."""
-    return _STEMMER.stem(word) if word.isascii() else word
+    """Snowball-stem one word (cached: a corpus has far fewer distinct words than tokens).
+
+    Irregular forms in ``data/lemmas_domain.txt`` ("buses", "children") first become their
+    base word, which Snowball alone would not reach.
+    """
+    return _STEMMER.stem(_LEMMAS.get(word, word)) if word.isascii() else word
 
 
 def stem(tokens: list[str]) -> list[str]:
@@ -93,7 +106,8 @@ def stem(tokens: list[str]) -> list[str]:
 @lru_cache(maxsize=500_000)
 def lemma_word(word: str) -> str:
     """simplemma's English lemma of one word ("buses" -> "bus", "children" -> "child")."""
-    
+    import simplemma  # only when asked for: loading its dictionary takes seconds
+
     return simplemma.lemmatize(word, lang="en")
 
 

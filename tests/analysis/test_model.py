@@ -169,3 +169,14 @@ def test_area_name_is_a_stop_word():
     texts = ["Newport buses", "Newport bus route", "Newport parks", "Newport park trees"]
     model = ThemeModel(n_themes=2, area_name="Newport").fit(texts)
     assert all("newport" not in k.lower() for t in model.themes_ for k in t.keywords)
+
+
+def test_themes_stay_recognisable_when_data_grows(wishes):
+    from analysis.compare import recognisable
+
+    texts, _ = wishes
+    ids = list(range(len(texts)))
+    keep = [i for i in ids if i % 10 != 3]  # about 90% of the entries first
+    before = ThemeModel(n_themes=6).fit([texts[i] for i in keep], ids=keep)
+    after = ThemeModel(n_themes=6).fit(texts, ids=ids)
+    assert recognisable(before.themes_, after.themes_) >= 0.8
