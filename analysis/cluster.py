@@ -82,13 +82,14 @@ def spherical_kmeans(
     return normalize(km.cluster_centers_).astype(np.float32)
 
 
-def candidate_counts(n: int, max_themes: int, min_themes: int = 3) -> list[int]:
+def candidate_counts(n: int, max_themes: int, min_themes: int = 4) -> list[int]:
     """Numbers of themes to try: geometric steps from ``min_themes`` up to the cap.
 
-    The cap is ``max_themes`` and at most twice the square root of the number of entries,
-    so that a theme has on average at least half as many entries as there are themes.
+    The cap is ``max_themes`` and at most 1.5 times the square root of the number of
+    entries, so that themes stay larger than their count on average: a strategy team cannot
+    act on a hundred themes of five entries.
     """
-    upper = int(max(min_themes, min(max_themes, np.sqrt(n) * 2, n - 1)))
+    upper = int(max(min_themes, min(max_themes, np.sqrt(n) * 1.5, n - 1)))
     grid = np.unique(np.round(np.geomspace(min_themes, upper, num=12)).astype(int))
     return [int(k) for k in grid if 2 <= k < n]
 

@@ -102,9 +102,9 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         entries, so that small consultations keep every word, else 2).
     max_features : int, default=100_000
         Cap on the vocabulary of words and phrases.
-    max_words : int, default=30_000
+    max_words : int, default=20_000
         Word vectors are learned for at most this many of the most frequent words.
-    fit_sample : int, default=100_000
+    fit_sample : int, default=30_000
         Entries used to learn word vectors and the LSA; the rest are only transformed.
     random_state : int, RandomState or None, default=0
 
@@ -126,8 +126,8 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         lsa_weight: float = 0.5,
         min_df: int | str = "auto",
         max_features: int = 100_000,
-        max_words: int = 30_000,
-        fit_sample: int = 100_000,
+        max_words: int = 20_000,
+        fit_sample: int = 30_000,
         random_state=0,
     ):
         self.word_dim = word_dim
@@ -153,6 +153,9 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         except ValueError:  # every entry was empty after preprocessing
             self.vectorizer_ = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
             x = self.vectorizer_.fit_transform([["_"]])
+        else:
+            if len(rows) == len(tokens):
+                self._last = (tokens, x)  # transform() of the same entries reuses it
         self.word_vectors_ = self._word_vectors(x)
         self.svd_ = None
         if self.lsa_dim and min(x.shape) > 2:
