@@ -152,6 +152,10 @@ def _decode(data: bytes) -> str:
     return text.replace("\x00", "")
 
 
+# Excel's own limit for one cell.
+MAX_CELL_CHARS = 32_767
+
+
 def _delimiter(text: str) -> str:
     """Comma, semicolon (European Excel) or tab: whichever the header line uses most."""
     header = next((line for line in io.StringIO(text) if line.strip()), "")
@@ -163,6 +167,9 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
     try:
         # A record is one spreadsheet row, even when a quoted cell spans several lines.
         for number, row in enumerate(reader, start=1):
+            # csv's own field limit is process-wide and other code may raise it: check here.
+            if any(len(value) > MAX_CELL_CHARS for value in row):
+                raise csv.Error(f"a cell is longer than {MAX_CELL_CHARS:,} characters")
             yield number, [Cell(unescape_cell(value)) for value in row[:MAX_COLUMNS]]
     except csv.Error as exc:
         raise ImportError_(
