@@ -24,6 +24,7 @@ class Candidate:
 
     n_themes: int
     score: float
+    view: str = "all"
 
 
 def sample_rows(n: int, size: int, random_state, weights=None) -> np.ndarray:

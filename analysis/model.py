@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from analysis import cluster, framework, labels
@@ -178,16 +179,23 @@ class ThemeModel(BaseEstimator):
         self.selection_ = []
         if len(vectors) == 0:
             return np.zeros((0, vectors.shape[1]), np.float32)
-        k = self.n_themes
-        if k is None:
-            k, self.selection_ = cluster.choose_n_themes(
-                vectors, self.max_themes, weights, self.random_state
-            )
+        k = self.n_themes if self.n_themes is not None else self._choose_k(vectors, weights)
         centres = cluster.spherical_kmeans(
             vectors, int(k), weights, self.random_state, max_sample=self.sample_size
         )
         assigned, _ = cluster.assign(vectors, centres)
         return cluster.merge_small(vectors, assigned, centres, self._min_size(weights), weights)
+
+    def _choose_k(self, vectors: np.ndarray, weights: np.ndarray) -> int:
+        """Stability-based choice; with several views, the finest reproducible split wins."""
+        views = {"all": slice(None)} | getattr(self.representation_, "views_", {})
+        best = 1
+        for name, cols in views.items():
+            x = vectors if name == "all" else normalize(vectors[:, cols])
+            k, table = cluster.choose_n_themes(x, self.max_themes, weights, self.random_state)
+            self.selection_ += [cluster.Candidate(c.n_themes, c.score, name) for c in table]
+            best = max(best, k)
+        return best
 
     def _min_size(self, weights: np.ndarray) -> int:
         if self.min_theme_size != "auto":
@@ -401,7 +409,7 @@ class ThemeModel(BaseEstimator):
         return Report(
             n_entries=len(self.ids_), representation=name, n_themes=self.n_themes_,
             n_themes_chosen_automatically=self.n_themes is None,
-            selection=tuple({"n_themes": c.n_themes, "stability": c.score}
+            selection=tuple({"n_themes": c.n_themes, "stability": c.score, "view": c.view}
                             for c in self.selection_),
             themes=tuple(self.themes_), parameters=params,
         )

@@ -20,7 +20,7 @@ def test_known_groups_are_found(wishes, fitted):
 def test_automatic_number_of_themes(wishes):
     texts, truth = wishes
     model = ThemeModel(random_state=0).fit(texts)
-    assert 4 <= model.n_themes_ <= 9
+    assert 4 <= model.n_themes_ <= 10
     assert adjusted_rand_score(truth, model.labels_) > 0.6
     assert model.selection_, "the criterion's table is kept to show the choice"
 
