@@ -71,7 +71,9 @@ def _app(_schema, tmp_path_factory):
     # One app for the session: compiling the templates once keeps the suite fast.
     app = create_app(_config(_schema, tmp_path_factory.mktemp("instance")))
     app.test_client_class = FreshContextClient
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections before the server stops
 
 
 @pytest.fixture
