@@ -36,6 +36,27 @@ def _progress(iterable, enabled: bool, **kwargs):
     return tqdm(iterable, **kwargs)
 
 
+class _Stages:
+    """A progress bar over the fitting stages (preprocessing has its own, per entry)."""
+
+    def __init__(self, enabled: bool):
+        self.bar = None
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=3, desc="themes", bar_format="{desc}: {n}/{total} {bar}")
+
+    def next(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.set_description(name)
+            self.bar.update(0 if self.bar.n == 0 and name == "representing" else 1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.bar.total - self.bar.n)
+            self.bar.close()
+
+
 class ThemeModel(BaseEstimator):
     """Cluster short free-text entries into labelled themes.
 
@@ -141,11 +162,16 @@ class ThemeModel(BaseEstimator):
         distinct, first, inverse, counts = _distinct(texts, empty)
         emb = None if embeddings is None else np.asarray(embeddings, np.float32)[first]
         tokens = self._tokenize(distinct)
+        stages = _Stages(self.show_progress)
+        stages.next("representing")
         self.representation_ = self._make_representation().fit(distinct, tokens, emb)
         vectors = self.representation_.transform(distinct, tokens, emb)
         usable = np.linalg.norm(vectors, axis=1) > 0
+        stages.next("clustering" if self.n_themes else "choosing the number of themes")
         centres = self._cluster(vectors[usable], counts[usable])
+        stages.next("labelling")
         self._finish(distinct, first, inverse, counts, tokens, vectors, usable, centres)
+        stages.close()
         return self
 
     def _check_params(self) -> None:
