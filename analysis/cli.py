@@ -37,14 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def read_entries(path: Path, text_column: str, id_column: str | None):
     """Read texts and ids from a CSV file (UTF-8, with a header row)."""
-    csv.field_size_limit(10_000_000)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        columns = reader.fieldnames or []
-        for column in [text_column, id_column]:
-            if column is not None and column not in columns:
-                raise SystemExit(f"error: no column {column!r} in {path} (columns: {columns})")
-        rows = list(reader)
+    # Long comments exceed csv's default cell limit; the limit is process-wide, so restore it.
+    previous = csv.field_size_limit(10_000_000)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            columns = reader.fieldnames or []
+            for column in [text_column, id_column]:
+                if column is not None and column not in columns:
+                    raise SystemExit(f"error: no column {column!r} in {path} ({columns})")
+            rows = list(reader)
+    finally:
+        csv.field_size_limit(previous)
     texts = [row[text_column] or "" for row in rows]
     ids = [row[id_column] for row in rows] if id_column else list(range(1, len(rows) + 1))
     return texts, ids
