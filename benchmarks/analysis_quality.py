@@ -680,8 +680,8 @@ def main(argv=None) -> int:
             "outliers (topic -1) are counted in 'unassigned' and scored as one cluster. numba "
             "compiles UMAP/pynndescent for minutes in each new process, so all BERTopic fits "
             "run in one child process warmed once on 600 and 5,000 random points "
-            "(warmup_seconds in the JSON, not in seconds); their peak MB is that process's VmHWM, reset right "
-            "before each fit. "
+            "(warmup_seconds in the JSON, not in seconds); their peak MB is that process's "
+            "VmHWM, reset right before each fit. "
             "'peak MB' = child ru_maxrss (includes interpreter, imports and the loaded set); "
             "'before fit MB' = RSS right before the timed fit.\n\n"
             + engage_line
