@@ -234,8 +234,10 @@ class WarmServer:
         # The first job also waits for the warm-up.
         while not result_path.exists():
             if self.proc.poll() is not None:
-                return {"error": f"server exited with {self.proc.returncode}",
-                        "log_tail": self.log_path.read_text()[-3000:]}
+                return {
+                    "error": f"server exited with {self.proc.returncode}",
+                    "log_tail": self.log_path.read_text()[-3000:],
+                }
             if time.perf_counter() - t0 > timeout + 1800:
                 return {"error": "timeout"}
             time.sleep(0.5)
@@ -315,23 +317,31 @@ def library_state() -> str:
     """The commit of the working tree and whether analysis/ has uncommitted changes."""
     try:
         head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-            cwd=str(REPO_ROOT), timeout=30,
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=str(REPO_ROOT),
+            timeout=30,
         ).stdout.strip()
         last = subprocess.run(
-            ["git", "log", "-1", "--format=%h %s", "--", "analysis"], capture_output=True,
-            text=True, cwd=str(REPO_ROOT), timeout=30,
+            ["git", "log", "-1", "--format=%h %s", "--", "analysis"],
+            capture_output=True,
+            text=True,
+            cwd=str(REPO_ROOT),
+            timeout=30,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "analysis"], capture_output=True, text=True,
-            cwd=str(REPO_ROOT), timeout=30,
+            ["git", "status", "--porcelain", "--", "analysis"],
+            capture_output=True,
+            text=True,
+            cwd=str(REPO_ROOT),
+            timeout=30,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     n_dirty = len(dirty.splitlines()) if dirty else 0
-    return (
-        f"HEAD {head}; last analysis/ commit: {last or 'none'}; "
-        + (f"{n_dirty} uncommitted file(s) under analysis/" if n_dirty else "analysis/ clean")
+    return f"HEAD {head}; last analysis/ commit: {last or 'none'}; " + (
+        f"{n_dirty} uncommitted file(s) under analysis/" if n_dirty else "analysis/ clean"
     )
 
 

@@ -327,9 +327,7 @@ def results_table(rows: list[dict]) -> str:
     lines = []
     for r in rows:
         if "error" in r:
-            lines.append(
-                f"| {r['set']} | | | {LABELS[r['method']]} | | | error | | | | |"
-            )
+            lines.append(f"| {r['set']} | | | {LABELS[r['method']]} | | | error | | | | |")
             continue
         if r.get("skipped"):
             lines.append(
