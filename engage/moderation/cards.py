@@ -6,7 +6,7 @@ from engage.errors import NotAccepting
 from engage.extensions import db
 from engage.moderation import bp
 from engage.moderation.forms import CardForm
-from engage.services.consultations import list_consultations
+from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.tokens import check_form_token, issue_form_token
 from engage.services.wishes import find_card, set_respondent_details, submit_wishes
 from engage.staff import staff_user
@@ -29,7 +29,7 @@ def new_card():
         return render_template("moderation/card_form.html", form=form)
     if not form.validate():
         return render_template("moderation/card_form.html", form=form), 400
-    consultation = next(c for c in list_consultations() if c.id == form.consultation.data)
+    consultation = get_consultation_by_id(form.consultation.data)
     earlier = find_card(consultation, form.card_number.data)
     if earlier and not form.confirm_duplicate.data:
         warning = (

@@ -13,7 +13,7 @@ from engage.extensions import db
 from engage.models import WorkshopImport
 from engage.moderation import bp
 from engage.moderation.forms import WorkshopConfirmForm, WorkshopUploadForm
-from engage.services.consultations import list_consultations
+from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.workshops import (
     import_workshop,
     preview_sheet,
@@ -116,9 +116,7 @@ def import_workshop_sheet():
     if not form.validate_on_submit():
         abort(400)
     filename, data = _stashed(form.upload.data)
-    consultation = next(
-        (c for c in list_consultations() if str(c.id) == form.consultation.data), None
-    )
+    consultation = get_consultation_by_id(form.consultation.data)
     try:
         event_date = date.fromisoformat(form.event_date.data)
     except ValueError:

@@ -18,6 +18,14 @@ def get_consultation(slug: str) -> Consultation | None:
     return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
 
 
+def get_consultation_by_id(consultation_id) -> Consultation | None:
+    """The consultation with this id; None for an unknown or malformed id."""
+    try:
+        return db.session.get(Consultation, int(consultation_id))
+    except (TypeError, ValueError):
+        return None
+
+
 def list_consultations() -> list[Consultation]:
     return list(db.session.scalars(select(Consultation).order_by(Consultation.opens_at.desc())))
 

@@ -185,6 +185,7 @@ def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
+    # zipfile raises NotImplementedError for compression methods it does not support.
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise ImportError_("The XLSX file is damaged and cannot be opened.") from None
     names = {entry.filename for entry in entries}
