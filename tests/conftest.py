@@ -40,7 +40,7 @@ def _schema(database_url, tmp_path_factory):
 
     app = create_app(_config(database_url, tmp_path_factory.mktemp("instance")))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
     return database_url
 

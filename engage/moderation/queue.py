@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from engage.extensions import db
 from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
-from engage.moderation import bp
+from engage.moderation import bp, register_queue
 from engage.moderation.forms import DecisionForm
 from engage.services.consultations import list_consultations
 from engage.services.flags import redact_personal_data
@@ -17,8 +17,11 @@ from engage.services.moderation import (
     list_areas_for_filter,
     list_decisions,
     queue_query,
+    waiting_wishes,
 )
 from engage.staff import staff_user
+
+register_queue("Wishes", "moderation.queue", waiting_wishes)
 
 
 def _filters() -> QueueFilters:

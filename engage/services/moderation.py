@@ -95,6 +95,11 @@ def queue_query(filters: QueueFilters) -> Select:
     return query.order_by(Wish.created_at, Wish.id)
 
 
+def waiting_wishes() -> int:
+    """How many wishes wait for a decision, in every consultation."""
+    return db.session.scalar(select(func.count()).select_from(queue_query(QueueFilters()).subquery()))
+
+
 def flags_for(entry_type: str, ids: Sequence[int]) -> dict[int, list[Flag]]:
     """Open flags of these entries, by entry id."""
     found: dict[int, list[Flag]] = {i: [] for i in ids}
