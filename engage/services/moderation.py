@@ -97,7 +97,9 @@ def queue_query(filters: QueueFilters) -> Select:
 
 def waiting_wishes() -> int:
     """How many wishes wait for a decision, in every consultation."""
-    return db.session.scalar(select(func.count()).select_from(queue_query(QueueFilters()).subquery()))
+    return db.session.scalar(
+        select(func.count()).select_from(queue_query(QueueFilters()).subquery())
+    )
 
 
 def flags_for(entry_type: str, ids: Sequence[int]) -> dict[int, list[Flag]]:
