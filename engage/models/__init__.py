@@ -9,6 +9,18 @@ from engage.models.moderation import (
     ModerationDecision,
 )
 from engage.models.ratelimit import RateLimitHit
+from engage.models.strategy import (
+    CHANGE_KINDS,
+    STANCES,
+    VERSION_STATUSES,
+    Comment,
+    Priority,
+    PriorityChange,
+    PriorityEvidence,
+    Strategy,
+    StrategyTheme,
+    StrategyVersion,
+)
 from engage.models.submission import (
     AGE_BANDS,
     CHANNELS,
@@ -43,4 +55,14 @@ __all__ = [
     "Submission",
     "Wish",
     "consultation_areas",
+    "CHANGE_KINDS",
+    "STANCES",
+    "VERSION_STATUSES",
+    "Comment",
+    "Priority",
+    "PriorityChange",
+    "PriorityEvidence",
+    "Strategy",
+    "StrategyTheme",
+    "StrategyVersion",
 ]
