@@ -8,6 +8,16 @@ from engage.models.moderation import (
     Flag,
     ModerationDecision,
 )
+from engage.models.photo import (
+    AWARDS,
+    Award,
+    Competition,
+    Criterion,
+    JudgeAppointment,
+    PhotoEntry,
+    Score,
+    Vote,
+)
 from engage.models.ratelimit import RateLimitHit
 from engage.models.strategy import (
     CHANGE_KINDS,
@@ -55,6 +65,14 @@ __all__ = [
     "Submission",
     "Wish",
     "consultation_areas",
+    "AWARDS",
+    "Award",
+    "Competition",
+    "Criterion",
+    "JudgeAppointment",
+    "PhotoEntry",
+    "Score",
+    "Vote",
     "CHANGE_KINDS",
     "STANCES",
     "VERSION_STATUSES",

@@ -16,12 +16,14 @@ class Role(enum.StrEnum):
     OFFICER = "officer"  # moderates, keys in cards, imports workshop sheets
     STRATEGY = "strategy"  # reviews analysis and reports
     ADMIN = "admin"  # consultations, areas, users; can do everything
+    JUDGE = "judge"  # scores the shortlisted entries of the photo competitions they judge
 
 
 ROLE_LABELS = {
     Role.OFFICER: "Officer",
     Role.STRATEGY: "Strategy team",
     Role.ADMIN: "Administrator",
+    Role.JUDGE: "Judge",
 }
 
 

@@ -1,0 +1,214 @@
+"""Uploaded photos made safe with Pillow: type decided by content, a decompression-bomb guard
+before any decoding, damaged files refused, orientation applied, and every stored copy
+re-encoded from pixels alone, so no EXIF (GPS), XMP, IPTC, ICC profile or comment survives.
+
+Only the JPEG, PNG and WebP decoders are ever asked to open a file.
+"""
+
+import io
+import struct
+import warnings
+import zlib
+from dataclasses import dataclass
+
+from PIL import Image, ImageFile, ImageOps
+
+from engage.errors import EngageError
+
+MAX_BYTES = 10 * 1024 * 1024
+# About 50 megapixels: more than any phone or consumer camera makes, and a bounded decode
+# (50 MP of RGBA is 200 MB). Pillow itself would only warn up to about 179 MP.
+MAX_PIXELS = 50_000_000
+DISPLAY_SIDE = 1600
+THUMB_SIDE = 600
+FORMATS = ("JPEG", "PNG", "WEBP")
+
+# A backstop for every Pillow call in the process: warn above our limit, fail above twice it.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+TOO_LARGE = (
+    "The image is too large to use: photos can be up to 50 megapixels (for example "
+    "8,000 × 6,000 pixels). Make it smaller and try again."
+)
+NOT_AN_IMAGE = "The file must be a photo in JPEG, PNG or WebP format"
+DAMAGED = "The photo could not be read: the file is damaged or incomplete. Try saving it again"
+# Pillow's ways of saying a file is not what its header claims.
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error)
+
+
+class ImageRefused(EngageError):
+    """An upload that is not a usable photo; the message says why, for the entry form."""
+
+    status = 400
+    title = "This photo could not be used"
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One stored copy: its bytes, its fixed content type and its size in pixels."""
+
+    data: bytes
+    content_type: str
+    suffix: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    master: Rendition  # full size, the source's format; never served publicly
+    display: Rendition  # at most 1600 px, JPEG
+    thumbnail: Rendition  # at most 600 px, JPEG
+
+
+def read_upload(stream, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read at most max_bytes + 1 from an upload and refuse what is empty or too big."""
+    data = stream.read(max_bytes + 1)
+    if not data:
+        raise ImageRefused("The selected file is empty")
+    if len(data) > max_bytes:
+        raise ImageRefused(f"The photo must be smaller than {max_bytes // (1024 * 1024)} MB")
+    return data
+
+
+def sniff_format(data: bytes) -> str:
+    """The format the file's first bytes declare (JPEG, PNG or WEBP), whatever its name."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if len(data) >= 16 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    raise ImageRefused(NOT_AN_IMAGE)
+
+
+def _webp_size(data: bytes) -> tuple[int, int]:
+    """Canvas size from a WebP header. libwebp allocates the whole canvas as the file is opened,
+    so the size is checked before Pillow sees the file."""
+    chunk = data[12:16]
+    try:
+        if chunk == b"VP8X":
+            width = int.from_bytes(data[24:27], "little") + 1
+            height = int.from_bytes(data[27:30], "little") + 1
+        elif chunk == b"VP8 ":
+            width, height = struct.unpack("<HH", data[26:30])
+            width, height = width & 0x3FFF, height & 0x3FFF
+        elif chunk == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            width, height = (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        else:
+            raise ImageRefused(DAMAGED)
+    except struct.error as error:
+        raise ImageRefused(DAMAGED) from error
+    return width, height
+
+
+def check_size(width: int, height: int) -> None:
+    """Refuse an image whose header declares more than MAX_PIXELS, before any decoding."""
+    if width < 1 or height < 1:
+        raise ImageRefused(DAMAGED)
+    if width * height > MAX_PIXELS:
+        megapixels = width * height / 1_000_000
+        raise ImageRefused(
+            f"The image is {width:,} × {height:,} pixels ({megapixels:,.0f} megapixels), "
+            "too large to use: photos can be up to 50 megapixels. Make it smaller and try again."
+        )
+
+
+def open_checked(data: bytes) -> Image.Image:
+    """Open (not decode) the image with the three allowed decoders and check its size."""
+    declared = sniff_format(data)
+    if declared == "WEBP":
+        check_size(*_webp_size(data))
+    with warnings.catch_warnings():
+        # Between one and two times the limit Pillow only warns; check_size below refuses,
+        # naming the size. Beyond that Pillow refuses as it reads the header.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=FORMATS)
+        except Image.DecompressionBombError as error:
+            raise ImageRefused(TOO_LARGE) from error
+        except _DECODE_ERRORS as error:  # the magic bytes matched, the rest did not
+            raise ImageRefused(DAMAGED) from error
+    if image.format not in (*FORMATS, "MPO") or _family(image.format) != declared:
+        raise ImageRefused(NOT_AN_IMAGE)
+    check_size(*image.size)
+    return image
+
+
+def _family(pillow_format: str) -> str:
+    return "JPEG" if pillow_format == "MPO" else pillow_format
+
+
+def decode(image: Image.Image) -> Image.Image:
+    """Decode every pixel (refusing truncated or corrupt data) and apply the EXIF orientation."""
+    try:
+        image.load()
+        ImageOps.exif_transpose(image, in_place=True)
+    except (Image.DecompressionBombError, zlib.error, *_DECODE_ERRORS) as error:
+        raise ImageRefused(DAMAGED) from error
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    target = "RGBA" if has_alpha else "RGB"
+    try:
+        pixels = image if image.mode == target else image.convert(target)
+    except ValueError as error:
+        raise ImageRefused(DAMAGED) from error
+    # Nothing of the file but its pixels goes on: Pillow's savers read metadata from `info`.
+    pixels.info = {}
+    return pixels
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        image.save(out, "JPEG", quality=88, optimize=True, progressive=True, exif=b"")
+    elif fmt == "PNG":
+        image.save(out, "PNG", compress_level=6)
+    else:
+        image.save(out, "WEBP", quality=90, method=4, exif=b"", xmp="")
+    return out.getvalue()
+
+
+_TYPES = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+
+
+def _rendition(image: Image.Image, fmt: str) -> Rendition:
+    content_type, suffix = _TYPES[fmt]
+    return Rendition(_encode(image, fmt), content_type, suffix, image.width, image.height)
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """The image in RGB for JPEG: transparency over white (the image itself if already RGB)."""
+    if image.mode == "RGB":
+        return image
+    background = Image.new("RGB", image.size, (255, 255, 255))
+    background.paste(image, mask=image.getchannel("A"))
+    return background
+
+
+def _resized(image: Image.Image, side: int) -> Image.Image:
+    """A new image that fits in side × side, keeping the proportions (never enlarged)."""
+    scale = min(1.0, side / max(image.size))
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    resized = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    resized.info = {}
+    return resized
+
+
+def process_photo(data: bytes) -> ProcessedPhoto:
+    """Check and re-encode an upload into the three copies that are stored."""
+    source = open_checked(data)
+    fmt = _family(source.format)
+    pixels = decode(source)
+    master = _rendition(_flatten(pixels) if fmt == "JPEG" else pixels, fmt)
+    display = _resized(_flatten(pixels), DISPLAY_SIDE)
+    del pixels, source
+    thumbnail = _resized(display, THUMB_SIDE)
+    return ProcessedPhoto(master, _rendition(display, "JPEG"), _rendition(thumbnail, "JPEG"))
