@@ -1,0 +1,290 @@
+"""Residents' pages of the draft strategy: contents, themes, priorities with their comments,
+the comment form (with the optional "about you" step), versions, the side-by-side comparison
+and "you said, we did"."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+
+from engage.errors import InvalidFormToken, NotAccepting, RateLimited
+from engage.extensions import db
+from engage.models import CHANGE_KINDS, STANCES, VERSION_STATUSES, Priority
+from engage.public import bp
+from engage.public.forms import AboutYouForm
+from engage.public.strategy_forms import CommentForm
+from engage.services import ratelimit
+from engage.services.comments import (
+    CommentError,
+    accepts_comments,
+    get_comment,
+    published_comments,
+    stance_counts,
+    submit_comment,
+)
+from engage.services.consultations import get_consultation
+from engage.services.strategy import (
+    current_version,
+    evidence_summary,
+    get_strategy,
+    get_version,
+    previous_version,
+    public_versions,
+)
+from engage.services.strategy_diff import compare_versions
+from engage.services.tokens import check_form_token, issue_form_token
+from engage.services.wishes import set_respondent_details
+from engage.services.you_said import you_said_we_did
+
+_SESSION_KEY = "comments"
+
+
+@bp.app_context_processor
+def _strategy_helpers():
+    def public_strategy(consultation):
+        """The strategy of a consultation, if residents can read a version of it."""
+        strategy = get_strategy(consultation)
+        return strategy if strategy and current_version(strategy) else None
+
+    return {"public_strategy": public_strategy, "stances": STANCES}
+
+
+def _strategy_or_404(slug):
+    consultation = get_consultation(slug)
+    strategy = get_strategy(consultation) if consultation else None
+    if strategy is None or current_version(strategy) is None:
+        abort(404)
+    return consultation, strategy
+
+
+def _version_or_404(strategy, number):
+    version = get_version(strategy, number)
+    if version is None or version.is_draft:
+        abort(404)
+    return version
+
+
+def _priority_or_404(strategy, priority_id) -> Priority:
+    priority = db.session.get(Priority, priority_id)
+    if priority is None or priority.theme.version.strategy_id != strategy.id:
+        abort(404)
+    if priority.theme.version.is_draft:
+        abort(404)
+    return priority
+
+
+def _render(template, strategy, **context):
+    return render_template(
+        f"strategy/{template}",
+        consultation=strategy.consultation,
+        strategy=strategy,
+        current=current_version(strategy),
+        statuses=VERSION_STATUSES,
+        **context,
+    )
+
+
+@bp.get("/consultations/<slug>/strategy")
+def strategy_contents(slug):
+    """The current version: its themes and priorities, and how to comment."""
+    _consultation, strategy = _strategy_or_404(slug)
+    return _render("contents.html", strategy, version=current_version(strategy))
+
+
+@bp.get("/consultations/<slug>/strategy/versions/<int:number>")
+def strategy_version(slug, number):
+    """Any published version, as it was."""
+    _consultation, strategy = _strategy_or_404(slug)
+    return _render("contents.html", strategy, version=_version_or_404(strategy, number))
+
+
+@bp.get("/consultations/<slug>/strategy/versions")
+def strategy_versions(slug):
+    """Every published version, with links to compare each with the one before."""
+    _consultation, strategy = _strategy_or_404(slug)
+    return _render("versions.html", strategy, versions=public_versions(strategy))
+
+
+@bp.get("/consultations/<slug>/strategy/versions/<int:number>/themes/<theme_slug>")
+def strategy_theme(slug, number, theme_slug):
+    """A theme: its priorities, each with its comments so far and a link to comment."""
+    _consultation, strategy = _strategy_or_404(slug)
+    version = _version_or_404(strategy, number)
+    theme = next((t for t in version.themes if t.slug == theme_slug), None) or abort(404)
+    counts = {p.id: stance_counts([p]) for p in theme.priorities}
+    return _render("theme.html", strategy, version=version, theme=theme, counts=counts)
+
+
+@bp.get("/consultations/<slug>/strategy/priorities/<int:priority_id>")
+def strategy_priority(slug, priority_id):
+    """A priority: what it says, the wishes behind it, its comments by stance."""
+    _consultation, strategy = _strategy_or_404(slug)
+    priority = _priority_or_404(strategy, priority_id)
+    wishes, areas = evidence_summary(priority)
+    return _render(
+        "priority.html",
+        strategy,
+        version=priority.theme.version,
+        priority=priority,
+        counts=stance_counts([priority]),
+        comments=published_comments([priority]),
+        evidence=(wishes, areas),
+        open_for_comment=accepts_comments(priority),
+    )
+
+
+@bp.route(
+    "/consultations/<slug>/strategy/priorities/<int:priority_id>/comment", methods=["GET", "POST"]
+)
+def comment_on_priority(slug, priority_id):
+    """Step 1 of 2: a stance and a comment on one priority."""
+    _consultation, strategy = _strategy_or_404(slug)
+    priority = _priority_or_404(strategy, priority_id)
+    if request.method == "POST":
+        return _receive_comment(strategy, priority, CommentForm())
+    if not accepts_comments(priority):
+        return _closed(strategy, priority)
+    form = CommentForm()
+    form.form_token.data = issue_form_token(current_app.secret_key, f"comment:{priority.id}")
+    return _render("comment_form.html", strategy, priority=priority, form=form)
+
+
+def _receive_comment(strategy, priority, form):
+    if form.website.data:
+        abort(400)
+    problem = nonce = None
+    if form.validate_on_submit():
+        try:
+            nonce = check_form_token(
+                current_app.secret_key,
+                form.form_token.data,
+                f"comment:{priority.id}",
+                current_app.config["FORM_TOKEN_MAX_AGE"],
+            )
+        except InvalidFormToken as error:
+            problem = error
+    try:
+        ratelimit.hit(
+            f"comments:{request.remote_addr}",
+            current_app.config["SUBMISSION_RATE_LIMIT"],
+            current_app.config["SUBMISSION_RATE_WINDOW"],
+        )
+        if form.errors or problem:
+            db.session.commit()  # the attempt still counts towards the limit
+            return _comment_form_again(strategy, priority, form, problem)
+        received = submit_comment(priority, form.stance.data, form.text.data, form_token=nonce)
+    except (RateLimited, CommentError) as error:
+        db.session.rollback()
+        return _comment_form_again(strategy, priority, form, error)
+    except NotAccepting:
+        db.session.rollback()
+        return _closed(strategy, priority)
+    db.session.commit()
+    _remember(received.comment.id)
+    slug = strategy.consultation.slug
+    if not received.created:
+        flash("We already have this comment: you sent this form before.")
+        return redirect(url_for("public.comment_sent", slug=slug), 303)
+    return redirect(url_for("public.comment_about_you", slug=slug), 303)
+
+
+def _comment_form_again(strategy, priority, form, error=None):
+    if not accepts_comments(priority):
+        return _closed(strategy, priority)
+    if isinstance(error, InvalidFormToken) or not form.form_token.data:
+        purpose = f"comment:{priority.id}"
+        form.form_token.data = issue_form_token(current_app.secret_key, purpose)
+    page = _render(
+        "comment_form.html",
+        strategy,
+        priority=priority,
+        form=form,
+        problem=error.message if error else None,
+    )
+    response = current_app.make_response((page, 429 if isinstance(error, RateLimited) else 400))
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _closed(strategy, priority):
+    return _render("closed.html", strategy, priority=priority), 403
+
+
+def _remember(comment_id: int) -> None:
+    """Let this browser see the confirmation and add details for its own comments only."""
+    ids = [i for i in session.get(_SESSION_KEY, []) if i != comment_id][-9:]
+    session[_SESSION_KEY] = [*ids, comment_id]
+
+
+def _own_comment(strategy):
+    ids = session.get(_SESSION_KEY, [])
+    comment = get_comment(ids[-1]) if ids else None
+    if comment is None or comment.priority.theme.version.strategy_id != strategy.id:
+        return None
+    return comment
+
+
+@bp.route("/consultations/<slug>/strategy/comments/about-you", methods=["GET", "POST"])
+def comment_about_you(slug):
+    """Step 2 of 2 (optional): postcode, age band and email, as for wishes."""
+    _consultation, strategy = _strategy_or_404(slug)
+    comment = _own_comment(strategy)
+    if comment is None:
+        return redirect(url_for("public.strategy_contents", slug=slug))
+    form = AboutYouForm(obj=comment.submission.details)
+    if request.method == "POST" and "skip" in request.form:
+        return redirect(url_for("public.comment_sent", slug=slug), 303)
+    if form.validate_on_submit():
+        set_respondent_details(
+            comment.submission,
+            postcode=form.postcode.data,
+            age_band=form.age_band.data,
+            email=form.email.data,
+            email_consent=form.email_consent.data,
+        )
+        db.session.commit()
+        return redirect(url_for("public.comment_sent", slug=slug), 303)
+    status = 400 if form.errors else 200
+    return _render("comment_about_you.html", strategy, form=form, comment=comment), status
+
+
+@bp.get("/consultations/<slug>/strategy/comments/sent")
+def comment_sent(slug):
+    """The confirmation, with the reference number to quote."""
+    _consultation, strategy = _strategy_or_404(slug)
+    comment = _own_comment(strategy)
+    if comment is None:
+        return redirect(url_for("public.strategy_contents", slug=slug))
+    return _render("comment_sent.html", strategy, comment=comment)
+
+
+@bp.get("/consultations/<slug>/strategy/compare")
+def strategy_compare(slug):
+    """Two versions side by side: what each priority said before and after."""
+    _consultation, strategy = _strategy_or_404(slug)
+    versions = public_versions(strategy)
+    older = request.args.get("from", type=int)
+    newer = request.args.get("to", type=int)
+    if older is None or newer is None:
+        if len(versions) < 2:
+            abort(404)
+        older, newer = versions[-2].number, versions[-1].number
+    old, new = _version_or_404(strategy, older), _version_or_404(strategy, newer)
+    if old.number >= new.number:
+        abort(400)
+    # Reasons are recorded against the version revised from, so show them only for that pair.
+    recorded = {c.key: c for c in new.changes} if previous_version(new) is old else {}
+    return _render(
+        "compare.html",
+        strategy,
+        old=old,
+        new=new,
+        comparisons=compare_versions(old, new),
+        recorded=recorded,
+        kinds=CHANGE_KINDS,
+    )
+
+
+@bp.get("/consultations/<slug>/strategy/you-said-we-did")
+def you_said(slug):
+    """What residents said, what changed and why, and what did not: built from the data."""
+    _consultation, strategy = _strategy_or_404(slug)
+    return _render("you_said.html", strategy, feedback=you_said_we_did(strategy))
