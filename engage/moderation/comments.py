@@ -1,0 +1,100 @@
+"""The comment queue: officers decide on residents' comments on the draft strategy, with the
+same reasons, redaction and decision log as for wishes."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea
+from sqlalchemy import select
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from engage.extensions import db
+from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, STANCES, Comment
+from engage.moderation import bp, register_queue
+from engage.moderation.forms import DecisionForm
+from engage.services.comments import (
+    MAX_COMMENT_LENGTH,
+    comment_queue_query,
+    decide_comments,
+    waiting_comments,
+)
+from engage.services.flags import redact_personal_data
+from engage.services.moderation import DecisionError, flags_for, list_decisions
+from engage.services.text import clean_text
+from engage.staff import staff_user
+
+register_queue("Comments", "moderation.comment_queue", waiting_comments)
+
+
+class CommentDecisionForm(DecisionForm):
+    """As for wishes, but a redacted comment may be as long as a comment."""
+
+    redacted_text = TextAreaField(
+        "Text to publish",
+        filters=[clean_text],
+        validators=[Length(max=MAX_COMMENT_LENGTH)],
+        widget=GovTextArea(),
+    )
+
+
+@bp.get("/comments/queue")
+def comment_queue():
+    """Comments waiting for a decision, oldest first."""
+    page = db.paginate(
+        comment_queue_query(),
+        page=max(1, min(request.args.get("page", 1, type=int), 10_000)),
+        per_page=current_app.config["QUEUE_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "moderation/comment_queue.html",
+        page=page,
+        form=CommentDecisionForm(),
+        flags=flags_for("comment", [c.id for c in page.items]),
+        suggestions={c.id: redact_personal_data(c.text) for c in page.items},
+        flag_kinds=FLAG_KINDS,
+        reasons=REJECT_REASONS,
+        stances=STANCES,
+    )
+
+
+@bp.post("/comments/decide")
+def decide_comment_entries():
+    """Approve, reject or approve a redacted version: one comment, or a bulk selection."""
+    form = CommentDecisionForm()
+    raw = request.form.getlist("selected") or (form.entry_ids.data or "").split(",")
+    ids = sorted({int(v) for v in raw if v.strip().isdigit()})[:500]
+    found = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids)))) if ids else []
+    if not form.validate_on_submit() or len(found) != len(ids):
+        abort(400)
+    try:
+        decide_comments(
+            found,
+            form.action.data,
+            staff_user(),
+            reason=form.reason.data or None,
+            note=form.note.data or "",
+            redacted_text=form.redacted_text.data or None,
+        )
+    except DecisionError as error:
+        db.session.rollback()
+        flash(f"Not saved: {error.message}")
+        return redirect(url_for("moderation.comment_queue"), 303)
+    db.session.commit()
+    count = len(found)
+    flash(f"{ACTIONS[form.action.data]}: {count} {'comment' if count == 1 else 'comments'}")
+    return redirect(url_for("moderation.comment_queue"), 303)
+
+
+@bp.get("/entries/comment/<int:comment_id>")
+def show_comment(comment_id):
+    """One comment with its original text, flags and every decision on it."""
+    comment = db.session.get(Comment, comment_id) or abort(404)
+    return render_template(
+        "moderation/comment_entry.html",
+        comment=comment,
+        flags=flags_for("comment", [comment.id])[comment.id],
+        decisions=list_decisions("comment", comment.id),
+        actions=ACTIONS,
+        reasons=REJECT_REASONS,
+        stances=STANCES,
+    )
