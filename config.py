@@ -39,6 +39,12 @@ class Config:
     STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)
     STAFF_MAX_HOURS = _int("STAFF_MAX_HOURS", 12)
     QUEUE_PER_PAGE = 25
+    # The photo competition: entries per client address per SUBMISSION_RATE_WINDOW, and votes
+    # per client address per competition per VOTE_RATE_WINDOW (0 turns a limit off).
+    PHOTO_ENTRY_RATE_LIMIT = _int("PHOTO_ENTRY_RATE_LIMIT", 10)
+    VOTE_RATE_LIMIT = _int("VOTE_RATE_LIMIT", 20)
+    VOTE_RATE_WINDOW = _int("VOTE_RATE_WINDOW", 24 * 3600)
+    PHOTOS_PER_PAGE = 24
 
 
 class DevelopmentConfig(Config):
@@ -50,6 +56,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-not-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SUBMISSION_RATE_LIMIT = 0
+    PHOTO_ENTRY_RATE_LIMIT = 0
 
 
 class ProductionConfig(Config):

@@ -98,11 +98,12 @@ def _register_blueprints(app: Flask) -> None:
     from engage import staff  # noqa: F401 - registers the session loader
     from engage.admin import bp as admin_bp
     from engage.auth import bp as auth_bp
+    from engage.judging import bp as judging_bp
     from engage.moderation import bp as moderation_bp
     from engage.moderation import comments as _comment_queue  # noqa: F401 - its views and tab
     from engage.public import bp as public_bp
 
-    for blueprint in (public_bp, auth_bp, moderation_bp, admin_bp):
+    for blueprint in (public_bp, auth_bp, moderation_bp, admin_bp, judging_bp):
         app.register_blueprint(blueprint)
 
 

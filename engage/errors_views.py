@@ -74,6 +74,6 @@ _MESSAGES = {
         "If you pasted it, check you copied all of it."
     ),
     405: "Go back and use the page's own links and buttons.",
-    413: "Try again with a smaller file or shorter text.",
+    413: "Try again with a smaller file or shorter text. Photos can be up to 10 MB.",
     429: "Wait a few minutes and try again.",
 }

@@ -1,4 +1,4 @@
-"""Administrators: staff accounts."""
+"""Administrators: staff accounts and photo competitions."""
 
 from flask import Blueprint
 
@@ -8,4 +8,4 @@ from engage.staff import guard_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 guard_blueprint(bp, Role.ADMIN)
 
-from engage.admin import routes  # noqa: E402,F401
+from engage.admin import competitions, routes  # noqa: E402,F401

@@ -4,5 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from engage.public import routes  # noqa: E402,F401 - registers the views on bp
-from engage.public import strategy  # noqa: E402,F401 - the draft strategy's pages
+# Registers the views on bp: the wishes, the draft strategy's pages, the photo competition.
+from engage.public import photos, routes, strategy  # noqa: E402,F401

@@ -1,0 +1,98 @@
+"""Administrators' forms for photo competitions."""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Regexp
+
+from engage.moderation.forms import DateInput
+from engage.services.judging import CompetitionDates
+from engage.services.text import clean_text
+from engage.template_helpers import LOCAL_TZ
+
+
+def _date(label: str, hint: str) -> DateField:
+    return DateField(
+        label,
+        description=hint,
+        format="%d %m %Y",
+        validators=[InputRequired(f"Enter the date: {label.lower()}, as day, month and year")],
+        widget=DateInput(),
+    )
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of a UK day, as an aware datetime."""
+    return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
+
+
+class CompetitionForm(FlaskForm):
+    consultation = SelectField("Consultation", coerce=int, widget=GovSelect())
+    title = StringField(
+        "Title",
+        filters=[clean_text],
+        validators=[InputRequired("Enter a title"), Length(max=200)],
+        widget=GovTextInput(),
+    )
+    slug = StringField(
+        "Web address",
+        description="Lower-case letters, numbers and hyphens, for example derby-wishes-photos",
+        filters=[lambda v: (v or "").strip().lower()],
+        validators=[
+            InputRequired("Enter the web address"),
+            Length(max=80),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", re.ASCII, "Use letters, numbers and hyphens"),
+        ],
+        widget=GovTextInput(),
+    )
+    summary = TextAreaField(
+        "What to photograph",
+        filters=[clean_text],
+        validators=[InputRequired("Say what people should photograph"), Length(max=2000)],
+        widget=GovTextArea(),
+    )
+    rules = TextAreaField(
+        "Rules and licence",
+        filters=[clean_text],
+        validators=[InputRequired("Enter the rules"), Length(max=10_000)],
+        widget=GovTextArea(),
+    )
+    entries_open = _date("Entries open", "From the start of this day, UK time")
+    entries_close = _date("Entries close", "At the end of this day")
+    voting_open = _date("Voting opens", "From the start of this day")
+    voting_close = _date("Voting closes", "At the end of this day")
+
+    def dates(self) -> CompetitionDates:
+        return CompetitionDates(
+            entries_open_at=start_of(self.entries_open.data),
+            entries_close_at=start_of(self.entries_close.data + timedelta(days=1)),
+            voting_open_at=start_of(self.voting_open.data),
+            voting_close_at=start_of(self.voting_close.data + timedelta(days=1)),
+        )
+
+
+class CriterionForm(FlaskForm):
+    name = StringField(
+        "Criterion",
+        description="For example: relevance to the wish",
+        filters=[clean_text],
+        validators=[InputRequired("Enter the criterion"), Length(max=120)],
+        widget=GovTextInput(),
+    )
+    description = StringField(
+        "What judges should look for (optional)",
+        filters=[clean_text],
+        validators=[Length(max=500)],
+        widget=GovTextInput(),
+    )
+
+
+class JudgeForm(FlaskForm):
+    judge = SelectField("Judge", coerce=int, widget=GovSelect())
+
+
+class ActionForm(FlaskForm):
+    """Forms whose fields are read by the view (the shortlist, the awards): CSRF only."""

@@ -1,0 +1,174 @@
+"""Photo competitions for administrators: create one; set its criteria, judges and shortlist;
+see the judges' combined scores and the votes; publish the results."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from engage.admin import bp
+from engage.admin.competition_forms import ActionForm, CompetitionForm, CriterionForm, JudgeForm
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.models import AWARDS, PhotoEntry, User
+from engage.services.consultations import get_consultation_by_id, list_consultations
+from engage.services.judging import (
+    add_criterion,
+    appoint_judge,
+    create_competition,
+    judges_ranking,
+    list_awards,
+    list_judge_candidates,
+    list_judges,
+    publish_results,
+    set_shortlist,
+    votes_ranking,
+)
+from engage.services.photos import gallery_query, get_competition_by_id, list_competitions
+from engage.staff import staff_user
+
+
+def _competition_form() -> CompetitionForm:
+    form = CompetitionForm()
+    form.consultation.choices = [(c.id, c.title) for c in list_consultations()]
+    return form
+
+
+@bp.route("/competitions", methods=["GET", "POST"])
+def competitions():
+    """Every photo competition, and a form to create one."""
+    form = _competition_form()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            competition = create_competition(
+                get_consultation_by_id(form.consultation.data) or abort(400),
+                slug=form.slug.data,
+                title=form.title.data,
+                summary=form.summary.data,
+                rules=form.rules.data,
+                dates=form.dates(),
+            )
+        except EngageError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            db.session.commit()
+            flash(f"Created {competition.title}. Now add its criteria and judges.")
+            return redirect(url_for("admin.competition", competition_id=competition.id), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/competitions.html",
+        form=form,
+        problem=problem,
+        competitions=list_competitions(),
+    ), status
+
+
+def _competition_or_404(competition_id: int):
+    return get_competition_by_id(competition_id) or abort(404)
+
+
+@bp.get("/competitions/<int:competition_id>")
+def competition(competition_id):
+    """One competition: criteria, judges, the shortlist, scores, votes and the results."""
+    competition = _competition_or_404(competition_id)
+    judge_form = JudgeForm()
+    judge_form.judge.choices = [(u.id, f"{u.name} ({u.email})") for u in list_judge_candidates()]
+    return render_template(
+        "admin/competition.html",
+        competition=competition,
+        criterion_form=CriterionForm(),
+        judge_form=judge_form,
+        action_form=ActionForm(),
+        judges=list_judges(competition),
+        entries=list(db.session.scalars(gallery_query(competition))),
+        ranking=judges_ranking(competition),
+        votes=votes_ranking(competition),
+        awards=list_awards(competition),
+        labels=AWARDS,
+    )
+
+
+def _back(competition_id: int, anchor: str):
+    target = url_for("admin.competition", competition_id=competition_id, _anchor=anchor)
+    return redirect(target, 303)
+
+
+def _run(competition_id: int, anchor: str, action, done: str):
+    """Run one change, commit, and say what happened (or why nothing did)."""
+    try:
+        action()
+    except EngageError as error:
+        db.session.rollback()
+        flash(f"Not saved: {error.message}")
+        return _back(competition_id, anchor)
+    db.session.commit()
+    flash(done)
+    return _back(competition_id, anchor)
+
+
+@bp.post("/competitions/<int:competition_id>/criteria")
+def add_competition_criterion(competition_id):
+    """Add a criterion judges score from 1 to 5."""
+    competition = _competition_or_404(competition_id)
+    form = CriterionForm()
+    if not form.validate_on_submit():
+        flash("Not saved: enter the criterion (up to 120 characters)")
+        return _back(competition.id, "criteria")
+    return _run(
+        competition.id,
+        "criteria",
+        lambda: add_criterion(competition, form.name.data, form.description.data),
+        f"Added the criterion “{form.name.data}”",
+    )
+
+
+@bp.post("/competitions/<int:competition_id>/judges")
+def appoint_competition_judge(competition_id):
+    """Appoint an account with the judge role to this competition."""
+    competition = _competition_or_404(competition_id)
+    form = JudgeForm()
+    form.judge.choices = [(u.id, u.name) for u in list_judge_candidates()]
+    user = db.session.get(User, form.judge.data) if form.validate_on_submit() else None
+    if user is None:
+        flash("Not saved: choose a judge (add accounts with the judge role on the Users page)")
+        return _back(competition.id, "judges")
+    return _run(
+        competition.id,
+        "judges",
+        lambda: appoint_judge(competition, user),
+        f"{user.name} now judges this competition",
+    )
+
+
+@bp.post("/competitions/<int:competition_id>/shortlist")
+def shortlist(competition_id):
+    """Shortlist the ticked entries for the judges (and only those)."""
+    competition = _competition_or_404(competition_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ids = {int(v) for v in request.form.getlist("shortlisted") if v.isdigit()}
+    return _run(
+        competition.id,
+        "shortlist",
+        lambda: set_shortlist(competition, ids),
+        f"Shortlist saved: {len(ids)} {'photo' if len(ids) == 1 else 'photos'}",
+    )
+
+
+def _chosen(name: str) -> PhotoEntry | None:
+    value = request.form.get(name, "")
+    return db.session.get(PhotoEntry, int(value)) if value.isdigit() else None
+
+
+@bp.post("/competitions/<int:competition_id>/publish")
+def publish(competition_id):
+    """Publish the winner, the runner-up and the people's choice on the results page."""
+    competition = _competition_or_404(competition_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    awards = {kind: _chosen(kind) for kind in AWARDS}
+    return _run(
+        competition.id,
+        "results",
+        lambda: publish_results(competition, awards, staff_user()),
+        "The results are published",
+    )

@@ -1,0 +1,88 @@
+"""A judge's pages: the competitions they judge, and a score form for each shortlisted entry."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.judging import bp
+from engage.models import PhotoEntry
+from engage.services.judging import (
+    SCORE_RANGE,
+    competitions_judged_by,
+    is_judge,
+    save_scores,
+    scores_of,
+    shortlisted_entries,
+)
+from engage.services.photos import get_competition_by_id
+from engage.staff import staff_user
+
+
+class ScoreForm(FlaskForm):
+    """The scores are read from the request by criterion id; this carries the CSRF token."""
+
+
+@bp.get("/")
+def index():
+    """The competitions this judge was appointed to, and how far their scoring has got."""
+    judge = staff_user()
+    progress = {}
+    competitions = competitions_judged_by(judge)
+    for competition in competitions:
+        mine = scores_of(judge, competition)
+        entries = shortlisted_entries(competition)
+        done = sum(1 for e in entries if len(mine.get(e.id, {})) == len(competition.criteria))
+        progress[competition.id] = (done, len(entries))
+    return render_template("judging/index.html", competitions=competitions, progress=progress)
+
+
+def _judged_competition(competition_id: int):
+    competition = get_competition_by_id(competition_id) or abort(404)
+    if not is_judge(staff_user(), competition):
+        abort(403)
+    return competition
+
+
+@bp.get("/<int:competition_id>")
+def score_entries(competition_id, problem=None, problem_entry=None, status=200):
+    """Every shortlisted entry with a 1–5 score for each criterion."""
+    competition = _judged_competition(competition_id)
+    return render_template(
+        "judging/score.html",
+        competition=competition,
+        entries=shortlisted_entries(competition),
+        scores=scores_of(staff_user(), competition),
+        choices=list(SCORE_RANGE),
+        form=ScoreForm(),
+        problem=problem,
+        problem_entry=problem_entry,
+        sent=request.form if problem else {},
+    ), status
+
+
+@bp.post("/<int:competition_id>/entries/<int:entry_id>")
+def save_entry_scores(competition_id, entry_id):
+    """Save this judge's scores for one entry; they can change them until results are out."""
+    competition = _judged_competition(competition_id)
+    entry = db.session.get(PhotoEntry, entry_id)
+    if entry is None or entry.competition_id != competition.id:
+        abort(404)
+    if not ScoreForm().validate_on_submit():
+        abort(400)
+    values = {}
+    for criterion in competition.criteria:
+        raw = request.form.get(f"criterion-{criterion.id}", "")
+        if raw.isdigit():
+            values[criterion.id] = int(raw)
+    try:
+        save_scores(staff_user(), entry, values)
+    except EngageError as error:
+        db.session.rollback()
+        return score_entries(competition.id, error.message, entry.id, 400)
+    db.session.commit()
+    flash(f"Saved your scores for “{entry.title}”")
+    anchor = f"entry-{entry.id}"
+    return redirect(
+        url_for("judging.score_entries", competition_id=competition.id, _anchor=anchor), 303
+    )

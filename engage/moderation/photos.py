@@ -1,0 +1,98 @@
+"""Officers moderate photo entries: the photo, its alt text and consents, and the same
+decisions and reasons as wishes, logged under entry_type "photo"."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from engage.extensions import db
+from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, PhotoEntry
+from engage.moderation import bp, register_queue
+from engage.moderation import queue as _wishes_first  # noqa: F401 - its tab comes first
+from engage.moderation.forms import DecisionForm
+from engage.photo_responses import send_stored
+from engage.services.moderation import DecisionError, flags_for, list_decisions
+from engage.services.photos import (
+    decide_photos,
+    list_competitions,
+    photo_queue_query,
+    waiting_photos,
+)
+from engage.staff import staff_user
+
+register_queue("Photos", "moderation.photo_queue", waiting_photos)
+
+
+@bp.get("/queue/photos")
+def photo_queue():
+    """Photo entries waiting for a decision, oldest first."""
+    competition_id = request.args.get("competition", type=int)
+    page = db.paginate(
+        photo_queue_query(competition_id),
+        page=max(1, min(request.args.get("page", 1, type=int), 10_000)),
+        per_page=current_app.config["QUEUE_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "moderation/photo_queue.html",
+        page=page,
+        competition_id=competition_id,
+        competitions=list_competitions(),
+        form=DecisionForm(),
+        flags=flags_for("photo", [e.id for e in page.items]),
+        flag_kinds=FLAG_KINDS,
+        reasons=REJECT_REASONS,
+    )
+
+
+@bp.post("/queue/photos/decide")
+def decide_photo_entries():
+    """Approve or reject one photo entry, or a bulk selection."""
+    form = DecisionForm()
+    raw = request.form.getlist("selected") or (form.entry_ids.data or "").split(",")
+    ids = sorted({int(v) for v in raw if v.strip().isdigit()})[:500]
+    entries = list(db.session.scalars(select(PhotoEntry).where(PhotoEntry.id.in_(ids))))
+    if not form.validate_on_submit() or len(entries) != len(ids):
+        abort(400)
+    try:
+        decide_photos(
+            entries,
+            form.action.data,
+            staff_user(),
+            reason=form.reason.data or None,
+            note=form.note.data or "",
+        )
+    except DecisionError as error:
+        db.session.rollback()
+        flash(f"Not saved: {error.message}")
+        return redirect(url_for("moderation.photo_queue"), 303)
+    db.session.commit()
+    count = len(entries)
+    flash(f"{ACTIONS[form.action.data]}: {count} {'photo' if count == 1 else 'photos'}")
+    return redirect(url_for("moderation.photo_queue"), 303)
+
+
+@bp.get("/entries/photo/<int:entry_id>")
+def show_photo_entry(entry_id):
+    """One photo entry with everything the entrant gave, its flags and every decision on it."""
+    entry = db.session.get(PhotoEntry, entry_id) or abort(404)
+    return render_template(
+        "moderation/photo_entry.html",
+        entry=entry,
+        flags=flags_for("photo", [entry.id])[entry.id],
+        decisions=list_decisions("photo", entry.id),
+        actions=ACTIONS,
+        reasons=REJECT_REASONS,
+    )
+
+
+@bp.get("/entries/photo/<int:entry_id>/<any(display, thumbnail, full):size>")
+def staff_photo_image(entry_id, size):
+    """Any entry's copies for staff, whatever its status; the full-size copy as stored."""
+    entry = db.session.get(PhotoEntry, entry_id) or abort(404)
+    if size == "full":
+        suffix = entry.master_key.rsplit(".", 1)[-1]
+        return send_stored(
+            entry.master_key, entry.master_type, f"{entry.reference}.{suffix}", private=True
+        )
+    key = entry.display_key if size == "display" else entry.thumb_key
+    return send_stored(key, "image/jpeg", f"{entry.reference}-{size}.jpg", private=True)

@@ -1,0 +1,103 @@
+"""The photo competition's forms for residents."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxInput,
+    GovFileInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from engage.public.forms import _email
+from engage.services.text import clean_text
+
+
+def _max(n: int, what: str) -> Length:
+    return Length(max=n, message=f"{what} must be {n} characters or fewer")
+
+
+class EntryForm(FlaskForm):
+    """One photo entered in the competition."""
+
+    photo = FileField(
+        "Your photo",
+        description="A JPEG, PNG or WebP file, up to 10 MB.",
+        validators=[FileRequired("Choose the photo you want to enter")],
+        widget=GovFileInput(),
+    )
+    title = StringField(
+        "Title of your photo",
+        filters=[clean_text],
+        validators=[InputRequired("Enter a title for your photo"), _max(100, "The title")],
+        widget=GovTextInput(),
+    )
+    wish = TextAreaField(
+        "The wish your photo shows",
+        description="For example: more trees along the main roads.",
+        filters=[clean_text],
+        validators=[InputRequired("Tell us which wish your photo shows"), _max(500, "The wish")],
+        widget=GovCharacterCount(),
+    )
+    description = TextAreaField(
+        "About your photo (optional)",
+        description="Where you took it and why, in a few sentences.",
+        filters=[clean_text],
+        validators=[_max(1000, "The description")],
+        widget=GovCharacterCount(),
+    )
+    alt_text = TextAreaField(
+        "Describe what the photo shows",
+        description="For blind and partially sighted visitors, whose screen readers read it "
+        "out. For example: a row of young oak trees along a busy road, with a cyclist "
+        "passing.",
+        filters=[clean_text],
+        validators=[
+            InputRequired("Describe what the photo shows, for people who cannot see it"),
+            _max(500, "The description of the photo"),
+        ],
+        widget=GovCharacterCount(),
+    )
+    entrant_name = StringField(
+        "Your name",
+        description="As it will appear with your photo.",
+        filters=[clean_text],
+        validators=[InputRequired("Enter your name for the credit"), _max(120, "Your name")],
+        widget=GovTextInput(),
+    )
+    email = StringField(
+        "Email address",
+        description="Only to contact you if your photo wins. It is never shown.",
+        filters=[lambda v: (v or "").strip()],
+        validators=[
+            InputRequired("Enter your email address, so we can contact you if you win"),
+            _max(254, "The email address"),
+            _email,
+        ],
+        widget=GovTextInput(),
+    )
+    took_photo = BooleanField(
+        "I took this photo myself",
+        validators=[DataRequired("Confirm that you took the photo yourself")],
+        widget=GovCheckboxInput(),
+    )
+    people_consented = BooleanField(
+        "Everyone who can be recognised in the photo agreed to it being entered (for anyone "
+        "under 16, their parent or guardian agreed), or nobody can be recognised in it",
+        validators=[DataRequired("Confirm that the people in the photo agreed")],
+        widget=GovCheckboxInput(),
+    )
+    accepted_rules = BooleanField(
+        "I accept the competition rules, and give the partnership a licence to use the photo",
+        validators=[DataRequired("Accept the rules and the licence to enter")],
+        widget=GovCheckboxInput(),
+    )
+    form_token = HiddenField()
+    # A honeypot: hidden from people by CSS, filled in by bots that complete every field.
+    website = StringField("Leave this field empty")
+
+
+class VoteForm(FlaskForm):
+    """The people's vote: a button; the CSRF token is the only field."""

@@ -1,0 +1,273 @@
+"""The photo competition for residents: entering, the gallery, an entry's page with the
+people's vote, the results, and the public copies of approved photos."""
+
+import secrets
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from engage.errors import InvalidFormToken, NotAccepting, RateLimited
+from engage.extensions import db
+from engage.models import AWARDS, PhotoEntry
+from engage.photo_responses import send_stored
+from engage.public import bp
+from engage.public.photo_forms import EntryForm, VoteForm
+from engage.services import ratelimit
+from engage.services.images import ImageRefused, process_photo, read_upload
+from engage.services.judging import list_awards
+from engage.services.photos import (
+    EntryDetails,
+    cast_vote,
+    discard_keys,
+    gallery_query,
+    get_competition,
+    get_entry_by_token,
+    get_public_entry,
+    get_vote,
+    store_photo,
+    submit_entry,
+)
+from engage.services.tokens import check_form_token, issue_form_token
+from engage.storage import get_storage
+
+_SESSION_KEY = "photo_entries"
+VOTER_COOKIE = "engage_voter"
+VOTER_COOKIE_DAYS = 365
+_FORM_PURPOSE = "photo:{}"
+
+
+def _competition_or_404(slug: str):
+    return get_competition(slug) or abort(404)
+
+
+@bp.get("/competitions/<slug>")
+def show_competition(slug):
+    """A competition's home page: what to do, the dates and the rules."""
+    competition = _competition_or_404(slug)
+    return render_template("photos/competition.html", competition=competition)
+
+
+@bp.route("/competitions/<slug>/enter", methods=["GET", "POST"])
+def enter_competition(slug):
+    """The entry form: the photo, what it shows, the credit and the consents."""
+    if request.method == "POST":
+        try:
+            return _receive_entry(slug, EntryForm())
+        finally:
+            for upload in request.files.values():
+                upload.close()
+    competition = _competition_or_404(slug)
+    if not competition.entries_open():
+        return render_template("photos/not_open.html", competition=competition)
+    form = EntryForm()
+    form.form_token.data = issue_token(slug)
+    return render_template("photos/enter.html", competition=competition, form=form)
+
+
+def issue_token(slug: str) -> str:
+    return issue_form_token(current_app.secret_key, _FORM_PURPOSE.format(slug))
+
+
+def _check_token(form: EntryForm, slug: str) -> str:
+    return check_form_token(
+        current_app.secret_key,
+        form.form_token.data,
+        _FORM_PURPOSE.format(slug),
+        current_app.config["FORM_TOKEN_MAX_AGE"],
+    )
+
+
+def _receive_entry(slug: str, form: EntryForm):
+    """Count the attempt and check the token in one short transaction, process the photo with
+    no transaction open (it takes a while), then store the entry in a second one."""
+    if form.website.data:
+        abort(400)
+    nonce, problem = None, None
+    if form.validate_on_submit():
+        try:
+            nonce = _check_token(form, slug)
+        except InvalidFormToken as error:
+            problem = error
+    competition = _competition_or_404(slug)
+    try:
+        ratelimit.hit(
+            f"photos:{request.remote_addr}",
+            current_app.config["PHOTO_ENTRY_RATE_LIMIT"],
+            current_app.config["SUBMISSION_RATE_WINDOW"],
+        )
+    except RateLimited as error:
+        db.session.rollback()
+        return _form_again(competition, form, error)
+    earlier = get_entry_by_token(nonce) if nonce else None
+    is_open = competition.entries_open()
+    # Commit now, so no write transaction waits on the photo's processing below.
+    db.session.commit()
+    if earlier is not None:
+        return _sent(earlier, already=True)
+    if not is_open:
+        return render_template("photos/not_open.html", competition=competition), 403
+    if form.errors or problem:
+        return _form_again(competition, form, problem)
+    return _store_entry(competition, form, nonce)
+
+
+def _store_entry(competition, form: EntryForm, nonce: str):
+    """Process and store the photo, then the entry; the copies go again if the entry fails."""
+    try:
+        photo = process_photo(read_upload(form.photo.data.stream))
+    except ImageRefused as error:
+        form.photo.errors = [error.message]
+        return _form_again(competition, form)
+    storage = get_storage()
+    stored = store_photo(storage, photo)
+    details = EntryDetails(**{name: form[name].data for name in EntryDetails.__dataclass_fields__})
+    try:
+        received = submit_entry(competition, details, stored, form_token=nonce)
+        db.session.commit()
+    except NotAccepting:
+        db.session.rollback()
+        discard_keys(storage, stored.keys)
+        return render_template("photos/not_open.html", competition=competition), 403
+    except BaseException:
+        db.session.rollback()
+        discard_keys(storage, stored.keys)
+        raise
+    if not received.created:
+        discard_keys(storage, stored.keys)
+    return _sent(received.entry, already=not received.created)
+
+
+def _sent(entry: PhotoEntry, already: bool):
+    ids = [i for i in session.get(_SESSION_KEY, []) if i != entry.id][-9:]
+    session[_SESSION_KEY] = [*ids, entry.id]
+    if already:
+        flash("We already have this entry: you sent this form before.")
+    return redirect(url_for("public.entry_sent", slug=entry.competition.slug), 303)
+
+
+def _form_again(competition, form: EntryForm, error=None):
+    """The form with its errors and everything typed; the photo must be chosen again."""
+    if isinstance(error, InvalidFormToken) or not form.form_token.data:
+        form.form_token.data = issue_token(competition.slug)
+    status = getattr(error, "status", 400)
+    page = render_template(
+        "photos/enter.html",
+        competition=competition,
+        form=form,
+        problem=error.message if error else None,
+    )
+    response = current_app.make_response((page, status))
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@bp.get("/competitions/<slug>/entered")
+def entry_sent(slug):
+    """The confirmation, with the entry's reference."""
+    competition = _competition_or_404(slug)
+    ids = session.get(_SESSION_KEY, [])
+    entry = db.session.get(PhotoEntry, ids[-1]) if ids else None
+    if entry is None or entry.competition_id != competition.id:
+        return redirect(url_for("public.show_competition", slug=slug))
+    return render_template("photos/entered.html", competition=competition, entry=entry)
+
+
+@bp.get("/competitions/<slug>/gallery")
+def gallery(slug):
+    """Approved entries: thumbnails with their descriptions, titles and wishes."""
+    competition = _competition_or_404(slug)
+    page = db.paginate(
+        gallery_query(competition),
+        page=min(max(request.args.get("page", 1, type=int), 1), 10_000),
+        per_page=current_app.config["PHOTOS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template("photos/gallery.html", competition=competition, page=page)
+
+
+def _voter_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="engage.voter")
+
+
+def voter_key() -> str | None:
+    """The id in this browser's signed voter cookie, if it has a genuine one."""
+    raw = request.cookies.get(VOTER_COOKIE)
+    if not raw:
+        return None
+    try:
+        value = _voter_serializer().loads(raw)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) and 16 <= len(value) <= 64 else None
+
+
+@bp.get("/competitions/<slug>/photos/<int:entry_id>")
+def show_entry(slug, entry_id):
+    """One approved photo, its wish and credit, and the vote while voting is open."""
+    competition = _competition_or_404(slug)
+    entry = get_public_entry(competition, entry_id) or abort(404)
+    return render_template(
+        "photos/entry.html",
+        competition=competition,
+        entry=entry,
+        vote=get_vote(competition, voter_key()),
+        form=VoteForm(),
+    )
+
+
+@bp.post("/competitions/<slug>/photos/<int:entry_id>/vote")
+def vote(slug, entry_id):
+    """The people's vote: one per browser per competition, and a limit per connection."""
+    competition = _competition_or_404(slug)
+    entry = get_public_entry(competition, entry_id) or abort(404)
+    voter = voter_key() or secrets.token_urlsafe(24)
+    ratelimit.hit(
+        f"votes:{competition.id}:{request.remote_addr}",
+        current_app.config["VOTE_RATE_LIMIT"],
+        current_app.config["VOTE_RATE_WINDOW"],
+    )
+    counted = cast_vote(competition, entry, voter)
+    db.session.commit()
+    if counted:
+        flash(f"Thank you: your vote for “{entry.title}” is counted.")
+    else:
+        flash("You have already voted in this competition: your first vote stands.")
+    response = redirect(url_for("public.show_entry", slug=slug, entry_id=entry.id), 303)
+    response.set_cookie(
+        VOTER_COOKIE,
+        _voter_serializer().dumps(voter),
+        max_age=VOTER_COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response
+
+
+@bp.get("/competitions/<slug>/results")
+def results(slug):
+    """The winners and the people's choice, once published."""
+    competition = _competition_or_404(slug)
+    awards = list_awards(competition) if competition.results_published else []
+    return render_template(
+        "photos/results.html", competition=competition, awards=awards, labels=AWARDS
+    )
+
+
+@bp.get("/competitions/<slug>/photos/<int:entry_id>/<any(display, thumbnail):size>.jpg")
+def photo_image(slug, entry_id, size):
+    """The display copy or thumbnail of an approved photo (the full-size copy is never public)."""
+    competition = _competition_or_404(slug)
+    entry = get_public_entry(competition, entry_id) or abort(404)
+    key = entry.display_key if size == "display" else entry.thumb_key
+    return send_stored(key, "image/jpeg", f"{entry.reference}-{size}.jpg", private=False)

@@ -1,0 +1,324 @@
+"""The photo competition for residents: entering once and only once, the gallery, the people's
+vote, and the officers' decisions on entries (logged under entry_type "photo")."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from engage.errors import EngageError, NotAccepting
+from engage.extensions import db
+from engage.models import (
+    REJECT_REASONS,
+    Competition,
+    Flag,
+    ModerationDecision,
+    ModerationStatus,
+    PhotoEntry,
+    User,
+    Vote,
+)
+from engage.models._types import utcnow
+from engage.services.images import ProcessedPhoto
+from engage.services.moderation import DecisionError
+from engage.services.references import new_reference
+from engage.storage import Storage
+
+PHOTO_DECISIONS = ("approve", "reject")
+
+
+class EntryError(EngageError):
+    title = "This entry could not be accepted"
+
+
+class VotingClosed(NotAccepting):
+    title = "Voting is not open"
+
+
+@dataclass(frozen=True)
+class EntryDetails:
+    """What the entrant typed and ticked, already cleaned and validated by the form."""
+
+    title: str
+    wish: str
+    description: str
+    alt_text: str
+    entrant_name: str
+    email: str
+    took_photo: bool
+    people_consented: bool
+    accepted_rules: bool
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """The storage keys of a processed photo's three copies, with their sizes."""
+
+    photo: ProcessedPhoto
+    master_key: str
+    display_key: str
+    thumb_key: str
+
+    @property
+    def keys(self) -> list[str]:
+        return [self.master_key, self.display_key, self.thumb_key]
+
+
+@dataclass(frozen=True)
+class ReceivedEntry:
+    entry: PhotoEntry
+    created: bool
+
+
+def get_competition(slug: str) -> Competition | None:
+    return db.session.scalar(select(Competition).where(Competition.slug == slug))
+
+
+def get_competition_by_id(competition_id) -> Competition | None:
+    try:
+        return db.session.get(Competition, int(competition_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def list_competitions(consultation_id: int | None = None) -> list[Competition]:
+    query = select(Competition).order_by(Competition.entries_open_at.desc(), Competition.id)
+    if consultation_id is not None:
+        query = query.where(Competition.consultation_id == consultation_id)
+    return list(db.session.scalars(query))
+
+
+def get_entry_by_token(token: str) -> PhotoEntry | None:
+    return db.session.scalar(select(PhotoEntry).where(PhotoEntry.form_token == token))
+
+
+def store_photo(storage: Storage, photo: ProcessedPhoto) -> StoredPhoto:
+    """Save the three copies under new keys; if one fails, none is left behind."""
+    saved: list[str] = []
+    try:
+        for rendition in (photo.master, photo.display, photo.thumbnail):
+            saved.append(storage.save(rendition.data, rendition.suffix))
+    except BaseException:
+        discard_keys(storage, saved)
+        raise
+    return StoredPhoto(photo, *saved)
+
+
+def discard_keys(storage: Storage, keys: list[str]) -> None:
+    for key in keys:
+        storage.delete(key)
+
+
+def submit_entry(
+    competition: Competition,
+    details: EntryDetails,
+    stored: StoredPhoto,
+    *,
+    form_token: str | None = None,
+    now: datetime | None = None,
+) -> ReceivedEntry:
+    """Store an entry, pending moderation. A form token already used returns its entry (the
+    caller then discards the copies it stored for this attempt)."""
+    now = now or utcnow()
+    if form_token and (existing := get_entry_by_token(form_token)):
+        return ReceivedEntry(existing, created=False)
+    if not competition.entries_open(now):
+        raise NotAccepting("This competition is not taking entries now.")
+    _check_details(details)
+    photo = stored.photo
+    entry = PhotoEntry(
+        competition=competition,
+        form_token=form_token,
+        created_at=now,
+        master_key=stored.master_key,
+        master_type=photo.master.content_type,
+        display_key=stored.display_key,
+        thumb_key=stored.thumb_key,
+        width=photo.master.width,
+        height=photo.master.height,
+        display_width=photo.display.width,
+        display_height=photo.display.height,
+        thumb_width=photo.thumbnail.width,
+        thumb_height=photo.thumbnail.height,
+        **vars(details),
+    )
+    saved = _insert_with_reference(entry, form_token)
+    if saved is not entry:
+        return ReceivedEntry(saved, created=False)
+    _flag_entry(entry)
+    return ReceivedEntry(entry, created=True)
+
+
+def _check_details(details: EntryDetails) -> None:
+    if not details.alt_text.strip():
+        raise EntryError("Describe what the photo shows, for people who cannot see it")
+    if not (details.took_photo and details.people_consented and details.accepted_rules):
+        raise EntryError("Every consent must be given before a photo can be entered")
+
+
+def _insert_with_reference(entry: PhotoEntry, form_token: str | None) -> PhotoEntry:
+    """Insert under a fresh reference; a lost race on the form token yields the winner's row."""
+    for _attempt in range(5):
+        entry.reference = new_reference("P")
+        savepoint = db.session.begin_nested()
+        db.session.add(entry)
+        try:
+            savepoint.commit()
+            return entry
+        except IntegrityError:
+            savepoint.rollback()
+            if form_token and (existing := get_entry_by_token(form_token)):
+                return existing
+    raise RuntimeError("could not allocate a unique reference")
+
+
+def _flag_entry(entry: PhotoEntry) -> None:
+    """Run the text detectors over what the public would read with the photo."""
+    from engage.services.flags import detect_flags
+
+    text = "\n".join(p for p in (entry.title, entry.wish, entry.description, entry.alt_text) if p)
+    db.session.add_all(
+        Flag(entry_type="photo", entry_id=entry.id, kind=found.kind, detail=found.detail[:500])
+        for found in detect_flags(text)
+    )
+    db.session.flush()
+
+
+# The gallery and the people's vote
+
+
+def gallery_query(competition: Competition) -> Select:
+    """Approved entries, in the order they arrived."""
+    return (
+        select(PhotoEntry)
+        .where(
+            PhotoEntry.competition_id == competition.id,
+            PhotoEntry.status == ModerationStatus.APPROVED,
+        )
+        .order_by(PhotoEntry.created_at, PhotoEntry.id)
+    )
+
+
+def get_public_entry(competition: Competition, entry_id: int) -> PhotoEntry | None:
+    """An approved entry of this competition, or None."""
+    entry = db.session.get(PhotoEntry, entry_id)
+    if entry is None or entry.competition_id != competition.id:
+        return None
+    return entry if entry.status == ModerationStatus.APPROVED else None
+
+
+def get_vote(competition: Competition, voter_key: str | None) -> Vote | None:
+    if not voter_key:
+        return None
+    return db.session.scalar(
+        select(Vote).where(Vote.competition_id == competition.id, Vote.voter_key == voter_key)
+    )
+
+
+def cast_vote(
+    competition: Competition, entry: PhotoEntry, voter_key: str, now: datetime | None = None
+) -> bool:
+    """Record this voter's one vote in the competition; False if they had already voted."""
+    now = now or utcnow()
+    if not competition.voting_open(now):
+        raise VotingClosed("Voting is not open for this competition.")
+    if entry.competition_id != competition.id or entry.status != ModerationStatus.APPROVED:
+        raise EntryError("You can vote only for a photo in the gallery.")
+    if get_vote(competition, voter_key):
+        return False
+    savepoint = db.session.begin_nested()
+    db.session.add(
+        Vote(competition_id=competition.id, entry=entry, voter_key=voter_key, created_at=now)
+    )
+    try:
+        savepoint.commit()
+    except IntegrityError:  # the same voter, twice at once: the first vote stands
+        savepoint.rollback()
+        return False
+    return True
+
+
+def count_votes(competition: Competition) -> dict[int, int]:
+    """Votes per entry id (approved entries only)."""
+    rows = db.session.execute(
+        select(Vote.entry_id, func.count(Vote.id))
+        .join(Vote.entry)
+        .where(
+            Vote.competition_id == competition.id,
+            PhotoEntry.status == ModerationStatus.APPROVED,
+        )
+        .group_by(Vote.entry_id)
+    )
+    return {entry_id: n for entry_id, n in rows}
+
+
+# Moderation
+
+
+def photo_queue_query(competition_id: int | None = None) -> Select:
+    """Entries waiting for a decision, oldest first."""
+    query = select(PhotoEntry).where(PhotoEntry.status == ModerationStatus.PENDING)
+    if competition_id:
+        query = query.where(PhotoEntry.competition_id == competition_id)
+    return query.order_by(PhotoEntry.created_at, PhotoEntry.id)
+
+
+def waiting_photos() -> int:
+    """How many photo entries wait for a decision, in every competition."""
+    return db.session.scalar(select(func.count()).select_from(photo_queue_query().subquery()))
+
+
+def decide_photos(
+    entries: list[PhotoEntry],
+    action: str,
+    moderator: User,
+    *,
+    reason: str | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> list[ModerationDecision]:
+    """Approve, or reject with one of the wishes' reasons; log every decision."""
+    _check_decision(entries, action, reason, note)
+    now = now or utcnow()
+    decisions = []
+    for entry in entries:
+        rejected = action == "reject"
+        entry.status = ModerationStatus.REJECTED if rejected else ModerationStatus.APPROVED
+        entry.status_reason = reason if rejected else None
+        if rejected:
+            entry.shortlisted = False
+        decisions.append(
+            ModerationDecision(
+                entry_type="photo",
+                entry_id=entry.id,
+                action=action,
+                reason=reason if rejected else None,
+                note=note,
+                moderator=moderator,
+                created_at=now,
+            )
+        )
+    db.session.add_all(decisions)
+    db.session.execute(
+        update(Flag)
+        .where(
+            Flag.entry_type == "photo",
+            Flag.entry_id.in_([e.id for e in entries]),
+            Flag.resolved_at.is_(None),
+        )
+        .values(resolved_at=now)
+    )
+    db.session.flush()
+    return decisions
+
+
+def _check_decision(entries, action, reason, note) -> None:
+    if not entries:
+        raise DecisionError("Select at least one entry")
+    if action not in PHOTO_DECISIONS:
+        raise DecisionError("Choose approve or reject")
+    if action == "reject" and reason not in REJECT_REASONS:
+        raise DecisionError("Choose a reason for rejecting")
+    if action == "reject" and reason == "other" and not note.strip():
+        raise DecisionError("Add a note to say why, when the reason is “other”")

@@ -1,0 +1,322 @@
+"""Entering the photo competition through its form, the gallery, an entry's page, the
+served images and the people's vote, as a resident's browser would use them."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from engage.extensions import db
+from engage.models import ModerationStatus, PhotoEntry, Vote
+from engage.models._types import utcnow
+from tests import photo_files as pf
+from tests.conftest import hidden_fields
+from tests.photo_factories import make_competition, make_photo_entry
+
+FIELDS = {
+    "title": "Trees on the ring road",
+    "wish": "More trees along the main roads",
+    "description": "Taken on a Sunday morning.",
+    "alt_text": "A row of young trees beside a busy road",
+    "entrant_name": "Sam Taylor",
+    "email": "sam@example.com",
+    "took_photo": "y",
+    "people_consented": "y",
+    "accepted_rules": "y",
+}
+
+
+@pytest.fixture
+def competition(app):
+    competition = make_competition(slug="pics")
+    db.session.commit()
+    return competition
+
+
+@pytest.fixture(autouse=True)
+def _no_files_left(app):
+    """Each test starts with an empty photo folder (the app's folder lives for the session)."""
+    import shutil
+
+    shutil.rmtree(Path(app.config["UPLOAD_FOLDER"]) / "photos", ignore_errors=True)
+
+
+def stored_files(app) -> list[Path]:
+    return sorted(
+        p for p in (Path(app.config["UPLOAD_FOLDER"]) / "photos").rglob("*") if p.is_file()
+    )
+
+
+def enter_raw(client, data: bytes):
+    """A multipart body built in memory (werkzeug's builder spools big bodies to a file)."""
+    page = client.get("/competitions/pics/enter")
+    boundary = "engage-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in {**hidden_fields(page.text), **FIELDS}.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="big.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return client.post(
+        "/competitions/pics/enter",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def enter(client, data=None, photo=None, filename="photo.jpg", page=None, **overrides):
+    page = page or client.get("/competitions/pics/enter")
+    form = {**hidden_fields(page.text), **FIELDS, **overrides}
+    if data is not None:
+        form["photo"] = (io.BytesIO(data), filename)
+    return client.post("/competitions/pics/enter", data=form, content_type="multipart/form-data")
+
+
+def test_a_resident_enters_a_photo(client, app, competition):
+    before = stored_files(app)
+    response = enter(client, pf.jpeg_with_metadata())
+    assert response.status_code == 303
+    confirmation = client.get(response.location).text
+    entry = db.session.query(PhotoEntry).one()
+    assert "Thank you: we have your photo" in confirmation and entry.reference in confirmation
+    assert entry.status == ModerationStatus.PENDING
+    assert (entry.took_photo, entry.people_consented, entry.accepted_rules) == (True, True, True)
+    assert (entry.alt_text, entry.email) == (FIELDS["alt_text"], "sam@example.com")
+    new = set(stored_files(app)) - set(before)
+    assert {p.name for p in new} == {entry.master_key, entry.display_key, entry.thumb_key}
+    for path in new:  # what is on disk is the clean re-encoding
+        data = path.read_bytes()
+        assert pf.SECRET_PHONE not in data and b"Exif" not in data and pf.SECRET_NAME not in data
+    assert "Trees on the ring road" not in client.get("/competitions/pics/gallery").text
+
+
+def test_sending_the_form_twice_stores_one_entry(client, app, competition):
+    page = client.get("/competitions/pics/enter")
+    first = enter(client, pf.jpeg(), page=page)
+    files = stored_files(app)
+    second = enter(client, pf.jpeg(), page=page)
+    assert first.status_code == second.status_code == 303
+    assert db.session.query(PhotoEntry).count() == 1
+    assert stored_files(app) == files  # the second attempt's copies were not kept
+    assert "We already have this entry" in client.get(second.location).text
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("alt_text", "Describe what the photo shows, for people who cannot see it"),
+        ("took_photo", "Confirm that you took the photo yourself"),
+        ("people_consented", "Confirm that the people in the photo agreed"),
+        ("accepted_rules", "Accept the rules and the licence to enter"),
+        ("email", "Enter your email address"),
+    ],
+)
+def test_missing_alt_text_or_consent_is_refused_and_the_text_kept(
+    client, app, competition, field, message
+):
+    response = enter(client, pf.jpeg(), **{field: ""})
+    assert response.status_code == 400
+    assert message in response.text and response.text.count(message) == 2  # summary and field
+    assert "<title>Error: " in response.text
+    assert "More trees along the main roads" in response.text  # what they typed comes back
+    assert "choose it again" in response.text
+    assert db.session.query(PhotoEntry).count() == 0 and stored_files(app) == []
+
+
+def test_no_photo_chosen(client, competition):
+    response = enter(client)
+    assert response.status_code == 400 and "Choose the photo you want to enter" in response.text
+
+
+HOSTILE = [
+    ("html.jpg", b"<html><script>alert(1)</script></html>", "JPEG, PNG or WebP"),
+    ("image.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "JPEG, PNG"),
+    ("bomb.png", pf.png_bomb(), "too large to use: photos can be up to 50 megapixels"),
+    ("bomb.jpg", pf.jpeg_bomb(), "too large to use"),
+    ("bomb.webp", pf.webp_bomb(), "16,383 × 16,383 pixels"),
+    ("empty.jpg", b"", "The selected file is empty"),
+    ("cut.jpg", pf.jpeg()[:700], "damaged or incomplete"),
+    ("cut.png", pf.png(size=(300, 300))[:120], "damaged or incomplete"),
+]
+
+
+@pytest.mark.parametrize(("filename", "data", "message"), HOSTILE)
+def test_hostile_files_are_refused_with_a_clear_message(
+    client, app, competition, filename, data, message
+):
+    response = enter(client, data, filename=filename)
+    assert response.status_code == 400, response.status_code
+    assert message in response.text
+    assert db.session.query(PhotoEntry).count() == 0 and stored_files(app) == []
+
+
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "../../../etc/passwd.jpg",
+        "a\x00.jpg.php",
+        "photo\u202egpj.exe",
+        "<img src=x onerror=alert(1)>.jpg",
+        "..\\..\\win.jpg",
+    ],
+)
+def test_hostile_filenames_are_never_used(client, app, competition, filename):
+    response = enter(client, pf.jpeg(), filename=filename)
+    assert response.status_code == 303
+    entry = db.session.query(PhotoEntry).one()
+    for key in (entry.master_key, entry.display_key, entry.thumb_key):
+        assert re.fullmatch(r"[0-9a-f]{32}\.jpg", key)
+    upload_root = Path(app.config["UPLOAD_FOLDER"]).resolve()
+    assert all(upload_root in p.resolve().parents for p in stored_files(app))
+    assert "onerror" not in client.get(client_entry_page(entry)).text
+
+
+def client_entry_page(entry):
+    return f"/staff/entries/photo/{entry.id}"
+
+
+def test_polyglot_and_markup_inside_an_image_are_stored_safely(client, app, competition):
+    polyglot = pf.jpeg_with_metadata(trailer=b"<script>alert(1)</script>PK\x03\x04")
+    assert enter(client, polyglot).status_code == 303
+    for path in stored_files(app):
+        assert b"<script" not in path.read_bytes() and b"PK\x03\x04" not in path.read_bytes()
+
+
+def test_a_body_over_the_limit_is_refused_before_the_view_runs(
+    client, app, competition, monkeypatch
+):
+    from engage.public import photos
+
+    def view_must_not_run(*args, **kwargs):
+        raise AssertionError("the view ran")
+
+    monkeypatch.setattr(photos, "_receive_entry", view_must_not_run)
+    big = b"\xff\xd8\xff" + b"\x00" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = enter_raw(client, big)
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.text and "10 MB" in response.text
+
+
+def test_a_photo_over_10_mb_but_under_the_body_limit(client, competition):
+    response = enter_raw(client, b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024))
+    assert response.status_code == 400 and "smaller than 10 MB" in response.text
+
+
+def test_closed_competition_takes_no_entries(client, app):
+    make_competition(slug="pics", entries_close_at=utcnow())
+    db.session.commit()
+    page = client.get("/competitions/pics/enter")
+    assert "closed for entries" in page.text and 'type="file"' not in page.text
+    response = enter(client, pf.jpeg(), page=client.get("/staff/sign-in"))
+    assert response.status_code == 403 and db.session.query(PhotoEntry).count() == 0
+
+
+def test_entries_are_rate_limited_per_connection(client, app, competition):
+    app.config["PHOTO_ENTRY_RATE_LIMIT"] = 1
+    assert enter(client, pf.jpeg()).status_code == 303
+    second = enter(client, pf.jpeg(colour=(1, 2, 3)))
+    assert second.status_code == 429 and "Please try again in" in second.text
+    assert db.session.query(PhotoEntry).count() == 1
+
+
+def test_honeypot(client, competition):
+    assert enter(client, pf.jpeg(), website="http://spam.example").status_code == 400
+
+
+def test_gallery_and_entry_page_show_only_approved_photos(client, app, competition):
+    shown = make_photo_entry(competition, title="Safe cycle lanes", alt_text="Cyclists on a lane")
+    hidden = make_photo_entry(competition, title="Waiting photo", status=ModerationStatus.PENDING)
+    db.session.commit()
+    gallery = client.get("/competitions/pics/gallery").text
+    assert "Safe cycle lanes" in gallery and 'alt="Cyclists on a lane"' in gallery
+    assert "Waiting photo" not in gallery and "1 photo" in gallery
+    page = client.get(f"/competitions/pics/photos/{shown.id}").text
+    assert "More trees along the main roads" in page and "Photo by Sam Taylor" in page
+    assert "sam@example.com" not in page
+    assert client.get(f"/competitions/pics/photos/{hidden.id}").status_code == 404
+    assert client.get(f"/competitions/pics/photos/{hidden.id}/display.jpg").status_code == 404
+
+
+def test_served_images_have_a_fixed_type_and_nosniff(client, app, competition):
+    entry = make_photo_entry(competition, image=pf.png_with_metadata())
+    db.session.commit()
+    for size in ("display", "thumbnail"):
+        response = client.get(f"/competitions/pics/photos/{entry.id}/{size}.jpg")
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "image/jpeg"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+        assert response.data.startswith(b"\xff\xd8\xff") and b"Exif" not in response.data
+    # The full-size copy has no public address.
+    assert client.get(f"/competitions/pics/photos/{entry.id}/full.jpg").status_code == 404
+    assert client.get(f"/competitions/pics/photos/{entry.id}/master.png").status_code == 404
+
+
+def vote(client, entry, page=None):
+    page = page or client.get(f"/competitions/pics/photos/{entry.id}")
+    return client.post(f"/competitions/pics/photos/{entry.id}/vote", data=hidden_fields(page.text))
+
+
+def test_one_vote_per_browser(client, app, competition):
+    first = make_photo_entry(competition, title="First")
+    second = make_photo_entry(competition, title="Second")
+    db.session.commit()
+    # A second tab, opened before voting, still shows the button.
+    second_tab = client.get(f"/competitions/pics/photos/{second.id}")
+    response = vote(client, first)
+    assert response.status_code == 303 and "engage_voter=" in response.headers["Set-Cookie"]
+    assert "your vote for “First” is counted" in client.get(response.location).text
+    again = vote(client, second, page=second_tab)
+    assert again.status_code == 303
+    assert "You have already voted" in client.get(again.location).text
+    assert [v.entry_id for v in db.session.query(Vote)] == [first.id]
+    page = client.get(f"/competitions/pics/photos/{second.id}").text
+    assert "You have voted for" in page and "Vote for this photo" not in page
+
+
+def test_a_forged_voter_cookie_is_ignored(client, app, competition):
+    entry = make_photo_entry(competition)
+    db.session.commit()
+    client.set_cookie("engage_voter", "forged-value-of-someone-else")
+    assert vote(client, entry).status_code == 303
+    assert db.session.query(Vote).one().voter_key != "forged-value-of-someone-else"
+
+
+def test_clearing_cookies_is_held_back_by_the_rate_limit(client, app, competition):
+    app.config["VOTE_RATE_LIMIT"] = 2
+    entry = make_photo_entry(competition)
+    db.session.commit()
+    for _ in range(2):
+        client.delete_cookie("engage_voter")
+        assert vote(client, entry).status_code == 303
+    client.delete_cookie("engage_voter")
+    assert vote(client, entry).status_code == 429
+    assert db.session.query(Vote).count() == 2
+
+
+def test_no_votes_outside_the_voting_dates(client, app):
+    competition = make_competition(slug="pics", voting_open_at=utcnow().replace(year=2099))
+    entry = make_photo_entry(competition)
+    db.session.commit()
+    page = client.get(f"/competitions/pics/photos/{entry.id}").text
+    assert "Voting opens on" in page and "Vote for this photo" not in page
+    assert vote(client, entry, page=client.get("/staff/sign-in")).status_code == 403
+    assert db.session.query(Vote).count() == 0
+
+
+def test_results_page_before_publishing(client, competition):
+    page = client.get("/competitions/pics/results")
+    assert page.status_code == 200 and "have not chosen the winners yet" in page.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/competitions/nope", "/competitions/nope/gallery", "/competitions/pics/photos/999"]
+)
+def test_unknown_pages_are_404(client, competition, path):
+    assert client.get(path).status_code == 404
