@@ -8,4 +8,4 @@ from engage.staff import guard_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 guard_blueprint(bp, Role.ADMIN)
 
-from engage.admin import competitions, routes  # noqa: E402,F401
+from engage.admin import competitions, routes, strategy, strategy_priorities  # noqa: E402,F401

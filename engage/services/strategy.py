@@ -167,7 +167,7 @@ def update_theme(theme: StrategyTheme, title: str, summary: str) -> None:
 def remove_theme(theme: StrategyTheme) -> None:
     _require_draft(theme.version)
     if theme.priorities:
-        raise StrategyError("Remove or move the theme's priorities first")
+        raise StrategyError("Remove or move the priorities of this theme first")
     theme.version.themes.remove(theme)
     db.session.flush()
 

@@ -1,0 +1,248 @@
+"""Administrators build the draft strategy: its settings, versions, themes, an imported file,
+revisions and publishing. Priorities, evidence and reasons for changes are in
+strategy_priorities."""
+
+from datetime import date, datetime, time, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from engage.admin import bp
+from engage.admin.strategy_forms import (
+    ImportForm,
+    NewStrategyForm,
+    PublishForm,
+    StrategyForm,
+    ThemeForm,
+)
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.models import CHANGE_KINDS, VERSION_STATUSES, Strategy, StrategyTheme, StrategyVersion
+from engage.services.consultations import get_consultation_by_id, list_consultations
+from engage.services.strategy import (
+    add_theme,
+    create_strategy,
+    draft_version,
+    list_strategies,
+    previous_version,
+    publish,
+    remove_theme,
+    replace_content,
+    start_revision,
+    unexplained,
+    update_strategy,
+    update_theme,
+)
+from engage.services.strategy_import import parse_strategy_file
+from engage.template_helpers import LOCAL_TZ
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of a UK day, as an aware datetime."""
+    return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
+
+
+def _dates(form) -> tuple[datetime, datetime]:
+    """Comments open at the start of the first day and close at the end of the last."""
+    return start_of(form.opens.data), start_of(form.closes.data + timedelta(days=1))
+
+
+@bp.route("/strategy", methods=["GET", "POST"])
+def strategies():
+    """Every strategy, and a form to set one up for a consultation."""
+    form = NewStrategyForm()
+    form.consultation.choices = [(c.id, c.title) for c in list_consultations()]
+    problem = None
+    if form.validate_on_submit():
+        consultation = get_consultation_by_id(form.consultation.data) or abort(400)
+        try:
+            strategy = create_strategy(
+                consultation, form.title.data, form.summary.data or "", *_dates(form)
+            )
+        except EngageError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            db.session.commit()
+            flash(f"Set up {strategy.title}: import a file or add themes to its first draft")
+            return redirect(url_for("admin.edit_version", version_id=strategy.versions[0].id), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/strategy_list.html", form=form, problem=problem, strategies=list_strategies()
+    ), status
+
+
+@bp.route("/strategy/<int:strategy_id>", methods=["GET", "POST"])
+def strategy_settings(strategy_id):
+    """A strategy's title, introduction and comment period, and its versions."""
+    strategy = db.session.get(Strategy, strategy_id) or abort(404)
+    form = StrategyForm(obj=strategy)
+    if request.method == "GET":
+        form.opens.data = strategy.comments_open_at.astimezone(LOCAL_TZ).date()
+        form.closes.data = (
+            (strategy.comments_close_at - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
+        )
+    problem = None
+    if form.validate_on_submit():
+        try:
+            update_strategy(strategy, form.title.data, form.summary.data or "", *_dates(form))
+        except EngageError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            db.session.commit()
+            flash("Saved the strategy's settings")
+            return redirect(url_for("admin.strategy_settings", strategy_id=strategy.id), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/strategy_settings.html",
+        strategy=strategy,
+        form=form,
+        problem=problem,
+        draft=draft_version(strategy),
+        statuses=VERSION_STATUSES,
+    ), status
+
+
+@bp.post("/strategy/<int:strategy_id>/revisions")
+def start_strategy_revision(strategy_id):
+    """A new draft copied from the latest published version, to revise after comments."""
+    strategy = db.session.get(Strategy, strategy_id) or abort(404)
+    try:
+        draft = start_revision(strategy)
+    except EngageError as error:
+        db.session.rollback()
+        return _settings_again(strategy, error.message)
+    db.session.commit()
+    flash(f"Started version {draft.number}: every change you make will ask why")
+    return redirect(url_for("admin.edit_version", version_id=draft.id), 303)
+
+
+def _settings_again(strategy, problem):
+    form = StrategyForm(obj=strategy)
+    return render_template(
+        "admin/strategy_settings.html",
+        strategy=strategy,
+        form=form,
+        problem=problem,
+        draft=draft_version(strategy),
+        statuses=VERSION_STATUSES,
+    ), 400
+
+
+def _version_or_404(version_id) -> StrategyVersion:
+    return db.session.get(StrategyVersion, version_id) or abort(404)
+
+
+def render_editor(version, *, problem=None, status=200, **forms):
+    """The version's page: its themes and priorities and, for a draft, the forms to change it."""
+    forms.setdefault("theme_form", ThemeForm(formdata=None))
+    forms.setdefault("import_form", ImportForm(formdata=None))
+    forms.setdefault("publish_form", PublishForm(formdata=None))
+    previous = previous_version(version)
+    failing = next((f for f in forms.values() if f.errors), None)
+    return render_template(
+        "admin/strategy_version.html",
+        form=failing,
+        version=version,
+        strategy=version.strategy,
+        previous=previous,
+        unexplained=unexplained(version) if version.is_draft else [],
+        statuses=VERSION_STATUSES,
+        kinds=CHANGE_KINDS,
+        problem=problem,
+        **forms,
+    ), status
+
+
+@bp.get("/strategy/versions/<int:version_id>")
+def edit_version(version_id):
+    """A version's themes and priorities; a draft can be changed, imported and published."""
+    return render_editor(_version_or_404(version_id))
+
+
+@bp.post("/strategy/versions/<int:version_id>/themes")
+def add_strategy_theme(version_id):
+    version = _version_or_404(version_id)
+    form = ThemeForm()
+    if not form.validate_on_submit():
+        return render_editor(version, status=400, theme_form=form)
+    try:
+        theme = add_theme(version, form.title.data, form.summary.data or "")
+    except EngageError as error:
+        db.session.rollback()
+        return render_editor(version, problem=error.message, status=400, theme_form=form)
+    db.session.commit()
+    flash(f"Added the theme {theme.title}")
+    return redirect(url_for("admin.edit_version", version_id=version.id), 303)
+
+
+@bp.route("/strategy/themes/<int:theme_id>", methods=["GET", "POST"])
+def edit_strategy_theme(theme_id):
+    theme = db.session.get(StrategyTheme, theme_id) or abort(404)
+    form = ThemeForm(obj=theme)
+    problem = None
+    if form.validate_on_submit():
+        try:
+            update_theme(theme, form.title.data, form.summary.data or "")
+        except EngageError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            db.session.commit()
+            flash(f"Saved the theme {theme.title}")
+            return redirect(url_for("admin.edit_version", version_id=theme.version_id), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/strategy_theme.html", theme=theme, form=form, problem=problem
+    ), status
+
+
+@bp.post("/strategy/themes/<int:theme_id>/remove")
+def remove_strategy_theme(theme_id):
+    theme = db.session.get(StrategyTheme, theme_id) or abort(404)
+    version = theme.version
+    try:
+        remove_theme(theme)
+    except EngageError as error:
+        db.session.rollback()
+        return render_editor(version, problem=error.message, status=400)
+    db.session.commit()
+    flash("Removed the theme")
+    return redirect(url_for("admin.edit_version", version_id=version.id), 303)
+
+
+@bp.post("/strategy/versions/<int:version_id>/import")
+def import_strategy_file(version_id):
+    """Replace a draft's themes and priorities with those of a YAML or Markdown file."""
+    version = _version_or_404(version_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_editor(version, status=400, import_form=form)
+    upload = form.strategy_file.data
+    try:
+        themes = parse_strategy_file(upload.filename or "", upload.read())
+        replace_content(version, themes)
+    except EngageError as error:
+        db.session.rollback()
+        return render_editor(version, problem=error.message, status=400, import_form=form)
+    db.session.commit()
+    count = sum(len(t.priorities) for t in themes)
+    flash(f"Imported {len(themes)} themes and {count} priorities")
+    return redirect(url_for("admin.edit_version", version_id=version.id), 303)
+
+
+@bp.post("/strategy/versions/<int:version_id>/publish")
+def publish_strategy_version(version_id):
+    """Publish a draft for comment or as the final version, once every change says why."""
+    version = _version_or_404(version_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return render_editor(version, status=400, publish_form=form)
+    try:
+        publish(version, form.status.data, form.note.data or "")
+    except EngageError as error:
+        db.session.rollback()
+        return render_editor(version, problem=error.message, status=400, publish_form=form)
+    db.session.commit()
+    flash(f"Published version {version.number}: {VERSION_STATUSES[version.status].lower()}")
+    return redirect(url_for("admin.strategy_settings", strategy_id=version.strategy_id), 303)

@@ -1,0 +1,234 @@
+"""Administrators edit a draft's priorities, cite wishes as evidence, and record why each
+priority changed (or did not) in a revision, with the comments and wishes that led to it."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from engage.admin import bp
+from engage.admin.strategy import render_editor
+from engage.admin.strategy_forms import ChangeForm, PriorityForm
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.models import CHANGE_KINDS, STANCES, Priority, StrategyTheme, StrategyVersion, Wish
+from engage.public.forms import WallSearchForm
+from engage.services.comments import published_comments
+from engage.services.search import query_terms
+from engage.services.strategy import (
+    FITTING_KINDS,
+    add_priority,
+    cite_wishes,
+    evidence_summary,
+    previous_version,
+    record_change,
+    remove_priority,
+    uncite_wish,
+    update_priority,
+)
+from engage.services.strategy_diff import differences
+from engage.services.wishes import wall_query
+from engage.staff import staff_user
+
+
+def _priority_form(version, obj=None) -> PriorityForm:
+    form = PriorityForm(obj=obj)
+    form.theme.choices = [(t.id, t.title) for t in version.themes]
+    return form
+
+
+def _render_priority(version, form, priority=None, problem=None):
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/strategy_priority.html",
+        version=version,
+        form=form,
+        priority=priority,
+        problem=problem,
+    ), status
+
+
+@bp.route("/strategy/themes/<int:theme_id>/priorities/new", methods=["GET", "POST"])
+def new_priority(theme_id):
+    theme = db.session.get(StrategyTheme, theme_id) or abort(404)
+    form = _priority_form(theme.version)
+    if request.method == "GET":
+        form.theme.data = theme.id
+    if form.validate_on_submit():
+        target = next(t for t in theme.version.themes if t.id == form.theme.data)
+        try:
+            priority = add_priority(target, form.spec())
+        except EngageError as error:
+            db.session.rollback()
+            return _render_priority(theme.version, form, problem=error.message)
+        db.session.commit()
+        flash(f"Added the priority {priority.title}")
+        return redirect(url_for("admin.edit_version", version_id=theme.version_id), 303)
+    return _render_priority(theme.version, form)
+
+
+@bp.route("/strategy/priorities/<int:priority_id>", methods=["GET", "POST"])
+def edit_priority(priority_id):
+    priority = db.session.get(Priority, priority_id) or abort(404)
+    version = priority.theme.version
+    form = _priority_form(version, obj=priority)
+    if request.method == "GET":
+        form.theme.data = priority.theme_id
+    if form.validate_on_submit():
+        target = next(t for t in version.themes if t.id == form.theme.data)
+        try:
+            update_priority(priority, form.spec(), target)
+        except EngageError as error:
+            db.session.rollback()
+            return _render_priority(version, form, priority, error.message)
+        db.session.commit()
+        flash(f"Saved the priority {priority.title}")
+        return redirect(url_for("admin.edit_version", version_id=version.id), 303)
+    return _render_priority(version, form, priority)
+
+
+@bp.post("/strategy/priorities/<int:priority_id>/remove")
+def remove_strategy_priority(priority_id):
+    priority = db.session.get(Priority, priority_id) or abort(404)
+    version = priority.theme.version
+    try:
+        remove_priority(priority)
+    except EngageError as error:
+        db.session.rollback()
+        return render_editor(version, problem=error.message, status=400)
+    db.session.commit()
+    flash("Removed the priority from this draft")
+    return redirect(url_for("admin.edit_version", version_id=version.id), 303)
+
+
+@bp.route("/strategy/priorities/<int:priority_id>/evidence", methods=["GET", "POST"])
+def priority_evidence(priority_id):
+    """Search the published wishes and cite those that ask for this priority."""
+    priority = db.session.get(Priority, priority_id) or abort(404)
+    consultation = priority.theme.version.strategy.consultation
+    problem = None
+    if request.method == "POST":
+        ids = [int(v) for v in request.form.getlist("wish") if v.isdigit()][:200]
+        wishes = list(db.session.scalars(select(Wish).where(Wish.id.in_(ids)))) if ids else []
+        try:
+            if not wishes or len(wishes) != len(set(ids)):
+                raise EngageError("Tick the wishes to cite")
+            added = cite_wishes(priority, wishes)
+        except EngageError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            db.session.commit()
+            flash(f"Cited {added} more {'wish' if added == 1 else 'wishes'}")
+            return redirect(request.full_path, 303)
+    search = WallSearchForm(request.args)
+    words = query_terms(search.q.data or "") if search.validate() else []
+    found = db.paginate(
+        wall_query(consultation, words, None),
+        page=min(max(request.args.get("page", 1, type=int), 1), 10_000),
+        per_page=current_app.config["WISHES_PER_PAGE"],
+        error_out=False,
+    )
+    cited = {e.wish_id for e in priority.evidence}
+    return render_template(
+        "admin/strategy_evidence.html",
+        priority=priority,
+        search=search,
+        found=found,
+        words=words,
+        cited=cited,
+        evidence=evidence_summary(priority),
+        problem=problem,
+    ), (400 if problem else 200)
+
+
+@bp.post("/strategy/priorities/<int:priority_id>/evidence/<int:wish_id>/remove")
+def uncite_priority_wish(priority_id, wish_id):
+    priority = db.session.get(Priority, priority_id) or abort(404)
+    try:
+        uncite_wish(priority, wish_id)
+    except EngageError as error:
+        db.session.rollback()
+        return render_editor(priority.theme.version, problem=error.message, status=400)
+    db.session.commit()
+    flash("Removed the wish from the evidence")
+    return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
+
+
+@bp.get("/strategy/versions/<int:version_id>/changes")
+def version_changes(version_id):
+    """Every priority of a revision against the version before, and the reasons recorded."""
+    version = db.session.get(StrategyVersion, version_id) or abort(404)
+    previous = previous_version(version) or abort(404)
+    recorded = {c.key: c for c in version.changes}
+    return render_template(
+        "admin/strategy_changes.html",
+        version=version,
+        previous=previous,
+        found=differences(previous, version),
+        recorded=recorded,
+        kinds=CHANGE_KINDS,
+    )
+
+
+@bp.route("/strategy/versions/<int:version_id>/changes/<key>", methods=["GET", "POST"])
+def record_priority_change(version_id, key):
+    """Say why one priority changed, or did not, and what led to it."""
+    version = db.session.get(StrategyVersion, version_id) or abort(404)
+    previous = previous_version(version) or abort(404)
+    difference = next((d for d in differences(previous, version) if d.key == key), None)
+    difference or abort(404)
+    existing = next((c for c in version.changes if c.key == key), None)
+    form = _change_form(version, previous, difference, existing)
+    problem = None
+    if form.validate_on_submit():
+        try:
+            record_change(
+                version,
+                key,
+                kind=form.kind.data,
+                reason=form.reason.data,
+                user=staff_user(),
+                comment_ids=form.comments.data or [],
+                wish_ids=form.wishes.data or [],
+                merged_into=form.merged_into.data or None,
+            )
+        except EngageError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            db.session.commit()
+            flash(f"Recorded why: {(difference.after or difference.before).title}")
+            return redirect(url_for("admin.version_changes", version_id=version.id), 303)
+    return render_template(
+        "admin/strategy_change.html",
+        version=version,
+        previous=previous,
+        difference=difference,
+        form=form,
+        problem=problem,
+        stances=STANCES,
+    ), (400 if form.is_submitted() else 200)
+
+
+def _change_form(version, previous, difference, existing) -> ChangeForm:
+    """The form, offering the kinds that fit, the priorities to merge into, and the comments
+    and wishes behind the priority as it was."""
+    form = ChangeForm(obj=existing)
+    form.kind.choices = [(k, CHANGE_KINDS[k]) for k in FITTING_KINDS[difference.kind]]
+    form.merged_into.choices = [("", "Not merged")] + [(p.key, p.title) for p in version.priorities]
+    before = difference.before
+    theme = (before or difference.after).theme
+    same_theme = next((t for t in previous.themes if t.slug == theme.slug), None)
+    pool = [before] if before else (same_theme.priorities if same_theme else [])
+    form.comments.choices = [
+        (c.id, f"{STANCES[c.stance]}: {c.public_text[:200]}") for c in published_comments(pool)
+    ]
+    cited = before.evidence if before else []
+    form.wishes.choices = [(e.wish_id, e.wish.public_text[:200]) for e in cited]
+    if existing and request.method == "GET":
+        form.comments.data = [c.id for c in existing.comments]
+        form.wishes.data = [w.id for w in existing.wishes]
+        merged = existing.after if existing.kind == "merged" else None
+        form.merged_into.data = merged.key if merged else ""
+    elif request.method == "GET" and len(form.kind.choices) == 1:
+        form.kind.data = form.kind.choices[0][0]
+    return form

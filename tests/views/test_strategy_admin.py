@@ -1,0 +1,299 @@
+"""An administrator builds the draft strategy in the browser pages (test client, CSRF on):
+sets it up, imports a file (and bad files), edits themes and priorities, cites wishes,
+publishes, revises with a reason for every change, and publishes the final version."""
+
+import io
+
+import pytest
+
+from engage.extensions import db
+from engage.models import Priority, PriorityChange, Strategy, StrategyVersion
+from engage.services.strategy import get_priority_in
+from tests.conftest import hidden_fields
+from tests.factories import make_consultation, make_wish
+from tests.strategy_factories import DEMO_FILE, make_comment, make_strategy
+
+
+@pytest.fixture
+def app(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def admin(login_as):
+    return login_as("admin")
+
+
+def _post(client, page_url, url, data, **kwargs):
+    page = client.get(page_url)
+    return client.post(url, data={**hidden_fields(page.text), **data}, **kwargs)
+
+
+def _upload(client, version_id, name, content):
+    url = f"/staff/admin/strategy/versions/{version_id}"
+    return _post(
+        client,
+        url,
+        f"{url}/import",
+        {"strategy_file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _dates(prefix, day, month, year):
+    return {f"{prefix}": [str(day), str(month), str(year)]}
+
+
+def test_set_up_import_and_publish_for_comment(client, admin):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    created = _post(
+        client,
+        "/staff/admin/strategy",
+        "/staff/admin/strategy",
+        {
+            "consultation": str(consultation.id),
+            "title": "Derby 2026",
+            "summary": "Our draft",
+            **_dates("opens", 1, 9, 2026),
+            **_dates("closes", 30, 9, 2026),
+        },
+    )
+    assert created.status_code == 303
+    strategy = db.session.query(Strategy).one()
+    assert strategy.comments_open_at.isoformat() == "2026-08-31T23:00:00+00:00"  # BST midnight
+    assert strategy.comments_close_at.isoformat() == "2026-09-30T23:00:00+00:00"
+    version = strategy.versions[0]
+    imported = _upload(client, version.id, "strategy.yaml", DEMO_FILE.read_bytes())
+    assert imported.status_code == 303
+    assert "Imported 4 themes and 8 priorities" in client.get(imported.location).text
+    published = _post(
+        client,
+        imported.location,
+        f"/staff/admin/strategy/versions/{version.id}/publish",
+        {"status": "consultation", "note": "The first draft"},
+    )
+    assert published.status_code == 303
+    db.session.refresh(version)
+    assert version.status == "consultation"
+    assert "Feeling safe at night" in client.get("/consultations/derby/strategy").text
+
+
+def test_set_up_refuses_bad_dates_and_a_second_strategy(client, admin):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    data = {"consultation": str(consultation.id), "title": "Derby 2026"}
+    backwards = _post(
+        client,
+        "/staff/admin/strategy",
+        "/staff/admin/strategy",
+        {**data, **_dates("opens", 30, 9, 2026), **_dates("closes", 1, 9, 2026)},
+    )
+    assert backwards.status_code == 400 and "must close after it opens" in backwards.text
+    missing = _post(client, "/staff/admin/strategy", "/staff/admin/strategy", data)
+    assert missing.status_code == 400 and "Enter the date comments open" in missing.text
+    assert db.session.query(Strategy).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("strategy.yaml", b"themes: [\n", "not valid YAML"),
+        (
+            "strategy.yaml",
+            b"themes:\n  - title: A\n    priorities:\n      - title: T\n",
+            "statement is missing",
+        ),
+        ("strategy.md", b"## No theme\n", "must come after its theme"),
+        ("strategy.pdf", b"%PDF-1.4", "Choose a YAML"),
+        ("strategy.yaml", b"\xff\xfe\x00\x00", "not UTF-8"),
+    ],
+)
+def test_a_bad_import_changes_nothing(client, admin, name, content, message):
+    strategy = make_strategy(make_consultation(slug="derby"), published=False)
+    db.session.commit()
+    version = strategy.versions[0]
+    before = [p.title for p in version.priorities]
+    response = _upload(client, version.id, name, content)
+    assert response.status_code == 400
+    assert message in response.text and "Error: " in response.text
+    db.session.expire_all()
+    assert [p.title for p in db.session.get(StrategyVersion, version.id).priorities] == before
+
+
+def test_an_import_without_a_file_is_refused(client, admin):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    url = f"/staff/admin/strategy/versions/{strategy.versions[0].id}"
+    response = _post(client, url, f"{url}/import", {}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Choose the file to import" in response.text
+
+
+def test_themes_and_priorities_are_edited_in_the_browser(client, admin):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    version = strategy.versions[0]
+    url = f"/staff/admin/strategy/versions/{version.id}"
+    added = _post(client, url, f"{url}/themes", {"title": "Jobs and the Economy"})
+    assert added.status_code == 303
+    theme = version.themes[-1]
+    db.session.refresh(version)
+    theme = version.themes[-1]
+    assert theme.title == "Jobs and the Economy"
+    new_url = f"/staff/admin/strategy/themes/{theme.id}/priorities/new"
+    empty = _post(client, new_url, new_url, {"theme": str(theme.id), "title": "Good jobs"})
+    assert empty.status_code == 400 and "Enter the statement" in empty.text
+    saved = _post(
+        client,
+        new_url,
+        new_url,
+        {
+            "theme": str(theme.id),
+            "title": "Good jobs",
+            "statement": "We will bring well-paid jobs to Derby.",
+            "outcome_measures": "Employment rate\n\nMedian pay",
+        },
+    )
+    assert saved.status_code == 303
+    priority = db.session.query(Priority).filter_by(title="Good jobs").one()
+    assert priority.measures_list == ["Employment rate", "Median pay"]
+    edit_url = f"/staff/admin/strategy/priorities/{priority.id}"
+    _post(
+        client,
+        edit_url,
+        edit_url,
+        {
+            "theme": str(theme.id),
+            "title": "Good jobs for all",
+            "statement": "Well-paid jobs in every area.",
+        },
+    )
+    db.session.refresh(priority)
+    assert priority.title == "Good jobs for all"
+    refused = _post(client, url, f"/staff/admin/strategy/themes/{theme.id}/remove", {})
+    assert refused.status_code == 400
+    assert "Remove or move the priorities of this theme" in refused.text
+    _post(client, url, f"/staff/admin/strategy/priorities/{priority.id}/remove", {})
+    assert (
+        _post(client, url, f"/staff/admin/strategy/themes/{theme.id}/remove", {}).status_code == 303
+    )
+
+
+def test_wishes_are_searched_and_cited(client, admin):
+    consultation = make_consultation(slug="derby")
+    buses = make_wish(consultation, text="More buses in the evening")
+    make_wish(consultation, text="A new swimming pool")
+    strategy = make_strategy(consultation, published=False)
+    db.session.commit()
+    priority = get_priority_in(strategy.versions[0], "getting-around")
+    url = f"/staff/admin/strategy/priorities/{priority.id}/evidence"
+    found = client.get(f"{url}?q=bus")
+    assert "More buses in the evening" in found.text and "swimming" not in found.text
+    cited = _post(client, f"{url}?q=bus", f"{url}?q=bus", {"wish": str(buses.id)})
+    assert cited.status_code == 303
+    assert "1 wish from 0 areas cited" in client.get(url).text
+    nothing = _post(client, url, url, {})
+    assert nothing.status_code == 400 and "Tick the wishes to cite" in nothing.text
+    forged = _post(client, url, url, {"wish": "999999"})
+    assert forged.status_code == 400
+
+
+def test_published_versions_cannot_be_edited(client, admin):
+    strategy = make_strategy(make_consultation())
+    db.session.commit()
+    version = strategy.versions[0]
+    url = f"/staff/admin/strategy/versions/{version.id}"
+    assert "Import a file" not in client.get(url).text
+    response = _post(client, url, f"{url}/themes", {"title": "Late theme"})
+    assert response.status_code == 400 and "published and cannot be changed" in response.text
+    priority = version.priorities[0]
+    edit = f"/staff/admin/strategy/priorities/{priority.id}"
+    response = _post(
+        client, url, edit, {"theme": str(priority.theme_id), "title": "X", "statement": "Y"}
+    )
+    assert response.status_code == 400 and "start a revision" in response.text
+    response = _upload(client, version.id, "strategy.yaml", DEMO_FILE.read_bytes())
+    assert response.status_code == 400
+
+
+def test_revision_needs_a_reason_for_each_change_then_publishes_final(client, admin):
+    consultation = make_consultation(slug="derby")
+    strategy = make_strategy(consultation)
+    first = strategy.versions[0]
+    safe = get_priority_in(first, "feeling-safe-at-night")
+    comment = make_comment(safe, "Light the river path first", "support_with_changes")
+    db.session.commit()
+    settings = f"/staff/admin/strategy/{strategy.id}"
+    started = _post(client, settings, f"{settings}/revisions", {})
+    assert started.status_code == 303
+    revision = db.session.query(StrategyVersion).filter_by(number=2).one()
+    again = _post(client, settings, f"{settings}/revisions", {})
+    assert again.status_code == 400 and "already a draft" in again.text
+
+    priority = get_priority_in(revision, "feeling-safe-at-night")
+    edit = f"/staff/admin/strategy/priorities/{priority.id}"
+    _post(
+        client,
+        edit,
+        edit,
+        {
+            "theme": str(priority.theme_id),
+            "title": "Well-lit, safe streets",
+            "statement": priority.statement,
+            "why": priority.why,
+            "outcome_measures": priority.outcome_measures,
+            "activities": priority.activities,
+        },
+    )
+    version_url = f"/staff/admin/strategy/versions/{revision.id}"
+    assert "1 changed priority needs a reason" in client.get(version_url).text
+    blocked = _post(client, version_url, f"{version_url}/publish", {"status": "final"})
+    assert blocked.status_code == 400 and "Say why these priorities changed" in blocked.text
+
+    reason_url = f"{version_url}/changes/feeling-safe-at-night"
+    form = client.get(reason_url).text
+    assert "Light the river path first" in form
+    no_reason = _post(client, reason_url, reason_url, {"kind": "reworded"})
+    assert no_reason.status_code == 400 and "Say why" in no_reason.text
+    wrong_kind = _post(client, reason_url, reason_url, {"kind": "dropped", "reason": "r"})
+    assert wrong_kind.status_code == 400
+    saved = _post(
+        client,
+        reason_url,
+        reason_url,
+        {"kind": "reworded", "reason": "Residents asked for lighting", "comments": str(comment.id)},
+    )
+    assert saved.status_code == 303
+    assert client.get(f"{version_url}/changes/no-such-key").status_code == 404
+    published = _post(client, version_url, f"{version_url}/publish", {"status": "final"})
+    assert published.status_code == 303
+    change = db.session.query(PriorityChange).one()
+    assert (change.kind, change.reason) == ("reworded", "Residents asked for lighting")
+    assert [c.id for c in change.comments] == [comment.id]
+    page = client.get("/consultations/derby/strategy/you-said-we-did").text
+    assert "Well-lit, safe streets" in page and "Residents asked for lighting" in page
+    assert "Light the river path first" in page
+
+
+@pytest.mark.parametrize("role", ["officer", "strategy"])
+def test_other_staff_cannot_build_the_strategy(client, login_as, role):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    login_as(role)
+    assert client.get("/staff/admin/strategy").status_code == 403
+    assert (
+        client.get(f"/staff/admin/strategy/versions/{strategy.versions[0].id}").status_code == 403
+    )
+
+
+def test_unknown_ids_are_404(client, admin):
+    for url in (
+        "/staff/admin/strategy/999",
+        "/staff/admin/strategy/versions/999",
+        "/staff/admin/strategy/themes/999",
+        "/staff/admin/strategy/priorities/999",
+        "/staff/admin/strategy/priorities/999/evidence",
+        "/staff/admin/strategy/versions/999/changes",
+    ):
+        assert client.get(url).status_code == 404, url
