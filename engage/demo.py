@@ -255,6 +255,9 @@ def seed_demo(approved_wishes: int = 300, seed: int = 2026):
     db.session.add(consultation)
     _add_wishes(consultation, approved_wishes, random.Random(seed))
     db.session.flush()
+    from engage.demo_strategy import seed_demo_strategy
+
+    seed_demo_strategy(consultation)
     return consultation, True
 
 

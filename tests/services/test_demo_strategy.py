@@ -1,0 +1,33 @@
+"""The demo strategy: seeded with the demo consultation, open for comment, priorities citing
+the demo wishes that ask for them, and published comments to show."""
+
+from engage.demo import seed_demo
+from engage.services.comments import published_comments_of, stance_counts
+from engage.services.strategy import (
+    current_version,
+    evidence_summary,
+    get_priority_in,
+    get_strategy,
+)
+
+
+def test_seed_demo_builds_the_draft_strategy(app):
+    consultation, created = seed_demo(approved_wishes=300)
+    assert created
+    strategy = get_strategy(consultation)
+    version = current_version(strategy)
+    assert version.status == "consultation" and strategy.comments_open()
+    assert [t.title for t in version.themes] == [
+        "Children & Young People",
+        "Healthier Communities",
+        "Safer and Stronger Communities",
+        "Sustainable Development",
+    ]
+    buses = get_priority_in(version, "getting-around")
+    wishes, areas = evidence_summary(buses)
+    assert 0 < wishes <= 8 and areas >= 1
+    assert all("bus" in e.wish.search_key for e in buses.evidence)
+    assert len(published_comments_of(version)) == 6
+    safe = get_priority_in(version, "feeling-safe-at-night")
+    assert stance_counts([safe])["oppose"] == 1
+    assert seed_demo()[1] is False  # seeding twice adds nothing
