@@ -1,0 +1,133 @@
+"""Officers moderate photo entries: the photo, alt text and consents in the queue, the same
+decisions and reasons as wishes, logged under entry_type "photo"; staff-only image copies."""
+
+import pytest
+
+from engage.extensions import db
+from engage.models import Flag, ModerationDecision, ModerationStatus, PhotoEntry
+from tests import photo_files as pf
+from tests.conftest import hidden_fields
+from tests.photo_factories import make_competition, make_photo_entry
+
+
+@pytest.fixture
+def pending(app):
+    competition = make_competition(slug="pics")
+    entries = [
+        make_photo_entry(
+            competition,
+            title="Trees on the ring road",
+            alt_text="A row of young oak trees",
+            status=ModerationStatus.PENDING,
+        ),
+        make_photo_entry(
+            competition,
+            title="Call me",
+            description="Ring 07700 900123 to buy this",
+            status=ModerationStatus.PENDING,
+            image=pf.png_with_metadata(),
+        ),
+    ]
+    db.session.commit()
+    return entries
+
+
+def _decide(client, **data):
+    page = client.get("/staff/queue/photos")
+    return client.post("/staff/queue/photos/decide", data={**hidden_fields(page.text), **data})
+
+
+def test_queue_shows_photo_alt_text_and_consents(client, login_as, pending):
+    login_as("officer")
+    page = client.get("/staff/queue/photos")
+    assert page.status_code == 200 and "2 photos wait" in page.text
+    assert 'alt="A row of young oak trees"' in page.text
+    assert "Yes: took the photo themselves" in page.text
+    assert "Photos (2 waiting)" in page.text and "Wishes (0 waiting)" in page.text
+    assert page.text.index("Wishes (") < page.text.index("Photos (")
+    image = client.get(f"/staff/entries/photo/{pending[0].id}/display")
+    assert image.status_code == 200 and image.headers["Content-Type"] == "image/jpeg"
+    assert image.headers["Cache-Control"] == "no-store"
+    full = client.get(f"/staff/entries/photo/{pending[1].id}/full")
+    assert full.headers["Content-Type"] == "image/png" and full.data.startswith(b"\x89PNG")
+    assert pf.SECRET_NAME not in full.data
+
+
+def test_text_detectors_flag_photo_entries(client, login_as, app):
+    from tests.views.public.test_photos import FIELDS
+
+    make_competition(slug="pics")
+    db.session.commit()
+    page = client.get("/competitions/pics/enter")
+    import io
+
+    client.post(
+        "/competitions/pics/enter",
+        data={
+            **hidden_fields(page.text),
+            **FIELDS,
+            "description": "Email me at jo@example.com",
+            "photo": (io.BytesIO(pf.jpeg()), "p.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    flag = db.session.query(Flag).one()
+    assert (flag.entry_type, flag.kind) == ("photo", "personal_data")
+    login_as("officer")
+    assert "email address" in client.get("/staff/queue/photos").text
+
+
+def test_approve_publishes_to_the_gallery_and_logs(client, login_as, pending):
+    officer = login_as("officer")
+    response = _decide(client, entry_ids=str(pending[0].id), action="approve")
+    assert response.status_code == 303
+    assert "Approved: 1 photo" in client.get(response.location).text
+    assert db.session.get(PhotoEntry, pending[0].id).status == ModerationStatus.APPROVED
+    decision = db.session.query(ModerationDecision).one()
+    assert (decision.entry_type, decision.entry_id, decision.moderator_id) == (
+        "photo",
+        pending[0].id,
+        officer.id,
+    )
+    assert "Trees on the ring road" in client.get("/competitions/pics/gallery").text
+    history = client.get(f"/staff/entries/photo/{pending[0].id}").text
+    assert "Approved" in history and "sam@example.com" in history
+
+
+def test_reject_needs_a_reason_and_other_needs_a_note(client, login_as, pending):
+    login_as("officer")
+    response = _decide(client, entry_ids=str(pending[1].id), action="reject", reason="other")
+    assert "Not saved: Add a note" in client.get(response.location).text
+    assert db.session.get(PhotoEntry, pending[1].id).status == ModerationStatus.PENDING
+    _decide(client, entry_ids=str(pending[1].id), action="reject", reason="spam")
+    entry = db.session.get(PhotoEntry, pending[1].id)
+    assert (entry.status, entry.status_reason) == (ModerationStatus.REJECTED, "spam")
+    assert client.get(f"/competitions/pics/photos/{entry.id}").status_code == 404
+
+
+def test_bulk_and_forged_decisions(client, login_as, pending):
+    from werkzeug.datastructures import MultiDict
+
+    login_as("officer")
+    assert _decide(client, entry_ids="999999", action="approve").status_code == 400
+    response = _decide(client, entry_ids=str(pending[0].id), action="approve_redacted")
+    assert "Not saved: Choose approve or reject" in client.get(response.location).text
+    page = client.get("/staff/queue/photos")
+    data = MultiDict({**hidden_fields(page.text), "action": "reject", "reason": "duplicate"})
+    for entry in pending:
+        data.add("selected", str(entry.id))
+    assert client.post("/staff/queue/photos/decide", data=data).status_code == 303
+    assert {e.status for e in db.session.query(PhotoEntry)} == {ModerationStatus.REJECTED}
+
+
+@pytest.mark.parametrize("role", ["judge", "strategy"])
+def test_other_roles_cannot_moderate_photos(client, login_as, pending, role):
+    login_as(role)
+    assert client.get("/staff/queue/photos").status_code == 403
+    assert client.get(f"/staff/entries/photo/{pending[0].id}/full").status_code == 403
+
+
+def test_anonymous_visitors_cannot_see_pending_photos(client, pending):
+    response = client.get(f"/staff/entries/photo/{pending[0].id}/display")
+    assert response.status_code == 302 and "/staff/sign-in" in response.location
+    assert client.get(f"/competitions/pics/photos/{pending[0].id}/display.jpg").status_code == 404
