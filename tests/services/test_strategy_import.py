@@ -139,3 +139,16 @@ def test_many_problems_are_listed_together_up_to_a_limit():
         parse_strategy_file("draft.yml", f"themes:\n{themes}".encode())
     assert error.value.message.count("statement is missing") == 10
     assert error.value.message.endswith("and 5 more")
+
+
+def test_the_readme_examples_import_to_the_same_strategy():
+    import re
+
+    from config import BASE_DIR
+
+    readme = (BASE_DIR / "README.md").read_text(encoding="utf-8")
+    yaml_example = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
+    markdown_example = re.search(r"```markdown\n(.*?)```", readme, re.S).group(1)
+    from_yaml = parse_strategy_file("example.yaml", yaml_example.encode())
+    assert from_yaml == parse_strategy_file("example.md", markdown_example.encode())
+    assert from_yaml[0].priorities[0].key == "feeling-safe-at-night"
