@@ -8,8 +8,9 @@ from engage.extensions import db
 from engage.models import Comment, ModerationStatus, Submission
 from engage.models._types import utcnow
 from engage.services.references import new_reference
-from engage.services.strategy import create_strategy, publish, replace_content
+from engage.services.strategy import create_strategy, replace_content
 from engage.services.strategy_import import parse_strategy_file
+from engage.services.strategy_revisions import publish
 from tests.factories import make_consultation
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "engage" / "demo_data" / "strategy.yaml"

@@ -24,15 +24,13 @@ from engage.services.strategy import (
     draft_version,
     list_strategies,
     previous_version,
-    publish,
     remove_theme,
     replace_content,
-    start_revision,
-    unexplained,
     update_strategy,
     update_theme,
 )
 from engage.services.strategy_import import parse_strategy_file
+from engage.services.strategy_revisions import publish, start_revision, unexplained
 from engage.template_helpers import LOCAL_TZ
 
 

@@ -14,17 +14,16 @@ from engage.public.forms import WallSearchForm
 from engage.services.comments import published_comments
 from engage.services.search import query_terms
 from engage.services.strategy import (
-    FITTING_KINDS,
     add_priority,
     cite_wishes,
     evidence_summary,
     previous_version,
-    record_change,
     remove_priority,
     uncite_wish,
     update_priority,
 )
 from engage.services.strategy_diff import differences
+from engage.services.strategy_revisions import FITTING_KINDS, record_change
 from engage.services.wishes import wall_query
 from engage.staff import staff_user
 

@@ -7,7 +7,8 @@ import re
 
 from engage.extensions import db
 from engage.models import Comment, ModerationStatus, PriorityChange
-from engage.services.strategy import cite_wishes, get_priority_in, publish
+from engage.services.strategy import cite_wishes, get_priority_in
+from engage.services.strategy_revisions import publish
 from tests.browser.test_officer import sign_in
 from tests.conftest import make_staff
 from tests.factories import make_wish

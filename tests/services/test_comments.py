@@ -18,7 +18,7 @@ from engage.services.comments import (
     waiting_comments,
 )
 from engage.services.moderation import DecisionError
-from engage.services.strategy import start_revision
+from engage.services.strategy_revisions import start_revision
 from tests.conftest import make_staff
 from tests.strategy_factories import make_comment, make_strategy
 

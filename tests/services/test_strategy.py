@@ -13,14 +13,11 @@ from engage.services.strategy import (
     current_version,
     evidence_summary,
     get_priority_in,
-    publish,
-    record_change,
     remove_priority,
-    start_revision,
-    unexplained,
     update_priority,
 )
 from engage.services.strategy_diff import compare_words, differences
+from engage.services.strategy_revisions import publish, record_change, start_revision, unexplained
 from engage.services.you_said import you_said_we_did
 from tests.factories import make_area, make_consultation, make_wish
 from tests.strategy_factories import make_comment, make_strategy

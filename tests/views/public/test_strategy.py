@@ -8,7 +8,8 @@ import pytest
 from engage.extensions import db
 from engage.models import Comment, ModerationStatus, RespondentDetails
 from engage.models._types import utcnow
-from engage.services.strategy import cite_wishes, get_priority_in, start_revision
+from engage.services.strategy import cite_wishes, get_priority_in
+from engage.services.strategy_revisions import start_revision
 from tests.conftest import hidden_fields
 from tests.factories import make_area, make_consultation, make_wish
 from tests.strategy_factories import make_comment, make_strategy
@@ -96,7 +97,7 @@ def test_evidence_line(client, app):
     strategy = make_strategy(consultation, published=False)
     priority = strategy.versions[0].priorities[0]
     cite_wishes(priority, [make_wish(consultation, area=a) for a in (abbey, abbey, spondon)])
-    from engage.services.strategy import publish
+    from engage.services.strategy_revisions import publish
 
     publish(strategy.versions[0], "consultation")
     db.session.commit()
@@ -205,7 +206,7 @@ def test_closed_draft_refuses_comments(client, strategy):
 
 
 def test_old_versions_take_no_comments(client, strategy):
-    from engage.services.strategy import publish
+    from engage.services.strategy_revisions import publish
 
     priority = priority_of(strategy)
     fields = hidden_fields(client.get(comment_url(priority)).text)
@@ -254,7 +255,7 @@ def test_an_unpublished_strategy_is_not_public(client, app):
 
 
 def test_compare_with_bad_arguments(client, strategy):
-    from engage.services.strategy import publish
+    from engage.services.strategy_revisions import publish
 
     publish(start_revision(strategy), "final")
     db.session.commit()
