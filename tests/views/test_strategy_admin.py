@@ -297,3 +297,33 @@ def test_unknown_ids_are_404(client, admin):
         "/staff/admin/strategy/versions/999/changes",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_settings_and_theme_pages(client, admin):
+    strategy = make_strategy(make_consultation(slug="derby"), published=False)
+    db.session.commit()
+    url = f"/staff/admin/strategy/{strategy.id}"
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="Derby 2026: our community strategy"' in page.text
+    saved = _post(
+        client,
+        url,
+        url,
+        {
+            "title": "Derby 2026, revised",
+            **_dates("opens", 1, 1, 2027),
+            **_dates("closes", 31, 1, 2027),
+        },
+    )
+    assert saved.status_code == 303
+    db.session.refresh(strategy)
+    assert strategy.title == "Derby 2026, revised"
+    assert strategy.comments_close_at.isoformat() == "2027-02-01T00:00:00+00:00"  # GMT
+    bad = _post(client, url, url, {"title": "", **_dates("opens", 31, 2, 2027)})
+    assert bad.status_code == 400 and "Enter the title of the strategy" in bad.text
+    theme = strategy.versions[0].themes[0]
+    theme_url = f"/staff/admin/strategy/themes/{theme.id}"
+    assert "Children &amp; Young People" in client.get(theme_url).text
+    assert _post(client, theme_url, theme_url, {"title": "Young Derby"}).status_code == 303
+    db.session.refresh(theme)
+    assert theme.title == "Young Derby"
