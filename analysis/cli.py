@@ -25,12 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("--max-themes", type=int, default=100)
     themes.add_argument("--representation", choices=["tfidf", "embedding"], default="tfidf")
     themes.add_argument("--framework", type=Path, default=None, help="YAML or JSON file")
-    themes.add_argument("--area-name", action="append", default=None,
-                        help="the area's own name (a stop word); may be repeated")
+    themes.add_argument(
+        "--area-name",
+        action="append",
+        default=None,
+        help="the area's own name (a stop word); may be repeated",
+    )
     themes.add_argument("--random-state", type=int, default=0)
     themes.add_argument("--out", type=Path, required=True, help="themes JSON file to write")
-    themes.add_argument("--assignments", type=Path, default=None,
-                        help="CSV to write: id,theme_id,theme_label,score")
+    themes.add_argument(
+        "--assignments", type=Path, default=None, help="CSV to write: id,theme_id,theme_label,score"
+    )
     themes.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     return parser
 
@@ -68,9 +73,13 @@ def run_themes(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     texts, ids = read_entries(args.input, args.text_column, args.id_column)
     model = ThemeModel(
-        n_themes=args.themes, representation=args.representation,
-        random_state=args.random_state, max_themes=args.max_themes,
-        area_name=args.area_name, framework=args.framework, show_progress=not args.quiet,
+        n_themes=args.themes,
+        representation=args.representation,
+        random_state=args.random_state,
+        max_themes=args.max_themes,
+        area_name=args.area_name,
+        framework=args.framework,
+        show_progress=not args.quiet,
     )
     try:
         model.fit(texts, ids=ids)

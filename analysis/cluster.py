@@ -55,8 +55,12 @@ def assign(vectors: np.ndarray, centres: np.ndarray, batch: int = 65_536):
 
 
 def spherical_kmeans(
-    vectors: np.ndarray, n_clusters: int, weights=None, random_state=0,
-    n_init: int = 3, max_sample: int = 50_000,
+    vectors: np.ndarray,
+    n_clusters: int,
+    weights=None,
+    random_state=0,
+    n_init: int = 3,
+    max_sample: int = 50_000,
 ) -> np.ndarray:
     """Fit k-means on (a sample of) unit vectors and return unit-norm centres.
 
@@ -108,15 +112,22 @@ def stability(x: np.ndarray, k: int, random_state, repeats: int = 2) -> float:
         order = rng.permutation(len(x))
         halves = order[: len(x) // 2], order[len(x) // 2 :]
         seeds = rng.randint(0, 2**31 - 1, size=2)
-        fits = [KMeans(k, n_init=1, random_state=int(s)).fit(x[h]) for h, s in zip(
-            halves, seeds, strict=True)]
+        fits = [
+            KMeans(k, n_init=1, random_state=int(s)).fit(x[h])
+            for h, s in zip(halves, seeds, strict=True)
+        ]
         scores.append(adjusted_rand_score(fits[0].predict(x), fits[1].predict(x)))
     return float(np.mean(scores))
 
 
 def choose_n_themes(
-    vectors: np.ndarray, max_themes: int, weights=None, random_state=0, sample: int = 2000,
-    tolerance: float = 0.03, n_components: int = 64,
+    vectors: np.ndarray,
+    max_themes: int,
+    weights=None,
+    random_state=0,
+    sample: int = 2000,
+    tolerance: float = 0.03,
+    n_components: int = 64,
 ) -> tuple[int, list[Candidate]]:
     """Choose the number of themes by stability under resampling.
 

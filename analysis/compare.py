@@ -16,7 +16,8 @@ def theme_overlap(before: list[Theme], after: list[Theme]) -> np.ndarray:
     ndarray of shape (len(before), len(after))
     """
     shared = set().union(*(t.member_ids for t in before)) & set().union(
-        *(t.member_ids for t in after))
+        *(t.member_ids for t in after)
+    )
     a = [set(t.member_ids) & shared for t in before]
     b = [set(t.member_ids) & shared for t in after]
     out = np.zeros((len(a), len(b)))

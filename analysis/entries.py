@@ -13,8 +13,7 @@ def check_input(texts, ids):
     """Turn texts into strings (None and NaN become empty) and check or make the ids."""
     if isinstance(texts, str):
         raise TypeError("texts must be a sequence of strings, not one string")
-    texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t)
-             for t in texts]
+    texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t) for t in texts]
     if not texts:
         raise ValueError("no entries given")
     ids = list(range(len(texts))) if ids is None else list(ids)

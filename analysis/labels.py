@@ -66,8 +66,12 @@ def make_label(keywords: list[tuple[str, float]], fallback: str = "Other") -> st
     (first, top), scores = keywords[0], [s for _, s in keywords]
     keywords = [k for k, _ in keywords]
     phrase = next(
-        (k for k, s in zip(keywords[1:4], scores[1:4], strict=False)
-         if " " in k and first in k.split() and s >= 0.5 * top), None
+        (
+            k
+            for k, s in zip(keywords[1:4], scores[1:4], strict=False)
+            if " " in k and first in k.split() and s >= 0.5 * top
+        ),
+        None,
     )
     parts = [phrase or first]
     words = parts[0].split()

@@ -14,7 +14,7 @@ from analysis import cluster, framework, labels
 from analysis.entries import check_input as _check_input
 from analysis.entries import distinct as _distinct
 from analysis.entries import unique_labels as _unique_labels
-from analysis.preprocess import apply_steps, default_steps, surface_forms
+from analysis.preprocess import apply_steps, default_steps, tokenize_all
 from analysis.representation import EmbeddingRepresentation, TfidfRepresentation
 from analysis.results import (
     Assignment,
@@ -113,11 +113,21 @@ class ThemeModel(BaseEstimator):
     """
 
     def __init__(
-        self, n_themes: int | None = None, representation="tfidf", random_state=0,
-        max_themes: int = 100, min_theme_size: int | str = "auto", area_name=None,
-        steps=None, n_keywords: int = 8, n_representatives: int = 5,
-        secondary_ratio: float = 0.7, secondary_min: float = 0.3, framework=None,
-        framework_threshold: float = 0.3, sample_size: int = 20_000,
+        self,
+        n_themes: int | None = None,
+        representation="tfidf",
+        random_state=0,
+        max_themes: int = 100,
+        min_theme_size: int | str = "auto",
+        area_name=None,
+        steps=None,
+        n_keywords: int = 8,
+        n_representatives: int = 5,
+        secondary_ratio: float = 0.7,
+        secondary_min: float = 0.3,
+        framework=None,
+        framework_threshold: float = 0.3,
+        sample_size: int = 20_000,
         show_progress: bool = False,
     ):
         self.n_themes = n_themes
@@ -187,9 +197,11 @@ class ThemeModel(BaseEstimator):
         return self.steps if self.steps is not None else default_steps(self.area_name)
 
     def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
-        steps = self._steps()
-        bar = _progress(texts, self.show_progress, desc="preprocessing", unit=" entries")
-        return [apply_steps(t, steps) for t in bar]
+        def bar(items):
+            return _progress(items, self.show_progress, desc="preprocessing", unit=" entries")
+
+        tokens, self.surface_ = tokenize_all(texts, self._steps(), progress=bar)
+        return tokens
 
     def _make_representation(self):
         if not isinstance(self.representation, str):
@@ -258,7 +270,6 @@ class ThemeModel(BaseEstimator):
         self.term_scores_ = labels.class_term_scores(
             x, self.distinct_labels_, self.n_themes_, self.distinct_counts_
         ).astype(np.float32)
-        self.surface_ = surface_forms(self.distinct_texts_[:20_000], self._steps())
         keywords = [
             labels.top_keywords(s, self.terms_, self.surface_, self.n_keywords)
             for s in self.term_scores_
@@ -284,10 +295,15 @@ class ThemeModel(BaseEstimator):
         if fw is not None and not is_other:
             matches, is_new = fw[j]
         return Theme(
-            id=j, label=name, keywords=tuple(keywords),
+            id=j,
+            label=name,
+            keywords=tuple(keywords),
             size=int(np.sum(self.labels_ == j)),
             member_ids=tuple(self.ids_[i] for i in np.flatnonzero(self.labels_ == j)),
-            representatives=tuple(reps), is_other=is_other, framework=matches, is_new=is_new,
+            representatives=tuple(reps),
+            is_other=is_other,
+            framework=matches,
+            is_new=is_new,
         )
 
     def _representative(self, distinct_index: int, score: float) -> Representative:
@@ -305,8 +321,12 @@ class ThemeModel(BaseEstimator):
         out = []
         for row in scores:
             best = float(row.max()) if len(row) else 0.0
-            out.append((framework.top_matches(row, self.framework_themes_),
-                        best < self.framework_threshold))
+            out.append(
+                (
+                    framework.top_matches(row, self.framework_themes_),
+                    best < self.framework_threshold,
+                )
+            )
         return out
 
     # --------------------------------------------------------------- new entries
@@ -358,8 +378,12 @@ class ThemeModel(BaseEstimator):
     def _assignment(self, entry_id, theme: int, score: float, sims) -> Assignment:
         label = self.themes_[theme].label if theme >= 0 else "(empty)"
         return Assignment(
-            id=entry_id, theme_id=int(theme), theme_label=label, score=round(float(score), 4),
-            secondary=self._secondary(theme, score, sims), framework=self._entry_fw(theme),
+            id=entry_id,
+            theme_id=int(theme),
+            theme_label=label,
+            score=round(float(score), 4),
+            secondary=self._secondary(theme, score, sims),
+            framework=self._entry_fw(theme),
         )
 
     def _secondary(self, theme: int, score: float, sims) -> tuple[SecondaryTheme, ...]:
@@ -412,9 +436,12 @@ class ThemeModel(BaseEstimator):
         weights = row.data * self.term_scores_[theme, row.indices]
         order = np.argsort(-weights, kind="stable")[:n_terms]
         terms = tuple(
-            (" ".join(self.surface_.get(p, p) for p in self.terms_[row.indices[j]].split()),
-             round(float(weights[j]), 4))
-            for j in order if weights[j] > 0
+            (
+                " ".join(self.surface_.get(p, p) for p in self.terms_[row.indices[j]].split()),
+                round(float(weights[j]), 4),
+            )
+            for j in order
+            if weights[j] > 0
         )
         members = np.flatnonzero(self.distinct_labels_ == theme)
         members = members[members != d]
@@ -422,7 +449,11 @@ class ThemeModel(BaseEstimator):
         near = [(members[j], float(sims[j])) for j in np.argsort(-sims, kind="stable")[:n_nearest]]
         score = round(float(self.scores_[index]), 4)
         return Explanation(
-            self.ids_[index], theme, self.themes_[theme].label, score, terms,
+            self.ids_[index],
+            theme,
+            self.themes_[theme].label,
+            score,
+            terms,
             tuple(self._representative(i, s) for i, s in near),
         )
 
@@ -433,9 +464,14 @@ class ThemeModel(BaseEstimator):
         params = {k: v for k, v in self.get_params().items() if k not in {"steps", "framework"}}
         params["representation"] = name
         return Report(
-            n_entries=len(self.ids_), representation=name, n_themes=self.n_themes_,
+            n_entries=len(self.ids_),
+            representation=name,
+            n_themes=self.n_themes_,
             n_themes_chosen_automatically=self.n_themes is None,
-            selection=tuple({"n_themes": c.n_themes, "stability": c.score, "view": c.view}
-                            for c in self.selection_),
-            themes=tuple(self.themes_), parameters=params,
+            selection=tuple(
+                {"n_themes": c.n_themes, "stability": c.score, "view": c.view}
+                for c in self.selection_
+            ),
+            themes=tuple(self.themes_),
+            parameters=params,
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -60,8 +61,11 @@ def stop_words(area_name: str | Sequence[str] | None = None) -> frozenset[str]:
 
 def normalise(text: str) -> str:
     """Lower-case, fold compatibility characters and drop URLs."""
-    text = unicodedata.normalize("NFKC", str(text)).lower()
-    return _URL.sub(" ", text)
+    text = str(text)
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
+    return _URL.sub(" ", text) if "http" in text or "www." in text else text
 
 
 def tokenize(text: str) -> list[str]:
@@ -88,19 +92,28 @@ def _read_lemmas() -> dict[str, str]:
 _LEMMAS = _read_lemmas()
 
 
-@lru_cache(maxsize=500_000)
+_STEMS: dict[str, str] = {}
+
+
 def stem_word(word: str) -> str:
     """Snowball-stem one word (cached: a corpus has far fewer distinct words than tokens).
 
     Irregular forms in ``data/lemmas_domain.txt`` ("buses", "children") first become their
     base word, which Snowball alone would not reach.
     """
-    return _STEMMER.stem(_LEMMAS.get(word, word)) if word.isascii() else word
+    found = _STEMS.get(word)
+    if found is None:
+        found = _STEMMER.stem(_LEMMAS.get(word, word)) if word.isascii() else word
+        if len(_STEMS) < 1_000_000:
+            _STEMS[word] = found
+    return found
 
 
 def stem(tokens: list[str]) -> list[str]:
     """Stem every token."""
-    return [stem_word(t) for t in tokens]
+    cache = _STEMS
+    # A dictionary lookup inline: at a million entries the call per token is what costs.
+    return [cache[t] if t in cache else stem_word(t) for t in tokens]
 
 
 @lru_cache(maxsize=500_000)
@@ -133,16 +146,47 @@ def apply_steps(text: str, steps: Sequence[Step]) -> list[str]:
     return value  # type: ignore[return-value]
 
 
+def tokenize_all(
+    texts: Sequence[str], steps: Sequence[Step], surface_limit: int = 20_000, progress=None
+) -> tuple[list[list[str]], dict[str, str]]:
+    """Tokens of every text, and the surface form of every stem, in one pass.
+
+    The last step of ``steps`` is taken to be the stemmer (one output token per input
+    token); the words it receives are counted over the first ``surface_limit`` texts, so that
+    each stem can be shown as its most frequent word ("librari" -> "library").
+
+    Parameters
+    ----------
+    texts : sequence of str
+    steps : sequence of callables
+    surface_limit : int, default=20_000
+    progress : callable, optional
+        Wraps the iteration over ``texts`` (a progress bar).
+
+    Returns
+    -------
+    tokens : list of list of str
+    surface : dict of str to str
+    """
+    *before, last = steps
+    counts: Counter[str] = Counter()
+    tokens = []
+    for i, text in enumerate(progress(texts) if progress else texts):
+        words = apply_steps(text, before)
+        if i < surface_limit:
+            counts.update(words)
+        tokens.append(last(words))
+    forms: dict[str, dict[str, int]] = {}
+    for word, n in counts.items():
+        key = last([word])
+        forms.setdefault(key[0] if key else word, {})[word] = n
+    surface = {k: max(sorted(v), key=v.__getitem__) for k, v in forms.items()}
+    return tokens, surface
+
+
 def surface_forms(texts: Iterable[str], steps: Sequence[Step]) -> dict[str, str]:
     """Map every stem to its most frequent unstemmed word, so labels read as English.
 
     The last step of ``steps`` is taken to be the stemmer.
     """
-    counts: dict[str, dict[str, int]] = {}
-    last = steps[-1]
-    for text in texts:
-        words = apply_steps(text, steps[:-1])
-        for word, key in zip(words, last(words), strict=True):
-            forms = counts.setdefault(key, {})
-            forms[word] = forms.get(word, 0) + 1
-    return {k: max(sorted(v), key=v.__getitem__) for k, v in counts.items()}
+    return tokenize_all(list(texts), steps)[1]

@@ -145,8 +145,11 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         sample = [with_phrases(tokens[i]) for i in rows]
         min_df = self.min_df if self.min_df != "auto" else (1 if len(tokens) < 5000 else 2)
         self.vectorizer_ = TfidfVectorizer(
-            analyzer=_identity, min_df=min_df, max_features=self.max_features,
-            sublinear_tf=True, dtype=np.float32,
+            analyzer=_identity,
+            min_df=min_df,
+            max_features=self.max_features,
+            sublinear_tf=True,
+            dtype=np.float32,
         )
         try:
             x = self.vectorizer_.fit_transform(sample)
@@ -185,8 +188,9 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
                     rows.append(j)
                     cols.append(index[w])
         if rows:
-            mix = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
-                                shape=(len(vocab), len(vocab)))
+            mix = sp.csr_matrix(
+                (np.ones(len(rows), np.float32), (rows, cols)), shape=(len(vocab), len(vocab))
+            )
             counts = np.maximum(np.asarray(mix.sum(axis=1)).ravel(), 1)
             phrases = sp.diags(1 / counts) @ mix @ vectors
             vectors[~is_word] = phrases[~is_word]
@@ -280,8 +284,11 @@ class EmbeddingRepresentation(TransformerMixin, BaseEstimator):
         if not hasattr(self, "_model"):
             self._model = load_minilm()
         emb = self._model.encode(
-            list(texts), batch_size=self.batch_size, show_progress_bar=self.show_progress,
-            convert_to_numpy=True, normalize_embeddings=True,
+            list(texts),
+            batch_size=self.batch_size,
+            show_progress_bar=self.show_progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
         )
         return np.asarray(emb, dtype=np.float32)
 
