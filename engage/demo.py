@@ -258,6 +258,10 @@ def seed_demo(approved_wishes: int = 300, seed: int = 2026):
     from engage.demo_strategy import seed_demo_strategy
 
     seed_demo_strategy(consultation)
+    from engage.demo_photos import seed_demo_competition
+    from engage.storage import get_storage
+
+    seed_demo_competition(consultation, get_storage())
     return consultation, True
 
 
