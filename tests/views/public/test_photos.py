@@ -174,11 +174,9 @@ def test_hostile_filenames_are_never_used(client, app, competition, filename):
         assert re.fullmatch(r"[0-9a-f]{32}\.jpg", key)
     upload_root = Path(app.config["UPLOAD_FOLDER"]).resolve()
     assert all(upload_root in p.resolve().parents for p in stored_files(app))
-    assert "onerror" not in client.get(client_entry_page(entry)).text
-
-
-def client_entry_page(entry):
-    return f"/staff/entries/photo/{entry.id}"
+    # The name the browser sent is kept nowhere.
+    stored = [str(getattr(entry, column.key)) for column in PhotoEntry.__table__.columns]
+    assert not any(part in value for value in stored for part in ("passwd", "onerror", ".php"))
 
 
 def test_polyglot_and_markup_inside_an_image_are_stored_safely(client, app, competition):
