@@ -78,11 +78,15 @@ def ppmi_word_vectors(
     ctx *= total / max(ctx.sum(), 1e-12)
     pmi = np.log(vals * total / (row_sum[rows] * ctx[cols]))
     pos = pmi > 0
-    ppmi = sp.csr_matrix((pmi[pos], (rows[pos], cols[pos])), shape=(n_words, n_words))
+    ppmi = sp.csr_matrix(
+        (pmi[pos].astype(np.float32), (rows[pos], cols[pos])), shape=(n_words, n_words)
+    )
     dim = max(1, min(dim, n_words - 1))
     if ppmi.nnz == 0 or n_words < 3:
         return np.eye(n_words, dtype=np.float32)
-    u, s, _ = randomized_svd(ppmi, dim, n_iter=4, random_state=random_state)
+    # Two power iterations: the leading directions are what matter here, and each iteration
+    # is two passes over a matrix with millions of non-zeros.
+    u, s, _ = randomized_svd(ppmi, dim, n_iter=2, random_state=random_state)
     return (u * s**power).astype(np.float32)
 
 
@@ -91,9 +95,9 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    word_dim : int, default=200
+    word_dim : int, default=100
         Dimensions of the corpus-trained word vectors.
-    lsa_dim : int, default=100
+    lsa_dim : int, default=64
         Dimensions of the LSA (truncated SVD) of the TF-IDF of words and phrases.
     lsa_weight : float, default=0.5
         Weight of the LSA block against the word-vector block before the final L2 norm.
@@ -102,9 +106,9 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         entries, so that small consultations keep every word, else 2).
     max_features : int, default=100_000
         Cap on the vocabulary of words and phrases.
-    max_words : int, default=20_000
+    max_words : int, default=10_000
         Word vectors are learned for at most this many of the most frequent words.
-    fit_sample : int, default=30_000
+    fit_sample : int, default=20_000
         Entries used to learn word vectors and the LSA; the rest are only transformed.
     random_state : int, RandomState or None, default=0
 
@@ -121,13 +125,13 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
 
     def __init__(
         self,
-        word_dim: int = 200,
-        lsa_dim: int = 100,
+        word_dim: int = 100,
+        lsa_dim: int = 64,
         lsa_weight: float = 0.5,
         min_df: int | str = "auto",
         max_features: int = 100_000,
-        max_words: int = 20_000,
-        fit_sample: int = 30_000,
+        max_words: int = 10_000,
+        fit_sample: int = 20_000,
         random_state=0,
     ):
         self.word_dim = word_dim
@@ -163,7 +167,7 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         self.svd_ = None
         if self.lsa_dim and min(x.shape) > 2:
             n_comp = min(self.lsa_dim, min(x.shape) - 1)
-            self.svd_ = TruncatedSVD(n_comp, n_iter=4, random_state=self.random_state).fit(x)
+            self.svd_ = TruncatedSVD(n_comp, n_iter=2, random_state=self.random_state).fit(x)
         return self
 
     def _word_vectors(self, x: sp.csr_matrix) -> np.ndarray:
