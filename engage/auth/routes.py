@@ -10,7 +10,7 @@ from markupsafe import Markup
 from engage.auth import bp
 from engage.auth.forms import CodeForm, SignInForm
 from engage.extensions import db
-from engage.models import User
+from engage.models import ROLE_LABELS, Role, User
 from engage.services.auth import (
     SignInError,
     accept_code,
@@ -24,10 +24,28 @@ from engage.services.auth import (
 PENDING_SECONDS = 300
 
 
-def _safe_next(target: str | None) -> str:
+# Where each role lands after signing in, unless it was on its way to a page. The strategy team
+# goes to its workspace when that blueprint is registered, otherwise to the staff home.
+LANDING = {
+    Role.OFFICER: "moderation.queue",
+    Role.ADMIN: "moderation.queue",
+    Role.JUDGE: "judging.index",
+    Role.STRATEGY: "workspace.index",
+}
+
+
+def _safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("moderation.queue")
+    return None
+
+
+def landing_page(user: User) -> str:
+    """The first page a member of staff sees after signing in, by role."""
+    endpoint = LANDING.get(user.role, "auth.home")
+    if endpoint not in current_app.view_functions:
+        endpoint = "auth.home"
+    return url_for(endpoint)
 
 
 def _pending_user() -> User | None:
@@ -111,10 +129,33 @@ def _try_code(form: CodeForm, user: User, secret: str) -> tuple[bool, str | None
 def _finish(user: User):
     staff_session = start_session(user)
     db.session.commit()
-    target = session.pop("pending_sign_in", {}).get("next") or url_for("moderation.queue")
+    target = _safe_next(session.pop("pending_sign_in", {}).get("next"))
     login_user(staff_session)
     flash(f"Signed in as {user.name}")
-    return redirect(_safe_next(target), 303)
+    return redirect(target or landing_page(user), 303)
+
+
+@bp.get("/")
+def home():
+    """The staff home: the pages this member of staff can use."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in"))
+    user = current_user.user
+    pages = [
+        (url_for(endpoint), label, description)
+        for endpoint, label, description, roles in STAFF_PAGES
+        if endpoint in current_app.view_functions and user.has_role(*roles)
+    ]
+    return render_template("auth/home.html", user=user, pages=pages, roles=ROLE_LABELS)
+
+
+STAFF_PAGES = [
+    ("moderation.queue", "Moderation queue", "Approve, reject or redact entries.", [Role.OFFICER]),
+    ("judging.index", "Judging", "Score the shortlisted photos.", [Role.JUDGE]),
+    ("workspace.index", "Strategy workspace", "Themes and reports.", [Role.STRATEGY]),
+    ("admin.strategies", "Strategy", "Build and publish the draft strategy.", []),
+    ("admin.users", "Users", "Staff accounts.", []),
+]
 
 
 @bp.post("/sign-out")
