@@ -53,6 +53,10 @@ def assign(vectors: np.ndarray, centres: np.ndarray, batch: int = 65_536):
     return labels, scores
 
 
+# Dimensions of the leading components the restarts of k-means are run on.
+_TRIAL_DIMS = 32
+
+
 def spherical_kmeans(
     vectors: np.ndarray,
     n_clusters: int,
@@ -89,8 +93,20 @@ def spherical_kmeans(
     n_clusters = min(n_clusters, len(np.unique(vectors[rows], axis=0)))
     if n_init == "auto":
         n_init = int(np.clip(40 // max(n_clusters, 1), 3, 10))
-    km = KMeans(n_clusters, n_init=n_init, max_iter=max_iter, random_state=random_state)
-    km.fit(vectors[rows], sample_weight=w)
+    x = vectors[rows]
+    init = "k-means++"
+    if n_init > 1 and x.shape[1] > 2 * _TRIAL_DIMS and len(x) > 2 * _TRIAL_DIMS:
+        # The restarts only pick a good start: run them on the leading components, then
+        # one run in full from the best of them.
+        pca = PCA(_TRIAL_DIMS, svd_solver="randomized", random_state=random_state)
+        trial = KMeans(n_clusters, n_init=n_init, max_iter=max_iter, random_state=random_state)
+        trial.fit(normalize(pca.fit_transform(x)), sample_weight=w)
+        init = _recentre(
+            x, trial.labels_, n_clusters, np.ones(len(x)) if w is None else w, x[:n_clusters]
+        )
+        n_init = 1
+    km = KMeans(n_clusters, init=init, n_init=n_init, max_iter=max_iter, random_state=random_state)
+    km.fit(x, sample_weight=w)
     return normalize(km.cluster_centers_).astype(np.float32)
 
 
