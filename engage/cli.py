@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from engage.db import write_transactions
 from engage.extensions import db
+from engage.models.user import Role
 
 engage_cli = AppGroup("engage", help="Engage administration commands.")
 
@@ -50,7 +51,7 @@ def import_areas(csv_file: Path, slug: str | None) -> None:
 @click.option("--name", prompt=True, help="Their full name.")
 @click.option(
     "--role",
-    type=click.Choice(["admin", "officer", "strategy"]),
+    type=click.Choice([role.value for role in Role]),
     default="admin",
     show_default=True,
 )
@@ -58,7 +59,6 @@ def import_areas(csv_file: Path, slug: str | None) -> None:
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Create a staff account (the first admin, for example)."""
     from engage.errors import EngageError
-    from engage.models import Role
     from engage.services.auth import create_user as create
 
     with write_transactions():

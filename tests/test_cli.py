@@ -59,3 +59,18 @@ def test_import_areas_missing_columns(app, tmp_path):
     csv_file.write_text("name\nAbbey\n")
     result = app.test_cli_runner().invoke(args=["engage", "import-areas", str(csv_file)])
     assert result.exit_code != 0 and "missing: code, postcode_districts" in result.output
+
+
+def test_create_user_offers_every_role(app):
+    from engage.models import Role, User
+
+    runner = app.test_cli_runner()
+    help_text = runner.invoke(args=["engage", "create-user", "--help"]).output
+    for role in Role:
+        assert role.value in help_text
+    result = runner.invoke(
+        args=["engage", "create-user", "--role", "judge", "--email", "judge@example.org"],
+        input="Jo Judge\ncorrect horse battery staple\ncorrect horse battery staple\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.query(User).one().role == Role.JUDGE
