@@ -45,6 +45,10 @@ class Config:
     VOTE_RATE_LIMIT = _int("VOTE_RATE_LIMIT", 20)
     VOTE_RATE_WINDOW = _int("VOTE_RATE_WINDOW", 24 * 3600)
     PHOTOS_PER_PAGE = 24
+    # Background jobs (engage.jobs): "thread" runs them in this process, "inline" at once.
+    JOB_BACKEND = os.environ.get("JOB_BACKEND", "thread")
+    JOB_RETRY_DELAY = _int("JOB_RETRY_DELAY", 2)
+    WORKSPACE_PER_PAGE = 50
 
 
 class DevelopmentConfig(Config):
@@ -57,6 +61,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SUBMISSION_RATE_LIMIT = 0
     PHOTO_ENTRY_RATE_LIMIT = 0
+    JOB_BACKEND = "inline"
+    JOB_RETRY_DELAY = 0
 
 
 class ProductionConfig(Config):

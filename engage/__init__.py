@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     from engage import models  # noqa: F401 - registers the tables with the metadata
     from engage.db import configure_engine
     from engage.extensions import csrf, db, login_manager, migrate
+    from engage.jobs import init_app as init_jobs
     from engage.models._types import render_migration_item
 
     db.init_app(app)
@@ -85,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    init_jobs(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     # Staff sessions are checked on the server (engage.staff); Flask-Login's own protection
@@ -102,8 +104,9 @@ def _register_blueprints(app: Flask) -> None:
     from engage.moderation import bp as moderation_bp
     from engage.moderation import comments as _comment_queue  # noqa: F401 - its views and tab
     from engage.public import bp as public_bp
+    from engage.workspace import bp as workspace_bp
 
-    for blueprint in (public_bp, auth_bp, moderation_bp, admin_bp, judging_bp):
+    for blueprint in (public_bp, auth_bp, moderation_bp, admin_bp, judging_bp, workspace_bp):
         app.register_blueprint(blueprint)
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from engage.db import write_transactions
@@ -71,3 +72,34 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
         f"Created {user.role.value} {user.email}. They set up their authenticator app "
         "when they first sign in at /staff/sign-in."
     )
+
+
+@engage_cli.command("analyse")
+@click.argument("consultation")
+@click.option("--themes", type=click.IntRange(2, 100), help="How many themes (default: chosen).")
+def analyse(consultation: str, themes: int | None) -> None:
+    """Run the analysis over a consultation's published entries (slug or id), in the
+    foreground, carrying the strategy team's edits over from the previous run."""
+    from engage.errors import EngageError
+    from engage.services.analysis_runs import start_run
+    from engage.services.consultations import get_consultation, get_consultation_by_id
+
+    found = get_consultation(consultation)
+    if found is None and consultation.isdigit():
+        found = get_consultation_by_id(int(consultation))
+    if found is None:
+        raise click.ClickException(f"No consultation with slug or id {consultation!r}")
+    current_app.config["JOB_BACKEND"] = "inline"  # this command waits for the run
+    with write_transactions():
+        try:
+            run = start_run(found, None, themes)
+        except EngageError as error:
+            raise click.ClickException(error.message) from error
+        db.session.commit()  # the run's job starts now, here
+    db.session.refresh(run)
+    if run.status != "done":
+        raise click.ClickException(f"Run {run.id} failed: {run.error}")
+    shown = [t for t in run.themes if t.visible]
+    click.echo(f"Run {run.id}: {len(shown)} themes in {run.n_entries} entries")
+    for theme in sorted(shown, key=lambda t: -t.size):
+        click.echo(f"  {theme.size:>6}  {theme.label}")

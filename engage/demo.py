@@ -262,6 +262,9 @@ def seed_demo(approved_wishes: int = 300, seed: int = 2026):
     from engage.storage import get_storage
 
     seed_demo_competition(consultation, get_storage())
+    from engage.demo_workspace import seed_demo_workspace
+
+    seed_demo_workspace(consultation)
     return consultation, True
 
 

@@ -1,6 +1,18 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
 
+from engage.models.analysis_run import (
+    EDIT_KINDS,
+    RUN_STATUSES,
+    AnalysisRun,
+    AreaDeprivation,
+    PopulationBaseline,
+    RunTheme,
+    ThemeAssignment,
+    ThemeEdit,
+    ThemeMapping,
+)
 from engage.models.consultation import Area, AreaPostcodeDistrict, Consultation, consultation_areas
+from engage.models.job import JOB_STATUSES, Job
 from engage.models.moderation import (
     ACTIONS,
     FLAG_KINDS,
@@ -83,4 +95,15 @@ __all__ = [
     "Strategy",
     "StrategyTheme",
     "StrategyVersion",
+    "EDIT_KINDS",
+    "JOB_STATUSES",
+    "RUN_STATUSES",
+    "AnalysisRun",
+    "AreaDeprivation",
+    "Job",
+    "PopulationBaseline",
+    "RunTheme",
+    "ThemeAssignment",
+    "ThemeEdit",
+    "ThemeMapping",
 ]

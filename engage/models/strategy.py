@@ -8,7 +8,16 @@ Published versions are never edited: a revision is a new draft version copied fr
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -167,17 +176,27 @@ class Priority(db.Model):
 
 
 class PriorityEvidence(db.Model):
-    """A wish cited as evidence for a priority. (Themes from the analysis will join later.)"""
+    """Evidence for a priority: a cited wish, or a theme of an analysis run (one of the two)."""
 
     __tablename__ = "priority_evidence"
-    __table_args__ = (UniqueConstraint("priority_id", "wish_id", name="uq_priority_evidence"),)
+    __table_args__ = (
+        UniqueConstraint("priority_id", "wish_id", name="uq_priority_evidence"),
+        UniqueConstraint("priority_id", "run_theme_id", name="uq_priority_evidence_theme"),
+        CheckConstraint("(wish_id IS NULL) <> (run_theme_id IS NULL)", name="one_source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     priority_id: Mapped[int] = mapped_column(ForeignKey("priorities.id", ondelete="CASCADE"))
-    wish_id: Mapped[int] = mapped_column(ForeignKey("wishes.id", ondelete="RESTRICT"), index=True)
+    wish_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wishes.id", ondelete="RESTRICT"), index=True
+    )
+    run_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("run_themes.id", ondelete="RESTRICT"), index=True
+    )
 
     priority: Mapped[Priority] = relationship(back_populates="evidence")
     wish = relationship("Wish")
+    run_theme = relationship("RunTheme")
 
 
 class Comment(db.Model):

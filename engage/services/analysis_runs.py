@@ -1,0 +1,372 @@
+"""Analysis runs: the analysis library over a consultation's published entries, stored with
+its parameters, the library's version and the time, so every report can say which run it came
+from; and new entries given the run's themes without running it again.
+
+The fitted model of each run is kept in the instance folder under a name the server makes, so
+entries published after the run are assigned by ``ThemeModel.transform``. That happens lazily:
+the themes page notices entries the run has not seen and queues a job for them.
+"""
+
+import re
+import secrets
+from collections import defaultdict
+from pathlib import Path
+
+import joblib
+from flask import current_app
+from sqlalchemy import delete, func, insert, select, update
+
+import analysis
+from analysis import ThemeModel
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.models import (
+    AnalysisRun,
+    Consultation,
+    RunTheme,
+    ThemeAssignment,
+    ThemeMapping,
+    User,
+)
+from engage.models._types import utcnow
+from engage.services import workspace_entries as entries
+from engage.services.strategy import current_version, draft_version, get_strategy
+
+MIN_ENTRIES = 10
+MAX_THEMES = 100
+# Framework suggestions at least this close are offered as mappings to confirm.
+SUGGEST_SCORE = 0.2
+
+
+class RunError(EngageError):
+    status = 400
+    title = "The analysis could not be run"
+
+
+# Look-ups
+
+
+def get_run(run_id: int) -> AnalysisRun | None:
+    return db.session.get(AnalysisRun, run_id)
+
+
+def list_runs(consultation: Consultation | None = None) -> list[AnalysisRun]:
+    query = select(AnalysisRun).order_by(AnalysisRun.id.desc())
+    if consultation is not None:
+        query = query.where(AnalysisRun.consultation_id == consultation.id)
+    return list(db.session.scalars(query))
+
+
+def latest_done_run(consultation_id: int, before: int | None = None) -> AnalysisRun | None:
+    query = select(AnalysisRun).where(
+        AnalysisRun.consultation_id == consultation_id, AnalysisRun.status == "done"
+    )
+    if before is not None:
+        query = query.where(AnalysisRun.id < before)
+    return db.session.scalar(query.order_by(AnalysisRun.id.desc()).limit(1))
+
+
+def visible_themes(run: AnalysisRun) -> list[RunTheme]:
+    """The run's themes as the team sees them now, biggest first."""
+    themes = [t for t in run.themes if t.visible]
+    return sorted(themes, key=lambda t: (t.is_other, -t.size, t.number))
+
+
+# Starting a run
+
+
+def start_run(
+    consultation: Consultation, user: User | None, n_themes: int | None = None
+) -> AnalysisRun:
+    """Record a run and queue the job that does it."""
+    from engage.jobs import enqueue
+
+    if n_themes is not None and not 2 <= n_themes <= MAX_THEMES:
+        raise RunError(f"Choose between 2 and {MAX_THEMES} themes, or leave it to the analysis")
+    count = sum(1 for _ in entries.list_published_entries(consultation))
+    if count < MIN_ENTRIES:
+        raise RunError(
+            f"{consultation.title} has {count} published entries: the analysis needs at "
+            f"least {MIN_ENTRIES}"
+        )
+    run = AnalysisRun(
+        consultation=consultation,
+        parameters=_parameters(consultation, n_themes),
+        library_version=analysis.__version__,
+        created_by=user,
+        status="queued",
+    )
+    db.session.add(run)
+    db.session.flush()
+    run.job = enqueue("analysis_run", {"run_id": run.id}, key=f"run:{run.id}")
+    return run
+
+
+def _parameters(consultation: Consultation, n_themes: int | None) -> dict:
+    return {
+        "n_themes": n_themes,
+        "representation": "tfidf",
+        "random_state": 0,
+        "area_name": consultation.place_name or None,
+    }
+
+
+def framework_for(consultation_id: int) -> list[dict]:
+    """The strategy's own themes and priorities, for the analysis to suggest mappings."""
+    consultation = db.session.get(Consultation, consultation_id)
+    strategy = get_strategy(consultation) if consultation else None
+    version = strategy and (draft_version(strategy) or current_version(strategy))
+    if not version:
+        return []
+    items = []
+    for theme in version.themes:
+        items.append({"id": f"theme:{theme.id}", "name": theme.title, "description": theme.summary})
+        for p in theme.priorities:
+            items.append({"id": f"priority:{p.id}", "name": p.title, "description": p.statement})
+    return items
+
+
+# Doing a run (the job)
+
+
+def fit_model(texts: list[str], ids: list[str], parameters: dict, framework: list[dict]):
+    """The analysis itself: the longest step, with no database work."""
+    return ThemeModel(
+        n_themes=parameters.get("n_themes"),
+        representation="tfidf",
+        random_state=parameters.get("random_state", 0),
+        area_name=parameters.get("area_name"),
+        framework=framework or None,
+    ).fit(texts, ids=ids)
+
+
+def perform_run(run_id: int, progress) -> None:
+    """Read the entries, fit, store the themes and assignments, carry the team's edits over."""
+    from engage.services.theme_carry import carry_over
+
+    run = get_run(run_id)
+    _clear(run)
+    run.status, run.started_at, run.error = "running", utcnow(), ""
+    progress(5, "Reading the published entries")
+    rows = entries.list_published_entries(run.consultation)
+    framework = framework_for(run.consultation_id)
+    parameters = dict(run.parameters)
+    progress(15, f"Finding themes in {len(rows):,} entries (the longest step)")
+    model = fit_model([r.text for r in rows], [r.key for r in rows], parameters, framework)
+    progress(75, "Saving the themes")
+    run = get_run(run_id)
+    run.model_file = save_model(model)
+    run.n_entries = len(rows)
+    run.parameters = {**parameters, "framework_items": len(framework)}
+    _store(run, model, rows)
+    previous = latest_done_run(run.consultation_id, before=run.id)
+    if previous is not None:
+        run.previous_run_id = previous.id
+        carry_over(previous, run)
+    refresh_sizes(run)
+    run.status, run.finished_at = "done", utcnow()
+    db.session.flush()
+
+
+def fail_run(payload: dict, error: str) -> None:
+    """The job gave up: the run says so, with the error."""
+    run = get_run(payload["run_id"])
+    if run is not None:
+        run.status, run.error, run.finished_at = "failed", error, utcnow()
+
+
+def _clear(run: AnalysisRun) -> None:
+    """A retried run starts again from nothing."""
+    db.session.execute(delete(ThemeAssignment).where(ThemeAssignment.run_id == run.id))
+    theme_ids = select(RunTheme.id).where(RunTheme.run_id == run.id)
+    db.session.execute(delete(ThemeMapping).where(ThemeMapping.theme_id.in_(theme_ids)))
+    db.session.execute(
+        update(RunTheme)
+        .where(RunTheme.run_id == run.id)
+        .values(merged_into_id=None, parent_id=None)
+    )
+    db.session.execute(delete(RunTheme).where(RunTheme.run_id == run.id))
+    db.session.expire(run)
+
+
+def _store(run: AnalysisRun, model, rows: list[entries.EntryRow]) -> None:
+    themes = {}
+    for theme in model.themes_:
+        themes[theme.id] = _run_theme(run, theme)
+    db.session.add_all(themes.values())
+    db.session.flush()
+    labels = [int(x) for x in model.labels_]
+    scores = [float(x) for x in model.scores_]
+    values = []
+    for i, row in enumerate(rows):
+        if labels[i] < 0:
+            continue  # an empty entry has no theme
+        theme = themes[labels[i]]
+        values.append(_assignment_values(run.id, theme, row, scores[i]))
+    bulk_insert_assignments(values)
+    _suggest_mappings(themes.values())
+
+
+def _run_theme(run: AnalysisRun, theme) -> RunTheme:
+    framework = [
+        {
+            "kind": m.framework_id.split(":")[0],
+            "id": int(m.framework_id.split(":")[1]),
+            "name": m.name,
+            "score": m.score,
+        }
+        for m in theme.framework
+    ]
+    return RunTheme(
+        run=run,
+        number=theme.id + 1,
+        label=theme.label[:200],
+        found_label=theme.label[:200],
+        keywords=list(theme.keywords),
+        representatives=[list(entries.split_key(r.id)) for r in theme.representatives],
+        framework=framework,
+        is_new=bool(theme.is_new),
+        is_other=theme.is_other,
+        model_theme=theme.id,
+    )
+
+
+def _suggest_mappings(themes) -> None:
+    for theme in themes:
+        for match in theme.framework:
+            if match["score"] < SUGGEST_SCORE:
+                continue
+            target = "priority_id" if match["kind"] == "priority" else "strategy_theme_id"
+            theme.mappings.append(ThemeMapping(score=match["score"], **{target: match["id"]}))
+
+
+def _assignment_values(run_id: int, theme: RunTheme, row: entries.EntryRow, score: float) -> dict:
+    return {
+        "run_id": run_id,
+        "entry_type": row.entry_type,
+        "entry_id": row.entry_id,
+        "theme_id": theme.id,
+        "score": round(score, 4),
+        "terms": matching_terms(row.text, theme.keywords),
+        "moved_by_team": False,
+        "not_relevant": False,
+        "added_later": False,
+        "area_id": row.area_id,
+        "channel": row.channel or "",
+        "age_band": row.age_band,
+        "week": row.week,
+    }
+
+
+def bulk_insert_assignments(values: list[dict]) -> None:
+    for start in range(0, len(values), 5000):
+        db.session.execute(insert(ThemeAssignment), values[start : start + 5000])
+
+
+def matching_terms(text: str, keywords: list[str]) -> str:
+    """The theme's keywords that the entry uses, as the reason it is in the theme."""
+    lowered = text.lower()
+    found = [k for k in keywords if re.search(rf"\b{re.escape(k.lower())}\b", lowered)]
+    return ", ".join(found)[:500]
+
+
+def refresh_sizes(run: AnalysisRun) -> None:
+    """Each theme's size: its relevant entries."""
+    counts = dict(
+        db.session.execute(
+            select(ThemeAssignment.theme_id, func.count())
+            .where(ThemeAssignment.run_id == run.id, ThemeAssignment.not_relevant.is_(False))
+            .group_by(ThemeAssignment.theme_id)
+        ).all()
+    )
+    for theme in db.session.scalars(select(RunTheme).where(RunTheme.run_id == run.id)):
+        theme.size = counts.get(theme.id, 0)
+    db.session.flush()
+
+
+# The fitted model, kept for new entries
+
+
+def _model_folder() -> Path:
+    folder = Path(current_app.instance_path) / "analysis_models"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_model(model) -> str:
+    name = f"{secrets.token_hex(16)}.joblib"
+    joblib.dump(model, _model_folder() / name)
+    return name
+
+
+def load_model(name: str | None):
+    """A stored model; None when it is gone (the run can still be read, not extended)."""
+    if not name or not re.fullmatch(r"[0-9a-f]{32}\.joblib", name):
+        return None
+    path = _model_folder() / name
+    return joblib.load(path) if path.exists() else None
+
+
+# New entries after a run
+
+
+def new_entries_waiting(run: AnalysisRun) -> int:
+    return entries.count_unassigned_entries(run.consultation, run.id) if run.is_done else 0
+
+
+def queue_new_entries(run: AnalysisRun):
+    """Queue the job that gives new entries the run's themes (once at a time)."""
+    from engage.jobs import enqueue
+
+    return enqueue("assign_new_entries", {"run_id": run.id}, key=f"assign:{run.id}")
+
+
+def assign_new_entries(run_id: int) -> int:
+    """Give entries published since the run its themes, and drop entries no longer published.
+    Returns how many entries were added."""
+    run = get_run(run_id)
+    withdrawn = entries.withdrawn_assignments(run.id)
+    if withdrawn:
+        db.session.execute(delete(ThemeAssignment).where(ThemeAssignment.id.in_(withdrawn)))
+    rows = entries.list_unassigned_entries(run.consultation, run.id)
+    if rows:
+        model = load_model(run.model_file)
+        if model is None:
+            raise RunError("This run's model is no longer stored: run the analysis again")
+        _assign(run, model, rows)
+    refresh_sizes(run)
+    return len(rows)
+
+
+def _assign(run: AnalysisRun, model, rows: list[entries.EntryRow]) -> None:
+    by_model = {t.model_theme: t for t in run.themes if t.model_theme is not None}
+    found = model.transform([r.text for r in rows], ids=[r.key for r in rows])
+    targets: dict[int, list[tuple[entries.EntryRow, float]]] = defaultdict(list)
+    for row, assignment in zip(rows, found, strict=True):
+        theme = by_model.get(assignment.theme_id)
+        if theme is not None:
+            targets[theme.id].append((row, assignment.score))
+    values = []
+    for theme_id, items in targets.items():
+        for theme, row, score in _route(db.session.get(RunTheme, theme_id), items):
+            values.append({**_assignment_values(run.id, theme, row, score), "added_later": True})
+    bulk_insert_assignments(values)
+
+
+def _route(theme: RunTheme, items):
+    """Follow the team's edits: a merged theme sends entries to the theme it was merged into,
+    a split theme to its parts (by the model fitted when it was split)."""
+    while theme.merged_into is not None:
+        theme = theme.merged_into
+    if not theme.split:
+        for row, score in items:
+            yield theme, row, score
+        return
+    parts = {t.split_part: t for t in theme.run.themes if t.parent_id == theme.id}
+    model = load_model(theme.split_model_file)
+    texts = [row.text for row, _ in items]
+    labels = list(model.predict(texts)) if model is not None else [None] * len(items)
+    biggest = max(parts.values(), key=lambda t: t.size)
+    for (row, score), label in zip(items, labels, strict=True):
+        part = parts.get(int(label) + 1) if label is not None and label >= 0 else None
+        yield from _route(part or biggest, [(row, score)])

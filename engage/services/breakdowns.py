@@ -1,0 +1,191 @@
+"""Each theme broken down by area, channel, age band, deprivation decile and kind of entry,
+with small counts suppressed.
+
+The suppression rule (statistical disclosure control, as official statistics do it):
+
+* Primary: a count from 1 to 9 is shown as "fewer than 10". Zero is shown as 0.
+* Secondary: the table is read as lines (each row with its row total, each column with its
+  column total, the totals row and column with the grand total). A line with exactly one
+  hidden number would let anyone work it out by subtraction, so in such a line the smallest
+  other count is hidden too (the smallest non-zero first, then a zero, and the line's total
+  only when nothing else is left). This repeats until no line has exactly one hidden number.
+  A count hidden only for this reason is shown as "not shown", because it may be 10 or more.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from engage.extensions import db
+from engage.models import (
+    AGE_BANDS,
+    CHANNELS,
+    AnalysisRun,
+    Area,
+    AreaDeprivation,
+    ThemeAssignment,
+)
+from engage.services.analysis_runs import visible_themes
+from engage.services.workspace_entries import ENTRY_TYPES
+
+SMALL = 10
+FEWER = "fewer than 10"
+NOT_SHOWN = "not shown"
+UNKNOWN = "Not known"
+
+DIMENSIONS = {
+    "area": "Area",
+    "channel": "Channel",
+    "age-band": "Age band",
+    "deprivation": "Deprivation decile of the area",
+    "entry-type": "Kind of entry",
+}
+
+
+@dataclass
+class Cell:
+    value: int
+    hidden: str = ""  # "", "primary" or "secondary"
+
+    @property
+    def text(self) -> str:
+        if self.hidden == "primary":
+            return FEWER
+        return NOT_SHOWN if self.hidden else f"{self.value:,}"
+
+    @property
+    def shown(self) -> int | None:
+        return None if self.hidden else self.value
+
+
+@dataclass
+class Table:
+    """Counts with totals, every number already checked for disclosure."""
+
+    rows: list[tuple[object, str]]
+    columns: list[tuple[object, str]]
+    cells: list[list[Cell]]
+    row_totals: list[Cell] = field(default_factory=list)
+    column_totals: list[Cell] = field(default_factory=list)
+    total: Cell = field(default_factory=lambda: Cell(0))
+
+    @property
+    def any_hidden(self) -> bool:
+        grid = [*self.cells, self.row_totals, self.column_totals, [self.total]]
+        return any(c.hidden for line in grid for c in line)
+
+
+def suppress(counts: list[list[int]]) -> list[list[str]]:
+    """The hiding marks for a grid of counts extended with its totals (see the module doc).
+
+    Returns a grid one row and one column larger than `counts`: the last column holds the row
+    totals' marks, the last row the column totals' and the corner the grand total's.
+    """
+    n_rows, n_cols = len(counts), len(counts[0]) if counts else 0
+    grid = [row[:] + [sum(row)] for row in counts]
+    grid.append([sum(counts[i][j] for i in range(n_rows)) for j in range(n_cols)])
+    grid[-1].append(sum(grid[-1]))
+    marks = [["primary" if 0 < v < SMALL else "" for v in row] for row in grid]
+    lines = [[(i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
+    lines += [[(i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            hidden = [p for p in line if marks[p[0]][p[1]]]
+            if len(hidden) != 1:
+                continue
+            pick = _next_to_hide(line, grid, marks)
+            if pick is not None:
+                marks[pick[0]][pick[1]] = "secondary"
+                changed = True
+    return marks
+
+
+def _next_to_hide(line, grid, marks):
+    total = line[-1]
+    open_cells = [p for p in line[:-1] if not marks[p[0]][p[1]]]
+    nonzero = [p for p in open_cells if grid[p[0]][p[1]] > 0]
+    for pool in (nonzero, open_cells):
+        if pool:
+            return min(pool, key=lambda p: grid[p[0]][p[1]])
+    return None if marks[total[0]][total[1]] else total
+
+
+def make_table(rows, columns, counts: list[list[int]]) -> Table:
+    """A table of counts with totals, small numbers hidden."""
+    if not rows or not columns:
+        return Table(rows, columns, [[] for _ in rows], [Cell(0) for _ in rows], [], Cell(0))
+    marks = suppress(counts)
+    n_rows, n_cols = len(rows), len(columns)
+    cells = [[Cell(counts[i][j], marks[i][j]) for j in range(n_cols)] for i in range(n_rows)]
+    row_totals = [Cell(sum(counts[i]), marks[i][n_cols]) for i in range(n_rows)]
+    column_totals = [
+        Cell(sum(counts[i][j] for i in range(n_rows)), marks[n_rows][j]) for j in range(n_cols)
+    ]
+    total = Cell(sum(map(sum, counts)), marks[n_rows][n_cols])
+    return Table(rows, columns, cells, row_totals, column_totals, total)
+
+
+# Breakdowns of a run's themes
+
+
+def _grouped(run: AnalysisRun, column) -> dict[tuple[int, object], int]:
+    rows = db.session.execute(
+        select(ThemeAssignment.theme_id, column, func.count())
+        .where(ThemeAssignment.run_id == run.id, ThemeAssignment.not_relevant.is_(False))
+        .group_by(ThemeAssignment.theme_id, column)
+    )
+    return {(theme_id, group): n for theme_id, group, n in rows}
+
+
+def _area_columns(run, counts):
+    areas = {a.id: a.name for a in run.consultation.areas}
+    seen = {g for _, g in counts if g is not None and g not in areas}
+    areas |= {a.id: a.name for a in db.session.scalars(select(Area).where(Area.id.in_(seen)))}
+    return sorted(areas.items(), key=lambda item: item[1])
+
+
+def _deprivation(run, counts):
+    deciles = dict(
+        db.session.execute(select(AreaDeprivation.area_id, AreaDeprivation.decile)).all()
+    )
+    folded: dict[tuple[int, object], int] = {}
+    for (theme_id, area_id), n in counts.items():
+        key = (theme_id, deciles.get(area_id))
+        folded[key] = folded.get(key, 0) + n
+    labels = {1: "1 (most deprived)", 10: "10 (least deprived)"}
+    columns = [(d, labels.get(d, str(d))) for d in range(1, 11)]
+    return folded, columns
+
+
+def breakdown(run: AnalysisRun, dimension: str) -> Table:
+    """Every current theme of the run by one dimension, small counts hidden."""
+    if dimension in ("area", "deprivation"):
+        counts = _grouped(run, ThemeAssignment.area_id)
+        if dimension == "area":
+            columns = _area_columns(run, counts)
+        else:
+            counts, columns = _deprivation(run, counts)
+    elif dimension == "channel":
+        counts = _grouped(run, ThemeAssignment.channel)
+        columns = list({**CHANNELS, "photo": "Photo competition"}.items())
+    elif dimension == "age-band":
+        counts = _grouped(run, ThemeAssignment.age_band)
+        columns = list(AGE_BANDS.items())
+    elif dimension == "entry-type":
+        counts = _grouped(run, ThemeAssignment.entry_type)
+        columns = list(ENTRY_TYPES.items())
+    else:
+        raise KeyError(dimension)
+    known = {key for key, _ in columns}
+    if any(g not in known for _, g in counts):
+        columns.append((None, UNKNOWN))
+    themes = visible_themes(run)
+    place = {key: j for j, (key, _) in enumerate(columns)}
+    row_of = {t.id: i for i, t in enumerate(themes)}
+    grid = [[0] * len(columns) for _ in themes]
+    for (theme_id, group), n in counts.items():
+        if theme_id in row_of:
+            grid[row_of[theme_id]][place.get(group, place.get(None, 0))] += n
+    return make_table([(t.id, t.label) for t in themes], columns, grid)

@@ -1,0 +1,234 @@
+"""Reach: who took part against who lives in each area.
+
+Population baselines (people by area and age band, census-style) and each area's deprivation
+decile are imported from CSV files. A group's representation index is its share of the
+respondents divided by its share of the population: 1 is a fair share, below 0.8 is reported
+as under-represented, so officers can go where the consultation has not reached.
+Respondents are submissions (a form or card) with at least one published entry; counts under
+10 are hidden as in the breakdowns.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, func, or_, select
+
+from engage.errors import ImportError_
+from engage.extensions import db
+from engage.models import (
+    AGE_BANDS,
+    Area,
+    AreaDeprivation,
+    Comment,
+    Consultation,
+    ModerationStatus,
+    PopulationBaseline,
+    RespondentDetails,
+    Submission,
+    Wish,
+)
+from engage.services.breakdowns import make_table
+
+UNDER = 0.8
+MAX_FILE = 1024 * 1024
+MAX_ERRORS = 20
+
+
+class ReachImportError(ImportError_):
+    def __init__(self, problems: list[str]):
+        shown = problems[:MAX_ERRORS]
+        more = len(problems) - len(shown)
+        message = "; ".join(shown) + (f"; and {more} more" if more else "")
+        super().__init__(f"Nothing was imported. {message}")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    label: str
+    respondents: str  # shown count, or "fewer than 10" / "not shown"
+    population: int | None
+    rate: str  # respondents per 1,000 people
+    index: float | None
+    status: str
+
+
+# Imports
+
+
+def _read(data: bytes, columns: list[str]) -> list[tuple[int, dict]]:
+    if len(data) > MAX_FILE:
+        raise ReachImportError(["the file is larger than 1 MB"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReachImportError(["the file is not UTF-8 text (save it as CSV UTF-8)"]) from error
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ReachImportError([f"the first row must name the columns {', '.join(columns)}"])
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        rows.append((number, {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}))
+    if not rows:
+        raise ReachImportError(["the file has no rows under its header"])
+    return rows
+
+
+def _areas() -> dict[str, Area]:
+    return {a.code.upper(): a for a in db.session.scalars(select(Area))}
+
+
+def _band(value: str) -> str | None:
+    lowered = value.lower()
+    for key, label in AGE_BANDS.items():
+        if lowered in (key, label.lower()):
+            return key
+    return None
+
+
+def _whole(value: str, low: int, high: int) -> int | None:
+    digits = value.replace(",", "")
+    if not digits.isdigit():
+        return None
+    number = int(digits)
+    return number if low <= number <= high else None
+
+
+def import_baselines(data: bytes) -> int:
+    """Population by area and age band (columns area_code, age_band, population). Replaces
+    the baselines of the areas in the file; nothing is saved unless every row is right."""
+    areas, problems, found = _areas(), [], {}
+    for number, row in _read(data, ["area_code", "age_band", "population"]):
+        area = areas.get(row["area_code"].upper())
+        band = _band(row["age_band"])
+        population = _whole(row["population"], 0, 10_000_000)
+        if area is None:
+            problems.append(f"row {number}: no area has the code “{row['area_code']}”")
+        if band is None:
+            problems.append(f"row {number}: “{row['age_band']}” is not an age band")
+        if population is None:
+            problems.append(f"row {number}: the population must be a whole number, 0 or more")
+        if area and band and (area.id, band) in found:
+            problems.append(f"row {number}: {area.name}, {AGE_BANDS[band]} is in the file twice")
+        if area and band and population is not None:
+            found[(area.id, band)] = population
+    if problems:
+        raise ReachImportError(problems)
+    area_ids = {a for a, _ in found}
+    db.session.execute(delete(PopulationBaseline).where(PopulationBaseline.area_id.in_(area_ids)))
+    db.session.add_all(
+        PopulationBaseline(area_id=a, age_band=b, population=n) for (a, b), n in found.items()
+    )
+    db.session.flush()
+    return len(found)
+
+
+def import_deprivation(data: bytes) -> int:
+    """Each area's deprivation decile (columns area_code, decile; 1 = most deprived)."""
+    areas, problems, found = _areas(), [], {}
+    for number, row in _read(data, ["area_code", "decile"]):
+        area = areas.get(row["area_code"].upper())
+        decile = _whole(row["decile"], 1, 10)
+        if area is None:
+            problems.append(f"row {number}: no area has the code “{row['area_code']}”")
+        if decile is None:
+            problems.append(f"row {number}: the decile must be a whole number from 1 to 10")
+        if area and area.id in found:
+            problems.append(f"row {number}: {area.name} is in the file twice")
+        if area and decile:
+            found[area.id] = decile
+    if problems:
+        raise ReachImportError(problems)
+    db.session.execute(delete(AreaDeprivation).where(AreaDeprivation.area_id.in_(found)))
+    db.session.add_all(AreaDeprivation(area_id=a, decile=d) for a, d in found.items())
+    db.session.flush()
+    return len(found)
+
+
+# Reach
+
+
+def _respondents(consultation: Consultation) -> dict[tuple[int | None, str | None], int]:
+    published = or_(
+        exists().where(
+            Wish.submission_id == Submission.id, Wish.status == ModerationStatus.APPROVED
+        ),
+        exists().where(
+            Comment.submission_id == Submission.id, Comment.status == ModerationStatus.APPROVED
+        ),
+    )
+    rows = db.session.execute(
+        select(Submission.area_id, RespondentDetails.age_band, func.count(Submission.id))
+        .outerjoin(RespondentDetails, RespondentDetails.submission_id == Submission.id)
+        .where(Submission.consultation_id == consultation.id, published)
+        .group_by(Submission.area_id, RespondentDetails.age_band)
+    )
+    return {(area, band): n for area, band, n in rows}
+
+
+def _population(area_ids: list[int]) -> dict[tuple[int, str], int]:
+    rows = db.session.execute(
+        select(
+            PopulationBaseline.area_id, PopulationBaseline.age_band, PopulationBaseline.population
+        ).where(PopulationBaseline.area_id.in_(area_ids))
+    )
+    return {(a, b): n for a, b, n in rows}
+
+
+def reach(consultation: Consultation) -> dict[str, list[ReachRow]]:
+    """Respondents against the population by area, by age band and by deprivation decile."""
+    areas = list(consultation.areas)
+    counts = _respondents(consultation)
+    population = _population([a.id for a in areas])
+    deciles = dict(
+        db.session.execute(select(AreaDeprivation.area_id, AreaDeprivation.decile)).all()
+    )
+    groups = {
+        "area": [(a.name, lambda k, a=a: k[0] == a.id) for a in areas],
+        "age": [
+            (label, lambda k, b=b: k[1] == b) for b, label in AGE_BANDS.items() if b != "prefer_not"
+        ],
+        "deprivation": [
+            (f"Decile {d}", lambda k, d=d: deciles.get(k[0]) == d) for d in range(1, 11)
+        ],
+    }
+    return {name: _rows(spec, counts, population) for name, spec in groups.items()}
+
+
+def _rows(spec, counts, population) -> list[ReachRow]:
+    responded = [sum(n for k, n in counts.items() if match(k)) for _, match in spec]
+    people = [sum(n for k, n in population.items() if match(k)) or None for _, match in spec]
+    known = [(r, p) for r, p in zip(responded, people, strict=True) if p]
+    all_responded = sum(r for r, _ in known) or 0
+    all_people = sum(p for _, p in known) or 0
+    table = make_table([(i, "") for i in range(len(spec))], [(0, "")], [[r] for r in responded])
+    out = []
+    for (label, _), cell, r, p in zip(
+        spec, (row[0] for row in table.cells), responded, people, strict=True
+    ):
+        index = None
+        if p and all_responded and all_people:
+            index = round((r / all_responded) / (p / all_people), 2)
+        rate = f"{1000 * r / p:.1f}" if p and not cell.hidden else ("not shown" if p else "")
+        out.append(
+            ReachRow(label, cell.text, p, rate, None if cell.hidden else index, _status(index, p))
+        )
+    return out
+
+
+def _status(index: float | None, population: int | None) -> str:
+    if not population:
+        return "No population figure"
+    if index is None:
+        return "No respondents yet"
+    return "Under-represented" if index < UNDER else "Fair share or more"
+
+
+def has_baselines(consultation: Consultation) -> bool:
+    ids = [a.id for a in consultation.areas]
+    return bool(ids) and bool(
+        db.session.scalar(select(func.count()).where(PopulationBaseline.area_id.in_(ids)))
+    )

@@ -1,0 +1,221 @@
+"""The strategy team's edits to a run's themes: rename, merge, split (the members clustered
+again), move entries, mark entries not relevant, confirm a mapping onto the strategy.
+
+Every edit is a line in the append-only ThemeEdit log (who, when, what); the next run carries
+the edits over (engage.services.theme_carry).
+"""
+
+from sqlalchemy import func, select, update
+
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.models import AnalysisRun, RunTheme, ThemeAssignment, ThemeEdit, ThemeMapping, User
+from engage.models._types import utcnow
+from engage.services.analysis_runs import (
+    fit_model,
+    framework_for,
+    matching_terms,
+    refresh_sizes,
+    save_model,
+)
+from engage.services.workspace_entries import texts_of
+
+MAX_LABEL = 200
+MAX_SPLIT = 10
+MAX_KEYWORDS = 12
+
+
+class ThemeEditError(EngageError):
+    status = 400
+    title = "That change to the themes could not be made"
+
+
+def log_edit(run: AnalysisRun, kind: str, user: User | None, theme=None, **details) -> ThemeEdit:
+    edit = ThemeEdit(run_id=run.id, kind=kind, theme=theme, user=user, details=details)
+    db.session.add(edit)
+    return edit
+
+
+def list_edits(run: AnalysisRun, theme: RunTheme | None = None) -> list[ThemeEdit]:
+    query = select(ThemeEdit).where(ThemeEdit.run_id == run.id)
+    if theme is not None:
+        query = query.where(ThemeEdit.theme_id == theme.id)
+    return list(db.session.scalars(query.order_by(ThemeEdit.id.desc())))
+
+
+def get_theme(run: AnalysisRun, theme_id: int | None) -> RunTheme | None:
+    theme = db.session.get(RunTheme, theme_id) if theme_id else None
+    return theme if theme is not None and theme.run_id == run.id else None
+
+
+def _require_editable(run: AnalysisRun, *themes: RunTheme | None) -> None:
+    if not run.is_done:
+        raise ThemeEditError("The run has not finished: wait for it before changing its themes")
+    for theme in themes:
+        if theme is None or theme.run_id != run.id:
+            raise ThemeEditError("Choose a theme of this run")
+        if not theme.visible:
+            raise ThemeEditError(f"“{theme.label}” was merged or split: choose a current theme")
+
+
+def rename_theme(theme: RunTheme, label: str, user: User | None) -> None:
+    """A name the team chose; it stays with the theme through later runs."""
+    _require_editable(theme.run, theme)
+    label = " ".join(label.split())
+    if not label:
+        raise ThemeEditError("Enter the theme's new name")
+    if len(label) > MAX_LABEL:
+        raise ThemeEditError(f"The name must be {MAX_LABEL} characters or fewer")
+    log_edit(theme.run, "rename", user, theme, before=theme.label, after=label)
+    theme.label, theme.renamed = label, True
+    db.session.flush()
+
+
+def merge_themes(target: RunTheme, source: RunTheme, user: User | None) -> None:
+    """Every entry of `source` joins `target`; `source` is kept, marked merged."""
+    run = target.run
+    _require_editable(run, target, source)
+    if source.id == target.id:
+        raise ThemeEditError("Choose a different theme to merge with")
+    db.session.execute(
+        update(ThemeAssignment)
+        .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id == source.id)
+        .values(theme_id=target.id)
+    )
+    target.keywords = _union(target.keywords, source.keywords)[:MAX_KEYWORDS]
+    target.representatives = target.representatives + source.representatives
+    source.merged_into = target
+    log_edit(run, "merge", user, target, merged=source.id, label=source.label, into=target.label)
+    refresh_sizes(run)
+
+
+def _union(first: list, second: list) -> list:
+    return first + [k for k in second if k not in first]
+
+
+def split_theme(theme: RunTheme, parts: int, user: User | None) -> list[RunTheme]:
+    """Cluster a theme's members again into `parts` themes of their own."""
+    run = theme.run
+    _require_editable(run, theme)
+    members = list(
+        db.session.scalars(
+            select(ThemeAssignment)
+            .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id == theme.id)
+            .order_by(ThemeAssignment.id)
+        )
+    )
+    if not 2 <= parts <= MAX_SPLIT:
+        raise ThemeEditError(f"Split a theme into 2 to {MAX_SPLIT} themes")
+    if len(members) < parts * 2:
+        raise ThemeEditError(f"“{theme.label}” has too few entries to split into {parts}")
+    texts = texts_of([(a.entry_type, a.entry_id) for a in members])
+    member_texts = [texts.get((a.entry_type, a.entry_id), "") for a in members]
+    model = fit_model(member_texts, [a.key for a in members], {"n_themes": parts}, [])
+    found = [t for t in model.themes_ if t.size]
+    if len(found) < 2:
+        raise ThemeEditError(f"The entries of “{theme.label}” are too alike to split")
+    children = _children(theme, found)
+    labels = [int(x) for x in model.labels_]
+    for assignment, label, text in zip(members, labels, member_texts, strict=True):
+        child = children.get(label) or max(children.values(), key=lambda c: len(c.keywords))
+        assignment.theme_id = child.id
+        assignment.terms = matching_terms(text, child.keywords)
+    theme.split, theme.split_model_file = True, save_model(model)
+    log_edit(run, "split", user, theme, parts=[c.id for c in children.values()], label=theme.label)
+    refresh_sizes(run)
+    return list(children.values())
+
+
+def _children(theme: RunTheme, found) -> dict[int, RunTheme]:
+    run = theme.run
+    number = db.session.scalar(select(func.max(RunTheme.number)).where(RunTheme.run_id == run.id))
+    children = {}
+    for i, sub in enumerate(found, start=1):
+        child = RunTheme(
+            run=run,
+            number=number + i,
+            label=f"{theme.label}: {sub.label}"[:MAX_LABEL],
+            found_label=sub.label[:MAX_LABEL],
+            keywords=list(sub.keywords),
+            representatives=[list(_split(r.id)) for r in sub.representatives],
+            framework=theme.framework,
+            is_new=theme.is_new,
+            parent_id=theme.id,
+            split_part=sub.id + 1,
+        )
+        db.session.add(child)
+        children[sub.id] = child
+    db.session.flush()
+    return children
+
+
+def _split(key: str) -> tuple[str, int]:
+    entry_type, _, entry_id = key.partition(":")
+    return entry_type, int(entry_id)
+
+
+def _assignments(run: AnalysisRun, ids: list[int]) -> list[ThemeAssignment]:
+    if not ids:
+        raise ThemeEditError("Tick the entries first")
+    found = list(
+        db.session.scalars(
+            select(ThemeAssignment).where(
+                ThemeAssignment.run_id == run.id, ThemeAssignment.id.in_(ids)
+            )
+        )
+    )
+    if len(found) != len(set(ids)):
+        raise ThemeEditError("Some of the ticked entries are not in this run")
+    return found
+
+
+def move_entries(run: AnalysisRun, ids: list[int], target: RunTheme, user: User | None) -> int:
+    """Put entries in another theme; they stay there in later runs."""
+    _require_editable(run, target)
+    moved = _assignments(run, ids)
+    texts = texts_of([(a.entry_type, a.entry_id) for a in moved])
+    for assignment in moved:
+        assignment.theme_id, assignment.moved_by_team = target.id, True
+        assignment.terms = matching_terms(
+            texts.get((assignment.entry_type, assignment.entry_id), ""), target.keywords
+        )
+    log_edit(run, "move", user, target, entries=[a.key for a in moved], to=target.label)
+    refresh_sizes(run)
+    return len(moved)
+
+
+def mark_relevance(run: AnalysisRun, ids: list[int], relevant: bool, user: User | None) -> int:
+    """Leave entries out of the counts (not relevant), or count them again."""
+    if not run.is_done:
+        raise ThemeEditError("The run has not finished: wait for it before changing its themes")
+    found = _assignments(run, ids)
+    for assignment in found:
+        assignment.not_relevant = not relevant
+    log_edit(
+        run, "relevant" if relevant else "not_relevant", user, None, entries=[a.key for a in found]
+    )
+    refresh_sizes(run)
+    return len(found)
+
+
+def mapping_choices(run: AnalysisRun) -> list[tuple[str, str]]:
+    """The strategy's themes and priorities a run theme can be mapped onto."""
+    return [(item["id"], item["name"]) for item in framework_for(run.consultation_id)]
+
+
+def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMapping:
+    """A person confirms that a theme belongs to one of the strategy's themes or priorities."""
+    _require_editable(theme.run, theme)
+    names = dict(mapping_choices(theme.run))
+    if target not in names:
+        raise ThemeEditError("Choose one of the strategy's themes or priorities")
+    kind, _, target_id = target.partition(":")
+    column = "priority_id" if kind == "priority" else "strategy_theme_id"
+    mapping = next((m for m in theme.mappings if getattr(m, column) == int(target_id)), None)
+    if mapping is None:
+        mapping = ThemeMapping(**{column: int(target_id)})
+        theme.mappings.append(mapping)
+    mapping.confirmed_by, mapping.confirmed_at = user, utcnow()
+    log_edit(theme.run, "map", user, theme, target=target, name=names[target])
+    db.session.flush()
+    return mapping

@@ -1,0 +1,177 @@
+"""Exports of a run: its themes and their assignments as CSV and XLSX, and what the printable
+report for the partnership board shows.
+
+No cell can run as a formula: text starting with =, +, -, @, a tab or a carriage return is
+prefixed with an apostrophe (the OWASP advice for CSV injection), in CSV and in XLSX alike,
+and every XLSX cell is written as text or a number, never a formula.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from sqlalchemy import select
+
+from engage.extensions import db
+from engage.models import AGE_BANDS, CHANNELS, AnalysisRun, Area, ThemeAssignment
+from engage.services.analysis_runs import visible_themes
+from engage.services.theme_reports import relevant_total
+from engage.services.workspace_entries import ENTRY_TYPES, references_of, texts_of
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+
+THEME_COLUMNS = [
+    "run",
+    "theme",
+    "label",
+    "label found by the analysis",
+    "renamed by the team",
+    "entries",
+    "share (%)",
+    "keywords",
+    "mapped to",
+    "new (fits none of the strategy)",
+]
+ASSIGNMENT_COLUMNS = [
+    "run",
+    "reference",
+    "kind of entry",
+    "theme",
+    "theme label",
+    "score",
+    "matching terms",
+    "moved by the team",
+    "not relevant",
+    "given a theme after the run",
+    "area",
+    "channel",
+    "age band",
+    "week",
+    "text",
+]
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula, made plain text."""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def theme_rows(run: AnalysisRun) -> Iterator[list]:
+    total = relevant_total(run) or 1
+    for t in visible_themes(run):
+        mapping = t.confirmed_mapping
+        yield [
+            run.id,
+            t.number,
+            t.label,
+            t.found_label,
+            "yes" if t.renamed else "no",
+            t.size,
+            round(100 * t.size / total, 1),
+            ", ".join(t.keywords),
+            mapping.target_title if mapping else "",
+            "yes" if t.is_new and mapping is None else "no",
+        ]
+
+
+def assignment_rows(run: AnalysisRun) -> Iterator[list]:
+    """Every assignment of the run, with the entry's public text (personal data as
+    moderated), read in chunks so a large run streams."""
+    themes = {t.id: t for t in run.themes}
+    areas = dict(db.session.execute(select(Area.id, Area.name)).all())
+    channels = {**CHANNELS, "photo": "Photo competition"}
+    last = 0
+    while True:
+        chunk = list(
+            db.session.scalars(
+                select(ThemeAssignment)
+                .where(ThemeAssignment.run_id == run.id, ThemeAssignment.id > last)
+                .order_by(ThemeAssignment.id)
+                .limit(CHUNK)
+            )
+        )
+        if not chunk:
+            return
+        last = chunk[-1].id
+        keys = [(a.entry_type, a.entry_id) for a in chunk]
+        texts, references = texts_of(keys), references_of(keys)
+        for a, key in zip(chunk, keys, strict=True):
+            theme = themes[a.theme_id]
+            yield [
+                run.id,
+                references.get(key, a.key),
+                ENTRY_TYPES.get(a.entry_type, a.entry_type),
+                theme.number,
+                theme.label,
+                a.score,
+                a.terms,
+                "yes" if a.moved_by_team else "no",
+                "yes" if a.not_relevant else "no",
+                "yes" if a.added_later else "no",
+                areas.get(a.area_id, ""),
+                channels.get(a.channel, a.channel),
+                AGE_BANDS.get(a.age_band or "", ""),
+                a.week.isoformat(),
+                texts.get(key, ""),
+            ]
+
+
+def csv_lines(header: list[str], rows: Iterator[list]) -> Iterator[str]:
+    """CSV text, a line at a time, with a byte-order mark so spreadsheets read UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(header)
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([neutralise(v) for v in row])
+        yield buffer.getvalue()
+
+
+def workbook(run: AnalysisRun) -> bytes:
+    """An XLSX workbook: a sheet of themes, a sheet of assignments, and where they came from."""
+    book = Workbook(write_only=True)
+    for title, header, rows in (
+        ("Themes", THEME_COLUMNS, theme_rows(run)),
+        ("Assignments", ASSIGNMENT_COLUMNS, assignment_rows(run)),
+        ("About this run", ["", ""], iter(about_rows(run))),
+    ):
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_cell(sheet, v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=neutralise(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # never "f": openpyxl would otherwise store "=…" as a formula
+    return cell
+
+
+def about_rows(run: AnalysisRun) -> list[list]:
+    """Which run a report or export came from: its parameters, library version and times."""
+    who = run.created_by.name if run.created_by else "the command line"
+    return [
+        ["Consultation", run.consultation.title],
+        ["Run", run.id],
+        ["Started by", who],
+        ["Started", run.started_at.isoformat() if run.started_at else ""],
+        ["Finished", run.finished_at.isoformat() if run.finished_at else ""],
+        ["Entries analysed", run.n_entries],
+        ["Analysis library version", run.library_version],
+        *[
+            [f"Parameter: {k}", "" if v is None else str(v)]
+            for k, v in sorted(run.parameters.items())
+        ],
+    ]

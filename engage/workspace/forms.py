@@ -1,0 +1,80 @@
+"""The strategy workspace's forms."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextInput
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from engage.services.analysis_runs import MAX_THEMES
+from engage.services.text import clean_text
+from engage.services.theme_edits import MAX_LABEL, MAX_SPLIT
+
+
+class StartRunForm(FlaskForm):
+    consultation = SelectField(
+        "Consultation",
+        coerce=int,
+        validators=[InputRequired("Choose the consultation to analyse")],
+        widget=GovSelect(),
+    )
+    themes = IntegerField(
+        "Number of themes (optional)",
+        description="Leave empty and the analysis chooses how many themes the entries hold",
+        validators=[
+            Optional(),
+            NumberRange(2, MAX_THEMES, f"Enter a whole number from 2 to {MAX_THEMES}"),
+        ],
+        widget=GovTextInput(),
+    )
+
+
+class RenameForm(FlaskForm):
+    label = StringField(
+        "New name",
+        filters=[clean_text],
+        validators=[InputRequired("Enter the theme's new name"), Length(max=MAX_LABEL)],
+        widget=GovTextInput(),
+    )
+
+
+class MergeForm(FlaskForm):
+    other = SelectField(
+        "Theme to merge into this one",
+        coerce=int,
+        validators=[InputRequired("Choose the theme to merge into this one")],
+        widget=GovSelect(),
+    )
+
+
+class SplitForm(FlaskForm):
+    parts = IntegerField(
+        "Split into how many themes",
+        validators=[
+            InputRequired("Enter how many themes to split it into"),
+            NumberRange(2, MAX_SPLIT, f"Enter a whole number from 2 to {MAX_SPLIT}"),
+        ],
+        widget=GovTextInput(),
+    )
+
+
+class MappingForm(FlaskForm):
+    strategy_target = SelectField(
+        "The strategy's theme or priority",
+        validators=[InputRequired("Choose the strategy's theme or priority")],
+        widget=GovSelect(),
+    )
+
+
+class MembersForm(FlaskForm):
+    """Ticked entries (raw checkboxes named "entry") and where to move them."""
+
+    move_to = SelectField(
+        "Move the ticked entries to", coerce=int, validate_choice=False, widget=GovSelect()
+    )
+
+
+class UploadForm(FlaskForm):
+    upload = FileField(
+        "CSV file", validators=[FileRequired("Choose a CSV file")], widget=GovFileInput()
+    )

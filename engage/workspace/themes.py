@@ -1,0 +1,209 @@
+"""A run's themes: the themes page, a theme's entries with why they are there, and the team's
+edits (rename, merge, split, move, not relevant, confirm a mapping)."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from engage.db import write_transactions
+from engage.errors import EngageError
+from engage.extensions import db
+from engage.models import EDIT_KINDS
+from engage.services.analysis_runs import new_entries_waiting, queue_new_entries, visible_themes
+from engage.services.theme_edits import (
+    confirm_mapping,
+    get_theme,
+    list_edits,
+    mapping_choices,
+    mark_relevance,
+    merge_themes,
+    move_entries,
+    rename_theme,
+    split_theme,
+)
+from engage.services.theme_reports import members, members_query, summaries
+from engage.staff import staff_user
+from engage.workspace import bp
+from engage.workspace.forms import MappingForm, MembersForm, MergeForm, RenameForm, SplitForm
+from engage.workspace.runs import run_or_404
+
+
+def _done_run_or_404(run_id):
+    run = run_or_404(run_id)
+    return run if run.is_done else abort(404)
+
+
+def _catch_up(run):
+    """Entries published since the run get its themes in a job (at once when jobs run inline)."""
+    waiting = new_entries_waiting(run)
+    if not waiting:
+        return None
+    db.session.commit()  # end the read, so the job's own transaction starts cleanly
+    with write_transactions():
+        job = queue_new_entries(run)
+        db.session.commit()
+    db.session.refresh(job)
+    return None if job.status == "done" else waiting
+
+
+@bp.get("/runs/<int:run_id>/themes")
+def run_themes(run_id):
+    """Each theme's label, size and share, keywords, quotes and weekly trend."""
+    run = _done_run_or_404(run_id)
+    waiting = _catch_up(run)
+    weeks, found = summaries(run)
+    return render_template(
+        "workspace/themes.html", run=run, weeks=weeks, summaries=found, waiting=waiting
+    )
+
+
+def _forms(run, theme, **given):
+    others = [(t.id, t.label) for t in visible_themes(run) if t.id != theme.id]
+    forms = {
+        "rename_form": given.get("rename_form") or RenameForm(formdata=None, label=theme.label),
+        "merge_form": given.get("merge_form") or MergeForm(formdata=None),
+        "split_form": given.get("split_form") or SplitForm(formdata=None),
+        "mapping_form": given.get("mapping_form") or MappingForm(formdata=None),
+        "members_form": given.get("members_form") or MembersForm(formdata=None),
+    }
+    forms["merge_form"].other.choices = others
+    forms["members_form"].move_to.choices = [(0, "Choose a theme")] + others
+    suggested = {f"{m['kind']}:{m['id']}": m["score"] for m in theme.framework}
+    choices = sorted(mapping_choices(run), key=lambda c: -suggested.get(c[0], -1))
+    forms["mapping_form"].strategy_target.choices = [
+        (key, f"{name} (suggested, {suggested[key]:.2f})" if key in suggested else name)
+        for key, name in choices
+    ]
+    return forms
+
+
+def render_theme(run, theme, *, problem=None, status=200, **given):
+    page = db.paginate(
+        members_query(run, theme),
+        page=min(max(request.args.get("page", 1, type=int), 1), 10_000),
+        per_page=current_app.config["WORKSPACE_PER_PAGE"],
+        error_out=False,
+    )
+    forms = _forms(run, theme, **given)
+    failing = next((f for f in forms.values() if f.errors), None)
+    return render_template(
+        "workspace/theme.html",
+        run=run,
+        theme=theme,
+        page=page,
+        entries=members(page.items),
+        edits=list_edits(run, theme),
+        kinds=EDIT_KINDS,
+        form=failing,
+        problem=problem,
+        **forms,
+    ), status
+
+
+def _theme_or_404(run, theme_id):
+    theme = get_theme(run, theme_id) or abort(404)
+    return theme
+
+
+@bp.get("/runs/<int:run_id>/themes/<int:theme_id>")
+def show_theme(run_id, theme_id):
+    """Every entry of a theme with why it is there, and the forms to change the theme."""
+    run = _done_run_or_404(run_id)
+    theme = _theme_or_404(run, theme_id)
+    if not theme.visible:
+        target = theme.merged_into_id
+        if target:
+            return redirect(url_for("workspace.show_theme", run_id=run.id, theme_id=target))
+    return render_theme(run, theme)
+
+
+def _edit(run, theme, form_name, form, action, done):
+    """Validate, call the service, commit once, flash, redirect; or show the page again."""
+    if not form.validate_on_submit():
+        return render_theme(run, theme, status=400, **{form_name: form})
+    try:
+        message = action()
+    except EngageError as error:
+        db.session.rollback()
+        return render_theme(run, theme, problem=error.message, status=400, **{form_name: form})
+    db.session.commit()
+    flash(message)
+    return redirect(url_for("workspace.show_theme", run_id=run.id, theme_id=done().id), 303)
+
+
+@bp.post("/runs/<int:run_id>/themes/<int:theme_id>/rename")
+def rename(run_id, theme_id):
+    run = _done_run_or_404(run_id)
+    theme = _theme_or_404(run, theme_id)
+    form = RenameForm()
+
+    def action():
+        rename_theme(theme, form.label.data, staff_user())
+        return f"Renamed the theme “{theme.label}”"
+
+    return _edit(run, theme, "rename_form", form, action, lambda: theme)
+
+
+@bp.post("/runs/<int:run_id>/themes/<int:theme_id>/merge")
+def merge(run_id, theme_id):
+    run = _done_run_or_404(run_id)
+    theme = _theme_or_404(run, theme_id)
+    form = _forms(run, theme, merge_form=MergeForm())["merge_form"]
+
+    def action():
+        other = get_theme(run, form.other.data) or abort(400)
+        merge_themes(theme, other, staff_user())
+        return f"Merged “{other.label}” into “{theme.label}”"
+
+    return _edit(run, theme, "merge_form", form, action, lambda: theme)
+
+
+@bp.post("/runs/<int:run_id>/themes/<int:theme_id>/split")
+def split(run_id, theme_id):
+    run = _done_run_or_404(run_id)
+    theme = _theme_or_404(run, theme_id)
+    form = SplitForm()
+    parts = []
+
+    def action():
+        parts.extend(split_theme(theme, form.parts.data, staff_user()))
+        return f"Split “{theme.label}” into {len(parts)} themes"
+
+    return _edit(run, theme, "split_form", form, action, lambda: parts[0])
+
+
+@bp.post("/runs/<int:run_id>/themes/<int:theme_id>/mapping")
+def map_theme(run_id, theme_id):
+    run = _done_run_or_404(run_id)
+    theme = _theme_or_404(run, theme_id)
+    form = _forms(run, theme, mapping_form=MappingForm())["mapping_form"]
+
+    def action():
+        mapping = confirm_mapping(theme, form.strategy_target.data, staff_user())
+        return f"Confirmed: “{theme.label}” belongs to {mapping.target_title}"
+
+    return _edit(run, theme, "mapping_form", form, action, lambda: theme)
+
+
+@bp.post("/runs/<int:run_id>/themes/<int:theme_id>/entries")
+def change_entries(run_id, theme_id):
+    """Move the ticked entries to another theme, or mark them (not) relevant."""
+    run = _done_run_or_404(run_id)
+    theme = _theme_or_404(run, theme_id)
+    form = _forms(run, theme, members_form=MembersForm())["members_form"]
+    ids = [int(v) for v in request.form.getlist("entry") if v.isdigit()][:500]
+    what = request.form.get("action", "")
+
+    def action():
+        user = staff_user()
+        if what == "move":
+            target = get_theme(run, form.move_to.data)
+            if target is None:
+                raise EngageError("Choose the theme to move the ticked entries to")
+            n = move_entries(run, ids, target, user)
+            return f"Moved {n} {'entry' if n == 1 else 'entries'} to “{target.label}”"
+        if what in ("not_relevant", "relevant"):
+            n = mark_relevance(run, ids, what == "relevant", user)
+            state = "relevant" if what == "relevant" else "not relevant"
+            return f"Marked {n} {'entry' if n == 1 else 'entries'} {state}"
+        raise EngageError("Choose what to do with the ticked entries")
+
+    return _edit(run, theme, "members_form", form, action, lambda: theme)
