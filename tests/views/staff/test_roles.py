@@ -6,7 +6,12 @@ import pytest
 from engage.models import Role
 from tests.conftest import hidden_fields, make_staff, sign_in
 
-STAFF_BLUEPRINTS = {"moderation": {Role.OFFICER}, "admin": set()}
+STAFF_BLUEPRINTS = {
+    "moderation": {Role.OFFICER},
+    "admin": set(),
+    "judging": {Role.JUDGE},
+    "workspace": {Role.STRATEGY},
+}
 
 
 def _staff_rules(app):
@@ -20,11 +25,13 @@ def _url(rule) -> str:
     values = {}
     for arg in rule.arguments:
         converter = rule._converters[arg]
-        values[arg] = (
-            1
-            if type(converter).__name__ == "IntegerConverter"
-            else ("csv" if type(converter).__name__ == "AnyConverter" else "a" * 64)
-        )
+        kind = type(converter).__name__
+        if kind == "IntegerConverter":
+            values[arg] = 1
+        elif kind == "AnyConverter":
+            values[arg] = sorted(converter.items)[0]
+        else:
+            values[arg] = "a" * 64
     return rule.build(values)[1]
 
 
@@ -37,7 +44,19 @@ def _requests(client, app):
 
 
 def test_there_are_staff_endpoints(app):
-    assert len(list(_staff_rules(app))) >= 10
+    endpoints = {rule.endpoint for rule, _roles in _staff_rules(app)}
+    assert len(endpoints) >= 10
+    # The queues and pages of every kind of entry, the admin's builders and the judges' pages.
+    for endpoint in (
+        "moderation.comment_queue",
+        "moderation.decide_comment_entries",
+        "moderation.photo_queue",
+        "moderation.staff_photo_image",
+        "admin.strategies",
+        "admin.competitions",
+        "judging.index",
+    ):
+        assert endpoint in endpoints, endpoint
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app, client):
@@ -58,7 +77,7 @@ def test_residents_are_refused(app, client):
         assert response.status_code == 302, (rule, method)
 
 
-@pytest.mark.parametrize("role", [Role.OFFICER, Role.STRATEGY, Role.ADMIN])
+@pytest.mark.parametrize("role", list(Role))
 def test_each_role_reaches_only_its_own(app, client, role):
     sign_in(client, make_staff(role.value))
     for rule, roles, method, response in _requests(client, app):
