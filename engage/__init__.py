@@ -102,7 +102,6 @@ def _register_blueprints(app: Flask) -> None:
     from engage.auth import bp as auth_bp
     from engage.judging import bp as judging_bp
     from engage.moderation import bp as moderation_bp
-    from engage.moderation import comments as _comment_queue  # noqa: F401 - its views and tab
     from engage.public import bp as public_bp
     from engage.workspace import bp as workspace_bp
 

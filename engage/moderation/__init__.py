@@ -34,4 +34,4 @@ def _queue_tabs():
     return {"entry_queues": QUEUES}
 
 
-from engage.moderation import cards, photos, queue, workshops  # noqa: E402,F401
+from engage.moderation import cards, comments, photos, queue, workshops  # noqa: E402,F401

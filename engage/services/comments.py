@@ -24,7 +24,7 @@ from engage.models import (
 from engage.models._types import utcnow
 
 # The same rules as for wishes: a reason to reject, a note for 'other', one redaction at once.
-from engage.services.moderation import _check_decision
+from engage.services.moderation import check_decision
 from engage.services.references import new_reference
 from engage.services.strategy import current_version
 
@@ -209,7 +209,7 @@ def decide_comments(
     now: datetime | None = None,
 ) -> list[ModerationDecision]:
     """Approve, reject (with a reason) or approve a redacted version; log every decision."""
-    _check_decision(comments, action, reason, note, redacted_text)
+    check_decision(comments, action, reason, note, redacted_text)
     now = now or utcnow()
     decisions = []
     for comment in comments:

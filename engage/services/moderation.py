@@ -129,7 +129,7 @@ def decide(
     now: datetime | None = None,
 ) -> list[ModerationDecision]:
     """Approve, reject (with a reason) or approve a redacted version; log every decision."""
-    _check_decision(wishes, action, reason, note, redacted_text)
+    check_decision(wishes, action, reason, note, redacted_text)
     now = now or utcnow()
     decisions = []
     for wish in wishes:
@@ -164,8 +164,16 @@ def decide(
     return decisions
 
 
-def _check_decision(wishes, action, reason, note, redacted_text) -> None:
-    if not wishes:
+def check_decision(
+    entries: Sequence, action: str, reason: str | None, note: str, redacted_text: str | None
+) -> None:
+    """Refuse a decision that breaks the rules shared by every kind of text entry.
+
+    There must be at least one entry and a known action; a rejection needs one of
+    REJECT_REASONS, and a note when the reason is "other"; a redacted version is for one entry
+    at a time and needs its text. Raises DecisionError with a message for the moderator.
+    """
+    if not entries:
         raise DecisionError("Select at least one entry")
     if action not in DECISIONS:
         raise DecisionError("Choose approve, reject or approve a redacted version")
@@ -173,7 +181,7 @@ def _check_decision(wishes, action, reason, note, redacted_text) -> None:
         raise DecisionError("Choose a reason for rejecting")
     if action == "reject" and reason == "other" and not note.strip():
         raise DecisionError("Add a note to say why, when the reason is “other”")
-    if action == "approve_redacted" and (len(wishes) != 1 or not (redacted_text or "").strip()):
+    if action == "approve_redacted" and (len(entries) != 1 or not (redacted_text or "").strip()):
         raise DecisionError("A redacted version needs its text, for one entry at a time")
 
 
