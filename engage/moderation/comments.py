@@ -10,6 +10,7 @@ from wtforms.validators import Length
 from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, STANCES, Comment
 from engage.moderation import bp, register_queue
+from engage.moderation import photos as _photos_first  # noqa: F401 - tabs: wishes, photos, comments
 from engage.moderation.forms import DecisionForm
 from engage.services.comments import (
     MAX_COMMENT_LENGTH,

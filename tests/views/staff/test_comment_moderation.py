@@ -134,3 +134,9 @@ def test_residents_and_other_roles_cannot_moderate(client, login_as, pending, ro
     assert client.post("/staff/comments/decide", data={}).status_code in (400, expected)
     assert client.get(f"/staff/entries/comment/{pending[0].id}").status_code == expected
     assert db.session.query(ModerationDecision).count() == 0
+
+
+def test_queue_tabs_come_in_order(client, login_as, pending):
+    login_as("officer")
+    page = client.get("/staff/queue").text
+    assert page.index("Wishes (") < page.index("Photos (") < page.index("Comments (")
