@@ -22,22 +22,13 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.extmath import randomized_svd
 
+from analysis.phrases import PhraseTfidf
+
 Tokens = Sequence[Sequence[str]]
-
-
-def _identity(tokens):
-    return tokens
-
-
-def with_phrases(tokens: Sequence[str]) -> list[str]:
-    """Return the tokens plus their adjacent pairs ("street light" -> "street_light")."""
-    tokens = list(tokens)
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
 def _sample_rows(n: int, size: int, random_state) -> np.ndarray:
@@ -114,7 +105,7 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    vectorizer_ : TfidfVectorizer
+    vectorizer_ : PhraseTfidf
         Sublinear TF-IDF of words and phrases (feature names are stems, phrases joined by a
         space).
     word_vectors_ : ndarray of shape (n_words, word_dim)
@@ -146,19 +137,13 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
     def fit(self, texts, tokens: Tokens, embeddings=None) -> TfidfRepresentation:
         """Learn the vocabulary, IDF, word vectors and LSA from the entries' tokens."""
         rows = _sample_rows(len(tokens), self.fit_sample, self.random_state)
-        sample = [with_phrases(tokens[i]) for i in rows]
+        sample = [tokens[i] for i in rows]
         min_df = self.min_df if self.min_df != "auto" else (1 if len(tokens) < 5000 else 2)
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer=_identity,
-            min_df=min_df,
-            max_features=self.max_features,
-            sublinear_tf=True,
-            dtype=np.float32,
-        )
+        self.vectorizer_ = PhraseTfidf(min_df=min_df, max_features=self.max_features)
         try:
             x = self.vectorizer_.fit_transform(sample)
         except ValueError:  # every entry was empty after preprocessing
-            self.vectorizer_ = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
+            self.vectorizer_ = PhraseTfidf()
             x = self.vectorizer_.fit_transform([["_"]])
         else:
             if len(rows) == len(tokens):
@@ -206,7 +191,7 @@ class TfidfRepresentation(TransformerMixin, BaseEstimator):
         # The model asks for the same tokens' TF-IDF several times (vectors, keywords).
         if cached is not None and cached[0] is tokens:
             return cached[1]
-        x = self.vectorizer_.transform([with_phrases(t) for t in tokens])
+        x = self.vectorizer_.transform(tokens)
         self._last = (tokens, x)
         return x
 
