@@ -18,6 +18,7 @@ from engage.public import bp
 from engage.public.forms import AboutYouForm, ReportForm, WallSearchForm, WishesForm
 from engage.services import moderation, ratelimit
 from engage.services.consultations import get_consultation, list_consultations
+from engage.services.photos import list_public_competitions
 from engage.services.search import query_terms
 from engage.services.tokens import check_form_token, issue_form_token
 from engage.services.wishes import (
@@ -65,7 +66,10 @@ def show_consultation(slug):
     consultation = _consultation_or_404(slug)
     published = count_wishes(consultation, ModerationStatus.APPROVED)
     return render_template(
-        "public/consultation.html", consultation=consultation, published=published
+        "public/consultation.html",
+        consultation=consultation,
+        published=published,
+        competitions=list_public_competitions(consultation),
     )
 
 

@@ -89,6 +89,17 @@ def list_competitions(consultation_id: int | None = None) -> list[Competition]:
     return list(db.session.scalars(query))
 
 
+def list_public_competitions(consultation, now: datetime | None = None) -> list[Competition]:
+    """A consultation's competitions that residents can take part in now (entering or voting)
+    or whose results are published."""
+    now = now or utcnow()
+    return [
+        c
+        for c in list_competitions(consultation.id)
+        if c.entries_open(now) or c.voting_open(now) or c.results_published
+    ]
+
+
 def get_entry_by_token(token: str) -> PhotoEntry | None:
     return db.session.scalar(select(PhotoEntry).where(PhotoEntry.form_token == token))
 

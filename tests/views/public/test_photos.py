@@ -318,3 +318,31 @@ def test_results_page_before_publishing(client, competition):
 )
 def test_unknown_pages_are_404(client, competition, path):
     assert client.get(path).status_code == 404
+
+
+def test_consultation_links_to_its_competition_while_open_or_with_results(client, app):
+    from datetime import timedelta
+
+    from engage.models._types import utcnow
+    from tests.factories import make_consultation
+    from tests.photo_factories import make_competition
+
+    consultation = make_consultation(slug="derby")
+    now = utcnow()
+    past = {
+        "entries_open_at": now - timedelta(days=60),
+        "entries_close_at": now - timedelta(days=40),
+        "voting_open_at": now - timedelta(days=40),
+        "voting_close_at": now - timedelta(days=30),
+    }
+    make_competition(consultation, slug="open-now", title="Picture your wish")
+    finished = make_competition(consultation, slug="old", title="Last year's photos", **past)
+    make_competition(consultation, slug="hidden", title="Not published", **past)
+    db.session.commit()
+    page = client.get("/consultations/derby").text
+    assert 'href="/competitions/open-now"' in page and "enter your photo" in page
+    assert "/competitions/old" not in page and "/competitions/hidden" not in page
+    finished.results_published_at = now
+    db.session.commit()
+    page = client.get("/consultations/derby").text
+    assert 'href="/competitions/old/results"' in page and "/competitions/hidden" not in page
