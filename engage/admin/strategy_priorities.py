@@ -11,19 +11,23 @@ from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import CHANGE_KINDS, STANCES, Priority, StrategyTheme, StrategyVersion, Wish
 from engage.public.forms import WallSearchForm
+from engage.services.analysis_runs import latest_done_run, visible_themes
 from engage.services.comments import published_comments
 from engage.services.search import query_terms
 from engage.services.strategy import (
     add_priority,
+    cite_theme,
     cite_wishes,
     evidence_summary,
     previous_version,
     remove_priority,
+    uncite_theme,
     uncite_wish,
     update_priority,
 )
 from engage.services.strategy_diff import differences
 from engage.services.strategy_revisions import FITTING_KINDS, record_change
+from engage.services.theme_edits import get_theme
 from engage.services.wishes import wall_query
 from engage.staff import staff_user
 
@@ -127,9 +131,12 @@ def priority_evidence(priority_id):
         error_out=False,
     )
     cited = {e.wish_id for e in priority.evidence}
+    run = latest_done_run(consultation.id)
     return render_template(
         "admin/strategy_evidence.html",
         priority=priority,
+        analysis_run=run,
+        analysis_themes=visible_themes(run) if run else [],
         search=search,
         found=found,
         words=words,
@@ -149,6 +156,37 @@ def uncite_priority_wish(priority_id, wish_id):
         return render_editor(priority.theme.version, problem=error.message, status=400)
     db.session.commit()
     flash("Removed the wish from the evidence")
+    return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
+
+
+@bp.post("/strategy/priorities/<int:priority_id>/evidence/themes")
+def cite_priority_theme(priority_id):
+    """Cite a theme of the latest analysis run as evidence for a priority."""
+    priority = db.session.get(Priority, priority_id) or abort(404)
+    run = latest_done_run(priority.theme.version.strategy.consultation_id)
+    theme = get_theme(run, request.form.get("run_theme", type=int)) if run else None
+    try:
+        if theme is None:
+            raise EngageError("Choose a theme from the analysis")
+        cite_theme(priority, theme)
+    except EngageError as error:
+        db.session.rollback()
+        return render_editor(priority.theme.version, problem=error.message, status=400)
+    db.session.commit()
+    flash(f"Cited the theme {theme.label}")
+    return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
+
+
+@bp.post("/strategy/priorities/<int:priority_id>/evidence/themes/<int:theme_id>/remove")
+def uncite_priority_theme(priority_id, theme_id):
+    priority = db.session.get(Priority, priority_id) or abort(404)
+    try:
+        uncite_theme(priority, theme_id)
+    except EngageError as error:
+        db.session.rollback()
+        return render_editor(priority.theme.version, problem=error.message, status=400)
+    db.session.commit()
+    flash("Removed the theme from the evidence")
     return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
 
 

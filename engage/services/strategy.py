@@ -230,7 +230,7 @@ def replace_content(version: StrategyVersion, themes: list[ThemeSpec]) -> None:
     """An imported file replaces a draft's themes and priorities; cited wishes stay with the
     priorities whose key the file keeps."""
     require_draft(version)
-    cited = {p.key: [e.wish_id for e in p.evidence] for p in version.priorities}
+    cited = {p.key: [(e.wish_id, e.run_theme_id) for e in p.evidence] for p in version.priorities}
     for change in version.changes:
         change.after = None
     version.themes.clear()
@@ -239,7 +239,9 @@ def replace_content(version: StrategyVersion, themes: list[ThemeSpec]) -> None:
         theme = add_theme(version, spec.title, spec.summary)
         for priority_spec in spec.priorities:
             priority = add_priority(theme, priority_spec)
-            priority.evidence = [PriorityEvidence(wish_id=w) for w in cited.get(priority.key, [])]
+            priority.evidence = [
+                PriorityEvidence(wish_id=w, run_theme_id=t) for w, t in cited.get(priority.key, [])
+            ]
     db.session.flush()
 
 
@@ -268,4 +270,23 @@ def cite_wishes(priority: Priority, wishes: list[Wish]) -> int:
 def uncite_wish(priority: Priority, wish_id: int) -> None:
     require_draft(priority.theme.version)
     priority.evidence = [e for e in priority.evidence if e.wish_id != wish_id]
+    db.session.flush()
+
+
+def cite_theme(priority: Priority, theme) -> None:
+    """Cite a theme of an analysis run of the strategy's consultation as evidence."""
+    require_draft(priority.theme.version)
+    run = theme.run
+    if run.consultation_id != priority.theme.version.strategy.consultation_id:
+        raise StrategyError("Cite themes of this strategy's own consultation")
+    if not run.is_done or not theme.visible:
+        raise StrategyError("Choose a current theme of a finished analysis run")
+    if all(e.run_theme_id != theme.id for e in priority.evidence):
+        priority.evidence.append(PriorityEvidence(run_theme=theme))
+    db.session.flush()
+
+
+def uncite_theme(priority: Priority, theme_id: int) -> None:
+    require_draft(priority.theme.version)
+    priority.evidence = [e for e in priority.evidence if e.run_theme_id != theme_id]
     db.session.flush()

@@ -53,7 +53,10 @@ def start_revision(strategy: Strategy) -> StrategyVersion:
             copy = Priority(version_id=draft.id, key=old.key, position=old.position)
             copy.title, copy.statement, copy.why = old.title, old.statement, old.why
             copy.outcome_measures, copy.activities = old.outcome_measures, old.activities
-            copy.evidence = [PriorityEvidence(wish_id=e.wish_id) for e in old.evidence]
+            copy.evidence = [
+                PriorityEvidence(wish_id=e.wish_id, run_theme_id=e.run_theme_id)
+                for e in old.evidence
+            ]
             theme.priorities.append(copy)
     db.session.flush()
     return draft

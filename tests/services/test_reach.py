@@ -1,0 +1,97 @@
+"""Reach: population and deprivation imports with clear row errors, and who is
+under-represented."""
+
+import pytest
+
+from engage.extensions import db
+from engage.models import AreaDeprivation, PopulationBaseline, RespondentDetails
+from engage.services.reach import ReachImportError, import_baselines, import_deprivation, reach
+from tests.factories import make_area, make_consultation, make_wish
+
+
+@pytest.fixture
+def consultation(app):
+    consultation = make_consultation()
+    consultation.areas = [
+        make_area(code="E1", name="Abbey"),
+        make_area(code="E2", name="Spondon"),
+        make_area(code="E3", name="Chaddesden"),
+    ]
+    db.session.flush()
+    return consultation
+
+
+def test_baselines_import_reports_every_bad_row_and_saves_nothing(consultation):
+    data = (
+        b"area_code,age_band,population\n"
+        b"E1,25_34,1000\n"
+        b"E9,25_34,1000\n"
+        b"E1,teenagers,10\n"
+        b"E2,16 to 24,-4\n"
+        b"E2,16_24,lots\n"
+        b"E1,25 to 34,5\n"
+    )
+    with pytest.raises(ReachImportError) as caught:
+        import_baselines(data)
+    message = caught.value.message
+    assert message.startswith("Nothing was imported.")
+    assert "row 3: no area has the code “E9”" in message
+    assert "row 4: “teenagers” is not an age band" in message
+    assert "row 5: the population must be a whole number" in message
+    assert "row 6: the population must be a whole number" in message
+    assert "row 7: Abbey, 25 to 34 is in the file twice" in message
+    assert db.session.scalar(db.select(db.func.count(PopulationBaseline.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "must name the columns"),
+        (b"area,people\nE1,4\n", "must name the columns area_code, age_band, population"),
+        (b"area_code,age_band,population\n", "no rows under its header"),
+        (b"\xff\xfe\x00bad", "not UTF-8"),
+        (b"x" * (1024 * 1024 + 1), "larger than 1 MB"),
+    ],
+)
+def test_baseline_files_that_cannot_be_read(consultation, data, problem):
+    with pytest.raises(ReachImportError, match=problem):
+        import_baselines(data)
+
+
+def test_deprivation_import(consultation):
+    with pytest.raises(ReachImportError, match="row 2: the decile must be a whole number from 1"):
+        import_deprivation(b"area_code,decile\nE1,11\n")
+    assert import_deprivation(b"area_code,decile\nE1,1\ne2,10\n") == 2
+    assert {d.decile for d in db.session.scalars(db.select(AreaDeprivation))} == {1, 10}
+
+
+def test_reach_finds_the_under_represented(consultation):
+    abbey, spondon, chaddesden = consultation.areas
+    import_baselines(
+        b"area_code,age_band,population\n"
+        b"E1,16_24,1000\nE1,65_74,1000\nE2,16_24,1000\nE2,65_74,1000\n"
+        b"E3,16_24,1000\nE3,65_74,1000\n"
+    )
+    import_deprivation(b"area_code,decile\nE1,1\nE2,9\nE3,5\n")
+    areas = [spondon] * 24 + [chaddesden] * 15 + [abbey] * 3
+    for i, area in enumerate(areas):
+        wish = make_wish(consultation, text=f"More buses {i}", area=area)
+        wish.submission.details = RespondentDetails(age_band="65_74" if i < 39 else "16_24")
+    db.session.flush()
+    found = reach(consultation)
+    by_area = {r.label: r for r in found["area"]}
+    assert by_area["Abbey"].respondents == "fewer than 10"
+    assert by_area["Abbey"].index is None  # it would give the hidden count away
+    assert by_area["Abbey"].status == "Under-represented"
+    # Chaddesden is the next smallest: hidden too, so the total cannot reveal Abbey's count.
+    assert by_area["Chaddesden"].respondents == "not shown"
+    assert by_area["Spondon"].respondents == "24"
+    assert by_area["Spondon"].index == round((24 / 42) / (2000 / 6000), 2)
+    assert by_area["Spondon"].rate == "12.0"
+    ages = {r.label: r for r in found["age"]}
+    assert ages["16 to 24"].status == "Under-represented"
+    assert ages["65 to 74"].status == "Fair share or more"
+    deciles = {r.label: r for r in found["deprivation"]}
+    assert deciles["Decile 1"].status == "Under-represented"
+    assert deciles["Decile 9"].status == "Fair share or more"
+    assert deciles["Decile 4"].status == "No population figure"

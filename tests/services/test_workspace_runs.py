@@ -1,0 +1,200 @@
+"""Analysis runs: stored with their parameters and library version; the team's edits kept by
+the next run; new entries given a run's themes without running it again; jobs retried."""
+
+import pytest
+
+import analysis
+from engage.extensions import db
+from engage.jobs import enqueue, handler, run_job
+from engage.models import Job, RunTheme, ThemeAssignment, ThemeEdit
+from engage.services.analysis_runs import (
+    RunError,
+    assign_new_entries,
+    new_entries_waiting,
+    start_run,
+    visible_themes,
+)
+from engage.services.theme_edits import (
+    ThemeEditError,
+    mark_relevance,
+    merge_themes,
+    move_entries,
+    rename_theme,
+    split_theme,
+)
+from tests.conftest import make_staff
+from tests.factories import make_consultation, make_wish
+from tests.workspace_factories import make_consultation_with_wishes, run_analysis
+
+
+@pytest.fixture
+def consultation(app):
+    return make_consultation_with_wishes(n=60)
+
+
+def _assignments(run):
+    return {
+        a.key: a
+        for a in db.session.scalars(
+            db.select(ThemeAssignment).where(ThemeAssignment.run_id == run.id)
+        )
+    }
+
+
+def test_a_run_records_what_it_was_and_gives_every_entry_a_theme(consultation):
+    user = make_staff("strategy")
+    run = run_analysis(consultation, user, n_themes=6)
+    assert run.library_version == analysis.__version__
+    assert run.parameters["n_themes"] == 6 and run.parameters["representation"] == "tfidf"
+    assert run.created_by_id == user.id and run.started_at <= run.finished_at
+    assert run.n_entries == 60 and len(_assignments(run)) == 60
+    themes = visible_themes(run)
+    assert sum(t.size for t in themes) == 60
+    assert all(t.keywords and t.label for t in themes if not t.is_other)
+    assert run.job.status == "done" and run.job.progress == 100
+
+
+def test_too_few_entries_or_themes_are_refused(app):
+    consultation = make_consultation()
+    make_wish(consultation)
+    with pytest.raises(RunError, match="needs at least 10"):
+        start_run(consultation, None)
+    with pytest.raises(RunError, match="between 2 and 100"):
+        start_run(consultation, None, n_themes=1)
+
+
+def test_the_next_run_keeps_renames_merges_moves_and_not_relevant(consultation):
+    user = make_staff("strategy")
+    first = run_analysis(consultation, user)
+    a, b, c = visible_themes(first)[:3]
+    rename_theme(a, "Buses after dark", user)
+    merge_themes(b, c, user)
+    merged_label = b.label
+    member = next(x for x in _assignments(first).values() if x.theme_id == a.id)
+    move_entries(first, [member.id], b, user)
+    dropped = next(
+        x for x in _assignments(first).values() if x.theme_id == b.id and x.id != member.id
+    )
+    mark_relevance(first, [dropped.id], False, user)
+    db.session.commit()
+    kinds = [e.kind for e in db.session.scalars(db.select(ThemeEdit).order_by(ThemeEdit.id))]
+    assert kinds == ["rename", "merge", "move", "not_relevant"]
+
+    second = run_analysis(consultation, user)
+    assert second.previous_run_id == first.id
+    labels = [t.label for t in visible_themes(second)]
+    assert "Buses after dark" in labels
+    now = _assignments(second)
+    kept = now[member.key]
+    assert kept.moved_by_team and kept.theme.label == merged_label
+    assert now[dropped.key].not_relevant
+    # b and c were merged: no entry of theirs sits in a theme apart from the others.
+    b_and_c = {k for k, x in _assignments(first).items() if x.theme_id == b.id} - {dropped.key}
+    assert len({now[k].theme_id for k in b_and_c}) == 1
+    carry = db.session.scalar(db.select(ThemeEdit).where(ThemeEdit.run_id == second.id))
+    assert carry.kind == "carry" and carry.details["moved"] == 1
+
+
+def test_new_entries_get_the_run_themes_without_a_new_run(consultation):
+    run = run_analysis(consultation)
+    late = make_wish(consultation, text="More frequent buses in the evenings please")
+    db.session.commit()
+    assert new_entries_waiting(run) == 1
+    assert assign_new_entries(run.id) == 1
+    db.session.commit()
+    assignment = _assignments(run)[f"wish:{late.id}"]
+    assert assignment.added_later and assignment.theme.visible
+    assert new_entries_waiting(run) == 0
+    assert (
+        db.session.scalar(db.select(db.func.count(Job.id)).where(Job.name == "analysis_run")) == 1
+    )
+
+
+def test_a_rejected_entry_leaves_the_run(consultation):
+    from engage.models import ModerationStatus, Wish
+
+    run = run_analysis(consultation)
+    wish = db.session.scalars(db.select(Wish)).first()
+    wish.status = ModerationStatus.REJECTED
+    db.session.commit()
+    assign_new_entries(run.id)
+    assert f"wish:{wish.id}" not in _assignments(run)
+
+
+def test_split_reclusters_a_theme_and_routes_new_entries_to_its_parts(consultation):
+    user = make_staff("strategy")
+    run = run_analysis(consultation, user, n_themes=3)
+    biggest = visible_themes(run)[0]
+    before = biggest.size
+    parts = split_theme(biggest, 2, user)
+    db.session.commit()
+    assert len(parts) == 2 and biggest.split and not biggest.visible
+    assert sum(p.size for p in parts) == before and all(p.size for p in parts)
+    assert all(t.id != biggest.id for t in visible_themes(run))
+    with pytest.raises(ThemeEditError, match="merged or split"):
+        rename_theme(biggest, "Again", user)
+    late = make_wish(consultation, text=make_text_like(biggest))
+    db.session.commit()
+    assign_new_entries(run.id)
+    assert _assignments(run)[f"wish:{late.id}"].theme.visible
+
+
+def make_text_like(theme: RunTheme) -> str:
+    return " and ".join(theme.keywords[:3]) or "more buses"
+
+
+def test_edits_are_checked(consultation):
+    user = make_staff("strategy")
+    run = run_analysis(consultation, user, n_themes=4)
+    a = visible_themes(run)[0]
+    with pytest.raises(ThemeEditError, match="Enter"):
+        rename_theme(a, "   ", user)
+    with pytest.raises(ThemeEditError, match="200 characters"):
+        rename_theme(a, "x" * 201, user)
+    with pytest.raises(ThemeEditError, match="different theme"):
+        merge_themes(a, a, user)
+    with pytest.raises(ThemeEditError, match="2 to 10"):
+        split_theme(a, 11, user)
+    with pytest.raises(ThemeEditError, match="Tick"):
+        move_entries(run, [], a, user)
+    with pytest.raises(ThemeEditError, match="not in this run"):
+        mark_relevance(run, [10**9], False, user)
+
+
+def test_a_failing_job_is_tried_three_times_then_kept_failed(app):
+    calls = []
+
+    @handler("always_fails")
+    def _fails(payload, progress):
+        calls.append(payload)
+        raise RuntimeError("the disk is full")
+
+    job = enqueue("always_fails", {"n": 1})
+    db.session.commit()  # inline: runs now
+    db.session.refresh(job)
+    assert len(calls) == 3
+    assert (job.status, job.attempts) == ("failed", 3)
+    assert "RuntimeError: the disk is full" in job.error
+    run_job(job.id)  # a failed job is not run again by accident
+    assert len(calls) == 3
+
+
+def test_a_done_job_run_again_does_nothing_and_a_key_is_queued_once(app):
+    calls = []
+
+    @handler("counts")
+    def _counts(payload, progress):
+        progress(50, "half way")
+        calls.append(payload)
+
+    app.config["JOB_BACKEND"] = "none-yet"
+    with pytest.raises(ValueError, match="no handler"):
+        enqueue("unknown", {})
+    first = enqueue("counts", {}, key="k")
+    assert enqueue("counts", {}, key="k") is first
+    db.session.info.pop("engage_jobs")  # not dispatched: run by hand below
+    db.session.commit()
+    run_job(first.id)
+    run_job(first.id)
+    db.session.refresh(first)
+    assert calls == [{}] and first.status == "done"

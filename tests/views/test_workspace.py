@@ -1,0 +1,253 @@
+"""The strategy workspace's pages: who may see them, every form refusing bad input with a
+message and a 4xx, the themes pages as the team reads them, and the background job path."""
+
+import threading
+import time
+from html import escape
+
+import pytest
+
+from engage.extensions import db
+from engage.models import AnalysisRun, Job, Role, Wish
+from engage.services import analysis_runs
+from engage.services.analysis_runs import visible_themes
+from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.factories import make_wish
+from tests.views.staff.test_roles import _url
+from tests.workspace_factories import make_consultation_with_wishes, run_analysis
+
+PHONE = "Ring me on 07700 900123 about more buses in the evenings"
+
+
+@pytest.fixture
+def run(app):
+    consultation = make_consultation_with_wishes(n=50)
+    make_wish(consultation, text=PHONE)
+    db.session.commit()
+    return run_analysis(consultation, n_themes=5)
+
+
+@pytest.fixture
+def team(client):
+    user = make_staff("strategy")
+    sign_in(client, user)
+    return user
+
+
+def _workspace_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("workspace.")]
+
+
+@pytest.mark.parametrize("role", [None, Role.OFFICER, Role.JUDGE, Role.STRATEGY, Role.ADMIN])
+def test_only_the_strategy_team_and_admins_reach_the_workspace(app, client, role):
+    if role is not None:
+        sign_in(client, make_staff(role.value))
+    token = hidden_fields(client.get("/staff/sign-in").text).get("csrf_token", "")
+    rules = _workspace_rules(app)
+    assert len(rules) >= 15
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            data = {"csrf_token": token} if method == "POST" else None
+            response = client.open(_url(rule), method=method, data=data)
+            if role is None:
+                assert response.status_code == 302 and "/staff/sign-in" in response.location
+            elif role in (Role.STRATEGY, Role.ADMIN):
+                assert response.status_code in (200, 400, 404), (rule, method)
+            else:
+                assert response.status_code == 403, (rule, method)
+
+
+def _post(client, url, data, page_url=None):
+    page = client.get(page_url or url)
+    return client.post(url, data={**hidden_fields(page.text), **data})
+
+
+def test_start_a_run_and_its_bad_input(app, client, team):
+    consultation = make_consultation_with_wishes(n=30)
+    for data, message in [
+        ({}, "Choose the consultation to analyse"),
+        ({"consultation": "abc"}, "Invalid Choice"),
+        ({"consultation": consultation.id, "themes": "lots"}, "Not a valid integer"),
+        ({"consultation": consultation.id, "themes": "1"}, "from 2 to 100"),
+    ]:
+        response = _post(client, "/staff/workspace/", data)
+        assert response.status_code == 400, data
+        assert message in response.text and "Error: " in response.text
+    empty = make_consultation_with_wishes(n=3)
+    response = _post(client, "/staff/workspace/", {"consultation": empty.id})
+    assert response.status_code == 400 and "needs at least 10" in response.text
+    response = _post(client, "/staff/workspace/", {"consultation": consultation.id, "themes": 4})
+    assert response.status_code == 303
+    page = client.get(response.location)
+    assert "Run 1: done" in page.text and "Review the themes" in page.text
+
+
+def test_themes_page_shows_size_share_keywords_redacted_quotes_and_trend(client, team, run):
+    page = client.get(f"/staff/workspace/runs/{run.id}/themes")
+    assert page.status_code == 200
+    text = page.text
+    for theme in visible_themes(run):
+        assert escape(theme.label) in text
+        assert f"<strong>{theme.size:,} entr" in text
+    assert "% of all relevant entries" in text and "Keywords:" in text
+    assert text.count('engage-quotes"') == len(visible_themes(run))
+    assert "07700 900123" not in text
+    assert 'role="img"' in text and 'id="trend-table"' in text
+    phone = db.session.scalar(
+        db.select(analysis_runs.ThemeAssignment).where(
+            analysis_runs.ThemeAssignment.entry_id
+            == db.select(Wish.id).where(Wish.text == PHONE).scalar_subquery()
+        )
+    )
+    page = client.get(f"/staff/workspace/runs/{run.id}/themes/{phone.theme_id}")
+    assert "Ring me on [phone number removed]" in page.text
+    assert "07700 900123" not in page.text
+    assert f"Score {phone.score:.2f}" in page.text
+
+
+def test_new_entries_are_given_themes_when_the_page_opens(client, team, run):
+    late = make_wish(run.consultation, text="Cleaner parks with working toilets")
+    db.session.commit()
+    client.get(f"/staff/workspace/runs/{run.id}/themes")
+    db.session.expire_all()
+    assert analysis_runs.new_entries_waiting(run) == 0
+    assert db.session.query(AnalysisRun).count() == 1
+    job = db.session.query(Job).filter_by(name="assign_new_entries").one()
+    assert job.status == "done"
+    assignment = db.session.scalar(
+        db.select(analysis_runs.ThemeAssignment).where(
+            analysis_runs.ThemeAssignment.entry_id == late.id
+        )
+    )
+    assert assignment.added_later and assignment.run_id == run.id
+
+
+def test_every_edit_form_refuses_bad_input(client, team, run):
+    theme, other = visible_themes(run)[:2]
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    cases = [
+        ("rename", {"label": ""}, "Enter the theme&#39;s new name"),
+        ("rename", {"label": "x" * 201}, "200 characters"),
+        ("merge", {"other": "999999"}, "Not a valid choice"),
+        ("merge", {"other": "x"}, "Invalid Choice"),
+        ("split", {"parts": "one"}, "Not a valid integer"),
+        ("split", {"parts": "1"}, "from 2 to 10"),
+        ("mapping", {"strategy_target": "priority:1"}, "Not a valid choice"),
+        ("entries", {"action": "move", "move_to": str(other.id)}, "Tick the entries first"),
+        ("entries", {"action": "move", "entry": "1", "move_to": "0"}, "Choose the theme to move"),
+        ("entries", {"action": "move", "entry": "1", "move_to": "x"}, "Invalid Choice"),
+        ("entries", {"action": "explode", "entry": "1"}, "Choose what to do"),
+        ("entries", {"action": "not_relevant", "entry": "99999"}, "not in this run"),
+    ]
+    for action, data, message in cases:
+        response = _post(client, f"{base}/{action}", data, page_url=base)
+        assert response.status_code == 400, (action, data, response.status_code)
+        assert message in response.text, (action, data)
+    assert client.get(f"/staff/workspace/runs/{run.id}/themes/999999").status_code == 404
+    assert client.get("/staff/workspace/runs/999/themes").status_code == 404
+    assert client.get(f"/staff/workspace/runs/{run.id}/breakdowns/shoe-size").status_code == 404
+
+
+def test_edits_through_the_pages(client, team, run):
+    a, b = visible_themes(run)[:2]
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    response = _post(client, f"{base}/{a.id}/rename", {"label": "Evening buses"}, f"{base}/{a.id}")
+    assert response.status_code == 303
+    page = client.get(response.location)
+    assert "Renamed the theme “Evening buses”" in page.text
+    response = _post(client, f"{base}/{a.id}/merge", {"other": b.id}, f"{base}/{a.id}")
+    assert response.status_code == 303
+    assert "Merged" in client.get(response.location).text
+    assert client.get(f"{base}/{b.id}").status_code == 302  # a merged theme leads to its target
+    db.session.expire_all()
+    entry = db.session.query(analysis_runs.ThemeAssignment).filter_by(theme_id=a.id).first()
+    response = _post(
+        client,
+        f"{base}/{a.id}/entries",
+        {"action": "not_relevant", "entry": entry.id},
+        f"{base}/{a.id}",
+    )
+    assert response.status_code == 303
+    page = client.get(response.location)
+    assert "Marked 1 entry not relevant" in page.text and "not relevant</strong>" in page.text
+
+
+def test_breakdown_shows_a_chart_and_a_table_with_small_counts_hidden(client, team, run):
+    page = client.get(f"/staff/workspace/runs/{run.id}/breakdowns/area")
+    assert page.status_code == 200
+    assert 'id="breakdown-chart"' in page.text and 'id="breakdown-table"' in page.text
+    assert "fewer than 10" in page.text
+    theme = visible_themes(run)[0]
+    page = client.get(f"/staff/workspace/runs/{run.id}/breakdowns/age-band?theme={theme.id}")
+    assert f"Entries in “{escape(theme.label)}” by age band" in page.text
+
+
+def test_reach_imports_refuse_bad_files(client, team, run):
+    url = f"/staff/workspace/consultations/{run.consultation_id}/reach"
+    page = client.get(url)
+    token = hidden_fields(page.text)["csrf_token"]
+    response = client.post(f"{url}/baselines", data={"csrf_token": token})
+    assert response.status_code == 400 and "Choose a CSV file" in response.text
+    import io
+
+    bad = (io.BytesIO(b"area_code,age_band,population\nNOPE,25_34,x\n"), "p.csv")
+    response = client.post(
+        f"{url}/baselines",
+        data={"csrf_token": token, "baselines-upload": bad},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "row 2: no area has the code “NOPE”" in response.text
+    assert client.post(f"{url}/shoes", data={"csrf_token": token}).status_code == 404
+
+
+def test_downloads(client, team, run):
+    base = f"/staff/workspace/runs/{run.id}"
+    csv = client.get(f"{base}/assignments.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert "attachment" in csv.headers["Content-Disposition"]
+    assert csv.text.count("\n") == 1 + 51
+    xlsx = client.get(f"{base}/themes.xlsx")
+    assert xlsx.data[:2] == b"PK"
+    report = client.get(f"{base}/report")
+    assert "Analysis library version" in report.text and "@media print" not in report.text
+    assert "css/workspace.css" in report.text
+
+
+def test_the_threaded_backend_shows_progress_then_the_themes(app, client, team):
+    consultation = make_consultation_with_wishes(n=30)
+    app.config["JOB_BACKEND"] = "thread"
+    entered, release = threading.Event(), threading.Event()
+    real_fit = analysis_runs.fit_model
+
+    def held_fit(*args, **kwargs):
+        entered.set()
+        assert release.wait(60)
+        return real_fit(*args, **kwargs)
+
+    analysis_runs.fit_model = held_fit
+    try:
+        response = _post(client, "/staff/workspace/", {"consultation": consultation.id})
+        assert response.status_code == 303
+        assert entered.wait(60)
+        page = client.get(response.location)
+        assert "Run 1: running" in page.text
+        assert "<progress" in page.text and "Finding themes in 30 entries" in page.text
+        assert "15% done" in page.text and "Check again" in page.text
+        status = client.get("/staff/workspace/runs/1/status").get_json()
+        assert status == {
+            "status": "running",
+            "finished": False,
+            "progress": 15,
+            "stage": "Finding themes in 30 entries (the longest step)",
+        }
+        release.set()
+        for _ in range(120):
+            if client.get("/staff/workspace/runs/1/status").get_json()["finished"]:
+                break
+            time.sleep(0.5)
+        page = client.get(response.location)
+        assert "Run 1: done" in page.text and "Review the themes" in page.text
+    finally:
+        release.set()
+        analysis_runs.fit_model = real_fit
