@@ -2,6 +2,7 @@
 
 from flask import Response, render_template, stream_with_context
 
+from engage.services.analysis_runs import get_run
 from engage.services.breakdowns import DIMENSIONS, breakdown
 from engage.services.reach import reach
 from engage.services.theme_exports import (
@@ -41,8 +42,13 @@ def themes_csv(run_id):
 @bp.get("/runs/<int:run_id>/assignments.csv")
 def assignments_csv(run_id):
     run = _done_run_or_404(run_id)
-    lines = stream_with_context(csv_lines(ASSIGNMENT_COLUMNS, assignment_rows(run)))
+    lines = stream_with_context(csv_lines(ASSIGNMENT_COLUMNS, _streamed_rows(run.id)))
     return _download(lines, "text/csv; charset=utf-8", f"run-{run.id}-assignments.csv")
+
+
+def _streamed_rows(run_id: int):
+    # The rows are read while the response streams, after the view's session has closed.
+    yield from assignment_rows(get_run(run_id))
 
 
 @bp.get("/runs/<int:run_id>/themes.xlsx")
