@@ -135,7 +135,9 @@ class ThemeAssignment(db.Model):
     __tablename__ = "theme_assignments"
     __table_args__ = (
         UniqueConstraint("run_id", "entry_type", "entry_id", name="uq_theme_assignments_entry"),
-        Index("ix_theme_assignments_theme", "run_id", "theme_id", "week"),
+        # Covering indexes for the themes page: sizes and weekly trend, and quotes by score.
+        Index("ix_theme_assignments_week", "run_id", "not_relevant", "theme_id", "week"),
+        Index("ix_theme_assignments_score", "run_id", "theme_id", "not_relevant", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -311,7 +311,10 @@ def load_model(name: str | None):
 
 
 def new_entries_waiting(run: AnalysisRun) -> int:
-    return entries.count_unassigned_entries(run.consultation, run.id) if run.is_done else 0
+    """Entries published (or withdrawn) since the run read them."""
+    if not run.is_done or run.started_at is None:
+        return 0
+    return entries.count_changed_since(run.consultation, run.id, run.started_at)
 
 
 def queue_new_entries(run: AnalysisRun):

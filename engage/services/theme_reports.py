@@ -83,26 +83,23 @@ def theme_quotes(run: AnalysisRun, themes: list[RunTheme]) -> dict[int, list[str
 
 
 def _still_members(run, themes) -> dict[int, list[tuple[str, int]]]:
-    wanted = {tuple(r): t.id for t in themes for r in t.representatives}
-    ids = sorted({r[1] for r in wanted})
+    by_type: dict[str, set[int]] = {}
+    for theme in themes:
+        for entry_type, entry_id in theme.representatives:
+            by_type.setdefault(entry_type, set()).add(entry_id)
     here: dict[tuple[str, int], int] = {}
-    for start in range(0, len(ids), 500):
-        here.update(
-            {
-                (entry_type, entry_id): theme_id
-                for entry_type, entry_id, theme_id in db.session.execute(
-                    select(
-                        ThemeAssignment.entry_type,
-                        ThemeAssignment.entry_id,
-                        ThemeAssignment.theme_id,
-                    ).where(
-                        ThemeAssignment.run_id == run.id,
-                        ThemeAssignment.not_relevant.is_(False),
-                        ThemeAssignment.entry_id.in_(ids[start : start + 500]),
-                    )
+    for entry_type, found in by_type.items():
+        ids = sorted(found)
+        for start in range(0, len(ids), 500):
+            rows = db.session.execute(
+                select(ThemeAssignment.entry_id, ThemeAssignment.theme_id).where(
+                    ThemeAssignment.run_id == run.id,
+                    ThemeAssignment.entry_type == entry_type,
+                    ThemeAssignment.not_relevant.is_(False),
+                    ThemeAssignment.entry_id.in_(ids[start : start + 500]),
                 )
-            }
-        )
+            )
+            here.update({(entry_type, entry_id): theme_id for entry_id, theme_id in rows})
     picked: dict[int, list[tuple[str, int]]] = {t.id: [] for t in themes}
     for theme in themes:
         for rep in theme.representatives:
@@ -121,7 +118,7 @@ def _top_up(run, theme, have: list[tuple[str, int]]) -> list[tuple[str, int]]:
             ThemeAssignment.theme_id == theme.id,
             ThemeAssignment.not_relevant.is_(False),
         )
-        .order_by(ThemeAssignment.score.desc(), ThemeAssignment.id)
+        .order_by(ThemeAssignment.score.desc(), ThemeAssignment.id.desc())
         .limit(QUOTES + len(have))
     )
     out = list(have)

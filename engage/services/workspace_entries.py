@@ -8,13 +8,14 @@ shown is the public text (a moderator's redacted version when there is one).
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, select, union
 
 from engage.extensions import db
 from engage.models import (
     Comment,
     Competition,
     Consultation,
+    ModerationDecision,
     ModerationStatus,
     PhotoEntry,
     RespondentDetails,
@@ -145,11 +146,37 @@ def list_unassigned_entries(consultation: Consultation, run_id: int) -> list[Ent
     return out
 
 
-def count_unassigned_entries(consultation: Consultation, run_id: int) -> int:
+def _decided_since(entry_type: str, since: datetime, actions: tuple[str, ...]):
+    return select(ModerationDecision.entry_id).where(
+        ModerationDecision.entry_type == entry_type,
+        ModerationDecision.created_at >= since,
+        ModerationDecision.action.in_(actions),
+    )
+
+
+def count_changed_since(consultation: Consultation, run_id: int, since: datetime) -> int:
+    """Entries published since `since` that the run has no theme for, plus entries of the run
+    rejected since. Only entries that arrived or were decided after `since` are looked at, so
+    this stays quick on a large run (the job that follows checks every entry)."""
     total = 0
-    for entry_type in _QUERIES:
-        query = _unassigned(entry_type, consultation.id, run_id).subquery()
-        total += db.session.scalar(select(func.count()).select_from(query)) or 0
+    for entry_type, model in _MODELS.items():
+        candidates = union(
+            select(model.id).where(model.created_at >= since),
+            _decided_since(entry_type, since, ("approve", "approve_redacted")),
+        )
+        query = _unassigned(entry_type, consultation.id, run_id).where(model.id.in_(candidates))
+        total += db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rejected = select(func.count(ThemeAssignment.id)).where(
+            ThemeAssignment.run_id == run_id,
+            ThemeAssignment.entry_type == entry_type,
+            ThemeAssignment.entry_id.in_(_decided_since(entry_type, since, ("reject",))),
+            ~exists().where(
+                and_(
+                    model.id == ThemeAssignment.entry_id, model.status == ModerationStatus.APPROVED
+                )
+            ),
+        )
+        total += db.session.scalar(rejected) or 0
     return total
 
 

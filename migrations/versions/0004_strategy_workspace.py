@@ -125,7 +125,8 @@ def upgrade():
     sa.UniqueConstraint('run_id', 'entry_type', 'entry_id', name='uq_theme_assignments_entry')
     )
     with op.batch_alter_table('theme_assignments', schema=None) as batch_op:
-        batch_op.create_index('ix_theme_assignments_theme', ['run_id', 'theme_id', 'week'], unique=False)
+        batch_op.create_index('ix_theme_assignments_week', ['run_id', 'not_relevant', 'theme_id', 'week'], unique=False)
+        batch_op.create_index('ix_theme_assignments_score', ['run_id', 'theme_id', 'not_relevant', 'score'], unique=False)
 
     op.create_table('theme_edits',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -195,7 +196,8 @@ def downgrade():
 
     op.drop_table('theme_edits')
     with op.batch_alter_table('theme_assignments', schema=None) as batch_op:
-        batch_op.drop_index('ix_theme_assignments_theme')
+        batch_op.drop_index('ix_theme_assignments_score')
+        batch_op.drop_index('ix_theme_assignments_week')
 
     op.drop_table('theme_assignments')
     op.drop_table('run_themes')
