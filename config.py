@@ -49,6 +49,25 @@ class Config:
     JOB_BACKEND = os.environ.get("JOB_BACKEND", "thread")
     JOB_RETRY_DELAY = _int("JOB_RETRY_DELAY", 2)
     WORKSPACE_PER_PAGE = 50
+    # Privacy (see README, "Privacy"). The audit log of staff actions: JSON lines, UTC, no
+    # personal data. Mail to residents goes through engage.mail; "file" writes each message to
+    # MAIL_FOLDER and logs that it did.
+    AUDIT_LOG = os.environ.get("AUDIT_LOG", str(INSTANCE_DIR / "audit.log"))
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_DIR / "mail"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "engage@localhost")
+    # Residents' rights links: hours a link lasts; requests per client address per hour.
+    RIGHTS_LINK_HOURS = _int("RIGHTS_LINK_HOURS", 24)
+    RIGHTS_RATE_LIMIT = _int("RIGHTS_RATE_LIMIT", 10)
+    # Retention (`flask engage retention`): months after a consultation closes that contact
+    # details are kept; months after a competition's voting closes that full-size photos and
+    # entrants' emails are kept; days that client addresses (rate-limit counters) and used or
+    # expired rights links are kept.
+    RETENTION_CONTACT_MONTHS = _int("RETENTION_CONTACT_MONTHS", 6)
+    RETENTION_PHOTO_ORIGINAL_MONTHS = _int("RETENTION_PHOTO_ORIGINAL_MONTHS", 0)
+    RETENTION_ENTRANT_CONTACT_MONTHS = _int("RETENTION_ENTRANT_CONTACT_MONTHS", 6)
+    RETENTION_CLIENT_ADDRESS_DAYS = _int("RETENTION_CLIENT_ADDRESS_DAYS", 30)
+    RETENTION_RIGHTS_LINK_DAYS = _int("RETENTION_RIGHTS_LINK_DAYS", 30)
 
 
 class DevelopmentConfig(Config):
@@ -57,6 +76,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    MAIL_BACKEND = "memory"
     SECRET_KEY = "test-only-not-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SUBMISSION_RATE_LIMIT = 0
@@ -66,7 +86,10 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    DEBUG = False
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
 
     @classmethod
     def check(cls) -> None:

@@ -25,10 +25,11 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from engage import errors_views, security
+    from engage import audit, errors_views, security
 
     errors_views.register(app)
     security.register(app)
+    audit.register(app)
 
     from engage.cli import engage_cli
 

@@ -49,6 +49,8 @@ def _config(database_url, instance):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         UPLOAD_FOLDER = str(instance / "uploads")
+        AUDIT_LOG = str(instance / "audit.log")
+        MAIL_FOLDER = str(instance / "mail")
 
     return Config
 

@@ -8,6 +8,7 @@ from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
+from engage import audit
 from engage.admin import bp
 from engage.errors import EngageError
 from engage.extensions import db
@@ -61,6 +62,7 @@ def users():
             problem = error.message
         else:
             db.session.commit()
+            audit.record("user_created", target_user=user.id, target_role=user.role.value)
             flash(f"Added {user.name} ({ROLE_LABELS[user.role]})")
             return redirect(url_for("admin.users"), 303)
     form.password.data = None
@@ -79,5 +81,6 @@ def disable(user_id):
         abort(400)
     disable_user(user)
     db.session.commit()
+    audit.record("user_disabled", target_user=user.id, target_role=user.role.value)
     flash(f"Disabled {user.name}: they are signed out everywhere")
     return redirect(url_for("admin.users"), 303)

@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
+from engage import audit
 from engage.auth import bp
 from engage.auth.forms import CodeForm, SignInForm
 from engage.extensions import db
@@ -66,6 +67,7 @@ def sign_in():
             user = check_password(form.email.data, form.password.data, request.remote_addr or "")
         except SignInError as error:
             db.session.commit()  # keep the failure count
+            audit.record("sign_in_failed", stage="password")
             problem, status = error.message, error.status
         else:
             db.session.commit()
@@ -108,7 +110,7 @@ def enrol():
         "auth/enrol.html",
         form=form,
         problem=problem,
-        qr=Markup(qr.svg_inline(scale=5, title="QR code for your authenticator app")),  # noqa: S704 - segno SVG
+        qr=Markup(qr.svg_inline(scale=5, title="QR code for your authenticator app")),  # noqa: S704 # nosec B704 - segno's own SVG
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
     )
     return page, 400 if form.is_submitted() else 200
@@ -122,6 +124,7 @@ def _try_code(form: CodeForm, user: User, secret: str) -> tuple[bool, str | None
         accept_code(user, form.code.data, secret)
     except SignInError as error:
         db.session.commit()  # keep the failure count
+        audit.record("sign_in_failed", actor=user, stage="code")
         return False, error.message
     return True, None
 
@@ -131,6 +134,7 @@ def _finish(user: User):
     db.session.commit()
     target = _safe_next(session.pop("pending_sign_in", {}).get("next"))
     login_user(staff_session)
+    audit.record("sign_in", actor=user)
     flash(f"Signed in as {user.name}")
     return redirect(target or landing_page(user), 303)
 
@@ -164,6 +168,7 @@ def sign_out():
     if current_user.is_authenticated:
         end_session(current_user.token)
         db.session.commit()
+        audit.record("sign_out")
     logout_user()
     session.clear()
     flash("You have signed out")

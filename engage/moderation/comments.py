@@ -7,6 +7,7 @@ from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
+from engage import audit
 from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, STANCES, Comment
 from engage.moderation import bp, register_queue
@@ -81,6 +82,7 @@ def decide_comment_entries():
         flash(f"Not saved: {error.message}")
         return redirect(url_for("moderation.comment_queue"), 303)
     db.session.commit()
+    audit.record_decision("comment", found, form.action.data, form.reason.data)
     count = len(found)
     flash(f"{ACTIONS[form.action.data]}: {count} {'comment' if count == 1 else 'comments'}")
     return redirect(url_for("moderation.comment_queue"), 303)

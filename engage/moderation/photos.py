@@ -4,6 +4,7 @@ decisions and reasons as wishes, logged under entry_type "photo"."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from engage import audit
 from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, PhotoEntry
 from engage.moderation import bp, register_queue
@@ -66,6 +67,7 @@ def decide_photo_entries():
         flash(f"Not saved: {error.message}")
         return redirect(url_for("moderation.photo_queue"), 303)
     db.session.commit()
+    audit.record_decision("photo", entries, form.action.data, form.reason.data)
     count = len(entries)
     flash(f"{ACTIONS[form.action.data]}: {count} {'photo' if count == 1 else 'photos'}")
     return redirect(url_for("moderation.photo_queue"), 303)

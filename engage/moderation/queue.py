@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from engage import audit
 from engage.extensions import db
 from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
 from engage.moderation import bp, register_queue
@@ -83,6 +84,7 @@ def decide_entries():
         flash(f"Not saved: {error.message}")
         return redirect(request.referrer or url_for("moderation.queue"), 303)
     db.session.commit()
+    audit.record_decision("wish", wishes, form.action.data, form.reason.data)
     count = len(wishes)
     flash(f"{ACTIONS[form.action.data]}: {count} {'entry' if count == 1 else 'entries'}")
     return redirect(_back_to_queue(), 303)
