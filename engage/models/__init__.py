@@ -12,6 +12,7 @@ from engage.models.analysis_run import (
     ThemeMapping,
 )
 from engage.models.consultation import Area, AreaPostcodeDistrict, Consultation, consultation_areas
+from engage.models.equalities import EQUALITIES_QUESTIONS, SOURCES, EqualitiesResponse
 from engage.models.job import JOB_STATUSES, Job
 from engage.models.moderation import (
     ACTIONS,
@@ -31,6 +32,7 @@ from engage.models.photo import (
     Vote,
 )
 from engage.models.ratelimit import RateLimitHit
+from engage.models.rights import RightsRequest
 from engage.models.strategy import (
     CHANGE_KINDS,
     STANCES,
@@ -55,6 +57,10 @@ from engage.models.user import ROLE_LABELS, Role, StaffSession, User
 from engage.models.workshop import Partner, WorkshopImport
 
 __all__ = [
+    "EQUALITIES_QUESTIONS",
+    "SOURCES",
+    "EqualitiesResponse",
+    "RightsRequest",
     "ACTIONS",
     "AGE_BANDS",
     "FLAG_KINDS",
