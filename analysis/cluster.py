@@ -138,11 +138,19 @@ def quick_spherical_kmeans(x: np.ndarray, k: int, rng, max_iter: int = 30) -> np
     centres[0] = x[rng.randint(n)]
     # Squared distance between unit vectors is 2 - 2 cos.
     closest = np.maximum(2 - 2 * x @ centres[0], 0)
+    # Greedy k-means++ (as scikit-learn's): of a few candidates drawn in proportion to their
+    # distance from the chosen centres, keep the one that brings the entries closest.
+    trials = 2 + int(np.log(k))
     for j in range(1, k):
         total = closest.sum()
-        pick = rng.randint(n) if total <= 0 else rng.choice(n, p=closest / total)
-        centres[j] = x[pick]
-        np.minimum(closest, np.maximum(2 - 2 * x @ centres[j], 0), out=closest)
+        if total <= 0:
+            candidates = rng.randint(n, size=trials)
+        else:
+            candidates = rng.choice(n, trials, p=closest / total)
+        dist = np.minimum(closest, np.maximum(2 - 2 * x[candidates] @ x.T, 0))
+        best = int(dist.sum(axis=1).argmin())
+        centres[j] = x[candidates[best]]
+        closest = dist[best]
     labels = np.full(n, -1)
     for _ in range(max_iter):
         new = (x @ centres.T).argmax(axis=1)
@@ -268,3 +276,61 @@ def _recentre(vectors, labels, k, weights, previous):
     empty = ~sums.any(axis=1)
     sums[empty] = previous[empty]
     return normalize(sums).astype(np.float32)
+
+
+class NeighbourSmoother:
+    """Move every vector towards the mean of its nearest neighbours among the entries.
+
+    Sentence embeddings place an entry by its wording; averaging it with the entries closest
+    to it places it by what its neighbourhood is about, which is what a theme is (the same
+    reason BERTopic reduces with UMAP's neighbour graph before clustering). Neighbours are
+    searched on the leading principal components and among a reference sample of the
+    fitted entries, so a new entry is smoothed exactly as a fitted one.
+
+    Parameters
+    ----------
+    n_neighbours : int
+    max_reference : int, default=20_000
+    n_components : int, default=64
+    random_state : int, RandomState or None, default=0
+    """
+
+    def __init__(
+        self, n_neighbours: int, max_reference: int = 20_000, n_components: int = 64, random_state=0
+    ):
+        self.n_neighbours = n_neighbours
+        self.max_reference = max_reference
+        self.n_components = n_components
+        self.random_state = random_state
+
+    def fit(self, vectors: np.ndarray, weights=None) -> NeighbourSmoother:
+        """Keep a reference sample of ``vectors`` and the projection used to search it."""
+        rows = sample_rows(len(vectors), self.max_reference, self.random_state, weights)
+        self.reference_ = vectors[rows]
+        self.pca_ = None
+        if vectors.shape[1] > self.n_components and len(rows) > self.n_components:
+            self.pca_ = PCA(
+                self.n_components, svd_solver="randomized", random_state=self.random_state
+            ).fit(self.reference_)
+        self.search_ = self._project(self.reference_)
+        return self
+
+    def _project(self, vectors: np.ndarray) -> np.ndarray:
+        if self.pca_ is None:
+            return vectors
+        return normalize(self.pca_.transform(vectors)).astype(np.float32)
+
+    def transform(self, vectors: np.ndarray, batch: int = 2048) -> np.ndarray:
+        """Return ``normalize(v + mean of its neighbours)`` for every row (zero rows stay)."""
+        nn = min(self.n_neighbours, len(self.reference_) - 1)
+        if nn < 1 or len(vectors) == 0:
+            return vectors
+        out = np.empty_like(vectors)
+        for start in range(0, len(vectors), batch):
+            block = vectors[start : start + batch]
+            sims = self._project(block) @ self.search_.T
+            near = np.argpartition(-sims, nn - 1, axis=1)[:, :nn]
+            out[start : start + batch] = block + self.reference_[near].mean(axis=1)
+        out = normalize(out).astype(np.float32)
+        out[~vectors.any(axis=1)] = 0
+        return out
