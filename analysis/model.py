@@ -11,53 +11,24 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from analysis import cluster, framework, labels
+from analysis.assigning import AssignmentsMixin
 from analysis.entries import check_input as _check_input
 from analysis.entries import distinct as _distinct
 from analysis.entries import unique_labels as _unique_labels
 from analysis.preprocess import apply_steps, default_steps, tokenize_all
+from analysis.progress import Stages as _Stages
+from analysis.progress import progress as _progress
 from analysis.representation import EmbeddingRepresentation, TfidfRepresentation
 from analysis.results import (
-    Assignment,
-    Explanation,
     Report,
     Representative,
-    SecondaryTheme,
     Theme,
 )
 
 REPRESENTATIONS = {"tfidf": TfidfRepresentation, "embedding": EmbeddingRepresentation}
 
 
-def _progress(iterable, enabled: bool, **kwargs):
-    if not enabled:
-        return iterable
-    from tqdm.auto import tqdm
-
-    return tqdm(iterable, **kwargs)
-
-
-class _Stages:
-    """A progress bar over the fitting stages (preprocessing has its own, per entry)."""
-
-    def __init__(self, enabled: bool):
-        self.bar = None
-        if enabled:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=3, desc="themes", bar_format="{desc}: {n}/{total} {bar}")
-
-    def next(self, name: str) -> None:
-        if self.bar is not None:
-            self.bar.set_description(name)
-            self.bar.update(0 if self.bar.n == 0 and name == "representing" else 1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.update(self.bar.total - self.bar.n)
-            self.bar.close()
-
-
-class ThemeModel(BaseEstimator):
+class ThemeModel(AssignmentsMixin, BaseEstimator):
     """Cluster short free-text entries into labelled themes.
 
     Stages (each swappable): preprocessing steps -> representation -> spherical k-means
@@ -352,129 +323,6 @@ class ThemeModel(BaseEstimator):
         if self.neighbours != "auto":
             return int(self.neighbours)
         return 15 if isinstance(self.representation_, EmbeddingRepresentation) else 0
-
-    def decision_function(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
-        """Cosine similarity of each entry to every theme centre (the "other" theme: 0)."""
-        check_is_fitted(self, "centres_")
-        texts, _ = _check_input(texts, None)
-        sims = self._vectorise(texts, embeddings) @ self.centres_.T
-        if self.has_other_:
-            sims = np.hstack([sims, np.zeros((len(sims), 1), np.float32)])
-        return sims
-
-    def predict(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
-        """Primary theme id of each entry (-1 for empty entries)."""
-        return self._predict(self.decision_function(texts, embeddings), texts)[0]
-
-    def _predict(self, sims: np.ndarray, texts: Sequence[str]):
-        lab = sims.argmax(axis=1) if sims.shape[1] else np.zeros(len(sims), int)
-        score = sims.max(axis=1) if sims.shape[1] else np.zeros(len(sims))
-        no_words = score <= 0
-        lab = np.where(no_words, self.n_themes_ - 1 if self.has_other_ else -1, lab)
-        empty = np.array([not str(t or "").strip() for t in texts], dtype=bool)
-        return np.where(empty, -1, lab), np.where(empty | no_words, 0.0, score)
-
-    def transform(self, texts: Sequence[str], ids: Sequence | None = None, embeddings=None):
-        """Assign new entries to the fitted themes.
-
-        Parameters
-        ----------
-        texts : sequence of str
-        ids : sequence, optional
-        embeddings : array, optional
-            Precomputed MiniLM embeddings (``representation="embedding"``).
-
-        Returns
-        -------
-        list of Assignment
-            One per entry, in order, with primary theme, score and secondary themes.
-        """
-        texts, ids = _check_input(texts, ids)
-        sims = self.decision_function(texts, embeddings)
-        lab, score = self._predict(sims, texts)
-        return [self._assignment(ids[i], lab[i], score[i], sims[i]) for i in range(len(ids))]
-
-    def _assignment(self, entry_id, theme: int, score: float, sims) -> Assignment:
-        label = self.themes_[theme].label if theme >= 0 else "(empty)"
-        return Assignment(
-            id=entry_id,
-            theme_id=int(theme),
-            theme_label=label,
-            score=round(float(score), 4),
-            secondary=self._secondary(theme, score, sims),
-            framework=self._entry_fw(theme),
-        )
-
-    def _secondary(self, theme: int, score: float, sims) -> tuple[SecondaryTheme, ...]:
-        if theme < 0 or score <= 0:
-            return ()
-        floor = max(self.secondary_min, self.secondary_ratio * float(score))
-        order = np.argsort(-sims, kind="stable")
-        return tuple(
-            SecondaryTheme(int(j), self.themes_[j].label, round(float(sims[j]), 4))
-            for j in order[:4]
-            if j != theme and sims[j] >= floor
-        )
-
-    def _entry_fw(self, theme: int):
-        if theme < 0 or self.framework_themes_ is None:
-            return ()
-        return self.themes_[theme].framework
-
-    def assignments(self) -> list[Assignment]:
-        """The assignment of every fitted entry, in input order (computed on demand)."""
-        check_is_fitted(self, "labels_")
-        out = []
-        for start in range(0, len(self.ids_), 10_000):
-            idx = np.arange(start, min(start + 10_000, len(self.ids_)))
-            d = self.entry_index_[idx]
-            sims = self.vectors_[np.maximum(d, 0)] @ self.centres_.T
-            if self.has_other_:
-                sims = np.hstack([sims, np.zeros((len(sims), 1), np.float32)])
-            out += [
-                self._assignment(self.ids_[i], self.labels_[i], self.scores_[i], sims[r])
-                for r, i in enumerate(idx)
-            ]
-        return out
-
-    def explain(self, index: int, n_terms: int = 5, n_nearest: int = 3) -> Explanation:
-        """Why fitted entry ``index`` (a position) has its theme.
-
-        Returns
-        -------
-        Explanation
-            The entry's terms weighted by how distinctive they are of its theme, and the
-            theme's members nearest to it.
-        """
-        check_is_fitted(self, "labels_")
-        theme, d = int(self.labels_[index]), int(self.entry_index_[index])
-        if theme < 0:
-            return Explanation(self.ids_[index], -1, "(empty)", 0.0, (), ())
-        tokens = [apply_steps(self.distinct_texts_[d], self._steps())]
-        row = self.representation_.tfidf(tokens).tocsr()
-        weights = row.data * self.term_scores_[theme, row.indices]
-        order = np.argsort(-weights, kind="stable")[:n_terms]
-        terms = tuple(
-            (
-                " ".join(self.surface_.get(p, p) for p in self.terms_[row.indices[j]].split()),
-                round(float(weights[j]), 4),
-            )
-            for j in order
-            if weights[j] > 0
-        )
-        members = np.flatnonzero(self.distinct_labels_ == theme)
-        members = members[members != d]
-        sims = self.vectors_[members] @ self.vectors_[d]
-        near = [(members[j], float(sims[j])) for j in np.argsort(-sims, kind="stable")[:n_nearest]]
-        score = round(float(self.scores_[index]), 4)
-        return Explanation(
-            self.ids_[index],
-            theme,
-            self.themes_[theme].label,
-            score,
-            terms,
-            tuple(self._representative(i, s) for i, s in near),
-        )
 
     def report(self) -> Report:
         """All themes and how their number was chosen, ready for :func:`analysis.to_json`."""
