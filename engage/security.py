@@ -7,6 +7,18 @@ from flask import Flask, g, request
 from engage.db import reset_write_intent, set_write_intent
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+HSTS = "max-age=63072000; includeSubDomains"
+# Every response's policy has these, whatever else a view chose (a photo's own strict policy).
+REQUIRED_DIRECTIVES = {"object-src": "'none'", "base-uri": "'none'", "frame-ancestors": "'none'"}
+
+
+def with_required_directives(policy: str) -> str:
+    """The policy with object-src, base-uri and frame-ancestors 'none' added where missing."""
+    present = {part.split()[0] for part in policy.split(";") if part.strip()}
+    missing = [
+        f"{name} {value}" for name, value in REQUIRED_DIRECTIVES.items() if name not in present
+    ]
+    return "; ".join([policy.rstrip("; "), *missing]) if missing else policy
 
 
 def csp_nonce() -> str:
@@ -37,12 +49,16 @@ def register(app: Flask) -> None:
             "style-src 'self'; img-src 'self' data:; font-src 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
         )
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers["Content-Security-Policy"] = with_required_directives(
+            response.headers.get("Content-Security-Policy") or policy
+        )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
-            )
+        # Browsers ignore HSTS over plain HTTP, so sending it always is harmless in development
+        # and means no deployment behind a proxy can forget it.
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.path == "/staff" or request.path.startswith("/staff/"):
+            # Staff pages, error pages under /staff included: never kept by a browser or proxy.
+            response.headers["Cache-Control"] = "no-store"
         return response
