@@ -104,9 +104,11 @@ def _register_blueprints(app: Flask) -> None:
     from engage.judging import bp as judging_bp
     from engage.moderation import bp as moderation_bp
     from engage.public import bp as public_bp
+    from engage.reports import bp as reports_bp
     from engage.workspace import bp as workspace_bp
 
-    for blueprint in (public_bp, auth_bp, moderation_bp, admin_bp, judging_bp, workspace_bp):
+    blueprints = (public_bp, auth_bp, moderation_bp, admin_bp, judging_bp, workspace_bp, reports_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

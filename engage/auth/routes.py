@@ -157,6 +157,7 @@ STAFF_PAGES = [
     ("moderation.queue", "Moderation queue", "Approve, reject or redact entries.", [Role.OFFICER]),
     ("judging.index", "Judging", "Score the shortlisted photos.", [Role.JUDGE]),
     ("workspace.index", "Strategy workspace", "Themes and reports.", [Role.STRATEGY]),
+    ("reports.equalities", "Equalities monitoring", "Who we heard from, counted.", [Role.STRATEGY]),
     ("admin.strategies", "Strategy", "Build and publish the draft strategy.", []),
     ("admin.users", "Users", "Staff accounts.", []),
 ]

@@ -4,5 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-# Registers the views on bp: the wishes, the draft strategy's pages, the photo competition.
-from engage.public import photos, routes, strategy  # noqa: E402,F401
+# Registers the views on bp: the wishes, the draft strategy's pages, the photo competition,
+# the equalities questions and residents' rights (with the privacy, accessibility and cookies
+# pages).
+from engage.public import equalities, pages, photos, rights, routes, strategy  # noqa: E402,F401

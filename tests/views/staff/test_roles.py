@@ -11,6 +11,7 @@ STAFF_BLUEPRINTS = {
     "admin": set(),
     "judging": {Role.JUDGE},
     "workspace": {Role.STRATEGY},
+    "reports": {Role.STRATEGY},
 }
 
 

@@ -1,0 +1,153 @@
+"""Residents' rights through the pages: a reference and email earn a single-use, expiring link,
+mailed to that address only; it downloads a ZIP of everything sent with the address, or erases
+the details and photos and leaves the entries linked to no one. No link reaches anyone else's
+data."""
+
+import io
+import json
+import re
+import zipfile
+from datetime import timedelta
+
+import pytest
+
+from engage.extensions import db
+from engage.mail import outbox
+from engage.models import ModerationStatus, PhotoEntry, RespondentDetails, RightsRequest, Wish
+from engage.models._types import utcnow
+from engage.services.rights import create_link, open_link
+from engage.storage import get_storage
+from tests.conftest import hidden_fields
+from tests.factories import make_consultation, make_wish
+from tests.photo_factories import make_competition, make_photo_entry
+
+
+@pytest.fixture
+def entries(app):
+    consultation = make_consultation(slug="derby")
+    mine = make_wish(consultation, text="More buses to Sinfin")
+    mine.submission.details = RespondentDetails(
+        postcode="DE24 8AA", age_band="35_44", email="Sam@Example.com", email_consent=True
+    )
+    theirs = make_wish(consultation, text="A lido in the park")
+    theirs.submission.details = RespondentDetails(email="alex@example.org")
+    photo = make_photo_entry(make_competition(consultation), email="sam@example.com")
+    db.session.commit()
+    outbox(app).clear()
+    return {"mine": mine, "theirs": theirs, "photo": photo}
+
+
+def _ask(client, reference, email):
+    page = client.get("/your-data")
+    return client.post(
+        "/your-data", data={**hidden_fields(page.text), "reference": reference, "email": email}
+    )
+
+
+def _link(app) -> str:
+    (message,) = outbox(app)
+    return re.search(r"http://localhost(/your-data/\S+)", message.body).group(1)
+
+
+def test_matching_details_mail_a_link_to_that_address(client, app, entries):
+    reference = entries["mine"].submission.reference
+    response = _ask(client, reference.lower(), " sam@example.COM ")
+    assert response.status_code == 303
+    assert "Check your email" in client.get(response.location).text
+    (message,) = outbox(app)
+    assert message.to == "sam@example.com"
+    assert _link(app) not in client.get(response.location).text
+    assert db.session.query(RightsRequest).one().token_hash not in message.body
+
+
+@pytest.mark.parametrize(
+    ("reference", "email"),
+    [("mine", "alex@example.org"), ("theirs", "sam@example.com"), ("W-NONE-00", "sam@example.com")],
+)
+def test_details_that_do_not_match_send_nothing_and_say_the_same(
+    client, app, entries, reference, email
+):
+    ref = entries[reference].submission.reference if reference in entries else reference
+    response = _ask(client, ref, email)
+    assert response.status_code == 303 and response.location.endswith("/your-data/requested")
+    assert outbox(app) == [] and db.session.query(RightsRequest).count() == 0
+
+
+def test_bad_input_is_a_clear_400(client, entries):
+    response = _ask(client, "<b>x</b>" * 5, "not an email")
+    assert response.status_code == 400 and "Error: " in response.text
+    assert "Enter an email address in the correct format" in response.text
+    assert "&lt;B&gt;X" in response.text and "<B>X" not in response.text
+
+
+def test_download_has_everything_sent_with_the_address_and_nothing_else(client, app, entries):
+    _ask(client, entries["photo"].reference, "sam@example.com")
+    link = _link(app)
+    page = client.get(link)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    download = client.post(f"{link}/download", data=hidden_fields(page.text))
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    assert "attachment" in download.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(download.data))
+    data = json.loads(archive.read("data.json"))
+    references = [s["reference"] for s in data["submissions"]]
+    assert references == [entries["mine"].submission.reference]
+    assert data["submissions"][0]["wishes"][0]["text"] == "More buses to Sinfin"
+    assert data["submissions"][0]["about_you"]["postcode"] == "DE24 8AA"
+    (photo,) = data["photo_entries"]
+    assert photo["reference"] == entries["photo"].reference
+    assert archive.read(photo["photo_file"])[:2] == b"\xff\xd8"
+    assert "A lido" not in download.data.decode("latin-1") and "alex@" not in json.dumps(data)
+    # Single use: the link is gone for every purpose.
+    assert client.get(link).status_code == 404
+    again = client.post(f"{link}/download", data=hidden_fields(page.text))
+    assert again.status_code == 404 and again.mimetype == "text/html"
+
+
+def test_erasure_removes_details_and_photos_and_keeps_what_was_said(client, app, entries):
+    storage = get_storage()
+    photo = entries["photo"]
+    keys = [photo.master_key, photo.display_key, photo.thumb_key]
+    _ask(client, entries["mine"].submission.reference, "sam@example.com")
+    link = _link(app)
+    page = client.get(link)
+    refused = client.post(f"{link}/erase", data=hidden_fields(page.text))
+    assert refused.status_code == 400 and "Tick the box to confirm" in refused.text
+    done = client.post(f"{link}/erase", data={**hidden_fields(page.text), "confirm": "y"})
+    assert done.status_code == 200 and "Your details are erased" in done.text
+    db.session.expire_all()
+    assert db.session.query(RespondentDetails).one().email == "alex@example.org"
+    wish = db.session.get(Wish, entries["mine"].id)
+    assert wish.text == "More buses to Sinfin" and wish.submission.details is None
+    entry = db.session.get(PhotoEntry, photo.id)
+    assert (entry.email, entry.entrant_name, entry.status) == ("", "", ModerationStatus.REJECTED)
+    for key in keys:
+        with pytest.raises(FileNotFoundError):
+            storage.open(key)
+    assert db.session.query(RightsRequest).one().email == ""
+    assert client.get(link).status_code == 404
+    assert (
+        client.get(f"/competitions/{entry.competition.slug}/photos/{entry.id}").status_code == 404
+    )
+
+
+def test_links_expire_and_forged_links_fail(client, app, entries):
+    token = create_link("sam@example.com", hours=24, now=utcnow() - timedelta(hours=25))
+    db.session.commit()
+    assert open_link(token) is None
+    assert client.get(f"/your-data/{token}").status_code == 404
+    fresh = create_link("sam@example.com", hours=24)
+    db.session.commit()
+    assert client.get(f"/your-data/{fresh}").status_code == 200
+    assert client.get(f"/your-data/{fresh[:-1]}x").status_code == 404
+    assert client.get("/your-data/" + "a" * 300).status_code == 404
+
+
+def test_file_mail_backend_writes_a_message(app, tmp_path):
+    from engage.mail import send_mail
+
+    app.config.update(MAIL_BACKEND="file", MAIL_FOLDER=str(tmp_path))
+    send_mail("sam@example.com", "Your data", "The link")
+    (written,) = tmp_path.glob("*.eml")
+    text = written.read_text()
+    assert "To: sam@example.com" in text and "Subject: Your data" in text and "The link" in text
