@@ -65,6 +65,7 @@ def spherical_kmeans(
     n_init: int | str = "auto",
     max_sample: int = 50_000,
     max_iter: int = 60,
+    init: np.ndarray | None = None,
 ) -> np.ndarray:
     """Fit k-means on (a sample of) unit vectors and return unit-norm centres.
 
@@ -83,6 +84,9 @@ def spherical_kmeans(
     max_iter : int
         Lloyd iterations per run: on text the last hundreds move a handful of entries
         and cost most of the time.
+    init : ndarray of shape (m, d), optional
+        Starting centres (earlier themes): one run from them, with the first ``n_clusters``
+        kept, or the most distinct extra entries added when ``m`` is smaller.
 
     Returns
     -------
@@ -94,6 +98,11 @@ def spherical_kmeans(
     if n_init == "auto":
         n_init = int(np.clip(40 // max(n_clusters, 1), 3, 10))
     x = vectors[rows]
+    if init is not None:
+        start = _extend_centres(np.asarray(init, x.dtype)[:n_clusters], x, n_clusters)
+        km = KMeans(n_clusters, init=start, n_init=1, max_iter=max_iter)
+        km.fit(x, sample_weight=w)
+        return normalize(km.cluster_centers_).astype(np.float32)
     init = "k-means++"
     if n_init > 1 and x.shape[1] > 2 * _TRIAL_DIMS and len(x) > 2 * _TRIAL_DIMS:
         # The restarts only pick a good start: run them on the leading components, then
@@ -108,6 +117,15 @@ def spherical_kmeans(
     km = KMeans(n_clusters, init=init, n_init=n_init, max_iter=max_iter, random_state=random_state)
     km.fit(x, sample_weight=w)
     return normalize(km.cluster_centers_).astype(np.float32)
+
+
+def _extend_centres(centres: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
+    """Add the entries farthest from every centre until there are ``k`` centres."""
+    centres = list(centres)
+    while len(centres) < k:
+        closest = (x @ np.array(centres).T).max(axis=1) if centres else np.zeros(len(x))
+        centres.append(x[int(closest.argmin())])
+    return np.array(centres, dtype=x.dtype)
 
 
 def candidate_counts(n: int, max_themes: int, min_themes: int = 4) -> list[int]:

@@ -125,7 +125,9 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
         self.show_progress = show_progress
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, texts: Sequence[str], ids: Sequence | None = None, embeddings=None):
+    def fit(
+        self, texts: Sequence[str], ids: Sequence | None = None, embeddings=None, previous=None
+    ):
         """Find the themes of ``texts``.
 
         Parameters
@@ -136,11 +138,19 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
             One unique id per entry (default: positions 0..n-1).
         embeddings : array of shape (n_entries, 384), optional
             Precomputed normalised MiniLM embeddings for ``representation="embedding"``.
+        previous : ThemeModel, optional
+            A model fitted on earlier entries of the same consultation. Its representation
+            is reused and its theme centres start k-means, so the themes that still hold
+            keep their members when the data grows (the theme ids may change order; with
+            ``n_themes=None`` the previous number of themes is kept).
 
         Returns
         -------
         self : ThemeModel
         """
+        if previous is not None:
+            check_is_fitted(previous, "centres_")
+        self.previous_centres_ = None if previous is None else previous.centres_
         texts, ids = _check_input(texts, ids)
         self._check_params()
         self.ids_ = ids
@@ -152,11 +162,16 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
         tokens = self._tokenize(distinct)
         stages = _Stages(self.show_progress)
         stages.next("representing")
-        self.representation_ = self._make_representation().fit(distinct, tokens, emb)
+        if previous is not None:
+            self.representation_ = previous.representation_
+        else:
+            self.representation_ = self._make_representation().fit(distinct, tokens, emb)
         vectors = self.representation_.transform(distinct, tokens, emb)
         usable = np.linalg.norm(vectors, axis=1) > 0
-        self.smoother_ = None
-        if self._neighbours():
+        self.smoother_ = None if previous is None else previous.smoother_
+        if self.smoother_ is not None:
+            vectors = self.smoother_.transform(vectors)
+        elif previous is None and self._neighbours():
             self.smoother_ = cluster.NeighbourSmoother(
                 self._neighbours(), max_reference=self.sample_size, random_state=self.random_state
             ).fit(vectors[usable], counts[usable])
@@ -201,9 +216,15 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
         self.selection_ = []
         if len(vectors) == 0:
             return np.zeros((0, vectors.shape[1]), np.float32)
-        k = self.n_themes if self.n_themes is not None else self._choose_k(vectors, weights)
+        init = self.previous_centres_
+        if init is not None and len(init):
+            k = self.n_themes if self.n_themes is not None else len(init)
+        elif self.n_themes is not None:
+            k, init = self.n_themes, None
+        else:
+            k, init = self._choose_k(vectors, weights), None
         centres = cluster.spherical_kmeans(
-            vectors, int(k), weights, self.random_state, max_sample=self.sample_size
+            vectors, int(k), weights, self.random_state, max_sample=self.sample_size, init=init
         )
         assigned, _ = cluster.assign(vectors, centres)
         return cluster.merge_small(vectors, assigned, centres, self._min_size(weights), weights)

@@ -180,3 +180,17 @@ def test_themes_stay_recognisable_when_data_grows(wishes):
     before = ThemeModel(n_themes=6).fit([texts[i] for i in keep], ids=keep)
     after = ThemeModel(n_themes=6).fit(texts, ids=ids)
     assert recognisable(before.themes_, after.themes_) >= 0.8
+
+
+def test_previous_model_keeps_themes_when_data_grows(wishes):
+    from analysis.compare import recognisable
+
+    texts, truth = wishes
+    ids = list(range(len(texts)))
+    keep = [i for i in ids if i % 10 != 3]
+    before = ThemeModel(random_state=0).fit([texts[i] for i in keep], ids=keep)
+    after = ThemeModel(random_state=0).fit(texts, ids=ids, previous=before)
+    assert after.n_themes_ == before.n_themes_
+    assert recognisable(before.themes_, after.themes_) == 1.0
+    assert adjusted_rand_score(truth, after.labels_) > 0.6
+    assert after.representation_ is before.representation_
