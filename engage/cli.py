@@ -74,6 +74,22 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
     )
 
 
+@engage_cli.command("retention")
+def retention() -> None:
+    """Remove personal data whose retention period has ended (see the privacy notice)."""
+    from engage import audit
+    from engage.services.retention import Policy, apply_retention
+    from engage.storage import get_storage
+
+    with write_transactions():
+        removed = apply_retention(Policy.from_config(current_app.config), get_storage())
+        db.session.commit()
+    counts = vars(removed)
+    audit.record("retention", counts=counts)
+    for name, count in counts.items():
+        click.echo(f"{name.replace('_', ' ')}: {count}")
+
+
 @engage_cli.command("analyse")
 @click.argument("consultation")
 @click.option("--themes", type=click.IntRange(2, 100), help="How many themes (default: chosen).")
