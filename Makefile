@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test setup setup-test static db demo test-sqlite test-postgres lint clean
+.PHONY: run test setup setup-test static db demo test-sqlite test-postgres lint audit clean
 
 ## run: set everything up, migrate, seed the demo and serve on http://localhost:$(PORT)
 run: setup db demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## test: set everything up (Chromium included) and run the whole suite on SQLite and PostgreSQL
-test: setup-test lint test-sqlite test-postgres
+test: setup-test lint audit test-sqlite test-postgres
 
 setup: $(VENV)/.installed static
 
@@ -44,6 +44,10 @@ demo: db
 
 lint: setup
 	$(BIN)/ruff check .
+
+## audit: bandit (0 findings) and pip-audit (skipped, and said so, where it is offline)
+audit: setup
+	BIN=$(BIN) scripts/security-audit
 
 test-sqlite: setup-test
 	$(BIN)/python -m pytest
