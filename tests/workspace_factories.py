@@ -38,9 +38,9 @@ def make_consultation_with_wishes(n=60, seed=3, **overrides):
     return consultation
 
 
-def run_analysis(consultation, user=None, n_themes=6) -> AnalysisRun:
+def run_analysis(consultation, user=None, n_themes=6, keep_themes=False) -> AnalysisRun:
     """A run, done before this returns (jobs run inline in tests)."""
-    run = start_run(consultation, user, n_themes)
+    run = start_run(consultation, user, n_themes, keep_themes=keep_themes)
     db.session.commit()
     db.session.refresh(run)
     assert run.status == "done", run.error

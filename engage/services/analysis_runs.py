@@ -76,9 +76,16 @@ def visible_themes(run: AnalysisRun) -> list[RunTheme]:
 
 
 def start_run(
-    consultation: Consultation, user: User | None, n_themes: int | None = None
+    consultation: Consultation,
+    user: User | None,
+    n_themes: int | None = None,
+    keep_themes: bool = False,
 ) -> AnalysisRun:
-    """Record a run and queue the job that does it."""
+    """Record a run and queue the job that does it.
+
+    ``keep_themes`` starts the analysis from the last done run's fitted model
+    (``ThemeModel.fit(previous=...)``): its themes keep their entries as new ones arrive.
+    """
     from engage.jobs import enqueue
 
     if n_themes is not None and not 2 <= n_themes <= MAX_THEMES:
@@ -89,9 +96,15 @@ def start_run(
             f"{consultation.title} has {count} published entries: the analysis needs at "
             f"least {MIN_ENTRIES}"
         )
+    parameters = _parameters(consultation, n_themes)
+    previous = latest_done_run(consultation.id) if keep_themes else None
+    if keep_themes and (previous is None or load_model(previous.model_file) is None):
+        raise RunError("There is no earlier run of this consultation to start from")
+    if previous is not None:
+        parameters["start_from_run"] = previous.id
     run = AnalysisRun(
         consultation=consultation,
-        parameters=_parameters(consultation, n_themes),
+        parameters=parameters,
         library_version=analysis.__version__,
         created_by=user,
         status="queued",
@@ -129,7 +142,9 @@ def framework_for(consultation_id: int) -> list[dict]:
 # Doing a run (the job)
 
 
-def fit_model(texts: list[str], ids: list[str], parameters: dict, framework: list[dict]):
+def fit_model(
+    texts: list[str], ids: list[str], parameters: dict, framework: list[dict], previous=None
+):
     """The analysis itself: the longest step, with no database work."""
     return ThemeModel(
         n_themes=parameters.get("n_themes"),
@@ -137,7 +152,7 @@ def fit_model(texts: list[str], ids: list[str], parameters: dict, framework: lis
         random_state=parameters.get("random_state", 0),
         area_name=parameters.get("area_name"),
         framework=framework or None,
-    ).fit(texts, ids=ids)
+    ).fit(texts, ids=ids, previous=previous)
 
 
 def perform_run(run_id: int, progress) -> None:
@@ -152,7 +167,12 @@ def perform_run(run_id: int, progress) -> None:
     framework = framework_for(run.consultation_id)
     parameters = dict(run.parameters)
     progress(15, f"Finding themes in {len(rows):,} entries (the longest step)")
-    model = fit_model([r.text for r in rows], [r.key for r in rows], parameters, framework)
+    start = parameters.get("start_from_run")
+    earlier = get_run(start) if start else None
+    previous_model = load_model(earlier.model_file) if earlier is not None else None
+    model = fit_model(
+        [r.text for r in rows], [r.key for r in rows], parameters, framework, previous_model
+    )
     progress(75, "Saving the themes")
     run = get_run(run_id)
     run.model_file = save_model(model)

@@ -2,8 +2,13 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextInput
-from wtforms import IntegerField, SelectField, StringField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from engage.services.analysis_runs import MAX_THEMES
@@ -26,6 +31,14 @@ class StartRunForm(FlaskForm):
             NumberRange(2, MAX_THEMES, f"Enter a whole number from 2 to {MAX_THEMES}"),
         ],
         widget=GovTextInput(),
+    )
+    keep_themes = BooleanField(
+        "Start from the themes of the last run",
+        description=(
+            "The themes that still hold keep their entries, and so their names and your "
+            "edits; new entries join them. Leave it unticked for a fresh analysis."
+        ),
+        widget=GovCheckboxInput(),
     )
 
 

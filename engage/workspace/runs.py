@@ -32,7 +32,9 @@ def index():
     if form.validate_on_submit():
         consultation = get_consultation_by_id(form.consultation.data) or abort(400)
         try:
-            run = start_run(consultation, staff_user(), form.themes.data)
+            run = start_run(
+                consultation, staff_user(), form.themes.data, keep_themes=form.keep_themes.data
+            )
         except EngageError as error:
             db.session.rollback()
             problem = error.message

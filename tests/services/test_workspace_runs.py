@@ -198,3 +198,28 @@ def test_a_done_job_run_again_does_nothing_and_a_key_is_queued_once(app):
     run_job(first.id)
     db.session.refresh(first)
     assert calls == [{}] and first.status == "done"
+
+
+def test_a_run_can_start_from_the_last_runs_themes(consultation):
+    with pytest.raises(RunError, match="no earlier run"):
+        start_run(consultation, None, None, keep_themes=True)
+    db.session.rollback()
+    first = run_analysis(consultation, n_themes=None)
+    members = {
+        t.number: {a.key for a in _assignments(first).values() if a.theme_id == t.id}
+        for t in first.themes
+    }
+    for i in range(12):
+        make_wish(consultation, text=f"The number {i} bus should run every ten minutes")
+    db.session.commit()
+    second = run_analysis(consultation, n_themes=None, keep_themes=True)
+    assert second.parameters["start_from_run"] == first.id
+    assert len(visible_themes(second)) == len(visible_themes(first))
+    after = _assignments(second)
+    grouped = {}
+    for key, a in after.items():
+        grouped.setdefault(a.theme_id, set()).add(key)
+    # The earlier themes are still there: nearly every earlier entry is in the new theme that
+    # holds most of its earlier theme.
+    kept = sum(max(len(keys & g) for g in grouped.values()) for keys in members.values() if keys)
+    assert kept >= 0.9 * 60

@@ -76,10 +76,18 @@ def test_start_a_run_and_its_bad_input(app, client, team):
     empty = make_consultation_with_wishes(n=3)
     response = _post(client, "/staff/workspace/", {"consultation": empty.id})
     assert response.status_code == 400 and "needs at least 10" in response.text
+    keep = {"consultation": consultation.id, "keep_themes": "y"}
+    response = _post(client, "/staff/workspace/", keep)
+    assert response.status_code == 400 and "no earlier run" in response.text
     response = _post(client, "/staff/workspace/", {"consultation": consultation.id, "themes": 4})
     assert response.status_code == 303
     page = client.get(response.location)
     assert "Run 1: done" in page.text and "Review the themes" in page.text
+    response = _post(client, "/staff/workspace/", keep)
+    assert response.status_code == 303
+    page = client.get(response.location)
+    assert "Run 2: done" in page.text and "Themes started from" in page.text
+    assert "Run 1" in page.text.split("Themes started from")[1][:200]
 
 
 def test_themes_page_shows_size_share_keywords_redacted_quotes_and_trend(client, team, run):
