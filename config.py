@@ -45,8 +45,12 @@ class Config:
     VOTE_RATE_LIMIT = _int("VOTE_RATE_LIMIT", 20)
     VOTE_RATE_WINDOW = _int("VOTE_RATE_WINDOW", 24 * 3600)
     PHOTOS_PER_PAGE = 24
-    # Background jobs (engage.jobs): "thread" runs them in this process, "inline" at once.
-    JOB_BACKEND = os.environ.get("JOB_BACKEND", "thread")
+    # Background jobs (engage.jobs): "thread" runs them in this process, "inline" at once, "rq"
+    # sends them to RQ workers through the Redis server at REDIS_URL (the default when it is set).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOB_BACKEND = os.environ.get("JOB_BACKEND", "rq" if REDIS_URL else "thread")
+    RQ_QUEUE = os.environ.get("RQ_QUEUE", "engage")
+    JOB_TIMEOUT = _int("JOB_TIMEOUT", 3 * 3600)
     JOB_RETRY_DELAY = _int("JOB_RETRY_DELAY", 2)
     WORKSPACE_PER_PAGE = 50
     # Privacy (see README, "Privacy"). The audit log of staff actions: JSON lines, UTC, no

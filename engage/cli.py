@@ -119,3 +119,14 @@ def analyse(consultation: str, themes: int | None) -> None:
     click.echo(f"Run {run.id}: {len(shown)} themes in {run.n_entries} entries")
     for theme in sorted(shown, key=lambda t: -t.size):
         click.echo(f"  {theme.size:>6}  {theme.label}")
+
+
+@engage_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run background jobs sent through Redis (REDIS_URL) until stopped."""
+    from engage.jobs_rq import work
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Set REDIS_URL to the Redis server the app servers use.")
+    work(current_app._get_current_object(), burst=burst)

@@ -10,9 +10,10 @@ transaction of its own (a progress report never waits behind the job's own write
 Backends (config ``JOB_BACKEND``): ``"thread"`` (the default) runs each job in a background
 thread of this process, with its own app context and database session; ``"inline"`` runs it
 as soon as the transaction that queued it commits, before the request answers (tests, the
-command line). Another backend (RQ on Redis, say) only has to call ``run_job(job_id)`` in its
-worker. A job is claimed atomically, so running it twice does nothing the second time; a
-failing job is tried up to MAX_ATTEMPTS times and then kept as failed with its error.
+command line); ``"rq"`` (the default when REDIS_URL is set) sends the job's id through Redis to
+an RQ worker (`flask engage worker`, see engage.jobs_rq), which calls ``run_job(job_id)``.
+A job is claimed atomically, so running it twice does nothing the second time; a failing job
+is tried up to MAX_ATTEMPTS times and then kept as failed with its error.
 """
 
 import threading
@@ -99,6 +100,10 @@ def dispatch(job_id: int) -> None:
     backend = app.config.get("JOB_BACKEND", "thread")
     if backend == "inline":
         _execute(app, job_id)
+    elif backend == "rq":
+        from engage.jobs_rq import push
+
+        push(app, job_id)
     elif backend == "thread":
         thread = threading.Thread(
             target=_execute, args=(app, job_id), name=f"engage-job-{job_id}", daemon=True

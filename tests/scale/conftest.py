@@ -1,0 +1,95 @@
+"""Real servers on loopback for the scale-out tests: Redis (Debian's redis-server), an RQ
+worker process, and an S3-compatible server (moto's standalone server)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from engage.extensions import db
+from tests.redis_server import RedisServer, require_binary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(predicate, timeout: float = 30, message: str = "condition"):
+    """Poll predicate (at most `timeout` seconds); return its first true value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = RedisServer(require_binary("redis-server", "redis-server"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def rq_app(app, redis_server):
+    """The test app sending jobs to RQ through the test Redis server (emptied afterwards)."""
+    app.config.update(JOB_BACKEND="rq", REDIS_URL=redis_server.url, JOB_RETRY_DELAY=0)
+    app.extensions.pop("engage.redis", None)
+    yield app
+    client = app.extensions.pop("engage.redis", None)
+    if client is not None:
+        try:
+            client.flushdb()
+        finally:
+            client.close()
+
+
+class WorkerProcess:
+    """`python -m tests.scale.worker_main` on the test database and Redis server."""
+
+    def __init__(self, app, tmp_path):
+        self.env = {
+            **os.environ,
+            "ENGAGE_WORKER_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "REDIS_URL": app.config["REDIS_URL"],
+            "ENGAGE_INSTANCE_DIR": str(tmp_path / "worker-instance"),
+        }
+        self.log = tmp_path / "worker.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        db.session.commit()  # the worker must see what the test has saved
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.scale.worker_main"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)  # RQ's warm shutdown
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+
+
+@pytest.fixture
+def rq_worker(rq_app, tmp_path):
+    """A running RQ worker process; stopped before the tables are emptied."""
+    worker = WorkerProcess(rq_app, tmp_path)
+    worker.start()
+    yield worker
+    worker.stop()
