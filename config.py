@@ -45,6 +45,15 @@ class Config:
     VOTE_RATE_LIMIT = _int("VOTE_RATE_LIMIT", 20)
     VOTE_RATE_WINDOW = _int("VOTE_RATE_WINDOW", 24 * 3600)
     PHOTOS_PER_PAGE = 24
+    # Where photos are kept (engage.storage): "filesystem" under UPLOAD_FOLDER, or "s3": a bucket
+    # on S3 or an S3-compatible store; keys unset fall back to boto3's own (instance roles...).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "photos/")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
     # Background jobs (engage.jobs): "thread" runs them in this process, "inline" at once, "rq"
     # sends them to RQ workers through the Redis server at REDIS_URL (the default when it is set).
     REDIS_URL = os.environ.get("REDIS_URL", "")

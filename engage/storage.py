@@ -3,8 +3,13 @@
 Keys are made here, never from a client's file name: 32 random hex digits and a suffix for the
 format (``3f2a….jpg``). A backend must refuse any other key, so no caller can reach outside it.
 Nothing here makes URLs: the app serves images itself, with a fixed content type.
+
+Backends (config ``STORAGE_BACKEND``): ``"filesystem"`` (the default) under UPLOAD_FOLDER, or
+``"s3"``: a bucket on S3 or any S3-compatible store (S3_BUCKET, S3_ENDPOINT_URL, S3_REGION,
+S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_PREFIX), shared by every app server.
 """
 
+import io
 import os
 import re
 import secrets
@@ -84,11 +89,71 @@ class FilesystemStorage:
         self._path(key).unlink(missing_ok=True)
 
 
+class S3Storage:
+    """Objects in one bucket under a prefix (``photos/3f2a….jpg``), private to the app."""
+
+    def __init__(self, client, bucket: str, prefix: str = "photos/"):
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    def _name(self, key: str) -> str:
+        return self.prefix + check_key(key)
+
+    def save(self, data: bytes, suffix: str) -> str:
+        key = new_key(suffix)
+        # One PUT: the object appears whole or not at all.
+        self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+        return key
+
+    def open(self, key: str) -> BinaryIO:
+        from botocore.exceptions import ClientError
+
+        name = self._name(key)
+        try:
+            found = self.client.get_object(Bucket=self.bucket, Key=name)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise FileNotFoundError(name) from error
+            raise
+        with found["Body"] as body:
+            return io.BytesIO(body.read())
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+
+def s3_client(config):
+    """A boto3 S3 client from the app's settings (keys fall back to boto3's own chain)."""
+    import boto3
+    from botocore.config import Config as BotoConfig
+
+    return boto3.client(
+        "s3",
+        endpoint_url=config.get("S3_ENDPOINT_URL") or None,
+        region_name=config.get("S3_REGION") or None,
+        aws_access_key_id=config.get("S3_ACCESS_KEY_ID") or None,
+        aws_secret_access_key=config.get("S3_SECRET_ACCESS_KEY") or None,
+        config=BotoConfig(retries={"max_attempts": 3, "mode": "standard"}),
+    )
+
+
 def get_storage(app: Flask | None = None) -> Storage:
     """The app's photo storage (made once per app from its config)."""
     app = app or current_app
     storage = app.extensions.get("engage.storage")
     if storage is None:
-        root = app.config.get("PHOTO_FOLDER") or Path(app.config["UPLOAD_FOLDER"]) / "photos"
-        storage = app.extensions["engage.storage"] = FilesystemStorage(root)
+        storage = app.extensions["engage.storage"] = _make_storage(app)
     return storage
+
+
+def _make_storage(app: Flask) -> Storage:
+    backend = app.config.get("STORAGE_BACKEND", "filesystem")
+    if backend == "s3":
+        if not app.config.get("S3_BUCKET"):
+            raise RuntimeError("STORAGE_BACKEND is s3 but S3_BUCKET is not set")
+        return S3Storage(s3_client(app.config), app.config["S3_BUCKET"], app.config["S3_PREFIX"])
+    if backend != "filesystem":
+        raise RuntimeError(f"unknown STORAGE_BACKEND {backend!r}")
+    root = app.config.get("PHOTO_FOLDER") or Path(app.config["UPLOAD_FOLDER"]) / "photos"
+    return FilesystemStorage(root)

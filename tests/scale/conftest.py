@@ -93,3 +93,34 @@ def rq_worker(rq_app, tmp_path):
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    from tests.s3_server import S3Server
+
+    server = S3Server()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server):
+    """A new, empty bucket on the test S3 server; the settings that use it."""
+    import uuid
+
+    from engage.storage import s3_client
+
+    settings = s3_server.config(f"engage-{uuid.uuid4().hex[:12]}")
+    client = s3_client(settings)
+    client.create_bucket(
+        Bucket=settings["S3_BUCKET"],
+        CreateBucketConfiguration={"LocationConstraint": settings["S3_REGION"]},
+    )
+    yield settings, client
+    listed = client.list_objects_v2(Bucket=settings["S3_BUCKET"]).get("Contents", [])
+    for item in listed:
+        client.delete_object(Bucket=settings["S3_BUCKET"], Key=item["Key"])
+    client.delete_bucket(Bucket=settings["S3_BUCKET"])
+    client.close()
