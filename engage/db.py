@@ -31,6 +31,11 @@ def reset_write_intent(token) -> None:
     _write_intent.reset(token)
 
 
+def has_write_intent() -> bool:
+    """Whether this context's transactions begin IMMEDIATE (a POST, a CLI command, a job)."""
+    return _write_intent.get()
+
+
 @contextmanager
 def write_transactions():
     """Within this block, SQLite transactions begin IMMEDIATE (CLI commands, jobs)."""

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import update
 
-from engage.db import write_transactions
+from engage.db import has_write_intent, write_transactions
 from engage.extensions import db, login_manager
 from engage.models import Role, StaffSession, User
 from engage.models._types import utcnow
@@ -51,6 +51,11 @@ def _load(token: str) -> StaffSession | None:
     now = utcnow()
     staff_session = load_session(token, now, _timeouts())
     if staff_session is not None and now - staff_session.last_seen_at > TOUCH_EVERY:
+        if has_write_intent():
+            # A POST already holds SQLite's write lock in the request's own transaction: a
+            # second connection would wait for it until the busy timeout. Write it there.
+            staff_session.last_seen_at = now
+            return staff_session
         # A short write of its own, so the idle clock moves even on read-only pages.
         with write_transactions(), db.engine.begin() as connection:
             connection.execute(

@@ -48,3 +48,31 @@ def test_the_page_asked_for_comes_first(app, client):
 def test_staff_home_needs_sign_in(client, app):
     response = client.get("/staff/")
     assert response.status_code == 302 and "/staff/sign-in" in response.location
+
+
+def test_a_post_after_a_minute_idle_does_not_wait_for_its_own_lock(app, client, login_as):
+    """The idle clock is touched inside a POST's own transaction, not by a second connection
+    that would wait on SQLite's write lock until the busy timeout."""
+    import time
+    from datetime import timedelta
+
+    from engage.extensions import db
+    from engage.models import StaffSession
+    from engage.models._types import utcnow
+
+    user = login_as("admin")
+    page = client.get("/staff/admin/users")
+    staff_session = db.session.query(StaffSession).filter_by(user_id=user.id).one()
+    staff_session.last_seen_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    started = time.monotonic()
+    fields = {"name": "New Officer", "email": "new@example.org", "role": "officer"}
+    response = client.post(
+        "/staff/admin/users",
+        data={**hidden_fields(page.text), **fields, "password": "a long passphrase here"},
+    )
+    assert response.status_code == 303 and time.monotonic() - started < 5
+    db.session.expire_all()
+    assert utcnow() - db.session.get(StaffSession, staff_session.token).last_seen_at < timedelta(
+        minutes=1
+    )
