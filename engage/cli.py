@@ -130,3 +130,55 @@ def worker(burst: bool) -> None:
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL to the Redis server the app servers use.")
     work(current_app._get_current_object(), burst=burst)
+
+
+@engage_cli.command("backup")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A new folder for the backup (default: instance/backups/<UTC time>).",
+)
+def backup(target: Path | None) -> None:
+    """A consistent backup of the database and uploads, taken while the app runs."""
+    from engage.models._types import utcnow
+    from engage.services.backup import BackupError
+    from engage.services.backup import backup as do_backup
+
+    config = current_app.config
+    if target is None:
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        target = Path(current_app.instance_path) / "backups" / f"engage-{stamp}"
+    try:
+        manifest = do_backup(
+            config["SQLALCHEMY_DATABASE_URI"],
+            config["UPLOAD_FOLDER"],
+            target,
+            config.get("STORAGE_BACKEND", "filesystem"),
+        )
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the {manifest['dialect']} database to {target}")
+    if manifest["note"]:
+        click.echo(manifest["note"])
+
+
+@engage_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.confirmation_option(
+    prompt="This replaces the database and uploads with the backup's. Are the app servers "
+    "stopped, and do you want to go on?"
+)
+def restore(source: Path) -> None:
+    """Put the database and uploads back as they were in a backup folder."""
+    from engage.services.backup import BackupError
+    from engage.services.backup import restore as do_restore
+
+    config = current_app.config
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection may hold the tables the restore replaces
+    try:
+        manifest = do_restore(config["SQLALCHEMY_DATABASE_URI"], config["UPLOAD_FOLDER"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the backup of {manifest['created_at']} from {source}")
