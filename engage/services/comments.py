@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from engage.errors import EngageError, NotAccepting
@@ -24,7 +24,7 @@ from engage.models import (
 from engage.models._types import utcnow
 
 # The same rules as for wishes: a reason to reject, a note for 'other', one redaction at once.
-from engage.services.moderation import check_decision
+from engage.services.moderation import check_decision, log_decisions
 from engage.services.references import new_reference
 from engage.services.strategy import current_version
 
@@ -210,34 +210,9 @@ def decide_comments(
 ) -> list[ModerationDecision]:
     """Approve, reject (with a reason) or approve a redacted version; log every decision."""
     check_decision(comments, action, reason, note, redacted_text)
-    now = now or utcnow()
-    decisions = []
     for comment in comments:
         rejected = action == "reject"
         comment.status = ModerationStatus.REJECTED if rejected else ModerationStatus.APPROVED
         comment.status_reason = reason if rejected else None
         comment.redacted_text = redacted_text if action == "approve_redacted" else None
-        decisions.append(
-            ModerationDecision(
-                entry_type="comment",
-                entry_id=comment.id,
-                action=action,
-                reason=reason,
-                note=note,
-                redacted_text=comment.redacted_text,
-                moderator=moderator,
-                created_at=now,
-            )
-        )
-    db.session.add_all(decisions)
-    db.session.execute(
-        update(Flag)
-        .where(
-            Flag.entry_type == "comment",
-            Flag.entry_id.in_([c.id for c in comments]),
-            Flag.resolved_at.is_(None),
-        )
-        .values(resolved_at=now)
-    )
-    db.session.flush()
-    return decisions
+    return log_decisions("comment", comments, action, moderator, reason=reason, note=note, now=now)

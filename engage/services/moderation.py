@@ -130,32 +130,51 @@ def decide(
 ) -> list[ModerationDecision]:
     """Approve, reject (with a reason) or approve a redacted version; log every decision."""
     check_decision(wishes, action, reason, note, redacted_text)
-    now = now or utcnow()
-    decisions = []
     for wish in wishes:
         wish.status = ModerationStatus.REJECTED if action == "reject" else ModerationStatus.APPROVED
         wish.status_reason = reason if action == "reject" else None
         wish.redacted_text = redacted_text if action == "approve_redacted" else None
         wish.search_key = search_key(wish.public_text)
         wish.reported_at = None
-        decisions.append(
-            ModerationDecision(
-                entry_type="wish",
-                entry_id=wish.id,
-                action=action,
-                reason=reason,
-                note=note,
-                redacted_text=wish.redacted_text,
-                moderator=moderator,
-                created_at=now,
-            )
+    return log_decisions("wish", wishes, action, moderator, reason=reason, note=note, now=now)
+
+
+def log_decisions(
+    entry_type: str,
+    entries: Sequence,
+    action: str,
+    moderator: User,
+    *,
+    reason: str | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> list[ModerationDecision]:
+    """Append one decision per entry to the log and resolve the entries' open flags.
+
+    Shared by every kind of entry (wish, photo, comment): the caller has already checked
+    the decision and changed the entries' status. A redacted version is logged when the
+    entry has one (``redacted_text``).
+    """
+    now = now or utcnow()
+    decisions = [
+        ModerationDecision(
+            entry_type=entry_type,
+            entry_id=entry.id,
+            action=action,
+            reason=reason if action == "reject" else None,
+            note=note,
+            redacted_text=getattr(entry, "redacted_text", None),
+            moderator=moderator,
+            created_at=now,
         )
+        for entry in entries
+    ]
     db.session.add_all(decisions)
     db.session.execute(
         update(Flag)
         .where(
-            Flag.entry_type == "wish",
-            Flag.entry_id.in_([w.id for w in wishes]),
+            Flag.entry_type == entry_type,
+            Flag.entry_id.in_([e.id for e in entries]),
             Flag.resolved_at.is_(None),
         )
         .values(resolved_at=now)

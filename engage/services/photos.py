@@ -4,7 +4,7 @@ vote, and the officers' decisions on entries (logged under entry_type "photo")."
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from engage.errors import EngageError, NotAccepting
@@ -21,7 +21,7 @@ from engage.models import (
 )
 from engage.models._types import utcnow
 from engage.services.images import ProcessedPhoto
-from engage.services.moderation import DecisionError
+from engage.services.moderation import DecisionError, log_decisions
 from engage.services.references import new_reference
 from engage.storage import Storage
 
@@ -291,37 +291,13 @@ def decide_photos(
 ) -> list[ModerationDecision]:
     """Approve, or reject with one of the wishes' reasons; log every decision."""
     _check_decision(entries, action, reason, note)
-    now = now or utcnow()
-    decisions = []
     for entry in entries:
         rejected = action == "reject"
         entry.status = ModerationStatus.REJECTED if rejected else ModerationStatus.APPROVED
         entry.status_reason = reason if rejected else None
         if rejected:
             entry.shortlisted = False
-        decisions.append(
-            ModerationDecision(
-                entry_type="photo",
-                entry_id=entry.id,
-                action=action,
-                reason=reason if rejected else None,
-                note=note,
-                moderator=moderator,
-                created_at=now,
-            )
-        )
-    db.session.add_all(decisions)
-    db.session.execute(
-        update(Flag)
-        .where(
-            Flag.entry_type == "photo",
-            Flag.entry_id.in_([e.id for e in entries]),
-            Flag.resolved_at.is_(None),
-        )
-        .values(resolved_at=now)
-    )
-    db.session.flush()
-    return decisions
+    return log_decisions("photo", entries, action, moderator, reason=reason, note=note, now=now)
 
 
 def _check_decision(entries, action, reason, note) -> None:
