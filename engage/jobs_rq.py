@@ -23,6 +23,7 @@ from rq import Queue, Worker
 from rq.job import JobStatus
 from sqlalchemy import select
 
+from engage.db import write_transactions
 from engage.extensions import db
 from engage.models import Job
 from engage.models._types import utcnow
@@ -35,8 +36,8 @@ _WAITING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.
 _app: Flask | None = None
 
 
-def rq_job_id(job_id: int) -> str:
-    return f"engage-job-{job_id}"
+def rq_job_id(job_id: int, delivery: str = "") -> str:
+    return f"engage-job-{job_id}{delivery}"
 
 
 def connection(app: Flask) -> redis.Redis:
@@ -53,18 +54,18 @@ def queue(app: Flask) -> Queue:
     return Queue(app.config["RQ_QUEUE"], connection=connection(app))
 
 
-def push(app: Flask, job_id: int) -> bool:
+def push(app: Flask, job_id: int, delivery: str = "") -> bool:
     """Put the job on the RQ queue unless it is already waiting there; False if Redis is down
     (the job stays queued in the database and the worker's sweep pushes it later)."""
     try:
         rq_queue = queue(app)
-        existing = rq_queue.fetch_job(rq_job_id(job_id))
+        existing = rq_queue.fetch_job(rq_job_id(job_id, delivery))
         if existing is not None and existing.get_status(refresh=False) in _WAITING:
             return True
         rq_queue.enqueue(
             perform,
             job_id,
-            job_id=rq_job_id(job_id),
+            job_id=rq_job_id(job_id, delivery),
             job_timeout=app.config["JOB_TIMEOUT"],
             result_ttl=0,
             failure_ttl=24 * 3600,
@@ -111,8 +112,34 @@ def sweep(app: Flask) -> int:
     return sum(push(app, job_id) for job_id in ids)
 
 
+def requeue_killed(app: Flask, job_id: int, message: str) -> None:
+    """A work horse died mid-job (killed, out of memory): count the attempt, and queue the job
+    again or keep it failed, as for any other failure."""
+    from engage.jobs import _record_failure
+
+    with app.app_context(), write_transactions():
+        try:
+            job = db.session.get(Job, job_id)
+            if job is None or job.status != "running":
+                return
+            retry = _record_failure(job_id, message)
+            attempt = job.attempts
+        finally:
+            db.session.remove()
+    if retry:
+        # A delivery of its own: RQ still holds the dead one until it has recorded the death.
+        push(app, job_id, delivery=f"-try{attempt + 1}")
+
+
 class EngageWorker(Worker):
-    """An RQ worker that also sweeps the database for jobs Redis does not hold."""
+    """An RQ worker that also sweeps the database for jobs Redis does not hold, and gives a job
+    whose work horse died another try."""
+
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        if job.args and isinstance(job.args[0], int):
+            message = f"WorkerStopped: the job's process ended (wait status {ret_val})"
+            requeue_killed(current_app_or_new(), job.args[0], message)
 
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from engage.extensions import db
 from tests.redis_server import RedisServer, require_binary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,18 +50,17 @@ def rq_app(app, redis_server):
 class WorkerProcess:
     """`python -m tests.scale.worker_main` on the test database and Redis server."""
 
-    def __init__(self, app, tmp_path):
+    def __init__(self, database_url: str, redis_url: str, tmp_path: Path):
         self.env = {
             **os.environ,
-            "ENGAGE_WORKER_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-            "REDIS_URL": app.config["REDIS_URL"],
+            "ENGAGE_WORKER_DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
             "ENGAGE_INSTANCE_DIR": str(tmp_path / "worker-instance"),
         }
         self.log = tmp_path / "worker.log"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        db.session.commit()  # the worker must see what the test has saved
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tests.scale.worker_main"],
@@ -86,13 +84,23 @@ class WorkerProcess:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
 
 
-@pytest.fixture
-def rq_worker(rq_app, tmp_path):
-    """A running RQ worker process; stopped before the tables are emptied."""
-    worker = WorkerProcess(rq_app, tmp_path)
+@pytest.fixture(scope="session")
+def _rq_worker(_app, redis_server, tmp_path_factory):
+    # One worker for the session: each test's jobs are its own rows, and the worker outlives
+    # Redis restarts and killed work horses, as the tests show.
+    worker = WorkerProcess(
+        _app.config["SQLALCHEMY_DATABASE_URI"], redis_server.url, tmp_path_factory.mktemp("rq")
+    )
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def rq_worker(rq_app, _rq_worker):
+    """The running RQ worker process, for a test whose app sends jobs to it."""
+    assert _rq_worker.process.poll() is None, _rq_worker.output()
+    return _rq_worker
 
 
 @pytest.fixture(scope="session")

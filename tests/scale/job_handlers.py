@@ -26,3 +26,17 @@ def append_line(payload: dict, progress) -> None:
 @handler("test_fail")
 def always_fail(payload: dict, progress) -> None:
     raise ValueError(payload["message"])
+
+
+@handler("test_die_once")
+def die_once(payload: dict, progress) -> None:
+    """The first try kills its own process (as the OOM killer would); the second appends."""
+    import os
+    import signal
+
+    marker = Path(payload["marker"])
+    if not marker.exists():
+        marker.write_text("died")
+        os.kill(os.getpid(), signal.SIGKILL)
+    with open(payload["path"], "a", encoding="utf-8") as out:
+        out.write("after the crash\n")

@@ -90,7 +90,7 @@ def test_a_job_queued_while_redis_is_down_runs_when_the_worker_starts(
     finally:
         redis_server.start()
 
-    worker = WorkerProcess(rq_app, tmp_path)
+    worker = WorkerProcess(rq_app.config["SQLALCHEMY_DATABASE_URI"], redis_server.url, tmp_path)
     worker.start()
     try:
         done = wait_for(lambda: _finished(job.id), message=f"swept job\n{worker.output()}")
@@ -98,3 +98,38 @@ def test_a_job_queued_while_redis_is_down_runs_when_the_worker_starts(
         worker.stop()
     assert done.status == "done"
     assert _lines(out) == ["late"]
+
+
+def test_a_job_whose_process_is_killed_is_tried_again(rq_worker, tmp_path):
+    out = tmp_path / "out.txt"
+    job = enqueue("test_die_once", {"path": str(out), "marker": str(tmp_path / "marker")})
+    db.session.commit()
+
+    done = wait_for(lambda: _finished(job.id), message=f"job done\n{rq_worker.output()}")
+    assert done.status == "done" and done.attempts == 2
+    assert _lines(out) == ["after the crash"]
+
+
+def test_the_worker_command_needs_redis(app):
+    app.config["REDIS_URL"] = ""
+    result = app.test_cli_runner().invoke(args=["engage", "worker", "--burst"])
+    assert result.exit_code == 1 and "Set REDIS_URL" in result.output
+
+
+def test_setting_redis_url_sends_jobs_to_rq():
+    import subprocess
+    import sys
+
+    from tests.scale.conftest import ROOT
+
+    code = "from config import Config; print(Config.JOB_BACKEND)"
+    env = {"REDIS_URL": "redis://127.0.0.1:1/0", "PATH": ""}
+    found = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert found.stdout.strip() == "rq", found.stderr
+    env = {"PATH": ""}
+    found = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert found.stdout.strip() == "thread", found.stderr
