@@ -213,6 +213,8 @@ def main() -> int:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
 
+    # The machine may be shared: the load average says how busy it was besides this run.
+    load_before = f"{os.getloadavg()[0]:.2f} (1 min)"
     instance = Path(tempfile.mkdtemp(prefix="engage-load-"))
     pg = None
     if args.database == "postgres":
@@ -258,6 +260,7 @@ def main() -> int:
         f"{args.seconds:.0f} s, {args.database}, {os.cpu_count()} cores "
         "(clients on the same machine)"
     )
+    print(f"load average before: {load_before}; after: {os.getloadavg()[0]:.2f} (1 min)")
     print("| target | acknowledged | errors | throughput (/s) | p50 ms | p99 ms |")
     print("|---|---|---|---|---|---|")
     for label, r in rows:
