@@ -15,7 +15,7 @@ from tests.redis_server import RedisServer, require_binary
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_for(predicate, timeout: float = 30, message: str = "condition"):
+def wait_for(predicate, timeout: float = 90, message: str = "condition"):
     """Poll predicate (at most `timeout` seconds); return its first true value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
