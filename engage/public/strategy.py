@@ -21,6 +21,7 @@ from engage.services.comments import (
 )
 from engage.services.consultations import get_consultation
 from engage.services.strategy import (
+    cited_themes,
     current_version,
     evidence_summary,
     get_strategy,
@@ -126,6 +127,7 @@ def strategy_priority(slug, priority_id):
         counts=stance_counts([priority]),
         comments=published_comments([priority]),
         evidence=(wishes, areas),
+        themes=cited_themes([priority]),
         open_for_comment=accepts_comments(priority),
     )
 

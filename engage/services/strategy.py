@@ -15,6 +15,7 @@ from engage.models import (
     ModerationStatus,
     Priority,
     PriorityEvidence,
+    RunTheme,
     Strategy,
     StrategyTheme,
     StrategyVersion,
@@ -106,6 +107,19 @@ def evidence_summary(priority: Priority) -> tuple[int, int]:
         .where(PriorityEvidence.priority_id == priority.id)
     ).one()
     return row[0], row[1]
+
+
+def cited_themes(priorities: list[Priority]) -> list[RunTheme]:
+    """The analysis themes these priorities cite as evidence, biggest first, each once."""
+    if not priorities:
+        return []
+    themes = db.session.scalars(
+        select(RunTheme)
+        .join(PriorityEvidence, PriorityEvidence.run_theme_id == RunTheme.id)
+        .where(PriorityEvidence.priority_id.in_([p.id for p in priorities]))
+        .distinct()
+    )
+    return sorted(themes, key=lambda t: (-t.size, t.id))
 
 
 # Building

@@ -20,7 +20,7 @@ from engage.models import (
     Wish,
 )
 from engage.services.comments import published_comments, stance_counts
-from engage.services.strategy import previous_version, public_versions
+from engage.services.strategy import cited_themes, previous_version, public_versions
 from engage.services.strategy_diff import differences
 
 QUOTES_PER_THEME = 3
@@ -46,6 +46,7 @@ class ThemeFeedback:
     quotes: list[Comment]
     wishes: int
     areas: int
+    themes: list
     changed: list[ChangeView]
     unchanged: list[ChangeView]
 
@@ -117,6 +118,7 @@ def _theme(slug: str, version, previous, views) -> ThemeFeedback:
         quotes=published_comments(commented, limit=QUOTES_PER_THEME),
         wishes=wishes,
         areas=areas,
+        themes=cited_themes(commented),
         changed=[v for v in mine if v.kind != "unchanged"],
         unchanged=[v for v in mine if v.kind == "unchanged"],
     )

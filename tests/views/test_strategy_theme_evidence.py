@@ -53,3 +53,29 @@ def test_admin_cites_a_theme_and_a_revision_keeps_it(app, client):
         )
         == 0
     )
+
+
+def test_residents_see_the_cited_themes_on_the_priority_and_you_said_pages(app, client):
+    from html import escape
+
+    consultation = make_consultation_with_wishes(n=30)
+    strategy = make_strategy(consultation, published=False)
+    db.session.commit()
+    run = run_analysis(consultation, n_themes=3)
+    theme = visible_themes(run)[0]
+    priority = get_priority_in(strategy.versions[0], "feeling-safe-at-night")
+    db.session.add(PriorityEvidence(priority=priority, run_theme_id=theme.id))
+    publish(strategy.versions[0], "consultation")
+    db.session.commit()
+
+    page = client.get(f"/consultations/{consultation.slug}/strategy/priorities/{priority.id}")
+    assert page.status_code == 200 and 'id="themes"' in page.text
+    assert f"{escape(theme.label)}: {theme.size} entries" in page.text
+
+    final = start_revision(strategy)
+    publish(final, "final")
+    db.session.commit()
+    page = client.get(f"/consultations/{consultation.slug}/strategy/you-said-we-did")
+    assert page.status_code == 200
+    section = page.text.split("Safer and Stronger Communities</h2>")[1].split("</section>")[0]
+    assert "Themes the analysis found" in section and escape(theme.label) in section
