@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404
 import tarfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,7 +166,8 @@ def _run(command: list[str], url: URL) -> None:
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     dbname = url.set(drivername="postgresql", password=None).render_as_string()
-    result = subprocess.run(  # noqa: S603 - fixed binaries, our arguments
+    # A list of arguments (no shell), the binary found by _pg_binary, the database URL ours.
+    result = subprocess.run(  # noqa: S603  # nosec B603
         [*command, f"--dbname={dbname}"], capture_output=True, text=True, env=env, check=False
     )
     if result.returncode != 0:
