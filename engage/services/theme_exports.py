@@ -17,6 +17,7 @@ from sqlalchemy import select
 from engage.extensions import db
 from engage.models import AGE_BANDS, CHANNELS, AnalysisRun, Area, ThemeAssignment
 from engage.services.analysis_runs import visible_themes
+from engage.services.flags import redact_personal_data
 from engage.services.theme_reports import relevant_total
 from engage.services.workspace_entries import ENTRY_TYPES, references_of, texts_of
 
@@ -80,8 +81,8 @@ def theme_rows(run: AnalysisRun) -> Iterator[list]:
 
 
 def assignment_rows(run: AnalysisRun) -> Iterator[list]:
-    """Every assignment of the run, with the entry's public text (personal data as
-    moderated), read in chunks so a large run streams."""
+    """Every assignment of the run, with the entry's public text (personal data redacted,
+    as in every quote the workspace shows), read in chunks so a large run streams."""
     themes = {t.id: t for t in run.themes}
     areas = dict(db.session.execute(select(Area.id, Area.name)).all())
     channels = {**CHANNELS, "photo": "Photo competition"}
@@ -117,7 +118,7 @@ def assignment_rows(run: AnalysisRun) -> Iterator[list]:
                 channels.get(a.channel, a.channel),
                 AGE_BANDS.get(a.age_band or "", ""),
                 a.week.isoformat(),
-                texts.get(key, ""),
+                redact_personal_data(texts.get(key, "")),
             ]
 
 

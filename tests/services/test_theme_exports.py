@@ -40,6 +40,7 @@ def run(app):
     consultation = make_consultation_with_wishes(n=40)
     for text in FORMULAS:
         make_wish(consultation, text=text)
+    make_wish(consultation, text="Call me on 07700 900123 about the park")
     db.session.commit()
     return run_analysis(consultation, n_themes=4)
 
@@ -48,12 +49,16 @@ def test_csv_has_every_assignment_and_no_formula(run):
     text = "".join(csv_lines(ASSIGNMENT_COLUMNS, assignment_rows(run)))
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == ASSIGNMENT_COLUMNS
-    assert len(rows) == 1 + 46
+    assert len(rows) == 1 + 47
     for row in rows[1:]:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     texts = [row[-1] for row in rows[1:]]
-    assert "'" + FORMULAS[0] in texts
+    assert "'" + FORMULAS[1] in texts
+    # Personal data is redacted, as in every quote the workspace shows.
+    assert '\'=HYPERLINK("[link removed]","more buses")' in texts
+    assert "Call me on [phone number removed] about the park" in texts
+    assert not any("07700" in t or "evil.example" in t for t in texts)
     assert all(row[0] == str(run.id) for row in rows[1:])
 
 
@@ -66,8 +71,9 @@ def test_xlsx_cells_are_text_or_numbers_never_formulas(run):
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                 values.append(cell.value)
-    assert "'" + FORMULAS[0] in values
-    assert book["Assignments"].max_row == 1 + 46
+    assert "'" + FORMULAS[1] in values
+    assert "Call me on [phone number removed] about the park" in values
+    assert book["Assignments"].max_row == 1 + 47
     assert book["Themes"].max_row == 1 + len(list(theme_rows(run)))
     about = {r[0].value: r[1].value for r in book["About this run"].iter_rows(min_row=2)}
     assert about["Run"] == run.id and about["Analysis library version"] == run.library_version
