@@ -19,12 +19,28 @@ from typing import BinaryIO, Protocol
 
 from flask import Flask, current_app
 
+from engage.errors import EngageError
+
 SUFFIXES = {"jpg", "png", "webp"}
 _KEY = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp)$")
 
 
 class StorageKeyError(ValueError):
     """A key that this module did not make."""
+
+
+class StorageUnavailable(EngageError):
+    """The store could not be written (a full disk, an unreachable bucket): nothing was kept."""
+
+    status = 503
+    title = "We could not keep your photo just now"
+
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message
+            or "Nothing was sent, so please try again in a few minutes. If it keeps happening, "
+            "the partnership's contact details are at the foot of the page."
+        )
 
 
 def new_key(suffix: str) -> str:
@@ -69,16 +85,21 @@ class FilesystemStorage:
     def save(self, data: bytes, suffix: str) -> str:
         key = new_key(suffix)
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written to a temporary file and renamed, so a reader never sees half a file.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Written to a temporary file and renamed, so a reader never sees half a file.
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        except OSError as error:
+            raise StorageUnavailable() from error
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
             os.chmod(temporary, 0o640)
             os.replace(temporary, path)
-        except BaseException:
+        except BaseException as error:
             Path(temporary).unlink(missing_ok=True)
+            if isinstance(error, OSError):
+                raise StorageUnavailable() from error
             raise
         return key
 
@@ -101,9 +122,14 @@ class S3Storage:
         return self.prefix + check_key(key)
 
     def save(self, data: bytes, suffix: str) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         key = new_key(suffix)
         # One PUT: the object appears whole or not at all.
-        self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable() from error
         return key
 
     def open(self, key: str) -> BinaryIO:

@@ -1,6 +1,7 @@
 """The photo competition for residents: entering once and only once, the gallery, the people's
 vote, and the officers' decisions on entries (logged under entry_type "photo")."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,8 @@ from engage.services.images import ProcessedPhoto
 from engage.services.moderation import DecisionError, log_decisions
 from engage.services.references import new_reference
 from engage.storage import Storage
+
+_log = logging.getLogger(__name__)
 
 PHOTO_DECISIONS = ("approve", "reject")
 
@@ -117,8 +120,12 @@ def store_photo(storage: Storage, photo: ProcessedPhoto) -> StoredPhoto:
 
 
 def discard_keys(storage: Storage, keys: list[str]) -> None:
+    """Delete what was saved; best effort when the store itself is failing."""
     for key in keys:
-        storage.delete(key)
+        try:
+            storage.delete(key)
+        except Exception:  # the store's own error, raised by the caller, is the one to report
+            _log.warning("could not delete the stored photo %s after a failed entry", key)
 
 
 def submit_entry(

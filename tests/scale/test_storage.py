@@ -118,3 +118,36 @@ def test_a_photo_entered_on_the_form_is_kept_in_the_bucket_and_served_from_it(s3
     # Gone from the bucket: a clear 404, not an error page.
     s3.delete_object(Bucket=bucket, Key=f"photos/{entry.thumb_key}")
     assert client.get(f"/competitions/pics/photos/{entry.id}/thumbnail.jpg").status_code == 404
+
+
+def test_an_unreachable_bucket_is_a_clear_503_and_nothing_is_kept(app, client):
+    """The store is down (nothing listens at its address): the resident is told to try
+    again, no entry is half-stored, and the form works again once the store is back."""
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    app.config.update(
+        STORAGE_BACKEND="s3",
+        S3_BUCKET="photos",
+        S3_ENDPOINT_URL=f"http://127.0.0.1:{dead}",
+        S3_REGION="eu-west-2",
+        S3_ACCESS_KEY_ID="test",
+        S3_SECRET_ACCESS_KEY="test",
+    )
+    app.extensions.pop("engage.storage", None)
+    try:
+        make_competition(slug="down")
+        db.session.commit()
+        page = client.get("/competitions/down/enter")
+        form = {**hidden_fields(page.text), **FIELDS, "photo": (io.BytesIO(pf.jpeg()), "p.jpg")}
+        response = client.post(
+            "/competitions/down/enter", data=form, content_type="multipart/form-data"
+        )
+        assert response.status_code == 503
+        assert "We could not keep your photo just now" in response.text
+        assert "try again in a few minutes" in response.text
+        assert db.session.query(PhotoEntry).count() == 0
+    finally:
+        app.extensions.pop("engage.storage", None)
