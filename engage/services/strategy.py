@@ -113,12 +113,10 @@ def cited_themes(priorities: list[Priority]) -> list[RunTheme]:
     """The analysis themes these priorities cite as evidence, biggest first, each once."""
     if not priorities:
         return []
-    themes = db.session.scalars(
-        select(RunTheme)
-        .join(PriorityEvidence, PriorityEvidence.run_theme_id == RunTheme.id)
-        .where(PriorityEvidence.priority_id.in_([p.id for p in priorities]))
-        .distinct()
+    cited = select(PriorityEvidence.run_theme_id).where(
+        PriorityEvidence.priority_id.in_([p.id for p in priorities])
     )
+    themes = db.session.scalars(select(RunTheme).where(RunTheme.id.in_(cited)))
     return sorted(themes, key=lambda t: (-t.size, t.id))
 
 
