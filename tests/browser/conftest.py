@@ -94,6 +94,10 @@ def assert_accessible(axe):
     """Run axe-core on the page as it is now; fail with its report if anything is found."""
 
     def check(page, label=""):
+        # A click that navigates returns before the next page is there: wait for it, so axe
+        # never checks a page half-way through loading (every page has a main landmark).
+        page.wait_for_load_state("load")
+        page.locator("main").first.wait_for(state="attached")
         results = axe.run(page, options=AXE_OPTIONS)
         assert results.violations_count == 0, f"{label or page.url}\n{results.generate_report()}"
 
