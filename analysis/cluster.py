@@ -160,11 +160,12 @@ def quick_spherical_kmeans(x: np.ndarray, k: int, rng, max_iter: int = 30) -> np
     # distance from the chosen centres, keep the one that brings the entries closest.
     trials = 2 + int(np.log(k))
     for j in range(1, k):
-        total = closest.sum()
-        if total <= 0:
+        cumulative = np.cumsum(closest)
+        if cumulative[-1] <= 0:
             candidates = rng.randint(n, size=trials)
-        else:
-            candidates = rng.choice(n, trials, p=closest / total)
+        else:  # drawn in proportion to ``closest`` (rng.choice checks p on every call)
+            draws = rng.random_sample(trials) * cumulative[-1]
+            candidates = np.minimum(np.searchsorted(cumulative, draws), n - 1)
         dist = np.minimum(closest, np.maximum(2 - 2 * x[candidates] @ x.T, 0))
         best = int(dist.sum(axis=1).argmin())
         centres[j] = x[candidates[best]]
@@ -206,7 +207,18 @@ def adjusted_rand(a: np.ndarray, b: np.ndarray) -> float:
     return (index - expected) / (maximum - expected)
 
 
-def stability(x: np.ndarray, k: int, random_state, repeats: int = 2) -> float:
+def _best_of(x: np.ndarray, k: int, rng, n_init: int) -> np.ndarray:
+    """Centres of the best (most cohesive) of ``n_init`` quick k-means runs."""
+    best, best_fit = None, -np.inf
+    for _ in range(n_init):
+        centres = quick_spherical_kmeans(x, k, rng)
+        fit = float((x @ centres.T).max(axis=1).sum())
+        if fit > best_fit:
+            best, best_fit = centres, fit
+    return best
+
+
+def stability(x: np.ndarray, k: int, random_state, repeats: int = 2, n_init: int = 1) -> float:
     """How reproducible a k-theme split is: ARI of two k-means fitted on disjoint halves.
 
     Each half is clustered on its own and both models label the whole sample; the adjusted
@@ -218,7 +230,7 @@ def stability(x: np.ndarray, k: int, random_state, repeats: int = 2) -> float:
     for _ in range(repeats):
         order = rng.permutation(len(x))
         halves = order[: len(x) // 2], order[len(x) // 2 :]
-        labellings = [(x @ quick_spherical_kmeans(x[h], k, rng).T).argmax(axis=1) for h in halves]
+        labellings = [(x @ _best_of(x[h], k, rng, n_init).T).argmax(axis=1) for h in halves]
         scores.append(adjusted_rand(*labellings))
     return float(np.mean(scores))
 
@@ -231,6 +243,8 @@ def choose_n_themes(
     sample: int = 2000,
     tolerance: float = 0.03,
     n_components: int = 32,
+    repeats: int = 3,
+    n_init: int = 3,
 ) -> tuple[int, list[Candidate]]:
     """Choose the number of themes by stability under resampling.
 
@@ -254,9 +268,12 @@ def choose_n_themes(
         x = normalize(pca.fit_transform(x)).astype(np.float32)
     if n_distinct < 4:
         return max(1, n_distinct), []
+    # The cap follows the whole set, not the sample: a larger consultation can hold more
+    # themes, and a 2,000-entry sample still gives each of 100 trial themes ten entries.
+    n_all = n_distinct if len(rows) == len(vectors) else len(vectors)
     table = [
-        Candidate(k, round(stability(x, k, random_state), 4))
-        for k in candidate_counts(n_distinct, max_themes)
+        Candidate(k, round(stability(x, k, random_state, repeats, n_init), 4))
+        for k in candidate_counts(n_all, max_themes)
         if 2 * k <= n_distinct
     ]
     if not table:
