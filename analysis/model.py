@@ -19,7 +19,11 @@ from analysis.entries import unique_labels as _unique_labels
 from analysis.preprocess import apply_steps, default_steps, tokenize_all
 from analysis.progress import Stages as _Stages
 from analysis.progress import progress as _progress
-from analysis.representation import EmbeddingRepresentation, TfidfRepresentation
+from analysis.representation import (
+    EmbeddingRepresentation,
+    TfidfRepresentation,
+    theme_term_weights,
+)
 from analysis.results import (
     Report,
     Representative,
@@ -72,6 +76,11 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
         entries (see :class:`analysis.cluster.NeighbourSmoother`); 0 turns it off. "auto": 15
         for "embedding", where it adds 2-5 points of NMI on every labeled set, and 0 for
         "tfidf", where it does not pay for its time.
+    reweight_rounds : int, default=2
+        After the first clustering, every term is weighted by how concentrated its use is in
+        the themes found (:func:`analysis.representation.theme_term_weights`) and the entries
+        are clustered again from the same centres, this many times; 0 turns it off. Words all
+        themes use alike stop pulling entries together.
     n_jobs : int or None, default=1
         Threads for the numerical libraries (BLAS, OpenMP) while fitting; None leaves them
         as they are (all cores). One is the default because the matrices here are small
@@ -112,6 +121,7 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
         framework_threshold: float = 0.3,
         sample_size: int = 20_000,
         neighbours: int | str = "auto",
+        reweight_rounds: int = 2,
         n_jobs: int | None = 1,
         show_progress: bool = False,
     ):
@@ -130,6 +140,7 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
         self.framework_threshold = framework_threshold
         self.sample_size = sample_size
         self.neighbours = neighbours
+        self.reweight_rounds = reweight_rounds
         self.n_jobs = n_jobs
         self.show_progress = show_progress
 
@@ -179,22 +190,49 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
             self.representation_ = previous.representation_
         else:
             self.representation_ = self._make_representation().fit(distinct, tokens, emb)
-        vectors = self.representation_.transform(distinct, tokens, emb)
-        usable = np.linalg.norm(vectors, axis=1) > 0
         self.smoother_ = None if previous is None else previous.smoother_
-        if self.smoother_ is not None:
-            vectors = self.smoother_.transform(vectors)
-        elif previous is None and self._neighbours():
-            self.smoother_ = cluster.NeighbourSmoother(
-                self._neighbours(), max_reference=self.sample_size, random_state=self.random_state
-            ).fit(vectors[usable], counts[usable])
-            vectors = self.smoother_.transform(vectors)
+        vectors, usable = self._represent(distinct, tokens, emb, counts, previous is None)
         stages.next("clustering" if self.n_themes else "choosing the number of themes")
         centres = self._cluster(vectors[usable], counts[usable])
+        if previous is None and self.reweight_rounds and len(centres) > 1:
+            vectors, centres = self._reweight(distinct, tokens, emb, counts, vectors, centres)
         stages.next("labelling")
         self._finish(distinct, first, inverse, counts, tokens, vectors, usable, centres)
         stages.close()
         return self
+
+    def _represent(self, distinct, tokens, emb, counts, refit_smoother: bool):
+        """Vectors of the distinct entries (smoothed by their neighbours if enabled)."""
+        vectors = self.representation_.transform(distinct, tokens, emb)
+        usable = np.linalg.norm(vectors, axis=1) > 0
+        if refit_smoother and self._neighbours():
+            self.smoother_ = cluster.NeighbourSmoother(
+                self._neighbours(), max_reference=self.sample_size, random_state=self.random_state
+            ).fit(vectors[usable], counts[usable])
+        if self.smoother_ is not None:
+            vectors = self.smoother_.transform(vectors)
+        return vectors, usable
+
+    def _reweight(self, distinct, tokens, emb, counts, vectors, centres):
+        """Weigh terms by how concentrated they are in the themes found; cluster again."""
+        usable = np.linalg.norm(vectors, axis=1) > 0
+        x, w = self.representation_.tfidf(tokens)[usable], counts[usable]
+        for _ in range(self.reweight_rounds):
+            assigned, _ = cluster.assign(vectors[usable], centres)
+            weights = theme_term_weights(x, assigned, len(centres), w)
+            self.representation_.set_term_weights(weights)
+            vectors, _ = self._represent(distinct, tokens, emb, counts, True)
+            centres = cluster.spherical_kmeans(
+                vectors[usable],
+                len(centres),
+                w,
+                self.random_state,
+                init=centres,
+                max_sample=self.sample_size,
+            )
+        assigned, _ = cluster.assign(vectors[usable], centres)
+        min_size = self._min_size(w)
+        return vectors, cluster.merge_small(vectors[usable], assigned, centres, min_size, w)
 
     def _check_params(self) -> None:
         if self.n_themes is not None and (int(self.n_themes) != self.n_themes or self.n_themes < 1):
