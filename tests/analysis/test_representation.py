@@ -1,0 +1,74 @@
+"""The lexical representation's parts: theme-informed term weights, contractions."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from analysis import ThemeModel
+from analysis.preprocess import apply_steps, default_steps
+from analysis.representation import TfidfRepresentation, theme_term_weights
+
+
+def test_terms_one_theme_owns_weigh_most():
+    # Columns: "bus" (theme 0 only), "road" (theme 1 only), "issue" (every entry alike),
+    # "late" (mostly theme 0).
+    x = sp.csr_matrix(
+        np.array(
+            [
+                [1, 0, 1, 1],
+                [1, 0, 1, 1],
+                [1, 0, 1, 0],
+                [0, 1, 1, 1],
+                [0, 1, 1, 0],
+                [0, 1, 1, 0],
+            ],
+            dtype=np.float32,
+        )
+    )
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    weights = theme_term_weights(x, labels, 2, floor=0.05)
+    bus, road, issue, late = weights
+    assert bus == pytest.approx(1) and road == pytest.approx(1)
+    assert issue == pytest.approx(0.05)
+    assert 0.05 < late < 1
+    # Multiplicities count: the same rows weighted differently move "late".
+    heavier = theme_term_weights(x, labels, 2, weights=np.array([1, 5, 1, 1, 1, 1]))
+    assert heavier[3] > late
+    # One theme: nothing to tell apart, every term keeps its weight.
+    assert np.array_equal(theme_term_weights(x, np.zeros(6, int), 1), np.ones(4, np.float32))
+
+
+def test_term_weights_change_the_vectors_and_can_be_cleared(wishes):
+    texts, _ = wishes
+    tokens = [apply_steps(t, default_steps()) for t in texts]
+    rep = TfidfRepresentation(random_state=0).fit(texts, tokens)
+    plain = rep.transform(texts, tokens)
+    n_terms = len(rep.vocabulary())
+    rep.set_term_weights(np.linspace(0.05, 1, n_terms))
+    weighted = rep.transform(texts, tokens)
+    assert not np.allclose(plain, weighted)
+    assert np.allclose(np.linalg.norm(weighted, axis=1), 1, atol=1e-5)
+    rep.set_term_weights(None)
+    assert np.allclose(rep.transform(texts, tokens), plain)
+
+
+def test_fitted_model_weighs_words_every_theme_uses_least(wishes):
+    texts, _ = wishes
+    model = ThemeModel(n_themes=6, random_state=0).fit(texts)
+    weights = model.representation_.term_weights_
+    terms = list(model.representation_.vocabulary())
+    assert weights is not None and len(weights) == len(terms)
+    # "broken" is said of lights, roads and play equipment alike; "pothole" of roads only.
+    assert weights[terms.index("broken")] < 0.5 < weights[terms.index("pothol")]
+    off = ThemeModel(n_themes=6, random_state=0, reweight_rounds=0).fit(texts)
+    assert off.representation_.term_weights_ is None
+
+
+def test_contractions_leave_no_fragments():
+    steps = default_steps()
+    assert apply_steps("My card hasn't arrived and it doesn't work", steps) == [
+        "card",
+        "arriv",
+        "work",
+    ]
+    assert apply_steps("Why does it take so long? Did you send it?", steps) == ["long", "send"]
