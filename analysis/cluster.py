@@ -355,7 +355,7 @@ class NeighbourSmoother:
             return vectors
         return normalize(self.pca_.transform(vectors)).astype(np.float32)
 
-    def transform(self, vectors: np.ndarray, batch: int = 2048) -> np.ndarray:
+    def transform(self, vectors: np.ndarray, batch: int = 512) -> np.ndarray:
         """Return ``normalize(v + mean of its neighbours)`` for every row (zero rows stay)."""
         nn = min(self.n_neighbours, len(self.reference_) - 1)
         if nn < 1 or len(vectors) == 0:
