@@ -190,6 +190,8 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
             self.representation_ = previous.representation_
         else:
             self.representation_ = self._make_representation().fit(distinct, tokens, emb)
+        if emb is None and hasattr(self.representation_, "embed"):
+            emb = self.representation_.embed(distinct)  # once: the rounds below reuse it
         self.smoother_ = None if previous is None else previous.smoother_
         vectors, usable = self._represent(distinct, tokens, emb, counts, previous is None)
         stages.next("clustering" if self.n_themes else "choosing the number of themes")

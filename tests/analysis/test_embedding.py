@@ -45,3 +45,17 @@ def test_embedding_handles_emoji_and_other_languages(wishes):
     extra = ["🚌🚌🚌", "plus de bus le soir s'il vous plaît"]
     model = ThemeModel(n_themes=6, representation="embedding").fit(texts + extra)
     assert (model.labels_ >= 0).all()
+
+
+def test_fit_encodes_every_distinct_entry_once(wishes, monkeypatch):
+    texts, _ = wishes
+    encoded = []
+    embed = EmbeddingRepresentation.embed
+
+    def counting(self, batch):
+        encoded.extend(batch)
+        return embed(self, batch)
+
+    monkeypatch.setattr(EmbeddingRepresentation, "embed", counting)
+    ThemeModel(n_themes=6, representation="embedding", reweight_rounds=2).fit(texts + texts[:5])
+    assert sorted(encoded) == sorted(set(texts))
