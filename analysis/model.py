@@ -80,7 +80,8 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
         After the first clustering, every term is weighted by how concentrated its use is in
         the themes found (:func:`analysis.representation.theme_term_weights`) and the entries
         are clustered again from the same centres, this many times; 0 turns it off. Words all
-        themes use alike stop pulling entries together.
+        themes use alike stop pulling entries together. Skipped for a representation without
+        ``set_term_weights``.
     n_jobs : int or None, default=1
         Threads for the numerical libraries (BLAS, OpenMP) while fitting; None leaves them
         as they are (all cores). One is the default because the matrices here are small
@@ -196,7 +197,8 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
         vectors, usable = self._represent(distinct, tokens, emb, counts, previous is None)
         stages.next("clustering" if self.n_themes else "choosing the number of themes")
         centres = self._cluster(vectors[usable], counts[usable])
-        if previous is None and self.reweight_rounds and len(centres) > 1:
+        weighable = hasattr(self.representation_, "set_term_weights")
+        if previous is None and weighable and self.reweight_rounds and len(centres) > 1:
             vectors, centres = self._reweight(distinct, tokens, emb, counts, vectors, centres)
         stages.next("labelling")
         self._finish(distinct, first, inverse, counts, tokens, vectors, usable, centres)

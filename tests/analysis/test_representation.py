@@ -72,3 +72,36 @@ def test_contractions_leave_no_fragments():
         "work",
     ]
     assert apply_steps("Why does it take so long? Did you send it?", steps) == ["long", "send"]
+
+
+class Unweighable:
+    """A custom representation with the required methods only (no set_term_weights)."""
+
+    def __init__(self):
+        self.inner = TfidfRepresentation(random_state=0)
+
+    def fit(self, texts, tokens, embeddings=None):
+        self.inner.fit(texts, tokens)
+        return self
+
+    def transform(self, texts, tokens, embeddings=None):
+        return self.inner.transform(texts, tokens)
+
+    def tfidf(self, tokens):
+        return self.inner.tfidf(tokens)
+
+    def vocabulary(self):
+        return self.inner.vocabulary()
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+
+def test_a_representation_without_term_weights_still_fits(wishes):
+    texts, _ = wishes
+    model = ThemeModel(n_themes=6, representation=Unweighable(), random_state=0).fit(texts)
+    assert len(model.labels_) == len(texts)
+    assert model.representation_.inner.term_weights_ is None
