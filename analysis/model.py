@@ -11,11 +11,10 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from analysis import cluster, framework, labels
+from analysis import cluster
 from analysis.assigning import AssignmentsMixin
 from analysis.entries import check_input as _check_input
 from analysis.entries import distinct as _distinct
-from analysis.entries import unique_labels as _unique_labels
 from analysis.preprocess import apply_steps, default_steps, tokenize_all
 from analysis.progress import Stages as _Stages
 from analysis.progress import progress as _progress
@@ -24,16 +23,13 @@ from analysis.representation import (
     TfidfRepresentation,
     theme_term_weights,
 )
-from analysis.results import (
-    Report,
-    Representative,
-    Theme,
-)
+from analysis.results import Report
+from analysis.themes import ThemesMixin
 
 REPRESENTATIONS = {"tfidf": TfidfRepresentation, "embedding": EmbeddingRepresentation}
 
 
-class ThemeModel(AssignmentsMixin, BaseEstimator):
+class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
     """Cluster short free-text entries into labelled themes.
 
     Stages (each swappable): preprocessing steps -> representation -> spherical k-means
@@ -323,71 +319,6 @@ class ThemeModel(AssignmentsMixin, BaseEstimator):
         self.labels_ = np.where(inverse >= 0, lab[np.maximum(inverse, 0)], -1)
         self.scores_ = np.where(inverse >= 0, score[np.maximum(inverse, 0)], 0.0)
         self._label_themes(tokens)
-
-    def _label_themes(self, tokens) -> None:
-        x = self.representation_.tfidf(tokens)
-        self.terms_ = self.representation_.vocabulary()
-        self.term_scores_ = labels.class_term_scores(
-            x, self.distinct_labels_, self.n_themes_, self.distinct_counts_
-        ).astype(np.float32)
-        keywords = [
-            labels.top_keywords(s, self.terms_, self.surface_, self.n_keywords)
-            for s in self.term_scores_
-        ]
-        names = _unique_labels(keywords, self.has_other_)
-        keywords = [[k for k, _ in kws] for kws in keywords]
-        fw = self._framework_matches()
-        self.themes_ = [self._theme(j, names[j], keywords[j], fw) for j in range(self.n_themes_)]
-
-    def _theme(self, j: int, name: str, keywords: list[str], fw) -> Theme:
-        is_other = self.has_other_ and j == self.n_themes_ - 1
-        members = np.flatnonzero(self.distinct_labels_ == j)
-        reps = []
-        if not is_other and len(members):
-            texts = [self.distinct_texts_[i] for i in members]
-            picks = labels.representatives(
-                self.vectors_[members], self.centres_[j], texts, self.n_representatives
-            )
-            reps = [self._representative(members[i], s) for i, s in picks]
-        else:
-            reps = [self._representative(i, 0.0) for i in members[: self.n_representatives]]
-        matches, is_new = (), None
-        if fw is not None and not is_other:
-            matches, is_new = fw[j]
-        return Theme(
-            id=j,
-            label=name,
-            keywords=tuple(keywords),
-            size=int(np.sum(self.labels_ == j)),
-            member_ids=tuple(self.ids_[i] for i in np.flatnonzero(self.labels_ == j)),
-            representatives=tuple(reps),
-            is_other=is_other,
-            framework=matches,
-            is_new=is_new,
-        )
-
-    def _representative(self, distinct_index: int, score: float) -> Representative:
-        text = self.distinct_texts_[distinct_index]
-        return Representative(self.ids_[self.first_index_[distinct_index]], text, round(score, 4))
-
-    def _framework_matches(self):
-        if self.framework is None:
-            self.framework_themes_ = None
-            return None
-        self.framework_themes_ = framework.load_framework(self.framework)
-        fw_texts = [t.text for t in self.framework_themes_]
-        self.framework_vectors_ = self._vectorise(fw_texts)
-        scores = framework.match_scores(self.centres_, self.framework_vectors_)
-        out = []
-        for row in scores:
-            best = float(row.max()) if len(row) else 0.0
-            out.append(
-                (
-                    framework.top_matches(row, self.framework_themes_),
-                    best < self.framework_threshold,
-                )
-            )
-        return out
 
     # --------------------------------------------------------------- new entries
     def _vectorise(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
