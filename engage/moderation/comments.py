@@ -1,17 +1,16 @@
 """The comment queue: officers decide on residents' comments on the draft strategy, with the
 same reasons, redaction and decision log as for wishes."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
-from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from engage import audit
 from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, STANCES, Comment
 from engage.moderation import bp, register_queue
 from engage.moderation import photos as _photos_first  # noqa: F401 - tabs: wishes, photos, comments
+from engage.moderation.decisions import decide_selected
 from engage.moderation.forms import DecisionForm
 from engage.services.comments import (
     MAX_COMMENT_LENGTH,
@@ -20,9 +19,8 @@ from engage.services.comments import (
     waiting_comments,
 )
 from engage.services.flags import redact_personal_data
-from engage.services.moderation import DecisionError, flags_for, list_decisions
+from engage.services.moderation import flags_for, list_decisions
 from engage.services.text import clean_text
-from engage.staff import staff_user
 
 register_queue("Comments", "moderation.comment_queue", waiting_comments)
 
@@ -62,30 +60,15 @@ def comment_queue():
 @bp.post("/comments/decide")
 def decide_comment_entries():
     """Approve, reject or approve a redacted version: one comment, or a bulk selection."""
-    form = CommentDecisionForm()
-    raw = request.form.getlist("selected") or (form.entry_ids.data or "").split(",")
-    ids = sorted({int(v) for v in raw if v.strip().isdigit()})[:500]
-    found = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids)))) if ids else []
-    if not form.validate_on_submit() or len(found) != len(ids):
-        abort(400)
-    try:
-        decide_comments(
-            found,
-            form.action.data,
-            staff_user(),
-            reason=form.reason.data or None,
-            note=form.note.data or "",
-            redacted_text=form.redacted_text.data or None,
-        )
-    except DecisionError as error:
-        db.session.rollback()
-        flash(f"Not saved: {error.message}")
-        return redirect(url_for("moderation.comment_queue"), 303)
-    db.session.commit()
-    audit.record_decision("comment", found, form.action.data, form.reason.data)
-    count = len(found)
-    flash(f"{ACTIONS[form.action.data]}: {count} {'comment' if count == 1 else 'comments'}")
-    return redirect(url_for("moderation.comment_queue"), 303)
+    return decide_selected(
+        CommentDecisionForm(),
+        Comment,
+        "comment",
+        decide_comments,
+        ("comment", "comments"),
+        back=url_for("moderation.comment_queue"),
+        extra_fields=("redacted_text",),
+    )
 
 
 @bp.get("/entries/comment/<int:comment_id>")

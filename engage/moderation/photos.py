@@ -1,24 +1,22 @@
 """Officers moderate photo entries: the photo, its alt text and consents, and the same
 decisions and reasons as wishes, logged under entry_type "photo"."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import abort, current_app, render_template, request, url_for
 
-from engage import audit
 from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, PhotoEntry
 from engage.moderation import bp, register_queue
 from engage.moderation import queue as _wishes_first  # noqa: F401 - its tab comes first
+from engage.moderation.decisions import decide_selected
 from engage.moderation.forms import DecisionForm
 from engage.photo_responses import send_stored
-from engage.services.moderation import DecisionError, flags_for, list_decisions
+from engage.services.moderation import flags_for, list_decisions
 from engage.services.photos import (
     decide_photos,
     list_competitions,
     photo_queue_query,
     waiting_photos,
 )
-from engage.staff import staff_user
 
 register_queue("Photos", "moderation.photo_queue", waiting_photos)
 
@@ -48,29 +46,14 @@ def photo_queue():
 @bp.post("/queue/photos/decide")
 def decide_photo_entries():
     """Approve or reject one photo entry, or a bulk selection."""
-    form = DecisionForm()
-    raw = request.form.getlist("selected") or (form.entry_ids.data or "").split(",")
-    ids = sorted({int(v) for v in raw if v.strip().isdigit()})[:500]
-    entries = list(db.session.scalars(select(PhotoEntry).where(PhotoEntry.id.in_(ids))))
-    if not form.validate_on_submit() or len(entries) != len(ids):
-        abort(400)
-    try:
-        decide_photos(
-            entries,
-            form.action.data,
-            staff_user(),
-            reason=form.reason.data or None,
-            note=form.note.data or "",
-        )
-    except DecisionError as error:
-        db.session.rollback()
-        flash(f"Not saved: {error.message}")
-        return redirect(url_for("moderation.photo_queue"), 303)
-    db.session.commit()
-    audit.record_decision("photo", entries, form.action.data, form.reason.data)
-    count = len(entries)
-    flash(f"{ACTIONS[form.action.data]}: {count} {'photo' if count == 1 else 'photos'}")
-    return redirect(url_for("moderation.photo_queue"), 303)
+    return decide_selected(
+        DecisionForm(),
+        PhotoEntry,
+        "photo",
+        decide_photos,
+        ("photo", "photos"),
+        back=url_for("moderation.photo_queue"),
+    )
 
 
 @bp.get("/entries/photo/<int:entry_id>")

@@ -1,17 +1,15 @@
 """The moderation queue, decisions and the decision log."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import abort, current_app, render_template, request, url_for
 
-from engage import audit
 from engage.extensions import db
 from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
 from engage.moderation import bp, register_queue
+from engage.moderation.decisions import decide_selected
 from engage.moderation.forms import DecisionForm
 from engage.services.consultations import list_consultations
 from engage.services.flags import redact_personal_data
 from engage.services.moderation import (
-    DecisionError,
     QueueFilters,
     decide,
     flags_for,
@@ -20,7 +18,6 @@ from engage.services.moderation import (
     queue_query,
     waiting_wishes,
 )
-from engage.staff import staff_user
 
 register_queue("Wishes", "moderation.queue", waiting_wishes)
 
@@ -65,35 +62,16 @@ def queue():
 @bp.post("/queue/decide")
 def decide_entries():
     """Approve, reject or approve a redacted version: one entry, or a bulk selection."""
-    form = DecisionForm()
-    ids = _selected_ids(form)
-    wishes = list(db.session.scalars(select(Wish).where(Wish.id.in_(ids)))) if ids else []
-    if not form.validate_on_submit() or len(wishes) != len(ids):
-        abort(400)
-    try:
-        decide(
-            wishes,
-            form.action.data,
-            staff_user(),
-            reason=form.reason.data or None,
-            note=form.note.data or "",
-            redacted_text=form.redacted_text.data or None,
-        )
-    except DecisionError as error:
-        db.session.rollback()
-        flash(f"Not saved: {error.message}")
-        return redirect(request.referrer or url_for("moderation.queue"), 303)
-    db.session.commit()
-    audit.record_decision("wish", wishes, form.action.data, form.reason.data)
-    count = len(wishes)
-    flash(f"{ACTIONS[form.action.data]}: {count} {'entry' if count == 1 else 'entries'}")
-    return redirect(_back_to_queue(), 303)
-
-
-def _selected_ids(form: DecisionForm) -> list[int]:
-    raw = request.form.getlist("selected") or (form.entry_ids.data or "").split(",")
-    ids = [int(v) for v in raw if v.strip().isdigit()]
-    return sorted(set(ids))[:500]
+    return decide_selected(
+        DecisionForm(),
+        Wish,
+        "wish",
+        decide,
+        ("entry", "entries"),
+        back=_back_to_queue(),
+        failed_back=request.referrer or url_for("moderation.queue"),
+        extra_fields=("redacted_text",),
+    )
 
 
 def _back_to_queue() -> str:
