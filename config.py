@@ -61,6 +61,10 @@ class Config:
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "engage")
     JOB_TIMEOUT = _int("JOB_TIMEOUT", 3 * 3600)
     JOB_RETRY_DELAY = _int("JOB_RETRY_DELAY", 2)
+    # Thread backend: a running job touches its row this often; one silent for the second
+    # figure lost its process and is tried again (engage.jobs.recover_stalled).
+    JOB_HEARTBEAT_SECONDS = _int("JOB_HEARTBEAT_SECONDS", 30)
+    JOB_STALL_SECONDS = _int("JOB_STALL_SECONDS", 300)
     WORKSPACE_PER_PAGE = 50
     # Privacy (see README, "Privacy"). The audit log of staff actions: JSON lines, UTC, no
     # personal data. Mail to residents goes through engage.mail; "file" writes each message to

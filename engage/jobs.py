@@ -14,11 +14,20 @@ command line); ``"rq"`` (the default when REDIS_URL is set) sends the job's id t
 an RQ worker (`flask engage worker`, see engage.jobs_rq), which calls ``run_job(job_id)``.
 A job is claimed atomically, so running it twice does nothing the second time; a failing job
 is tried up to MAX_ATTEMPTS times and then kept as failed with its error.
+
+With the thread backend a job lives and dies with the web process that runs it. While it runs,
+a heartbeat touches its row every JOB_HEARTBEAT_SECONDS; a job "running" with no heartbeat for
+JOB_STALL_SECONDS lost its process (a restart, a deploy, out of memory), and
+:func:`recover_stalled` counts that as a failed attempt: the job is queued again, or kept
+failed with the reason after MAX_ATTEMPTS. The workspace calls it whenever staff look at a
+job's progress or a run's themes, so nothing stays "running" for ever. (RQ workers recover their own
+jobs: see engage.jobs_rq.)
 """
 
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import event, select, update
@@ -106,32 +115,105 @@ def dispatch(job_id: int) -> None:
         push(app, job_id)
     elif backend == "thread":
         thread = threading.Thread(
-            target=_execute, args=(app, job_id), name=f"engage-job-{job_id}", daemon=True
+            target=_execute,
+            args=(app, job_id, True),
+            name=f"engage-job-{job_id}",
+            daemon=True,
         )
         thread.start()
     else:
         raise RuntimeError(f"unknown JOB_BACKEND {backend!r}")
 
 
-def _execute(app: Flask, job_id: int) -> None:
+def _execute(app: Flask, job_id: int, heartbeat: bool = False) -> None:
     # A context and session of the job's own, as a worker process would have.
+    stop = threading.Event()
+    if heartbeat:
+        beat = threading.Thread(
+            target=_beat, args=(app, job_id, stop), name=f"engage-job-{job_id}-heartbeat"
+        )
+        beat.daemon = True
+        beat.start()
     with app.app_context(), write_transactions():
         try:
             run_job(job_id)
         finally:
+            stop.set()
             db.session.remove()
+
+
+def _beat(app: Flask, job_id: int, stop: threading.Event) -> None:
+    """Touch the job's row while it runs, so that other processes know it is alive."""
+    every = float(app.config.get("JOB_HEARTBEAT_SECONDS", 30))
+    with app.app_context(), write_transactions():
+        try:
+            while not stop.wait(every):
+                try:
+                    db.session.execute(
+                        update(Job)
+                        .where(Job.id == job_id, Job.status == "running")
+                        .values(updated_at=utcnow())
+                    )
+                    db.session.commit()
+                except Exception:  # noqa: BLE001 - a missed beat is tried again next time
+                    db.session.rollback()
+                    app.logger.warning("heartbeat of job %s missed", job_id, exc_info=True)
+        finally:
+            db.session.remove()
+
+
+def recover_stalled() -> int:
+    """Count a thread-backend job with no heartbeat for JOB_STALL_SECONDS as a failed attempt.
+
+    It is queued again (and started) while attempts remain, else kept failed with the reason,
+    which calls the job's failure hook (an analysis run is then marked failed). Returns how
+    many jobs were recovered. Does nothing for the other backends. Commits: call it before
+    the request writes anything of its own.
+    """
+    config = current_app.config
+    if config.get("JOB_BACKEND", "thread") != "thread":
+        return 0
+    stalled_for = float(config.get("JOB_STALL_SECONDS", 300))
+    limit = utcnow() - timedelta(seconds=stalled_for)
+    stalled = select(Job.id).where(Job.status == "running", Job.updated_at < limit)
+    found = db.session.scalars(stalled).all()
+    if not found:
+        return 0
+    db.session.commit()  # end the read: the writes below take the write lock from the start
+    message = (
+        f"WorkerStopped: the process running it stopped (no sign of life for {stalled_for:g} s)"
+    )
+    recovered = 0
+    for job_id in found:
+        with write_transactions():
+            # Only one process records the failure: the row must still be stalled when it does.
+            taken = db.session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == "running", Job.updated_at < limit)
+                .values(updated_at=utcnow())
+            ).rowcount
+            if taken != 1:
+                db.session.rollback()
+                continue
+            retry = _record_failure(job_id, message)
+        if retry:
+            dispatch(job_id)
+        recovered += 1
+    return recovered
 
 
 def run_job(job_id: int) -> None:
     """Run a queued job to the end, retrying on failure; a job not queued is left alone."""
     while _claim(job_id):
         job = db.session.get(Job, job_id)
+        name, payload = job.name, dict(job.payload)
+        db.session.commit()  # the handler starts without a transaction (or lock) of ours
         try:
-            HANDLERS[job.name](dict(job.payload), _progress_of(job_id))
+            HANDLERS[name](payload, _progress_of(job_id))
             db.session.commit()
         except Exception as error:  # noqa: BLE001 - any failure is recorded, then retried
             db.session.rollback()
-            current_app.logger.exception("job %s (%s) failed", job_id, job.name)
+            current_app.logger.exception("job %s (%s) failed", job_id, name)
             if _record_failure(job_id, f"{type(error).__name__}: {error}"):
                 time.sleep(current_app.config.get("JOB_RETRY_DELAY", 2))
             continue

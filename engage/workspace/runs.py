@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from engage.errors import EngageError
 from engage.extensions import db
-from engage.jobs import list_jobs
+from engage.jobs import list_jobs, recover_stalled
 from engage.models import JOB_STATUSES, RUN_STATUSES
 from engage.services.analysis_runs import get_run, list_runs, start_run
 from engage.services.consultations import get_consultation_by_id, list_consultations
@@ -55,6 +55,7 @@ def index():
 @bp.get("/runs/<int:run_id>")
 def show_run(run_id):
     """A run's progress while it works (the page refreshes itself), then what it found."""
+    recover_stalled()
     run = run_or_404(run_id)
     return render_template(
         "workspace/run.html",
@@ -68,12 +69,14 @@ def show_run(run_id):
 @bp.get("/jobs")
 def jobs():
     """Background jobs, with the error of any that failed."""
+    recover_stalled()
     return render_template("workspace/jobs.html", jobs=list_jobs(), statuses=JOB_STATUSES)
 
 
 @bp.get("/runs/<int:run_id>/status")
 def run_status(run_id):
     """The run's progress as JSON, for the progress page's script."""
+    recover_stalled()
     run = run_or_404(run_id)
     job = run.job
     return {

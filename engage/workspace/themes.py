@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from engage.db import write_transactions
 from engage.errors import EngageError
 from engage.extensions import db
+from engage.jobs import recover_stalled
 from engage.models import EDIT_KINDS
 from engage.services.analysis_runs import new_entries_waiting, queue_new_entries, visible_themes
 from engage.services.theme_edits import (
@@ -38,6 +39,7 @@ def _catch_up(run):
         return None
     db.session.commit()  # end the read, so the job's own transaction starts cleanly
     with write_transactions():
+        recover_stalled()  # an earlier assignment job whose process stopped must not block
         job = queue_new_entries(run)
         db.session.commit()
     db.session.refresh(job)
