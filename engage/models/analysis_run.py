@@ -30,6 +30,7 @@ EDIT_KINDS = {
     "not_relevant": "Marked not relevant",
     "relevant": "Marked relevant again",
     "map": "Confirmed a mapping",
+    "unmap": "Removed a mapping",
     "carry": "Carried over from the previous run",
 }
 

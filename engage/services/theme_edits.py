@@ -204,7 +204,11 @@ def mapping_choices(run: AnalysisRun) -> list[tuple[str, str]]:
 
 
 def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMapping:
-    """A person confirms that a theme belongs to one of the strategy's themes or priorities."""
+    """A person confirms that a theme belongs to one of the strategy's themes or priorities.
+
+    A theme belongs to one of them at a time: confirming another replaces the earlier one
+    (which stays as a suggestion with its score, if the analysis made it).
+    """
     _require_editable(theme.run, theme)
     names = dict(mapping_choices(theme.run))
     if target not in names:
@@ -215,7 +219,32 @@ def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMap
     if mapping is None:
         mapping = ThemeMapping(**{column: int(target_id)})
         theme.mappings.append(mapping)
+    for other in list(theme.mappings):
+        if other is not mapping:
+            _unconfirm(theme, other)
     mapping.confirmed_by, mapping.confirmed_at = user, utcnow()
     log_edit(theme.run, "map", user, theme, target=target, name=names[target])
     db.session.flush()
     return mapping
+
+
+def remove_mapping(theme: RunTheme, user: User | None) -> str:
+    """Take back the confirmed mapping of a theme; returns what it belonged to."""
+    _require_editable(theme.run, theme)
+    mapping = theme.confirmed_mapping
+    if mapping is None:
+        raise ThemeEditError("This theme has no confirmed mapping to remove")
+    title = mapping.target_title
+    _unconfirm(theme, mapping)
+    log_edit(theme.run, "unmap", user, theme, name=title)
+    db.session.flush()
+    return title
+
+
+def _unconfirm(theme: RunTheme, mapping: ThemeMapping) -> None:
+    """A confirmed mapping the analysis suggested goes back to a suggestion; one a person
+    added goes."""
+    if mapping.score is None:
+        theme.mappings.remove(mapping)
+    else:
+        mapping.confirmed_by, mapping.confirmed_at = None, None

@@ -79,6 +79,10 @@ class MappingForm(FlaskForm):
     )
 
 
+class RemoveMappingForm(FlaskForm):
+    """Take back a theme's confirmed mapping (the CSRF token is the whole form)."""
+
+
 class MembersForm(FlaskForm):
     """Ticked entries (raw checkboxes named "entry") and where to move them."""
 

@@ -17,13 +17,21 @@ from engage.services.theme_edits import (
     mark_relevance,
     merge_themes,
     move_entries,
+    remove_mapping,
     rename_theme,
     split_theme,
 )
 from engage.services.theme_reports import members, members_query, summaries
 from engage.staff import staff_user
 from engage.workspace import bp
-from engage.workspace.forms import MappingForm, MembersForm, MergeForm, RenameForm, SplitForm
+from engage.workspace.forms import (
+    MappingForm,
+    MembersForm,
+    MergeForm,
+    RemoveMappingForm,
+    RenameForm,
+    SplitForm,
+)
 from engage.workspace.runs import run_or_404
 
 
@@ -64,6 +72,7 @@ def _forms(run, theme, **given):
         "merge_form": given.get("merge_form") or MergeForm(formdata=None),
         "split_form": given.get("split_form") or SplitForm(formdata=None),
         "mapping_form": given.get("mapping_form") or MappingForm(formdata=None),
+        "remove_mapping_form": given.get("remove_mapping_form") or RemoveMappingForm(formdata=None),
         "members_form": given.get("members_form") or MembersForm(formdata=None),
     }
     forms["merge_form"].other.choices = others
@@ -183,6 +192,19 @@ def map_theme(run_id, theme_id):
         return f"Confirmed: “{theme.label}” belongs to {mapping.target_title}"
 
     return _edit(run, theme, "mapping_form", form, action, lambda: theme)
+
+
+@bp.post("/runs/<int:run_id>/themes/<int:theme_id>/mapping/remove")
+def unmap_theme(run_id, theme_id):
+    """Take back the theme's confirmed mapping (it can be confirmed again, or another)."""
+    run = _done_run_or_404(run_id)
+    theme = _theme_or_404(run, theme_id)
+
+    def action():
+        title = remove_mapping(theme, staff_user())
+        return f"Removed: “{theme.label}” no longer belongs to {title}"
+
+    return _edit(run, theme, "remove_mapping_form", RemoveMappingForm(), action, lambda: theme)
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/entries")

@@ -1,0 +1,87 @@
+"""The team maps a theme onto the strategy's own themes and priorities: one at a time, changed
+by confirming another, taken back with "Remove the mapping"; each step is in the theme's log."""
+
+import html
+
+from engage.extensions import db
+from engage.models import ThemeEdit
+from engage.services.analysis_runs import visible_themes
+from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.strategy_factories import make_strategy
+from tests.workspace_factories import make_consultation_with_wishes, run_analysis
+
+
+def _choices(run):
+    from engage.services.theme_edits import mapping_choices
+
+    return dict(mapping_choices(run))
+
+
+def _title(theme) -> str:
+    """The confirmed mapping's title, as the page shows it."""
+    db.session.expire_all()
+    return html.escape(theme.confirmed_mapping.target_title)
+
+
+def _post(client, url, page_url, data=None):
+    page = client.get(page_url)
+    return client.post(url, data={**hidden_fields(page.text), **(data or {})})
+
+
+def test_a_mapping_is_confirmed_changed_and_removed_in_the_pages(app, client):
+    consultation = make_consultation_with_wishes(n=30)
+    make_strategy(consultation, published=False)
+    db.session.commit()
+    run = run_analysis(consultation, n_themes=3)
+    theme = visible_themes(run)[0]
+    first_key, second_key = list(_choices(run))[:2]
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+
+    page = client.get(base)
+    assert "Belongs to" not in page.text and "Remove the mapping" not in page.text
+    nothing = _post(client, f"{base}/mapping/remove", base)
+    assert nothing.status_code == 400
+    assert "This theme has no confirmed mapping to remove" in nothing.text
+
+    response = _post(client, f"{base}/mapping", base, {"strategy_target": first_key})
+    assert response.status_code == 303
+    first = _title(theme)
+    page = client.get(response.location)
+    assert f"Belongs to {first}." in page.text and "Remove the mapping" in page.text
+
+    response = _post(client, f"{base}/mapping", base, {"strategy_target": second_key})
+    second = _title(theme)
+    assert second != first
+    page = client.get(response.location)
+    assert f"Belongs to {second}." in page.text
+    assert f"Belongs to {first}." not in page.text  # replaced, not added beside it
+    assert len([m for m in theme.mappings if m.confirmed_at]) == 1
+
+    response = _post(client, f"{base}/mapping/remove", base)
+    assert response.status_code == 303
+    page = client.get(response.location)
+    assert f"Removed: “{html.escape(theme.label)}” no longer belongs to {second}" in page.text
+    assert "Belongs to" not in page.text and "Remove the mapping" not in page.text
+    db.session.expire_all()
+    assert theme.confirmed_mapping is None
+    kinds = [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)]
+    assert kinds == ["map", "map", "unmap"]
+    export = client.get(f"/staff/workspace/runs/{run.id}/themes.csv")
+    assert html.unescape(second) not in export.text
+
+
+def test_removing_a_mapping_needs_the_form_token(app, client):
+    consultation = make_consultation_with_wishes(n=30)
+    make_strategy(consultation, published=False)
+    db.session.commit()
+    run = run_analysis(consultation, n_themes=3)
+    theme = visible_themes(run)[0]
+    target = next(iter(_choices(run)))
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    _post(client, f"{base}/mapping", base, {"strategy_target": target})
+    refused = client.post(f"{base}/mapping/remove", data={})
+    assert refused.status_code == 400
+    db.session.expire_all()
+    assert theme.confirmed_mapping is not None
