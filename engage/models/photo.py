@@ -114,6 +114,8 @@ class PhotoEntry(db.Model):
         default=ModerationStatus.PENDING,
     )
     status_reason: Mapped[str | None] = mapped_column(String(20))
+    # Set when a visitor reports the published photo: it is back in the queue until decided.
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     shortlisted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

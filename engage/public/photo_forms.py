@@ -101,3 +101,19 @@ class EntryForm(FlaskForm):
 
 class VoteForm(FlaskForm):
     """The people's vote: a button; the CSRF token is the only field."""
+
+
+class PhotoReportForm(FlaskForm):
+    """'Report this photo' on a published entry."""
+
+    reason = TextAreaField(
+        "What is wrong with this photo?",
+        description="For example: it shows someone who did not agree to it, it is offensive, "
+        "or it is not the entrant's own photo.",
+        filters=[clean_text],
+        validators=[
+            InputRequired("Tell us what is wrong with this photo"),
+            _max(500, "Your report"),
+        ],
+        widget=GovCharacterCount(),
+    )

@@ -223,7 +223,7 @@ def report_wish(slug, wish_id):
     form = ReportForm()
     if form.validate_on_submit():
         ratelimit.hit(f"report:{request.remote_addr}", 30, 3600)
-        moderation.report_wish(wish, form.reason.data)
+        moderation.report_entry(wish, form.reason.data)
         db.session.commit()
         flash("Thank you. A moderator will look at this wish again.")
         return redirect(url_for("public.wish_wall", slug=slug), 303)

@@ -204,16 +204,20 @@ def check_decision(
         raise DecisionError("A redacted version needs its text, for one entry at a time")
 
 
-def report_wish(wish: Wish, reason: str, now: datetime | None = None) -> None:
-    """A visitor reports a published wish: it goes back to the queue with their reason."""
-    if wish.status != ModerationStatus.APPROVED:
-        raise DecisionError("Only published wishes can be reported")
+def report_entry(entry, reason: str, now: datetime | None = None) -> None:
+    """A visitor reports a published wish or photo: it goes back to the queue with their reason.
+
+    ``entry`` is any moderated entry with ``status``, ``reported_at`` and ``entry_type``.
+    """
+    if entry.status != ModerationStatus.APPROVED:
+        raise DecisionError("Only published entries can be reported")
     now = now or utcnow()
-    wish.reported_at = now
+    entry.reported_at = now
+    kind = entry.entry_type
     db.session.add(
         Flag(
-            entry_type="wish",
-            entry_id=wish.id,
+            entry_type=kind,
+            entry_id=entry.id,
             kind="reported",
             detail=reason[:500],
             created_at=now,
@@ -221,7 +225,7 @@ def report_wish(wish: Wish, reason: str, now: datetime | None = None) -> None:
     )
     db.session.add(
         ModerationDecision(
-            entry_type="wish", entry_id=wish.id, action="report", note=reason, created_at=now
+            entry_type=kind, entry_id=entry.id, action="report", note=reason, created_at=now
         )
     )
     db.session.flush()

@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from engage.errors import EngageError, NotAccepting
@@ -275,8 +275,10 @@ def count_votes(competition: Competition) -> dict[int, int]:
 
 
 def photo_queue_query(competition_id: int | None = None) -> Select:
-    """Entries waiting for a decision, oldest first."""
-    query = select(PhotoEntry).where(PhotoEntry.status == ModerationStatus.PENDING)
+    """Entries waiting for a decision (new, or published and reported), oldest first."""
+    query = select(PhotoEntry).where(
+        or_(PhotoEntry.status == ModerationStatus.PENDING, PhotoEntry.reported_at.is_not(None))
+    )
     if competition_id:
         query = query.where(PhotoEntry.competition_id == competition_id)
     return query.order_by(PhotoEntry.created_at, PhotoEntry.id)
@@ -302,6 +304,7 @@ def decide_photos(
         rejected = action == "reject"
         entry.status = ModerationStatus.REJECTED if rejected else ModerationStatus.APPROVED
         entry.status_reason = reason if rejected else None
+        entry.reported_at = None
         if rejected:
             entry.shortlisted = False
     return log_decisions("photo", entries, action, moderator, reason=reason, note=note, now=now)

@@ -95,6 +95,18 @@ def test_enter_moderate_vote_judge_publish(page, live_server, derby, assert_acce
     db.session.rollback()
     assert [v.entry_id for v in db.session.query(Vote)] == [entry.id]
 
+    # Another visitor reports it: the form, its error, and the photo back in the queue.
+    page.get_by_role("link", name=re.compile("Report this photo")).click()
+    assert_accessible(page, "report a photo")
+    page.get_by_role("button", name="Send report").click()
+    page.get_by_text("Tell us what is wrong with this photo").first.wait_for()
+    assert_accessible(page, "report a photo, error")
+    page.get_by_label("What is wrong with this photo?").fill("Is this the entrant's own photo?")
+    page.get_by_role("button", name="Send report").click()
+    page.get_by_text("A moderator will look at this photo again").wait_for()
+    db.session.rollback()
+    assert db.session.get(PhotoEntry, entry.id).reported_at is not None
+
     # An admin appoints a judge and shortlists; the judge scores; the admin publishes.
     sign_in(page, live_server, admin, "/staff/admin/competitions", "Photo competitions")
     assert_accessible(page, "competitions")

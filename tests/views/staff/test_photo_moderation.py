@@ -131,3 +131,58 @@ def test_anonymous_visitors_cannot_see_pending_photos(client, pending):
     response = client.get(f"/staff/entries/photo/{pending[0].id}/display")
     assert response.status_code == 302 and "/staff/sign-in" in response.location
     assert client.get(f"/competitions/pics/photos/{pending[0].id}/display.jpg").status_code == 404
+
+
+def test_a_visitor_reports_a_published_photo_and_an_officer_decides_again(client, login_as):
+    competition = make_competition(slug="pics")
+    entry = make_photo_entry(competition, title="Pond at dusk", alt_text="A pond at dusk")
+    db.session.commit()
+    page = client.get(f"/competitions/pics/photos/{entry.id}")
+    assert "Report this photo" in page.text
+    url = f"/competitions/pics/photos/{entry.id}/report"
+    form = client.get(url)
+    assert form.status_code == 200 and 'alt="A pond at dusk"' in form.text
+    empty = client.post(url, data=hidden_fields(form.text))
+    assert empty.status_code == 400 and "Tell us what is wrong with this photo" in empty.text
+    long = client.post(url, data={**hidden_fields(form.text), "reason": "x" * 501})
+    assert long.status_code == 400 and "500 characters or fewer" in long.text
+    sent = client.post(
+        url, data={**hidden_fields(form.text), "reason": "It shows my children's faces"}
+    )
+    assert sent.status_code == 303 and sent.location.endswith("/competitions/pics/gallery")
+    assert "A moderator will look at this photo again" in client.get(sent.location).text
+    db.session.expire_all()
+    assert entry.status == ModerationStatus.APPROVED and entry.reported_at is not None
+    flag = db.session.query(Flag).filter_by(entry_type="photo", entry_id=entry.id).one()
+    assert flag.kind == "reported" and "children" in flag.detail
+
+    login_as("officer")
+    queue = client.get("/staff/queue/photos").text
+    assert "Pond at dusk" in queue and "Published, reported" in queue
+    assert "It shows my children&#39;s faces" in queue
+    response = client.post(
+        "/staff/queue/photos/decide",
+        data={
+            **hidden_fields(queue),
+            "entry_ids": str(entry.id),
+            "action": "reject",
+            "reason": "personal_data",
+        },
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert entry.status == ModerationStatus.REJECTED and entry.reported_at is None
+    assert "Pond at dusk" not in client.get("/staff/queue/photos").text
+    assert client.get(f"/competitions/pics/photos/{entry.id}").status_code == 404
+    actions = [d.action for d in db.session.query(ModerationDecision).filter_by(entry_id=entry.id)]
+    assert actions == ["report", "reject"]
+
+
+@pytest.mark.parametrize("status", [ModerationStatus.PENDING, ModerationStatus.REJECTED])
+def test_only_published_photos_can_be_reported(client, app, status):
+    competition = make_competition(slug="pics")
+    entry = make_photo_entry(competition, status=status)
+    db.session.commit()
+    assert client.get(f"/competitions/pics/photos/{entry.id}/report").status_code == 404
+    assert client.get("/competitions/pics/photos/999999/report").status_code == 404
+    assert client.get(f"/competitions/other/photos/{entry.id}/report").status_code == 404
