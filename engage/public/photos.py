@@ -21,7 +21,8 @@ from engage.models import AWARDS, PhotoEntry
 from engage.photo_responses import send_stored
 from engage.public import bp
 from engage.public.photo_forms import EntryForm, PhotoReportForm, VoteForm
-from engage.services import moderation, ratelimit
+from engage.public.reports import report_page
+from engage.services import ratelimit
 from engage.services.images import ImageRefused, process_photo, read_upload
 from engage.services.judging import list_awards
 from engage.services.photos import (
@@ -230,17 +231,15 @@ def report_entry(slug, entry_id):
     """'Report this photo': a visitor sends a published photo back to the moderators."""
     competition = _competition_or_404(slug)
     entry = get_public_entry(competition, entry_id) or abort(404)
-    form = PhotoReportForm()
-    if form.validate_on_submit():
-        ratelimit.hit(f"report:{request.remote_addr}", 30, 3600)
-        moderation.report_entry(entry, form.reason.data)
-        db.session.commit()
-        flash("Thank you. A moderator will look at this photo again.")
-        return redirect(url_for("public.gallery", slug=slug), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "photos/report.html", competition=competition, entry=entry, form=form
-    ), status
+    return report_page(
+        entry,
+        PhotoReportForm(),
+        "photo",
+        url_for("public.gallery", slug=slug),
+        "photos/report.html",
+        competition=competition,
+        entry=entry,
+    )
 
 
 @bp.post("/competitions/<slug>/photos/<int:entry_id>/vote")

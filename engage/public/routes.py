@@ -16,6 +16,7 @@ from engage.extensions import db
 from engage.models import AGE_BANDS, CHANNELS, ModerationStatus, Wish
 from engage.public import bp
 from engage.public.forms import AboutYouForm, ReportForm, WallSearchForm, WishesForm
+from engage.public.reports import report_page
 from engage.services import moderation, ratelimit
 from engage.services.consultations import get_consultation, list_consultations
 from engage.services.photos import list_public_competitions
@@ -220,17 +221,15 @@ def report_wish(slug, wish_id):
         abort(404)
     if wish.status != ModerationStatus.APPROVED:
         abort(404)
-    form = ReportForm()
-    if form.validate_on_submit():
-        ratelimit.hit(f"report:{request.remote_addr}", 30, 3600)
-        moderation.report_entry(wish, form.reason.data)
-        db.session.commit()
-        flash("Thank you. A moderator will look at this wish again.")
-        return redirect(url_for("public.wish_wall", slug=slug), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "public/report.html", consultation=consultation, wish=wish, form=form
-    ), status
+    return report_page(
+        wish,
+        ReportForm(),
+        "wish",
+        url_for("public.wish_wall", slug=slug),
+        "public/report.html",
+        consultation=consultation,
+        wish=wish,
+    )
 
 
 @bp.get("/consultations/<slug>/moderation")

@@ -154,6 +154,8 @@ def test_keyboard_decisions(page, live_server, derby, assert_accessible):
     page.keyboard.press("j")
     page.keyboard.press("a")
     page.get_by_text("Approved: 1 entry").wait_for()
+    # The shortcuts are a module script: the new page must have run it before keys are pressed.
+    page.wait_for_load_state("load")
     page.keyboard.press("j")
     page.keyboard.press("r")
     page.get_by_text("Rejected: 1 entry").wait_for()

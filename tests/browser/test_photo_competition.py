@@ -97,6 +97,7 @@ def test_enter_moderate_vote_judge_publish(page, live_server, derby, assert_acce
 
     # Another visitor reports it: the form, its error, and the photo back in the queue.
     page.get_by_role("link", name=re.compile("Report this photo")).click()
+    page.get_by_role("heading", name="Report a photo").wait_for()
     assert_accessible(page, "report a photo")
     page.get_by_role("button", name="Send report").click()
     page.get_by_text("Tell us what is wrong with this photo").first.wait_for()
@@ -137,7 +138,7 @@ def test_enter_moderate_vote_judge_publish(page, live_server, derby, assert_acce
 
     sign_in(page, live_server, second_admin, "/staff/admin/competitions", "Photo competitions")
     page.get_by_role("link", name="Picture your wish").click()
-    assert page.get_by_text("9 out of 10").is_visible()
+    page.get_by_text("9 out of 10").wait_for()  # the click returns before the page is there
     page.get_by_role("button", name="Publish the results").click()
     page.get_by_text("The results are published").wait_for()
     db.session.rollback()

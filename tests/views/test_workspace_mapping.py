@@ -3,6 +3,8 @@ by confirming another, taken back with "Remove the mapping"; each step is in the
 
 import html
 
+import pytest
+
 from engage.extensions import db
 from engage.models import ThemeEdit
 from engage.services.analysis_runs import visible_themes
@@ -28,12 +30,18 @@ def _post(client, url, page_url, data=None):
     return client.post(url, data={**hidden_fields(page.text), **(data or {})})
 
 
-def test_a_mapping_is_confirmed_changed_and_removed_in_the_pages(app, client):
+@pytest.fixture
+def mapped_run(app):
+    """A run of a consultation whose draft strategy has themes and priorities to map onto."""
     consultation = make_consultation_with_wishes(n=30)
     make_strategy(consultation, published=False)
     db.session.commit()
     run = run_analysis(consultation, n_themes=3)
-    theme = visible_themes(run)[0]
+    return run, visible_themes(run)[0]
+
+
+def test_a_mapping_is_confirmed_changed_and_removed_in_the_pages(client, mapped_run):
+    run, theme = mapped_run
     first_key, second_key = list(_choices(run))[:2]
     sign_in(client, make_staff("strategy"))
     base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
@@ -71,12 +79,8 @@ def test_a_mapping_is_confirmed_changed_and_removed_in_the_pages(app, client):
     assert html.unescape(second) not in export.text
 
 
-def test_removing_a_mapping_needs_the_form_token(app, client):
-    consultation = make_consultation_with_wishes(n=30)
-    make_strategy(consultation, published=False)
-    db.session.commit()
-    run = run_analysis(consultation, n_themes=3)
-    theme = visible_themes(run)[0]
+def test_removing_a_mapping_needs_the_form_token(client, mapped_run):
+    run, theme = mapped_run
     target = next(iter(_choices(run)))
     sign_in(client, make_staff("strategy"))
     base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
