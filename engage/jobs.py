@@ -20,8 +20,8 @@ a heartbeat touches its row every JOB_HEARTBEAT_SECONDS; a job "running" with no
 JOB_STALL_SECONDS lost its process (a restart, a deploy, out of memory), and
 :func:`recover_stalled` counts that as a failed attempt: the job is queued again, or kept
 failed with the reason after MAX_ATTEMPTS. The workspace calls it whenever staff look at a
-job's progress or a run's themes, so nothing stays "running" for ever. (RQ workers recover their own
-jobs: see engage.jobs_rq.)
+job's progress or a run's themes, so nothing stays "running" for ever. (RQ workers recover
+their own jobs: see engage.jobs_rq.)
 """
 
 import threading

@@ -63,7 +63,6 @@ def decide_comment_entries():
     return decide_selected(
         CommentDecisionForm(),
         Comment,
-        "comment",
         decide_comments,
         ("comment", "comments"),
         back=url_for("moderation.comment_queue"),

@@ -24,14 +24,14 @@ def selected_ids(form: DecisionForm) -> list[int]:
 def decide_selected(
     form: DecisionForm,
     model,
-    entry_type: str,
     decide: Callable,
     nouns: tuple[str, str],
     back: str,
     failed_back: str | None = None,
     extra_fields: tuple[str, ...] = (),
 ):
-    """Apply the form's decision to the selected entries, log it and return to ``back``.
+    """Apply the form's decision to the selected ``model`` entries (a model with an
+    ``entry_type``: wish, photo, comment), log it and return to ``back``.
 
     A selection that names unknown entries or a form that does not validate is a 400; a
     decision the service refuses is rolled back and said in a message (``failed_back``),
@@ -57,7 +57,7 @@ def decide_selected(
         flash(f"Not saved: {error.message}")
         return redirect(failed_back or back, 303)
     db.session.commit()
-    audit.record_decision(entry_type, found, form.action.data, form.reason.data)
+    audit.record_decision(model.entry_type, found, form.action.data, form.reason.data)
     count = len(found)
     flash(f"{ACTIONS[form.action.data]}: {count} {nouns[0] if count == 1 else nouns[1]}")
     return redirect(back, 303)

@@ -49,7 +49,6 @@ def decide_photo_entries():
     return decide_selected(
         DecisionForm(),
         PhotoEntry,
-        "photo",
         decide_photos,
         ("photo", "photos"),
         back=url_for("moderation.photo_queue"),

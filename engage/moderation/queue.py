@@ -65,7 +65,6 @@ def decide_entries():
     return decide_selected(
         DecisionForm(),
         Wish,
-        "wish",
         decide,
         ("entry", "entries"),
         back=_back_to_queue(),

@@ -234,7 +234,6 @@ def report_entry(slug, entry_id):
     return report_page(
         entry,
         PhotoReportForm(),
-        "photo",
         url_for("public.gallery", slug=slug),
         "photos/report.html",
         competition=competition,

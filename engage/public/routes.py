@@ -224,7 +224,6 @@ def report_wish(slug, wish_id):
     return report_page(
         wish,
         ReportForm(),
-        "wish",
         url_for("public.wish_wall", slug=slug),
         "public/report.html",
         consultation=consultation,
