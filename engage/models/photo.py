@@ -69,7 +69,23 @@ class Competition(db.Model):
         return self.results_published_at is not None
 
 
-class PhotoEntry(db.Model):
+class PhotoCopies:
+    """The storage keys and sizes of a processed photo's three copies: the full-size copy
+    (never served publicly), the display copy (at most 1600 px) and the thumbnail."""
+
+    master_key: Mapped[str] = mapped_column(String(80))
+    master_type: Mapped[str] = mapped_column(String(20))
+    display_key: Mapped[str] = mapped_column(String(80))
+    thumb_key: Mapped[str] = mapped_column(String(80))
+    width: Mapped[int]
+    height: Mapped[int]
+    display_width: Mapped[int]
+    display_height: Mapped[int]
+    thumb_width: Mapped[int]
+    thumb_height: Mapped[int]
+
+
+class PhotoEntry(PhotoCopies, db.Model):
     """One photo entered by a resident, with what it shows and the consents they gave.
 
     The email is for contacting winners only and is never shown. The stored images are
@@ -98,17 +114,6 @@ class PhotoEntry(db.Model):
     took_photo: Mapped[bool] = mapped_column(Boolean, default=False)
     people_consented: Mapped[bool] = mapped_column(Boolean, default=False)
     accepted_rules: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Full-size copy (never served publicly), display copy (at most 1600 px) and thumbnail.
-    master_key: Mapped[str] = mapped_column(String(80))
-    master_type: Mapped[str] = mapped_column(String(20))
-    display_key: Mapped[str] = mapped_column(String(80))
-    thumb_key: Mapped[str] = mapped_column(String(80))
-    width: Mapped[int]
-    height: Mapped[int]
-    display_width: Mapped[int]
-    display_height: Mapped[int]
-    thumb_width: Mapped[int]
-    thumb_height: Mapped[int]
     status: Mapped[ModerationStatus] = mapped_column(
         SAEnum(ModerationStatus, name="moderation_status", native_enum=False, length=16),
         default=ModerationStatus.PENDING,
@@ -122,6 +127,23 @@ class PhotoEntry(db.Model):
     competition: Mapped[Competition] = relationship()
 
     entry_type = "photo"
+
+
+class HeldPhoto(PhotoCopies, db.Model):
+    """A photo kept while its entry form is corrected, so the entrant need not choose it again.
+
+    The form carries a signed reference to it; it becomes the entry's photo when the form is
+    sent, and the retention run removes it (and its copies) after RETENTION_HELD_PHOTO_DAYS.
+    """
+
+    __tablename__ = "held_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(
+        ForeignKey("photo_competitions.id", ondelete="RESTRICT")
+    )
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class Vote(db.Model):

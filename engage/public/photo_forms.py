@@ -1,15 +1,16 @@
 """The photo competition's forms for residents."""
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
     GovFileInput,
     GovTextInput,
 )
+from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from engage.public.forms import _email
 from engage.services.text import clean_text
@@ -19,13 +20,23 @@ def _max(n: int, what: str) -> Length:
     return Length(max=n, message=f"{what} must be {n} characters or fewer")
 
 
+def chosen_file(data) -> bool:
+    """Whether a file field received a file (browsers send an empty part when none is chosen)."""
+    return isinstance(data, FileStorage) and bool(data)
+
+
 class EntryForm(FlaskForm):
-    """One photo entered in the competition."""
+    """One photo entered in the competition.
+
+    The view sets ``held`` to the photo kept from an earlier attempt of this form (see
+    :class:`~engage.models.photo.HeldPhoto`), if any: the photo field may then stay empty.
+    """
+
+    held = None
 
     photo = FileField(
         "Your photo",
         description="A JPEG, PNG or WebP file, up to 10 MB.",
-        validators=[FileRequired("Choose the photo you want to enter")],
         widget=GovFileInput(),
     )
     title = StringField(
@@ -95,8 +106,13 @@ class EntryForm(FlaskForm):
         widget=GovCheckboxInput(),
     )
     form_token = HiddenField()
+    held_photo = HiddenField()
     # A honeypot: hidden from people by CSS, filled in by bots that complete every field.
     website = StringField("Leave this field empty")
+
+    def validate_photo(self, field) -> None:
+        if not chosen_file(field.data) and self.held is None:
+            raise StopValidation("Choose the photo you want to enter")
 
 
 class VoteForm(FlaskForm):

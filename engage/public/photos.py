@@ -20,20 +20,23 @@ from engage.extensions import db
 from engage.models import AWARDS, PhotoEntry
 from engage.photo_responses import send_stored
 from engage.public import bp
-from engage.public.photo_forms import EntryForm, PhotoReportForm, VoteForm
+from engage.public.photo_forms import EntryForm, PhotoReportForm, VoteForm, chosen_file
 from engage.public.reports import report_page
 from engage.services import ratelimit
 from engage.services.images import ImageRefused, process_photo, read_upload
 from engage.services.judging import list_awards
 from engage.services.photos import (
     EntryDetails,
+    StoredPhoto,
     cast_vote,
     discard_keys,
     gallery_query,
     get_competition,
     get_entry_by_token,
+    get_held_photo,
     get_public_entry,
     get_vote,
+    hold_photo,
     store_photo,
     submit_entry,
 )
@@ -44,6 +47,7 @@ _SESSION_KEY = "photo_entries"
 VOTER_COOKIE = "engage_voter"
 VOTER_COOKIE_DAYS = 365
 _FORM_PURPOSE = "photo:{}"
+_HELD_SALT = "engage.held-photo"
 
 
 def _competition_or_404(slug: str):
@@ -92,13 +96,14 @@ def _receive_entry(slug: str, form: EntryForm):
     no transaction open (it takes a while), then store the entry in a second one."""
     if form.website.data:
         abort(400)
+    competition = _competition_or_404(slug)
+    form.held = _held_photo(competition, form.held_photo.data)
     nonce, problem = None, None
     if form.validate_on_submit():
         try:
             nonce = _check_token(form, slug)
         except InvalidFormToken as error:
             problem = error
-    competition = _competition_or_404(slug)
     try:
         ratelimit.hit(
             f"photos:{request.remote_addr}",
@@ -117,33 +122,91 @@ def _receive_entry(slug: str, form: EntryForm):
     if not is_open:
         return render_template("photos/not_open.html", competition=competition), 403
     if form.errors or problem:
+        _hold_upload(competition, form)
         return _form_again(competition, form, problem)
     return _store_entry(competition, form, nonce)
 
 
-def _store_entry(competition, form: EntryForm, nonce: str):
-    """Process and store the photo, then the entry; the copies go again if the entry fails."""
+def _held_serializer(slug: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=f"{_HELD_SALT}:{slug}")
+
+
+def _held_photo(competition, token: str | None):
+    """The photo kept from an earlier attempt of this form, if its signed reference is good."""
+    if not token:
+        return None
     try:
-        photo = process_photo(read_upload(form.photo.data.stream))
+        held_id = _held_serializer(competition.slug).loads(token)
+    except BadSignature:
+        return None
+    return get_held_photo(competition, held_id)
+
+
+def _process(form: EntryForm):
+    """The chosen file, checked and converted; None (with the field's error) if refused."""
+    try:
+        return process_photo(read_upload(form.photo.data.stream))
     except ImageRefused as error:
         form.photo.errors = [error.message]
-        return _form_again(competition, form)
+        return None
+
+
+def _hold_upload(competition, form: EntryForm) -> None:
+    """Keep a good photo chosen on a form that comes back with errors, so the entrant does not
+    have to choose it again; the form then carries a signed reference to it."""
+    if form.photo.errors or not chosen_file(form.photo.data):
+        return
+    photo = _process(form)
+    if photo is None:
+        return
     storage = get_storage()
     stored = store_photo(storage, photo)
-    details = EntryDetails(**{name: form[name].data for name in EntryDetails.__dataclass_fields__})
+    replaced = form.held
     try:
-        received = submit_entry(competition, details, stored, form_token=nonce)
+        form.held = hold_photo(competition, stored, form.photo.data.filename)
+        if replaced is not None:
+            db.session.delete(replaced)
         db.session.commit()
-    except NotAccepting:
-        db.session.rollback()
-        discard_keys(storage, stored.keys)
-        return render_template("photos/not_open.html", competition=competition), 403
     except BaseException:
         db.session.rollback()
         discard_keys(storage, stored.keys)
         raise
-    if not received.created:
+    if replaced is not None:
+        discard_keys(storage, StoredPhoto.of(replaced).keys)
+
+
+def _store_entry(competition, form: EntryForm, nonce: str):
+    """Store the entry with the photo just chosen (processed and stored now; its copies go again
+    if the entry fails) or the one kept from an earlier attempt of the form."""
+    storage = get_storage()
+    held = form.held
+    if chosen_file(form.photo.data):
+        photo = _process(form)
+        if photo is None:
+            return _form_again(competition, form)
+        stored, fresh = store_photo(storage, photo), True
+    else:
+        stored, fresh = StoredPhoto.of(held), False
+    details = EntryDetails(**{name: form[name].data for name in EntryDetails.__dataclass_fields__})
+    try:
+        received = submit_entry(competition, details, stored, form_token=nonce)
+        if received.created and held is not None:
+            db.session.delete(held)  # its copies are the entry's now, or replaced below
+        db.session.commit()
+    except NotAccepting:
+        db.session.rollback()
+        if fresh:
+            discard_keys(storage, stored.keys)
+        return render_template("photos/not_open.html", competition=competition), 403
+    except BaseException:
+        db.session.rollback()
+        if fresh:
+            discard_keys(storage, stored.keys)
+        raise
+    if fresh and not received.created:
         discard_keys(storage, stored.keys)
+    if fresh and received.created and held is not None:
+        discard_keys(storage, StoredPhoto.of(held).keys)
     return _sent(received.entry, already=not received.created)
 
 
@@ -156,9 +219,11 @@ def _sent(entry: PhotoEntry, already: bool):
 
 
 def _form_again(competition, form: EntryForm, error=None):
-    """The form with its errors and everything typed; the photo must be chosen again."""
+    """The form with its errors and everything typed, and the photo kept if one was chosen."""
     if isinstance(error, InvalidFormToken) or not form.form_token.data:
         form.form_token.data = issue_token(competition.slug)
+    held = form.held
+    form.held_photo.data = _held_serializer(competition.slug).dumps(held.id) if held else ""
     status = getattr(error, "status", 400)
     page = render_template(
         "photos/enter.html",

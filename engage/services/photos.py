@@ -2,7 +2,8 @@
 vote, and the officers' decisions on entries (logged under entry_type "photo")."""
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
@@ -14,6 +15,7 @@ from engage.models import (
     REJECT_REASONS,
     Competition,
     Flag,
+    HeldPhoto,
     ModerationDecision,
     ModerationStatus,
     PhotoEntry,
@@ -21,6 +23,7 @@ from engage.models import (
     Vote,
 )
 from engage.models._types import utcnow
+from engage.models.photo import PhotoCopies
 from engage.services.images import ProcessedPhoto
 from engage.services.moderation import DecisionError, log_decisions
 from engage.services.references import new_reference
@@ -56,16 +59,28 @@ class EntryDetails:
 
 @dataclass(frozen=True)
 class StoredPhoto:
-    """The storage keys of a processed photo's three copies, with their sizes."""
+    """The storage keys of a processed photo's three copies, with their sizes: the columns of
+    :class:`~engage.models.photo.PhotoCopies`."""
 
-    photo: ProcessedPhoto
     master_key: str
+    master_type: str
     display_key: str
     thumb_key: str
+    width: int
+    height: int
+    display_width: int
+    display_height: int
+    thumb_width: int
+    thumb_height: int
 
     @property
     def keys(self) -> list[str]:
         return [self.master_key, self.display_key, self.thumb_key]
+
+    @classmethod
+    def of(cls, copies: PhotoCopies) -> "StoredPhoto":
+        """The copies a held photo (or an entry) already has."""
+        return cls(**{name: getattr(copies, name) for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -116,7 +131,41 @@ def store_photo(storage: Storage, photo: ProcessedPhoto) -> StoredPhoto:
     except BaseException:
         discard_keys(storage, saved)
         raise
-    return StoredPhoto(photo, *saved)
+    master, display, thumb = saved
+    return StoredPhoto(
+        master_key=master,
+        master_type=photo.master.content_type,
+        display_key=display,
+        thumb_key=thumb,
+        width=photo.master.width,
+        height=photo.master.height,
+        display_width=photo.display.width,
+        display_height=photo.display.height,
+        thumb_width=photo.thumbnail.width,
+        thumb_height=photo.thumbnail.height,
+    )
+
+
+def hold_photo(competition: Competition, stored: StoredPhoto, file_name: str) -> HeldPhoto:
+    """Keep a processed photo while its entry form is corrected (the caller commits)."""
+    held = HeldPhoto(
+        competition_id=competition.id, file_name=clean_file_name(file_name), **asdict(stored)
+    )
+    db.session.add(held)
+    db.session.flush()
+    return held
+
+
+def clean_file_name(name: str | None) -> str:
+    """The last part of a client's file name, printable and at most 255 characters: it is only
+    ever shown back to the entrant, escaped."""
+    base = re.split(r"[\\/]", str(name or ""))[-1]
+    return "".join(ch for ch in base if ch.isprintable())[:255].strip()
+
+
+def get_held_photo(competition: Competition, held_id) -> HeldPhoto | None:
+    held = db.session.get(HeldPhoto, held_id) if isinstance(held_id, int) else None
+    return held if held is not None and held.competition_id == competition.id else None
 
 
 def discard_keys(storage: Storage, keys: list[str]) -> None:
@@ -144,21 +193,11 @@ def submit_entry(
     if not competition.entries_open(now):
         raise NotAccepting("This competition is not taking entries now.")
     _check_details(details)
-    photo = stored.photo
     entry = PhotoEntry(
         competition=competition,
         form_token=form_token,
         created_at=now,
-        master_key=stored.master_key,
-        master_type=photo.master.content_type,
-        display_key=stored.display_key,
-        thumb_key=stored.thumb_key,
-        width=photo.master.width,
-        height=photo.master.height,
-        display_width=photo.display.width,
-        display_height=photo.display.height,
-        thumb_width=photo.thumbnail.width,
-        thumb_height=photo.thumbnail.height,
+        **asdict(stored),
         **vars(details),
     )
     saved = _insert_with_reference(entry, form_token)

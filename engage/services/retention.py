@@ -10,7 +10,9 @@ What goes, and when (each period from config, see config.py and the privacy noti
 * client addresses, which live only in rate-limit counters' keys:
   RETENTION_CLIENT_ADDRESS_DAYS after their window;
 * residents' rights requests (they hold an email address):
-  RETENTION_RIGHTS_LINK_DAYS after the link was used or expired.
+  RETENTION_RIGHTS_LINK_DAYS after the link was used or expired;
+* photos kept while an entry form was corrected but never sent (held photos):
+  RETENTION_HELD_PHOTO_DAYS after they were chosen.
 
 A month is 30 days here, so the periods do not depend on the calendar. Everything takes ``now``,
 so it is tested with a frozen clock; running it twice changes nothing the second time.
@@ -25,6 +27,7 @@ from engage.extensions import db
 from engage.models import (
     Competition,
     Consultation,
+    HeldPhoto,
     PhotoEntry,
     RateLimitHit,
     RespondentDetails,
@@ -44,6 +47,7 @@ class Policy:
     entrant_contact_months: int = 6
     client_address_days: int = 30
     rights_link_days: int = 30
+    held_photo_days: int = 1
 
     @classmethod
     def from_config(cls, config) -> "Policy":
@@ -57,6 +61,7 @@ class Removed:
     entrant_emails: int
     client_address_counters: int
     rights_requests: int
+    held_photos: int
 
 
 def apply_retention(policy: Policy, storage: Storage, now: datetime | None = None) -> Removed:
@@ -68,6 +73,7 @@ def apply_retention(policy: Policy, storage: Storage, now: datetime | None = Non
         entrant_emails=_entrant_emails(now - policy.entrant_contact_months * MONTH),
         client_address_counters=_counters(now - timedelta(days=policy.client_address_days)),
         rights_requests=_rights_requests(now - timedelta(days=policy.rights_link_days)),
+        held_photos=_held_photos(now - timedelta(days=policy.held_photo_days), storage),
     )
 
 
@@ -132,3 +138,16 @@ def _rights_requests(before: datetime) -> int:
     ended = func.coalesce(RightsRequest.used_at, RightsRequest.expires_at)
     result = db.session.execute(delete(RightsRequest).where(ended <= before))
     return result.rowcount
+
+
+def _held_photos(chosen_before: datetime, storage: Storage) -> int:
+    held = db.session.scalars(select(HeldPhoto).where(HeldPhoto.created_at <= chosen_before)).all()
+    for photo in held:
+        for key in {photo.master_key, photo.display_key, photo.thumb_key}:
+            try:
+                storage.delete(key)
+            except StorageKeyError:
+                pass
+        db.session.delete(photo)
+    db.session.flush()
+    return len(held)

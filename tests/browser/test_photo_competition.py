@@ -58,7 +58,9 @@ def test_enter_moderate_vote_judge_publish(page, live_server, derby, assert_acce
     assert "Describe what the photo shows" in summary.inner_text()
     assert "Accept the rules" in summary.inner_text()
     assert page.get_by_label("Title of your photo").input_value() == "Oak avenue"
-    page.get_by_label("Your photo", exact=True).set_input_files(str(photo))
+    # The photo was kept: it need not be chosen again.
+    assert "We kept the photo you chose, IMG_0042.jpg" in page.locator("#held-photo").inner_text()
+    assert page.get_by_label("A different photo (optional)").input_value() == ""
     page.get_by_label("Describe what the photo shows").fill("Young oak trees along a busy road")
     page.get_by_label(re.compile("Everyone who can be recognised")).check()
     page.get_by_label(re.compile("I accept the competition rules")).check()

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engage.extensions import db
-from engage.models import PhotoEntry, RateLimitHit, RespondentDetails, RightsRequest, Wish
+from engage.models import (
+    HeldPhoto,
+    PhotoEntry,
+    RateLimitHit,
+    RespondentDetails,
+    RightsRequest,
+    Wish,
+)
 from engage.services.retention import MONTH, Policy, apply_retention
 from engage.services.rights import create_link
 from engage.storage import get_storage
@@ -107,3 +114,23 @@ def test_the_command_applies_the_configured_policy_and_is_audited(app, held):
     with open(app.config["AUDIT_LOG"], encoding="utf-8") as log:
         last = json.loads(log.readlines()[-1])
     assert last["event"] == "retention" and last["counts"]["contact_details"] == 1
+
+
+def test_a_photo_kept_for_a_form_never_sent_goes_after_a_day(app):
+    from engage.services.images import process_photo
+    from engage.services.photos import hold_photo, store_photo
+    from tests import photo_files as pf
+
+    storage = get_storage()
+    competition = make_competition()
+    held = hold_photo(competition, store_photo(storage, process_photo(pf.jpeg())), "a.jpg")
+    held.created_at = CLOSED
+    keys = [held.master_key, held.display_key, held.thumb_key]
+    db.session.commit()
+    assert _run(CLOSED + timedelta(hours=23)).held_photos == 0
+    storage.open(keys[0]).close()
+    assert _run(CLOSED + timedelta(days=1)).held_photos == 1
+    assert db.session.query(HeldPhoto).count() == 0
+    for key in keys:
+        with pytest.raises(FileNotFoundError):
+            storage.open(key)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engage.extensions import db
-from engage.models import ModerationStatus, PhotoEntry, Vote
+from engage.models import HeldPhoto, ModerationStatus, PhotoEntry, Vote
 from engage.models._types import utcnow
 from tests import photo_files as pf
 from tests.conftest import hidden_fields
@@ -125,13 +125,90 @@ def test_missing_alt_text_or_consent_is_refused_and_the_text_kept(
     assert message in response.text and response.text.count(message) == 2  # summary and field
     assert "<title>Error: " in response.text
     assert "More trees along the main roads" in response.text  # what they typed comes back
-    assert "choose it again" in response.text
-    assert db.session.query(PhotoEntry).count() == 0 and stored_files(app) == []
+    assert "We kept the photo you chose, <strong>photo.jpg</strong>" in response.text
+    assert db.session.query(PhotoEntry).count() == 0
+    assert len(stored_files(app)) == 3  # the kept photo's copies, until the form is sent
 
 
 def test_no_photo_chosen(client, competition):
     response = enter(client)
     assert response.status_code == 400 and "Choose the photo you want to enter" in response.text
+    assert "We kept the photo" not in response.text
+
+
+def test_the_photo_is_kept_while_the_form_is_corrected(client, app, competition):
+    first = enter(client, pf.jpeg(), filename="IMG_0423.jpg", title="")
+    assert first.status_code == 400 and "Enter a title for your photo" in first.text
+    assert "We kept the photo you chose, <strong>IMG_0423.jpg</strong>" in first.text
+    assert "A different photo (optional)" in first.text
+    held = db.session.query(HeldPhoto).one()
+    kept = (held.master_key, held.display_key, held.thumb_key)
+    # Sent again with the title and no file chosen: the kept photo is the entry's.
+    second = enter(client, page=first)
+    assert second.status_code == 303, second.text
+    entry = db.session.query(PhotoEntry).one()
+    assert (entry.master_key, entry.display_key, entry.thumb_key) == kept
+    assert db.session.query(HeldPhoto).count() == 0
+    assert {p.name for p in stored_files(app)} == {
+        entry.master_key,
+        entry.display_key,
+        entry.thumb_key,
+    }
+    assert "Thank you: we have your photo" in client.get(second.location).text
+
+
+def test_a_different_photo_replaces_the_kept_one(client, app, competition):
+    first = enter(client, pf.jpeg(), title="")
+    kept = {p.name for p in stored_files(app)}
+    second = enter(client, pf.png(size=(300, 200)), filename="other.png", page=first, title="")
+    assert second.status_code == 400
+    assert "We kept the photo you chose, <strong>other.png</strong>" in second.text
+    assert not kept & {p.name for p in stored_files(app)}  # the first photo's copies went
+    assert db.session.query(HeldPhoto).count() == 1
+    third = enter(client, pf.jpeg(), page=second)  # a third photo chosen when sending
+    assert third.status_code == 303
+    entry = db.session.query(PhotoEntry).one()
+    assert db.session.query(HeldPhoto).count() == 0
+    assert {p.name for p in stored_files(app)} == {
+        entry.master_key,
+        entry.display_key,
+        entry.thumb_key,
+    }
+
+
+def test_a_refused_file_is_not_kept(client, app, competition):
+    response = enter(client, b"<html></html>", filename="page.jpg", title="")
+    assert response.status_code == 400 and "JPEG, PNG or WebP" in response.text
+    assert "We kept" not in response.text
+    assert db.session.query(HeldPhoto).count() == 0 and stored_files(app) == []
+
+
+@pytest.mark.parametrize("reference", ["forged", "", "eyJhIjoxfQ.bad"])
+def test_a_forged_kept_photo_reference_is_not_a_photo(client, app, competition, reference):
+    enter(client, pf.jpeg(), title="")  # a photo kept for someone else's form
+    page = client.get("/competitions/pics/enter")
+    response = enter(client, page=page, held_photo=reference)
+    assert response.status_code == 400 and "Choose the photo you want to enter" in response.text
+    assert db.session.query(PhotoEntry).count() == 0
+
+
+def test_a_photo_kept_for_another_competition_cannot_be_used(client, app, competition):
+    make_competition(slug="other")
+    db.session.commit()
+    page = client.get("/competitions/other/enter")
+    photo = (io.BytesIO(pf.jpeg()), "a.jpg")
+    form = {**hidden_fields(page.text), **FIELDS, "title": "", "photo": photo}
+    kept = client.post("/competitions/other/enter", data=form, content_type="multipart/form-data")
+    assert "We kept the photo" in kept.text
+    response = enter(client, held_photo=hidden_fields(kept.text)["held_photo"])
+    assert response.status_code == 400 and "Choose the photo you want to enter" in response.text
+
+
+def test_a_hostile_file_name_is_shown_as_text(client, competition):
+    name = "..\\dir/<img src=x onerror=alert(1)>\x07.jpg"
+    response = enter(client, pf.jpeg(), filename=name, title="")
+    assert "&lt;img src=x onerror=alert(1)&gt;.jpg" in response.text
+    assert "<img src=x" not in response.text and "dir/" not in response.text
 
 
 HOSTILE = [
