@@ -19,6 +19,9 @@ def test_privacy_notice_gives_the_configured_retention(client, app):
     assert (
         "7 months after the consultation closes" in page and "Internet addresses: 30 days" in page
     )
+    assert "entry form that you did not send: 1 day." in page
+    app.config["RETENTION_HELD_PHOTO_DAYS"] = 2
+    assert "entry form that you did not send: 2 days." in client.get("/privacy").text
 
 
 def test_cookies_page_lists_every_cookie_the_site_sets(client, app):
