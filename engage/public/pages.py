@@ -3,20 +3,11 @@
 from flask import current_app, render_template
 
 from engage.public import bp
+from engage.services.retention import Policy
 
 
-def _retention() -> dict:
-    config = current_app.config
-    return {
-        name: config[f"RETENTION_{name.upper()}"]
-        for name in (
-            "contact_months",
-            "photo_original_months",
-            "entrant_contact_months",
-            "client_address_days",
-            "rights_link_days",
-        )
-    }
+def _retention() -> Policy:
+    return Policy.from_config(current_app.config)
 
 
 @bp.get("/privacy")
