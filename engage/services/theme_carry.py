@@ -6,6 +6,9 @@ The new run's themes are matched to the previous run's themes as the team left t
    half), or, when its entries are new, the previous theme whose keywords it shares most
    (Jaccard of keywords at least 0.5).
 2. A previous theme the team made by merging: the new themes it owns are merged again.
+   A previous theme the team split: the new theme holding most of its parts' entries (at
+   least half of its own) is split again by the model fitted at the split, into parts that
+   continue the team's parts.
 3. A previous theme *persists* as the new theme it owns with the highest Jaccard overlap of
    members (at least 0.3). A persisting renamed theme keeps the team's name, and its confirmed
    mappings onto the strategy.
@@ -22,7 +25,9 @@ from sqlalchemy import func, select, update
 
 from engage.extensions import db
 from engage.models import AnalysisRun, RunTheme, ThemeAssignment, ThemeMapping
+from engage.services.analysis_runs import load_model, matching_terms
 from engage.services.theme_edits import log_edit
+from engage.services.workspace_entries import texts_of
 
 OWN_SHARE = 0.5
 KEYWORD_MATCH = 0.5
@@ -53,16 +58,18 @@ def carry_over(previous: AnalysisRun, run: AnalysisRun) -> dict:
     new_members = _members(run, relevant_only=False)
     owner = _owners(old, old_members, new, new_members)
     merged = _merge_again(previous, run, owner, new, new_members)
+    split = _split_again(previous, run, owner, new, new_members, old_members)
     successor = _persisting(old, old_members, new, new_members, owner)
     moved, dropped = _entries(previous, run, successor)
     summary = {
         "from_run": previous.id,
         "renamed": sorted(new[n].label for o, n in successor.items() if old[o].renamed),
         "merged_again": merged,
+        "split_again": split,
         "moved": moved,
         "not_relevant": dropped,
     }
-    if any(summary[k] for k in ("renamed", "merged_again", "moved", "not_relevant")):
+    if any(summary[k] for k in ("renamed", "merged_again", "split_again", "moved", "not_relevant")):
         log_edit(run, "carry", None, None, **summary)
     db.session.flush()
     return summary
@@ -111,6 +118,76 @@ def _merge_again(previous, run, owner, new, new_members) -> list[str]:
             labels.append(new[n].label)
             del owner[n]
     return labels
+
+
+def _split_again(previous, run, owner, new, new_members, old_members) -> list[str]:
+    labels = []
+    for parent in (t for t in previous.themes if t.split):
+        parts = [t for t in previous.themes if t.parent_id == parent.id and t.visible]
+        was_in = {key: p for p in parts for key in old_members.get(p.id, ())}
+        shares = {
+            n: sum(key in was_in for key in keys) / len(keys)
+            for n, keys in new_members.items()
+            if keys and new[n].visible
+        }
+        target = max(shares, key=lambda n: (shares[n], -n), default=None)
+        model = load_model(parent.split_model_file)
+        if target is None or shares[target] < OWN_SHARE or model is None or len(parts) < 2:
+            continue
+        children = _split_along(new[target], parent, parts, model)
+        for part, child in children.items():
+            owner[child.id], new[child.id] = part.id, child
+            new_members[child.id] = set()
+        assignments = db.session.scalars(
+            select(ThemeAssignment).where(
+                ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id == target
+            )
+        ).all()
+        texts = texts_of([(a.entry_type, a.entry_id) for a in assignments])
+        text_list = [texts.get((a.entry_type, a.entry_id), "") for a in assignments]
+        by_part = {p.split_part: c for p, c in children.items()}
+        biggest = children[max(parts, key=lambda p: len(old_members.get(p.id, ())))]
+        for assignment, text, label in zip(
+            assignments, text_list, model.predict(text_list), strict=True
+        ):
+            child = by_part.get(int(label) + 1) if label >= 0 else None
+            child = child or biggest
+            assignment.theme_id = child.id
+            assignment.terms = matching_terms(text, child.keywords)
+            new_members[child.id].add(assignment.key)
+        for part, child in children.items():  # the team's quotes that are still its members
+            child.representatives = [
+                r for r in part.representatives if f"{r[0]}:{r[1]}" in new_members[child.id]
+            ]
+        owner.pop(target, None)
+        new_members[target] = set()
+        labels.append(parent.label)
+    return labels
+
+
+def _split_along(theme: RunTheme, parent: RunTheme, parts: list[RunTheme], model) -> dict:
+    """Split `theme` of the new run as `parent` was: one new part for each of the team's."""
+    theme.split, theme.split_model_file = True, parent.split_model_file
+    number = db.session.scalar(
+        select(func.max(RunTheme.number)).where(RunTheme.run_id == theme.run_id)
+    )
+    children = {}
+    for i, part in enumerate(sorted(parts, key=lambda p: p.split_part or 0), start=1):
+        children[part] = RunTheme(
+            run_id=theme.run_id,
+            number=number + i,
+            label=part.label,
+            found_label=part.found_label,
+            keywords=list(part.keywords),
+            representatives=[],
+            framework=part.framework,
+            is_new=part.is_new,
+            parent_id=theme.id,
+            split_part=part.split_part,
+        )
+        db.session.add(children[part])
+    db.session.flush()
+    return children
 
 
 def _persisting(old, old_members, new, new_members, owner) -> dict[int, int]:

@@ -139,6 +139,31 @@ def test_split_reclusters_a_theme_and_routes_new_entries_to_its_parts(consultati
     assert _assignments(run)[f"wish:{late.id}"].theme.visible
 
 
+def test_the_next_run_splits_a_split_theme_again_into_the_teams_parts(consultation):
+    user = make_staff("strategy")
+    first = run_analysis(consultation, user, n_themes=3)
+    biggest = visible_themes(first)[0]
+    parts = split_theme(biggest, 2, user)
+    rename_theme(parts[0], "Buses after dark", user)
+    db.session.commit()
+    was = {k: a.theme_id for k, a in _assignments(first).items()}
+    renamed_members = {k for k, t in was.items() if t == parts[0].id}
+
+    second = run_analysis(consultation, user, n_themes=3)
+    themes = visible_themes(second)
+    again = next(t for t in themes if t.label == "Buses after dark")
+    assert again.carried_from_id == parts[0].id and again.parent_id is not None
+    parent = db.session.get(RunTheme, again.parent_id)
+    assert parent.split and not parent.visible
+    assert {t.split_part for t in themes if t.parent_id == parent.id} == {1, 2}
+    now = _assignments(second)
+    # The same entries are told apart the same way (the model fitted at the split decides).
+    assert sum(now[k].theme_id == again.id for k in renamed_members) >= 0.8 * len(renamed_members)
+    carry = db.session.scalar(db.select(ThemeEdit).where(ThemeEdit.run_id == second.id))
+    assert carry.details["split_again"] == [biggest.label]
+    assert sum(t.size for t in themes) == len(now)
+
+
 def make_text_like(theme: RunTheme) -> str:
     return " and ".join(theme.keywords[:3]) or "more buses"
 

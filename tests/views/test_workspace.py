@@ -180,6 +180,21 @@ def test_edits_through_the_pages(client, team, run):
     assert "Marked 1 entry not relevant" in page.text and "not relevant</strong>" in page.text
 
 
+def test_a_split_made_on_its_page_is_made_again_by_the_next_run(client, team, run):
+    theme = visible_themes(run)[0]
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    response = _post(client, f"{base}/{theme.id}/split", {"parts": 2}, f"{base}/{theme.id}")
+    assert response.status_code == 303
+    db.session.expire_all()
+    parts = [t for t in visible_themes(run) if t.parent_id == theme.id]
+    second = run_analysis(db.session.get(AnalysisRun, run.id).consultation, n_themes=5)
+    page = client.get(f"/staff/workspace/runs/{second.id}").text
+    assert "1 split again" in page
+    themes = client.get(f"/staff/workspace/runs/{second.id}/themes").text
+    for part in parts:
+        assert escape(part.label) in themes
+
+
 def test_breakdown_shows_a_chart_and_a_table_with_small_counts_hidden(client, team, run):
     page = client.get(f"/staff/workspace/runs/{run.id}/breakdowns/area")
     assert page.status_code == 200
