@@ -1,5 +1,6 @@
 """Factories for the photo competition: make_competition, make_photo_entry, make_criteria."""
 
+from dataclasses import asdict
 from datetime import timedelta
 from itertools import count
 
@@ -64,16 +65,7 @@ def make_photo_entry(competition=None, image: bytes | None = None, **overrides) 
     entry = PhotoEntry(
         competition=competition,
         reference=new_reference("P"),
-        master_key=stored.master_key,
-        master_type=photo.master.content_type,
-        display_key=stored.display_key,
-        thumb_key=stored.thumb_key,
-        width=photo.master.width,
-        height=photo.master.height,
-        display_width=photo.display.width,
-        display_height=photo.display.height,
-        thumb_width=photo.thumbnail.width,
-        thumb_height=photo.thumbnail.height,
+        **asdict(stored),
         status=status,
         **fields,
         **overrides,

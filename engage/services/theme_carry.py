@@ -168,26 +168,31 @@ def _split_again(previous, run, owner, new, new_members, old_members) -> list[st
 def _split_along(theme: RunTheme, parent: RunTheme, parts: list[RunTheme], model) -> dict:
     """Split `theme` of the new run as `parent` was: one new part for each of the team's."""
     theme.split, theme.split_model_file = True, parent.split_model_file
-    number = db.session.scalar(
-        select(func.max(RunTheme.number)).where(RunTheme.run_id == theme.run_id)
-    )
-    children = {}
-    for i, part in enumerate(sorted(parts, key=lambda p: p.split_part or 0), start=1):
-        children[part] = RunTheme(
-            run_id=theme.run_id,
-            number=number + i,
-            label=part.label,
-            found_label=part.found_label,
-            keywords=list(part.keywords),
-            representatives=[],
-            framework=part.framework,
-            is_new=part.is_new,
-            parent_id=theme.id,
-            split_part=part.split_part,
-        )
-        db.session.add(children[part])
+    children = {
+        part: _again(theme.run, part, parent_id=theme.id, split_part=part.split_part)
+        for part in sorted(parts, key=lambda p: p.split_part or 0)
+    }
     db.session.flush()
     return children
+
+
+def _again(run: AnalysisRun, before: RunTheme, **fields) -> RunTheme:
+    """A new theme of `run` made after a previous run's theme (numbered after the others)."""
+    number = db.session.scalar(select(func.max(RunTheme.number)).where(RunTheme.run_id == run.id))
+    theme = RunTheme(
+        run=run,
+        number=(number or 0) + 1,
+        label=before.label,
+        found_label=before.found_label,
+        keywords=list(before.keywords),
+        representatives=[],
+        framework=before.framework,
+        is_new=before.is_new,
+        **fields,
+    )
+    db.session.add(theme)
+    db.session.flush()
+    return theme
 
 
 def _persisting(old, old_members, new, new_members, owner) -> dict[int, int]:
@@ -268,21 +273,7 @@ def _entries(previous, run, successor) -> tuple[int, int]:
 def _remake(run: AnalysisRun, old_theme_id: int, successor: dict[int, int]) -> int:
     """The team's theme, made again in the new run for the entries they moved into it."""
     before = db.session.get(RunTheme, old_theme_id)
-    number = db.session.scalar(select(func.max(RunTheme.number)).where(RunTheme.run_id == run.id))
-    theme = RunTheme(
-        run=run,
-        number=(number or 0) + 1,
-        label=before.label,
-        found_label=before.found_label,
-        renamed=before.renamed,
-        keywords=list(before.keywords),
-        representatives=[],
-        framework=before.framework,
-        is_new=before.is_new,
-        carried_from_id=before.id,
-    )
-    db.session.add(theme)
-    db.session.flush()
+    theme = _again(run, before, renamed=before.renamed, carried_from_id=before.id)
     successor[old_theme_id] = theme.id
     _continue(before, theme)
     return theme.id
