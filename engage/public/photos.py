@@ -37,6 +37,7 @@ from engage.services.photos import (
     get_public_entry,
     get_vote,
     hold_photo,
+    release_held,
     store_photo,
     submit_entry,
 )
@@ -161,52 +162,45 @@ def _hold_upload(competition, form: EntryForm) -> None:
         return
     storage = get_storage()
     stored = store_photo(storage, photo)
-    replaced = form.held
     try:
+        replaced = release_held(form.held)
         form.held = hold_photo(competition, stored, form.photo.data.filename)
-        if replaced is not None:
-            db.session.delete(replaced)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         discard_keys(storage, stored.keys)
         raise
-    if replaced is not None:
-        discard_keys(storage, StoredPhoto.of(replaced).keys)
+    discard_keys(storage, replaced)
 
 
 def _store_entry(competition, form: EntryForm, nonce: str):
     """Store the entry with the photo just chosen (processed and stored now; its copies go again
     if the entry fails) or the one kept from an earlier attempt of the form."""
     storage = get_storage()
-    held = form.held
     if chosen_file(form.photo.data):
         photo = _process(form)
         if photo is None:
             return _form_again(competition, form)
         stored, fresh = store_photo(storage, photo), True
     else:
-        stored, fresh = StoredPhoto.of(held), False
+        stored, fresh = StoredPhoto.of(form.held), False
     details = EntryDetails(**{name: form[name].data for name in EntryDetails.__dataclass_fields__})
+    new_keys = stored.keys if fresh else []
     try:
         received = submit_entry(competition, details, stored, form_token=nonce)
-        if received.created and held is not None:
-            db.session.delete(held)  # its copies are the entry's now, or replaced below
+        # The held photo's copies are the entry's now, or were replaced by the new file.
+        replaced = release_held(form.held) if received.created else []
         db.session.commit()
-    except NotAccepting:
+    except BaseException as error:
         db.session.rollback()
-        if fresh:
-            discard_keys(storage, stored.keys)
-        return render_template("photos/not_open.html", competition=competition), 403
-    except BaseException:
-        db.session.rollback()
-        if fresh:
-            discard_keys(storage, stored.keys)
+        discard_keys(storage, new_keys)
+        if isinstance(error, NotAccepting):
+            return render_template("photos/not_open.html", competition=competition), 403
         raise
-    if fresh and not received.created:
-        discard_keys(storage, stored.keys)
-    if fresh and received.created and held is not None:
-        discard_keys(storage, StoredPhoto.of(held).keys)
+    if not received.created:
+        discard_keys(storage, new_keys)  # the form was sent before: that entry stands
+    elif fresh:
+        discard_keys(storage, replaced)  # the new file took the held photo's place
     return _sent(received.entry, already=not received.created)
 
 

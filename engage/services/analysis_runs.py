@@ -387,9 +387,18 @@ def _route(theme: RunTheme, items):
         return
     parts = {t.split_part: t for t in theme.run.themes if t.parent_id == theme.id}
     model = load_model(theme.split_model_file)
-    texts = [row.text for row, _ in items]
-    labels = list(model.predict(texts)) if model is not None else [None] * len(items)
     biggest = max(parts.values(), key=lambda t: t.size)
-    for (row, score), label in zip(items, labels, strict=True):
-        part = parts.get(int(label) + 1) if label is not None and label >= 0 else None
-        yield from _route(part or biggest, [(row, score)])
+    chosen = split_parts(model, [row.text for row, _ in items], parts, biggest)
+    for (row, score), part in zip(items, chosen, strict=True):
+        yield from _route(part, [(row, score)])
+
+
+def split_parts(model, texts: list[str], parts: dict, fallback) -> list:
+    """The part of a split theme each text goes to, by the model fitted at the split (its theme
+    i is part i + 1); ``fallback`` when the model is gone or gives a text no theme."""
+    if model is None:
+        return [fallback] * len(texts)
+    return [
+        parts.get(int(label) + 1, fallback) if label >= 0 else fallback
+        for label in model.predict(texts)
+    ]

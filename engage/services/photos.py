@@ -163,6 +163,16 @@ def clean_file_name(name: str | None) -> str:
     return "".join(ch for ch in base if ch.isprintable())[:255].strip()
 
 
+def release_held(held: HeldPhoto | None) -> list[str]:
+    """Forget a held photo (in the caller's transaction); return its copies' keys, for the
+    caller to delete after committing unless an entry now uses them."""
+    if held is None:
+        return []
+    keys = StoredPhoto.of(held).keys
+    db.session.delete(held)
+    return keys
+
+
 def get_held_photo(competition: Competition, held_id) -> HeldPhoto | None:
     held = db.session.get(HeldPhoto, held_id) if isinstance(held_id, int) else None
     return held if held is not None and held.competition_id == competition.id else None

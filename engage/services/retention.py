@@ -35,6 +35,7 @@ from engage.models import (
     Submission,
 )
 from engage.models._types import utcnow
+from engage.services.photos import release_held
 from engage.storage import Storage, StorageKeyError
 
 MONTH = timedelta(days=30)
@@ -143,11 +144,10 @@ def _rights_requests(before: datetime) -> int:
 def _held_photos(chosen_before: datetime, storage: Storage) -> int:
     held = db.session.scalars(select(HeldPhoto).where(HeldPhoto.created_at <= chosen_before)).all()
     for photo in held:
-        for key in {photo.master_key, photo.display_key, photo.thumb_key}:
+        for key in set(release_held(photo)):
             try:
                 storage.delete(key)
             except StorageKeyError:
                 pass
-        db.session.delete(photo)
     db.session.flush()
     return len(held)

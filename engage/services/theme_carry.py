@@ -25,7 +25,7 @@ from sqlalchemy import func, select, update
 
 from engage.extensions import db
 from engage.models import AnalysisRun, RunTheme, ThemeAssignment, ThemeMapping
-from engage.services.analysis_runs import load_model, matching_terms
+from engage.services.analysis_runs import load_model, matching_terms, split_parts
 from engage.services.theme_edits import log_edit
 from engage.services.workspace_entries import texts_of
 
@@ -131,10 +131,12 @@ def _split_again(previous, run, owner, new, new_members, old_members) -> list[st
             if keys and new[n].visible
         }
         target = max(shares, key=lambda n: (shares[n], -n), default=None)
-        model = load_model(parent.split_model_file)
-        if target is None or shares[target] < OWN_SHARE or model is None or len(parts) < 2:
+        if target is None or shares[target] < OWN_SHARE or len(parts) < 2:
             continue
-        children = _split_along(new[target], parent, parts, model)
+        model = load_model(parent.split_model_file)
+        if model is None:
+            continue
+        children = _split_along(new[target], parent, parts)
         for part, child in children.items():
             owner[child.id], new[child.id] = part.id, child
             new_members[child.id] = set()
@@ -147,11 +149,8 @@ def _split_again(previous, run, owner, new, new_members, old_members) -> list[st
         text_list = [texts.get((a.entry_type, a.entry_id), "") for a in assignments]
         by_part = {p.split_part: c for p, c in children.items()}
         biggest = children[max(parts, key=lambda p: len(old_members.get(p.id, ())))]
-        for assignment, text, label in zip(
-            assignments, text_list, model.predict(text_list), strict=True
-        ):
-            child = by_part.get(int(label) + 1) if label >= 0 else None
-            child = child or biggest
+        chosen = split_parts(model, text_list, by_part, biggest)
+        for assignment, text, child in zip(assignments, text_list, chosen, strict=True):
             assignment.theme_id = child.id
             assignment.terms = matching_terms(text, child.keywords)
             new_members[child.id].add(assignment.key)
@@ -165,7 +164,7 @@ def _split_again(previous, run, owner, new, new_members, old_members) -> list[st
     return labels
 
 
-def _split_along(theme: RunTheme, parent: RunTheme, parts: list[RunTheme], model) -> dict:
+def _split_along(theme: RunTheme, parent: RunTheme, parts: list[RunTheme]) -> dict:
     """Split `theme` of the new run as `parent` was: one new part for each of the team's."""
     theme.split, theme.split_model_file = True, parent.split_model_file
     children = {
