@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from analysis.cluster import assign_coords
 from analysis.entries import check_input as _check_input
 from analysis.preprocess import apply_steps
 from analysis.results import Assignment, Explanation, SecondaryTheme
@@ -24,20 +25,33 @@ class AssignmentsMixin:
 
     def decision_function(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
         """Cosine similarity of each entry to every theme centre (the "other" theme: 0)."""
+        return self._similarities(texts, embeddings)[0]
+
+    def _similarities(self, texts: Sequence[str], embeddings=None):
+        """Similarities to the centres, and the nearest theme in the reducer's coordinates."""
         check_is_fitted(self, "centres_")
         texts, _ = _check_input(texts, None)
-        sims = self._vectorise(texts, embeddings) @ self.centres_.T
+        vectors = self._vectorise(texts, embeddings)
+        sims = vectors @ self.centres_.T
+        nearest = None
+        if getattr(self, "reducer_", None) is not None and len(self.centres_):
+            coords = self.reducer_.transform(vectors)
+            nearest, _ = assign_coords(coords, self.coord_centres_)
         if self.has_other_:
             sims = np.hstack([sims, np.zeros((len(sims), 1), np.float32)])
-        return sims
+        return sims, nearest
 
     def predict(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
         """Primary theme id of each entry (-1 for empty entries)."""
-        return self._predict(self.decision_function(texts, embeddings), texts)[0]
+        return self._predict(*self._similarities(texts, embeddings), texts)[0]
 
-    def _predict(self, sims: np.ndarray, texts: Sequence[str]):
-        lab = sims.argmax(axis=1) if sims.shape[1] else np.zeros(len(sims), int)
-        score = sims.max(axis=1) if sims.shape[1] else np.zeros(len(sims))
+    def _predict(self, sims: np.ndarray, nearest, texts: Sequence[str]):
+        """Primary theme and score: the most similar centre, or the nearest in coordinates."""
+        if not sims.shape[1]:
+            lab, score = np.zeros(len(sims), int), np.zeros(len(sims))
+        else:
+            lab = sims.argmax(axis=1) if nearest is None else nearest
+            score = sims[np.arange(len(sims)), lab]
         no_words = score <= 0
         lab = np.where(no_words, self.n_themes_ - 1 if self.has_other_ else -1, lab)
         empty = np.array([not str(t or "").strip() for t in texts], dtype=bool)
@@ -59,8 +73,8 @@ class AssignmentsMixin:
             One per entry, in order, with primary theme, score and secondary themes.
         """
         texts, ids = _check_input(texts, ids)
-        sims = self.decision_function(texts, embeddings)
-        lab, score = self._predict(sims, texts)
+        sims, nearest = self._similarities(texts, embeddings)
+        lab, score = self._predict(sims, nearest, texts)
         return [self._assignment(ids[i], lab[i], score[i], sims[i]) for i in range(len(ids))]
 
     def _assignment(self, entry_id, theme: int, score: float, sims) -> Assignment:

@@ -283,33 +283,70 @@ def choose_n_themes(
     return chosen, table
 
 
-def merge_small(vectors, labels, centres, min_size: int, weights=None):
+def merge_small(vectors, labels, centres, min_size: int, weights=None, euclidean=False):
     """Fold themes smaller than ``min_size`` into their nearest larger theme.
 
     Small themes are merged (their entries keep a theme), never dropped.
 
+    Parameters
+    ----------
+    euclidean : bool, default=False
+        The rows are coordinates (see :func:`coords_kmeans`), not unit vectors.
+
     Returns
     -------
     centres : ndarray
-        Unit-norm centres of the surviving themes.
+        Centres of the surviving themes (unit-norm unless ``euclidean``).
     """
     w = np.ones(len(labels)) if weights is None else np.asarray(weights, float)
+    nearest = assign_coords if euclidean else assign
     for _ in range(10):
         sizes = np.bincount(labels, weights=w, minlength=len(centres))
         small = sizes < min_size
         if not small.any() or small.all():
             break
         centres = centres[~small]
-        labels, _ = assign(vectors, centres)
-        centres = _recentre(vectors, labels, len(centres), w, centres)
+        labels, _ = nearest(vectors, centres)
+        centres = _recentre(vectors, labels, len(centres), w, centres, unit=not euclidean)
     return centres
 
 
-def _recentre(vectors, labels, k, weights, previous):
+def coords_kmeans(coords, n_clusters: int, weights=None, random_state=0, init=None):
+    """Euclidean k-means on low-dimensional coordinates (ten k-means++ starts, or ``init``).
+
+    Returns
+    -------
+    ndarray of shape (n_clusters, n_components)
+    """
+    n_clusters = min(n_clusters, len(np.unique(coords, axis=0)))
+    if init is not None and len(init) >= n_clusters:
+        km = KMeans(n_clusters, init=np.asarray(init, coords.dtype)[:n_clusters], n_init=1)
+    else:
+        km = KMeans(n_clusters, n_init=10, random_state=random_state)
+    return km.fit(coords, sample_weight=weights).cluster_centers_.astype(np.float32)
+
+
+def assign_coords(coords: np.ndarray, centres: np.ndarray, batch: int = 65_536):
+    """Nearest centre by Euclidean distance, in batches; returns labels and distances."""
+    labels = np.empty(len(coords), dtype=np.int64)
+    dists = np.empty(len(coords), dtype=np.float32)
+    for start in range(0, len(coords), batch):
+        block = coords[start : start + batch]
+        d2 = ((block[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+        labels[start : start + batch] = d2.argmin(axis=1)
+        dists[start : start + batch] = np.sqrt(d2.min(axis=1))
+    return labels, dists
+
+
+def _recentre(vectors, labels, k, weights, previous, unit=True):
     onehot = sp.csr_matrix((weights, (labels, np.arange(len(labels)))), shape=(k, len(labels)))
     sums = np.asarray(onehot @ vectors)
     empty = ~sums.any(axis=1)
     sums[empty] = previous[empty]
+    if not unit:
+        totals = np.asarray(onehot.sum(axis=1)).ravel()
+        sums[~empty] /= totals[~empty, None]
+        return sums.astype(np.float32)
     return normalize(sums).astype(np.float32)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.preprocessing import normalize
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
@@ -15,6 +16,7 @@ from analysis import cluster
 from analysis.assigning import AssignmentsMixin
 from analysis.entries import check_input as _check_input
 from analysis.entries import distinct as _distinct
+from analysis.manifold import UmapReducer
 from analysis.preprocess import apply_steps, default_steps, tokenize_all
 from analysis.progress import Stages as _Stages
 from analysis.progress import progress as _progress
@@ -25,6 +27,9 @@ from analysis.representation import (
 )
 from analysis.results import Report
 from analysis.themes import ThemesMixin
+
+# The final UMAP clustering is used when the themes average at least this many entries.
+_MIN_REDUCED_THEME = 40
 
 REPRESENTATIONS = {"tfidf": TfidfRepresentation, "embedding": EmbeddingRepresentation}
 
@@ -70,8 +75,17 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
     neighbours : int or "auto", default="auto"
         Before clustering, each entry's vector is averaged with those of this many nearest
         entries (see :class:`analysis.cluster.NeighbourSmoother`); 0 turns it off. "auto": 15
-        for "embedding", where it adds 2-5 points of NMI on every labeled set, and 0 for
-        "tfidf", where it does not pay for its time.
+        for "embedding", where it adds 2-5 points of NMI and makes the choice of the number
+        of themes better, and 0 for "tfidf", where it does not pay for its time. The final
+        UMAP clustering (``reduce``) is given the vectors before smoothing.
+    reduce : {"auto", "umap"} or None, default="auto"
+        The final themes are found by Euclidean k-means on UMAP coordinates of the vectors
+        (:class:`analysis.manifold.UmapReducer`; the number of themes and the term weights are
+        still found on the vectors themselves). "auto": "umap" for "embedding" (from 0.798 to
+        0.822 NMI on banking77, 0.482 to 0.529 on newport_seeclickfix) and None for "tfidf"
+        (no better there, and slower). It is skipped when the themes average fewer than 40
+        entries: UMAP's neighbourhoods of 15 entries then merge the smaller themes (tweet, 89
+        themes in 2,472 entries: ARI 0.586 without, 0.496 with).
     reweight_rounds : int, default=2
         After the first clustering, every term is weighted by how concentrated its use is in
         the themes found (:func:`analysis.representation.theme_term_weights`) and the entries
@@ -98,6 +112,11 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
     selection_ : list of Candidate
         Numbers of themes tried with their stability (empty when ``n_themes`` was given).
     centres_ : ndarray of shape (n_themes_, d)
+        Unit mean vector of each theme's entries.
+    reducer_ : UmapReducer or None
+    coord_centres_ : ndarray of shape (n_themes_, n_components)
+        With a reducer, the k-means centres in its coordinates: an entry's primary theme is
+        the nearest of them.
     representation_ : fitted representation stage
     """
 
@@ -118,6 +137,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         framework_threshold: float = 0.3,
         sample_size: int = 20_000,
         neighbours: int | str = "auto",
+        reduce: str | None = "auto",
         reweight_rounds: int = 2,
         n_jobs: int | None = 1,
         show_progress: bool = False,
@@ -137,6 +157,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         self.framework_threshold = framework_threshold
         self.sample_size = sample_size
         self.neighbours = neighbours
+        self.reduce = reduce
         self.reweight_rounds = reweight_rounds
         self.n_jobs = n_jobs
         self.show_progress = show_progress
@@ -172,6 +193,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         if previous is not None:
             check_is_fitted(previous, "centres_")
         self.previous_centres_ = None if previous is None else previous.centres_
+        self.previous_coord_centres_ = getattr(previous, "coord_centres_", None)
         texts, ids = _check_input(texts, ids)
         self._check_params()
         self.ids_ = ids
@@ -196,8 +218,16 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         weighable = hasattr(self.representation_, "set_term_weights")
         if previous is None and weighable and self.reweight_rounds and len(centres) > 1:
             vectors, centres = self._reweight(distinct, tokens, emb, counts, vectors, centres)
+        primary = None
+        self.reducer_ = None if previous is None else getattr(previous, "reducer_", None)
+        if self._reducing(previous, counts[usable].sum(), len(centres)):
+            stages.next("clustering the UMAP coordinates")
+            # UMAP makes its own neighbourhoods: it is given the vectors before smoothing.
+            self.smoother_ = None
+            vectors, _ = self._represent(distinct, tokens, emb, counts, False)
+            centres, primary = self._cluster_coords(vectors, usable, counts, len(centres))
         stages.next("labelling")
-        self._finish(distinct, first, inverse, counts, tokens, vectors, usable, centres)
+        self._finish(distinct, first, inverse, counts, tokens, vectors, usable, centres, primary)
         stages.close()
         return self
 
@@ -234,9 +264,44 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         min_size = self._min_size(w)
         return vectors, cluster.merge_small(vectors[usable], assigned, centres, min_size, w)
 
+    def _reducing(self, previous, n_entries: int, n_themes: int) -> bool:
+        if previous is not None:
+            return self.reducer_ is not None and n_themes > 1
+        # UMAP's neighbourhoods (15 entries) merge themes of about their size.
+        if n_themes < 2 or n_entries / n_themes < _MIN_REDUCED_THEME:
+            return False
+        if self.reduce == "auto":
+            return isinstance(self.representation_, EmbeddingRepresentation)
+        return self.reduce == "umap"
+
+    def _cluster_coords(self, vectors, usable, counts, k: int):
+        """Euclidean k-means on UMAP coordinates; the centres are returned as unit vectors."""
+        x, w = vectors[usable], counts[usable]
+        if self.reducer_ is None:
+            seed = self.random_state
+            if seed is not None and not isinstance(seed, (int, np.integer)):
+                seed = int(check_random_state(seed).randint(2**31 - 1))
+            self.reducer_ = UmapReducer(max_fit=self.sample_size, random_state=seed)
+            coords = self.reducer_.fit_transform(x, w)
+            init = None
+        else:
+            coords, init = self.reducer_.transform(x), self.previous_coord_centres_
+        centres = cluster.coords_kmeans(coords, k, w, self.random_state, init=init)
+        assigned, _ = cluster.assign_coords(coords, centres)
+        centres = cluster.merge_small(
+            coords, assigned, centres, self._min_size(w), w, euclidean=True
+        )
+        primary, _ = cluster.assign_coords(coords, centres)
+        self.coord_centres_ = centres
+        onehot = np.zeros((len(centres), len(x)), np.float32)
+        onehot[primary, np.arange(len(x))] = w
+        return normalize(onehot @ x).astype(np.float32), primary
+
     def _check_params(self) -> None:
         if self.n_themes is not None and (int(self.n_themes) != self.n_themes or self.n_themes < 1):
             raise ValueError(f"n_themes must be a positive integer or None, got {self.n_themes!r}")
+        if self.reduce not in ("auto", "umap", None):
+            raise ValueError(f'reduce must be "auto", "umap" or None, got {self.reduce!r}')
         if isinstance(self.representation, str) and self.representation not in REPRESENTATIONS:
             raise ValueError(
                 f"representation must be one of {sorted(REPRESENTATIONS)}, "
@@ -296,11 +361,15 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             return int(self.min_theme_size)
         return max(2, math.ceil(0.001 * float(np.sum(weights))))
 
-    def _finish(self, distinct, first, inverse, counts, tokens, vectors, usable, centres):
+    def _finish(self, distinct, first, inverse, counts, tokens, vectors, usable, centres, primary):
         lab = np.full(len(distinct), -1)
         score = np.zeros(len(distinct), np.float32)
         if len(centres):
-            lab[usable], score[usable] = cluster.assign(vectors[usable], centres)
+            if primary is None:
+                lab[usable], score[usable] = cluster.assign(vectors[usable], centres)
+            else:
+                lab[usable] = primary
+                score[usable] = np.einsum("ij,ij->i", vectors[usable], centres[primary])
             sizes = np.bincount(lab[usable], weights=counts[usable], minlength=len(centres))
             # Biggest theme first; the stable sort keeps ties in k-means order.
             order = np.argsort(-sizes, kind="stable")
@@ -308,6 +377,8 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             rank = np.full(len(sizes), -1)
             rank[order] = np.arange(len(order))
             centres = centres[order]
+            if primary is not None:
+                self.coord_centres_ = self.coord_centres_[order]
             lab[usable] = rank[lab[usable]]
         self.has_other_ = bool((~usable).any())
         lab[~usable] = len(centres)

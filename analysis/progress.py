@@ -19,7 +19,7 @@ class Stages:
         if enabled:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=3, desc="themes", bar_format="{desc}: {n}/{total} {bar}")
+            self.bar = tqdm(total=4, desc="themes", bar_format="{desc}: {n}/{total} {bar}")
 
     def next(self, name: str) -> None:
         if self.bar is not None:

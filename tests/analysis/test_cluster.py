@@ -1,12 +1,17 @@
-"""The clustering stage's parts: the fast trial k-means, ARI, neighbour smoothing."""
+"""The clustering stage's parts: the fast trial k-means, ARI, neighbour smoothing, k-means
+on coordinates and the UMAP reducer."""
 
 import numpy as np
+import pytest
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import normalize
 
 from analysis.cluster import (
     NeighbourSmoother,
     adjusted_rand,
+    assign_coords,
+    coords_kmeans,
+    merge_small,
     quick_spherical_kmeans,
     spherical_kmeans,
 )
@@ -54,3 +59,35 @@ def test_smoothing_pulls_entries_towards_their_group():
     again = smoother.transform(np.vstack([x[:5], np.zeros((1, x.shape[1]), np.float32)]))
     assert np.allclose(again[:5], smoothed[:5])
     assert not again[5].any()
+
+
+def test_coords_kmeans_and_merging_work_on_plain_coordinates():
+    rng = np.random.RandomState(0)
+    centres = np.array([[0, 0], [10, 0], [0, 10]], np.float32)
+    coords = np.vstack([c + rng.randn(50, 2) for c in centres] + [[[30, 30]], [[31, 30]]])
+    coords = coords.astype(np.float32)
+    truth = np.repeat([0, 1, 2, 3], [50, 50, 50, 2])
+    found = coords_kmeans(coords, 4, random_state=0)
+    labels, dist = assign_coords(coords, found)
+    assert adjusted_rand_score(truth, labels) == 1.0
+    assert dist.max() < 5
+    # The two far entries are a theme below the minimum size: merged, not dropped.
+    kept = merge_small(coords, labels, found, min_size=5, euclidean=True)
+    assert len(kept) == 3
+    merged, _ = assign_coords(coords, kept)
+    assert len(set(merged[-2:])) == 1 and np.bincount(merged).min() >= 50
+
+
+def test_umap_reducer_places_new_entries_by_their_fitted_neighbours():
+    pytest.importorskip("umap")
+    from analysis.manifold import UmapReducer
+
+    x, y = blobs(n_per=40, k=3, d=80)
+    reducer = UmapReducer(max_fit=90, random_state=0)
+    coords = reducer.fit_transform(x)
+    assert coords.shape == (120, 5)
+    labels, _ = assign_coords(coords, coords_kmeans(coords, 3, random_state=0))
+    assert adjusted_rand_score(y, labels) == 1.0
+    # Fitted rows come back where they were; the rest were placed as new rows are.
+    np.testing.assert_allclose(reducer.transform(x), coords, atol=1e-4)
+    assert np.array_equal(reducer.fit_transform(x), coords)  # deterministic

@@ -1,6 +1,7 @@
 """The optional embedding representation (skipped without torch / sentence-transformers)."""
 
 import os
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -59,3 +60,66 @@ def test_fit_encodes_every_distinct_entry_once(wishes, monkeypatch):
     monkeypatch.setattr(EmbeddingRepresentation, "embed", counting)
     ThemeModel(n_themes=6, representation="embedding", reweight_rounds=2).fit(texts + texts[:5])
     assert sorted(encoded) == sorted(set(texts))
+
+
+PHRASINGS = [
+    "My wish: {}",
+    "{}",
+    "Please, {}",
+    "We really need this: {}",
+    "{} - that is my first wish",
+    "For our area: {}",
+]
+
+
+@pytest.fixture(scope="module")
+def more_wishes(wishes):
+    """The wishes six times, in other words around them: 48 entries a theme, enough for UMAP."""
+    texts, truth = wishes
+    more = [PHRASINGS[(i + j) % 6].format(t) for j in range(6) for i, t in enumerate(texts)]
+    return more, truth * 6
+
+
+@pytest.fixture(scope="module")
+def reduced(more_wishes):
+    texts, _ = more_wishes
+    return ThemeModel(n_themes=6, representation="embedding", random_state=0).fit(texts)
+
+
+def test_embedding_themes_are_found_on_umap_coordinates(more_wishes, reduced):
+    texts, truth = more_wishes
+    assert reduced.reducer_ is not None and reduced.coord_centres_.shape == (6, 5)
+    # Each of the six groups is the main group of its own theme (the shared phrasings
+    # around the wishes pull a few entries across: ARI 0.78-0.95 over seeds 0-2).
+    main = [Counter(np.array(truth)[reduced.labels_ == t]).most_common(1)[0][0] for t in range(6)]
+    assert sorted(main) == sorted(set(truth))
+    assert adjusted_rand_score(truth, reduced.labels_) > 0.75
+    # The centres describe the themes in the vector space (labels, framework, secondary).
+    assert np.allclose(np.linalg.norm(reduced.centres_, axis=1), 1, atol=1e-5)
+    assert {a.theme_id for a in reduced.assignments()} == set(range(6))
+
+
+def test_umap_themes_transform_agrees_with_fit_and_places_new_entries(more_wishes, reduced):
+    texts, truth = more_wishes
+    assert [a.theme_id for a in reduced.transform(texts)] == list(reduced.labels_)
+    bus = reduced.labels_[truth.index("buses")]
+    new = reduced.transform(["The buses never come on time and the route was cut"])[0]
+    assert new.theme_id == bus and new.score > 0
+
+
+def test_umap_themes_are_deterministic_and_small_sets_are_not_reduced(more_wishes, reduced):
+    texts, _ = more_wishes
+    again = ThemeModel(n_themes=6, representation="embedding", random_state=0).fit(texts)
+    assert list(again.labels_) == list(reduced.labels_)
+    small = ThemeModel(n_themes=6, representation="embedding").fit(texts[:48])
+    assert small.reducer_ is None
+    plain = ThemeModel(n_themes=6, representation="embedding", reduce=None).fit(texts)
+    assert plain.reducer_ is None and adjusted_rand_score(plain.labels_, reduced.labels_) > 0.6
+
+
+def test_a_grown_set_keeps_the_umap_coordinates_of_the_earlier_fit(more_wishes, reduced):
+    texts, _ = more_wishes
+    extra = ["Buses every ten minutes in the evening", "Fill the potholes on the bypass"]
+    grown = ThemeModel(n_themes=6, representation="embedding").fit(texts + extra, previous=reduced)
+    assert grown.reducer_ is reduced.reducer_
+    assert adjusted_rand_score(grown.labels_[: len(texts)], reduced.labels_) > 0.9
