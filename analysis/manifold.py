@@ -85,6 +85,10 @@ class UmapReducer:
         """Fit UMAP on (a sample of) ``vectors``; return coordinates for every row."""
         umap_class = load_umap()
         rows = sample_rows(len(vectors), self.max_fit, self.random_state, weights)
+        # Different entries can have the same vector (only stop words apart): UMAP is given
+        # each vector once, and its copies take its coordinates.
+        _, first = np.unique(vectors[rows], axis=0, return_index=True)
+        rows = rows[np.sort(first)]
         fitted = vectors[rows]
         reducer = umap_class(
             n_neighbors=min(self.n_neighbours, len(fitted) - 1),
@@ -97,7 +101,11 @@ class UmapReducer:
             # eigensolver warns without cause on small sets.
             init="spectral" if len(fitted) > 4 * self.n_components else "random",
         )
-        self.coords_ = reducer.fit_transform(fitted).astype(np.float32)
+        with warnings.catch_warnings():
+            # Entries in separate islands (a disconnected neighbour graph) make the spectral
+            # start fall back to a random one, seeded too: nothing the caller must act on.
+            warnings.filterwarnings("ignore", ".*(pectral|not fully connected)", UserWarning)
+            self.coords_ = reducer.fit_transform(fitted).astype(np.float32)
         self.pca_ = None
         if fitted.shape[1] > self.search_dims and len(fitted) > self.search_dims:
             self.pca_ = PCA(

@@ -83,9 +83,9 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         (:class:`analysis.manifold.UmapReducer`; the number of themes and the term weights are
         still found on the vectors themselves). "auto": "umap" for "embedding" (from 0.798 to
         0.822 NMI on banking77, 0.482 to 0.529 on newport_seeclickfix) and None for "tfidf"
-        (no better there, and slower). It is skipped when the themes average fewer than 40
-        entries: UMAP's neighbourhoods of 15 entries then merge the smaller themes (tweet, 89
-        themes in 2,472 entries: ARI 0.586 without, 0.496 with).
+        (no better there, and slower). It is skipped below 60 distinct entries, and when the
+        themes average fewer than 40 entries: UMAP's neighbourhoods of 15 entries then merge
+        the smaller themes (tweet, 89 themes in 2,472 entries: ARI 0.586 without, 0.496 with).
     reweight_rounds : int, default=2
         After the first clustering, every term is weighted by how concentrated its use is in
         the themes found (:func:`analysis.representation.theme_term_weights`) and the entries
@@ -220,7 +220,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             vectors, centres = self._reweight(distinct, tokens, emb, counts, vectors, centres)
         primary = None
         self.reducer_ = None if previous is None else getattr(previous, "reducer_", None)
-        if self._reducing(previous, counts[usable].sum(), len(centres)):
+        if self._reducing(previous, counts[usable], len(centres)):
             stages.next("clustering the UMAP coordinates")
             # UMAP makes its own neighbourhoods: it is given the vectors before smoothing.
             self.smoother_ = None
@@ -264,11 +264,12 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         min_size = self._min_size(w)
         return vectors, cluster.merge_small(vectors[usable], assigned, centres, min_size, w)
 
-    def _reducing(self, previous, n_entries: int, n_themes: int) -> bool:
+    def _reducing(self, previous, counts: np.ndarray, n_themes: int) -> bool:
         if previous is not None:
             return self.reducer_ is not None and n_themes > 1
-        # UMAP's neighbourhoods (15 entries) merge themes of about their size.
-        if n_themes < 2 or n_entries / n_themes < _MIN_REDUCED_THEME:
+        # UMAP's neighbourhoods (15 entries) merge themes of about their size, and a
+        # neighbour graph needs a few neighbourhoods' worth of distinct entries.
+        if n_themes < 2 or counts.sum() / n_themes < _MIN_REDUCED_THEME or len(counts) < 60:
             return False
         if self.reduce == "auto":
             return isinstance(self.representation_, EmbeddingRepresentation)

@@ -113,6 +113,9 @@ def test_umap_themes_are_deterministic_and_small_sets_are_not_reduced(more_wishe
     assert list(again.labels_) == list(reduced.labels_)
     small = ThemeModel(n_themes=6, representation="embedding").fit(texts[:48])
     assert small.reducer_ is None
+    copies = ["More buses"] * 100 + ["Fix the potholes"] * 100 + ["🚌🚌"] * 100
+    few = ThemeModel(n_themes=3, representation="embedding").fit(copies)
+    assert few.reducer_ is None and len(set(few.labels_)) == 3
     plain = ThemeModel(n_themes=6, representation="embedding", reduce=None).fit(texts)
     assert plain.reducer_ is None and adjusted_rand_score(plain.labels_, reduced.labels_) > 0.6
 
@@ -123,3 +126,13 @@ def test_a_grown_set_keeps_the_umap_coordinates_of_the_earlier_fit(more_wishes, 
     grown = ThemeModel(n_themes=6, representation="embedding").fit(texts + extra, previous=reduced)
     assert grown.reducer_ is reduced.reducer_
     assert adjusted_rand_score(grown.labels_[: len(texts)], reduced.labels_) > 0.9
+
+
+def test_umap_stage_can_be_asked_for_with_tfidf_and_bad_values_are_refused(more_wishes):
+    texts, truth = more_wishes
+    model = ThemeModel(n_themes=6, reduce="umap", random_state=0).fit(texts)
+    assert model.reducer_ is not None
+    assert adjusted_rand_score(truth, model.labels_) > 0.5
+    assert ThemeModel(n_themes=6, random_state=0).fit(texts).reducer_ is None
+    with pytest.raises(ValueError, match="reduce must be"):
+        ThemeModel(reduce="tsne").fit(texts)
