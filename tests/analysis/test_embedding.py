@@ -15,10 +15,14 @@ from analysis import ThemeModel  # noqa: E402
 from analysis.representation import EmbeddingRepresentation  # noqa: E402
 
 
+def six_themes(texts, **params):
+    """The embedding representation's six themes of ``texts``, with random_state=0."""
+    return ThemeModel(n_themes=6, representation="embedding", random_state=0, **params).fit(texts)
+
+
 @pytest.fixture(scope="module")
 def embedded(wishes):
-    texts, _ = wishes
-    return ThemeModel(n_themes=6, representation="embedding", random_state=0).fit(texts)
+    return six_themes(wishes[0])
 
 
 def test_embedding_finds_known_groups(wishes, embedded):
@@ -82,8 +86,7 @@ def more_wishes(wishes):
 
 @pytest.fixture(scope="module")
 def reduced(more_wishes):
-    texts, _ = more_wishes
-    return ThemeModel(n_themes=6, representation="embedding", random_state=0).fit(texts)
+    return six_themes(more_wishes[0])
 
 
 def test_embedding_themes_are_found_on_umap_coordinates(more_wishes, reduced):
@@ -109,14 +112,13 @@ def test_umap_themes_transform_agrees_with_fit_and_places_new_entries(more_wishe
 
 def test_umap_themes_are_deterministic_and_small_sets_are_not_reduced(more_wishes, reduced):
     texts, _ = more_wishes
-    again = ThemeModel(n_themes=6, representation="embedding", random_state=0).fit(texts)
-    assert list(again.labels_) == list(reduced.labels_)
+    assert list(six_themes(texts).labels_) == list(reduced.labels_)
     small = ThemeModel(n_themes=6, representation="embedding").fit(texts[:48])
     assert small.reducer_ is None
     copies = ["More buses"] * 100 + ["Fix the potholes"] * 100 + ["🚌🚌"] * 100
     few = ThemeModel(n_themes=3, representation="embedding").fit(copies)
     assert few.reducer_ is None and len(set(few.labels_)) == 3
-    plain = ThemeModel(n_themes=6, representation="embedding", reduce=None).fit(texts)
+    plain = six_themes(texts, reduce=None)
     assert plain.reducer_ is None and adjusted_rand_score(plain.labels_, reduced.labels_) > 0.6
 
 
