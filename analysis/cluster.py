@@ -110,7 +110,7 @@ def spherical_kmeans(
         pca = PCA(_TRIAL_DIMS, svd_solver="randomized", random_state=random_state)
         trial = KMeans(n_clusters, n_init=n_init, max_iter=max_iter, random_state=random_state)
         trial.fit(normalize(pca.fit_transform(x)), sample_weight=w)
-        init = _recentre(
+        init = recentre(
             x, trial.labels_, n_clusters, np.ones(len(x)) if w is None else w, x[:n_clusters]
         )
         n_init = 1
@@ -307,7 +307,7 @@ def merge_small(vectors, labels, centres, min_size: int, weights=None, euclidean
             break
         centres = centres[~small]
         labels, _ = nearest(vectors, centres)
-        centres = _recentre(vectors, labels, len(centres), w, centres, unit=not euclidean)
+        centres = recentre(vectors, labels, len(centres), w, centres, unit=not euclidean)
     return centres
 
 
@@ -338,7 +338,8 @@ def assign_coords(coords: np.ndarray, centres: np.ndarray, batch: int = 65_536):
     return labels, dists
 
 
-def _recentre(vectors, labels, k, weights, previous, unit=True):
+def recentre(vectors, labels, k, weights, previous, unit=True):
+    """Weighted mean of each theme's rows (unit-norm if ``unit``); empty ones keep ``previous``."""
     onehot = sp.csr_matrix((weights, (labels, np.arange(len(labels)))), shape=(k, len(labels)))
     sums = np.asarray(onehot @ vectors)
     empty = ~sums.any(axis=1)

@@ -294,9 +294,8 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         )
         primary, _ = cluster.assign_coords(coords, centres)
         self.coord_centres_ = centres
-        onehot = np.zeros((len(centres), len(x)), np.float32)
-        onehot[primary, np.arange(len(x))] = w
-        return normalize(onehot @ x).astype(np.float32), primary
+        empty = np.zeros((len(centres), x.shape[1]), np.float32)
+        return cluster.recentre(x, primary, len(centres), w, empty), primary
 
     def _check_params(self) -> None:
         if self.n_themes is not None and (int(self.n_themes) != self.n_themes or self.n_themes < 1):
