@@ -245,12 +245,16 @@ def choose_n_themes(
     n_components: int = 32,
     repeats: int = 3,
     n_init: int = 3,
+    neighbours: int = 0,
 ) -> tuple[int, list[Candidate]]:
     """Choose the number of themes by stability under resampling.
 
     Every candidate k is scored by :func:`stability` on a sample; the choice is the largest
     k whose stability is within ``tolerance`` of the best, because a finer split that is as
-    reproducible as a coarser one tells the strategy team more.
+    reproducible as a coarser one tells the strategy team more. With ``neighbours``, each
+    sampled vector is first averaged with its nearest entries of the whole set
+    (:class:`NeighbourSmoother`), so that the halves are split by what neighbourhoods are
+    about rather than by the words of single entries.
 
     Returns
     -------
@@ -261,6 +265,9 @@ def choose_n_themes(
     rows = sample_rows(len(vectors), sample, random_state, weights)
     x = vectors[rows]
     n_distinct = len(np.unique(x, axis=0))
+    if neighbours and n_distinct >= 4:
+        smoother = NeighbourSmoother(neighbours, random_state=random_state)
+        x = smoother.fit(vectors, weights).transform(x)
     if x.shape[1] > n_components and n_distinct > n_components:
         # The leading components keep the theme structure; k-means++ on 32 dimensions
         # instead of 300-700 makes the dozens of trial fits affordable.

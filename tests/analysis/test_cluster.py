@@ -10,6 +10,7 @@ from analysis.cluster import (
     NeighbourSmoother,
     adjusted_rand,
     assign_coords,
+    choose_n_themes,
     coords_kmeans,
     merge_small,
     quick_spherical_kmeans,
@@ -41,6 +42,17 @@ def test_trial_and_full_kmeans_find_separated_groups():
     centres = spherical_kmeans(x, 4, random_state=0)
     assert np.allclose(np.linalg.norm(centres, axis=1), 1)
     assert adjusted_rand_score(y, (x @ centres.T).argmax(axis=1)) == 1.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_number_of_themes_chosen_on_smoothed_samples(seed):
+    # Eight noisy groups: each entry alone is far from its group's centre, its
+    # neighbourhood is not.
+    x, _ = blobs(n_per=150, k=8, spread=0.4, seed=seed)
+    k, table = choose_n_themes(x, 100, random_state=0, neighbours=15)
+    assert k == 8
+    assert [c.n_themes for c in table] == sorted(c.n_themes for c in table)
+    assert all(-1 <= c.score <= 1 for c in table)
 
 
 def test_smoothing_pulls_entries_towards_their_group():
