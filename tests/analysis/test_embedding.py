@@ -66,6 +66,32 @@ def test_fit_encodes_every_distinct_entry_once(wishes, monkeypatch):
     assert sorted(encoded) == sorted(set(texts))
 
 
+def test_only_the_encoder_uses_more_than_one_thread(wishes, monkeypatch):
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    from analysis.representation import TfidfRepresentation
+
+    seen = {"encoder": [], "lexical": []}
+    embed, lexical = EmbeddingRepresentation.embed, TfidfRepresentation.transform
+
+    def counting_embed(self, batch):
+        seen["encoder"].append(torch.get_num_threads())
+        return embed(self, batch)
+
+    def counting_lexical(self, *args):
+        seen["lexical"].append(torch.get_num_threads())
+        return lexical(self, *args)
+
+    monkeypatch.setattr(EmbeddingRepresentation, "embed", counting_embed)
+    monkeypatch.setattr(TfidfRepresentation, "transform", counting_lexical)
+    with threadpool_limits(limits=2):
+        six_themes(wishes[0])
+        assert torch.get_num_threads() == 2
+    assert seen["encoder"] == [2]
+    assert set(seen["lexical"]) == {1}
+
+
 PHRASINGS = [
     "My wish: {}",
     "{}",
