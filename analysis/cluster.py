@@ -400,16 +400,22 @@ class NeighbourSmoother:
             return vectors
         return normalize(self.pca_.transform(vectors)).astype(np.float32)
 
-    def transform(self, vectors: np.ndarray, batch: int = 512) -> np.ndarray:
-        """Return ``normalize(v + mean of its neighbours)`` for every row (zero rows stay)."""
+    def transform(self, vectors: np.ndarray, batch_cells: int = 2_000_000) -> np.ndarray:
+        """Return ``normalize(v + mean of its neighbours)`` for every row (zero rows stay).
+
+        Rows are searched in blocks of about ``batch_cells`` similarities, which bounds the
+        extra memory (about 12 bytes a cell) whatever the size of the reference sample.
+        """
         nn = min(self.n_neighbours, len(self.reference_) - 1)
         if nn < 1 or len(vectors) == 0:
             return vectors
+        batch = max(16, batch_cells // len(self.reference_))
         out = np.empty_like(vectors)
         for start in range(0, len(vectors), batch):
             block = vectors[start : start + batch]
             sims = self._project(block) @ self.search_.T
-            near = np.argpartition(-sims, nn - 1, axis=1)[:, :nn]
+            np.negative(sims, out=sims)
+            near = np.argpartition(sims, nn - 1, axis=1)[:, :nn]
             out[start : start + batch] = block + self.reference_[near].mean(axis=1)
         out = normalize(out).astype(np.float32)
         out[~vectors.any(axis=1)] = 0

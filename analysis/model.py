@@ -78,9 +78,10 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
     neighbours : int or "auto", default="auto"
         Before clustering, each entry's vector is averaged with those of this many nearest
         entries (see :class:`analysis.cluster.NeighbourSmoother`); 0 turns it off. "auto": 15
-        for "embedding", where it adds 2-5 points of NMI and makes the choice of the number
-        of themes better, and 0 for "tfidf", where it does not pay for its time. The final
-        UMAP clustering (``reduce``) is given the vectors before smoothing.
+        for "embedding", where it adds 2-5 points of NMI, and 0 for "tfidf", where it does not
+        pay for its time. The number of themes is always chosen on smoothed vectors (without
+        smoothing, the 2,000 sampled entries are smoothed by 15 neighbours for the choice
+        alone). The final UMAP clustering (``reduce``) is given the vectors before smoothing.
     reduce : {"auto", "umap"} or None, default="auto"
         The final themes are found by Euclidean k-means on UMAP coordinates of the vectors
         (:class:`analysis.manifold.UmapReducer`; the number of themes and the term weights are
@@ -221,20 +222,28 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             with threadpool_limits(limits=encoder_threads):
                 emb = self.representation_.embed(distinct)  # once: the rounds below reuse it
         self.smoother_ = None if previous is None else previous.smoother_
-        vectors, usable = self._represent(distinct, tokens, emb, counts, previous is None)
+        # The number of themes, the centres and the term weights are learnt on at most
+        # sample_size distinct entries; every entry is placed once they are settled.
+        part = self._structure_sample(distinct, tokens, emb, counts)
+        vectors, usable = self._represent(*part, previous is None)
         stages.next("clustering" if self.n_themes else "choosing the number of themes")
-        centres = self._cluster(vectors[usable], counts[usable])
+        centres = self._cluster(vectors[usable], part[3][usable])
         weighable = hasattr(self.representation_, "set_term_weights")
         if previous is None and weighable and self.reweight_rounds and len(centres) > 1:
-            vectors, centres = self._reweight(distinct, tokens, emb, counts, vectors, centres)
+            vectors, centres = self._reweight(*part, vectors, centres)
         primary = None
         self.reducer_ = None if previous is None else getattr(previous, "reducer_", None)
-        if self._reducing(previous, counts[usable], len(centres)):
+        per_theme = part[3][usable].sum() / max(len(centres), 1)
+        if part[0] is not distinct:  # the sample stands for the whole set
+            per_theme *= counts.sum() / len(part[0])
+        if self._reducing(previous, per_theme, int(usable.sum()), len(centres)):
             stages.next("clustering the UMAP coordinates")
             # UMAP makes its own neighbourhoods: it is given the vectors before smoothing.
             self.smoother_ = None
-            vectors, _ = self._represent(distinct, tokens, emb, counts, False)
+            vectors, usable = self._represent(distinct, tokens, emb, counts, False)
             centres, primary = self._cluster_coords(vectors, usable, counts, len(centres))
+        elif part[0] is not distinct:
+            vectors, usable = self._represent(distinct, tokens, emb, counts, False)
         stages.next("labelling")
         self._finish(distinct, first, inverse, counts, tokens, vectors, usable, centres, primary)
         stages.close()
@@ -251,6 +260,22 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         if self.smoother_ is not None:
             vectors = self.smoother_.transform(vectors)
         return vectors, usable
+
+    def _structure_sample(self, distinct, tokens, emb, counts):
+        """(texts, tokens, embeddings, weights) of the entries the structure is learnt on.
+
+        Every distinct entry when there are at most ``sample_size`` of them; otherwise a
+        sample drawn in proportion to their counts, each then weighing one.
+        """
+        if len(distinct) <= self.sample_size:
+            return distinct, tokens, emb, counts
+        rows = cluster.sample_rows(len(distinct), self.sample_size, self.random_state, counts)
+        return (
+            [distinct[i] for i in rows],
+            [tokens[i] for i in rows],
+            None if emb is None else emb[rows],
+            np.ones(len(rows)),
+        )
 
     def _reweight(self, distinct, tokens, emb, counts, vectors, centres):
         """Weigh terms by how concentrated they are in the themes found; cluster again."""
@@ -273,12 +298,12 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         min_size = self._min_size(w)
         return vectors, cluster.merge_small(vectors[usable], assigned, centres, min_size, w)
 
-    def _reducing(self, previous, counts: np.ndarray, n_themes: int) -> bool:
+    def _reducing(self, previous, per_theme: float, n_distinct: int, n_themes: int) -> bool:
         if previous is not None:
             return self.reducer_ is not None and n_themes > 1
         # UMAP's neighbourhoods (15 entries) merge themes of about their size, and a
         # neighbour graph needs a few neighbourhoods' worth of distinct entries.
-        if n_themes < 2 or counts.sum() / n_themes < _MIN_REDUCED_THEME or len(counts) < 60:
+        if n_themes < 2 or per_theme < _MIN_REDUCED_THEME or n_distinct < 60:
             return False
         if self.reduce == "auto":
             return isinstance(self.representation_, EmbeddingRepresentation)

@@ -164,3 +164,13 @@ def test_umap_stage_can_be_asked_for_with_tfidf_and_bad_values_are_refused(more_
     assert ThemeModel(n_themes=6, random_state=0).fit(texts).reducer_ is None
     with pytest.raises(ValueError, match="reduce must be"):
         ThemeModel(reduce="tsne").fit(texts)
+
+
+def test_a_set_larger_than_the_sample_is_themed_on_umap_coordinates(more_wishes):
+    # 288 entries, sample_size 150: the structure and the UMAP fit see 150 of them, the
+    # other entries are placed by their nearest fitted entries.
+    texts, truth = more_wishes
+    model = six_themes(texts, sample_size=150)
+    assert model.reducer_ is not None and model.coord_centres_.shape == (6, 5)
+    assert adjusted_rand_score(truth, model.labels_) > 0.7
+    assert [a.theme_id for a in model.transform(texts)] == list(model.labels_)

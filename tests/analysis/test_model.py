@@ -194,3 +194,27 @@ def test_previous_model_keeps_themes_when_data_grows(wishes):
     assert recognisable(before.themes_, after.themes_) == 1.0
     assert adjusted_rand_score(truth, after.labels_) > 0.6
     assert after.representation_ is before.representation_
+
+
+def test_large_sets_learn_their_structure_on_a_sample(wishes, monkeypatch):
+    """Above sample_size distinct entries, the themes and term weights are learnt on a
+    sample and every entry is then placed once: the groups are still found."""
+    from analysis.representation import TfidfRepresentation
+
+    texts, truth = wishes
+    frames = ["{}", "My wish: {}", "Please, {}", "For our area: {}"]
+    more = [frame.format(t) for frame in frames for t in texts]
+    represented = []
+    transform = TfidfRepresentation.transform
+
+    def counting(self, texts, tokens, embeddings=None):
+        represented.append(len(tokens))
+        return transform(self, texts, tokens, embeddings)
+
+    monkeypatch.setattr(TfidfRepresentation, "transform", counting)
+    model = ThemeModel(n_themes=6, sample_size=80, random_state=0).fit(more)
+    # The first clustering and two term-weighting rounds see the sample, then all entries.
+    assert represented == [80, 80, 80, len(more)]
+    assert adjusted_rand_score(truth * 4, model.labels_) > 0.8
+    assert [a.theme_id for a in model.transform(more)] == list(model.labels_)
+    assert sorted(m for t in model.themes_ for m in t.member_ids) == list(range(len(more)))
