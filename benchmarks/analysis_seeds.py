@@ -90,9 +90,8 @@ def report(name: str, scores: dict[str, list[tuple]]) -> str:
         auto = scores.get(f"{method}_auto")
         if auto is None:
             continue
-        passed = [
-            a[0] >= 0.95 * t[0] and a[1] >= 0.90 * t[1] for t, a in zip(scores[method], auto)
-        ]
+        pairs = zip(scores[method], auto, strict=True)
+        passed = [a[0] >= 0.95 * t[0] and a[1] >= 0.90 * t[1] for t, a in pairs]
         lines.append(
             f"- {aq.LABELS[method + '_auto']}: within 5% NMI and 10% ARI of the true number "
             f"at {sum(passed)} of {len(passed)} seeds"
