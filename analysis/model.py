@@ -244,6 +244,8 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             centres, primary = self._cluster_coords(vectors, usable, counts, len(centres))
         elif part[0] is not distinct:
             vectors, usable = self._represent(distinct, tokens, emb, counts, False)
+            if len(centres) == 0 and usable.any():  # no usable entry was drawn
+                centres = self._cluster(vectors[usable], counts[usable])
         stages.next("labelling")
         self._finish(distinct, first, inverse, counts, tokens, vectors, usable, centres, primary)
         stages.close()

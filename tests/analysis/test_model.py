@@ -218,3 +218,15 @@ def test_large_sets_learn_their_structure_on_a_sample(wishes, monkeypatch):
     assert adjusted_rand_score(truth * 4, model.labels_) > 0.8
     assert [a.theme_id for a in model.transform(more)] == list(model.labels_)
     assert sorted(m for t in model.themes_ for m in t.member_ids) == list(range(len(more)))
+
+
+def test_a_sample_without_words_still_themes_the_entries_that_have_some():
+    # 300 distinct emoji-only entries, each sent 50 times, outweigh the two with words:
+    # the sample the structure is learnt on holds no usable entry.
+    emoji = ["🚌" * i + "🌳" * (300 - i) for i in range(300)]
+    texts = emoji * 50 + ["More buses in the evening", "Fix the potholes on Main Road"]
+    model = ThemeModel(n_themes=2, sample_size=50, random_state=0).fit(texts)
+    assert (model.labels_ >= 0).all()
+    other = [t.id for t in model.themes_ if t.is_other]
+    assert len(other) == 1
+    assert model.labels_[-1] != other[0] and model.labels_[-2] != other[0]
