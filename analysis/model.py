@@ -225,24 +225,25 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         # The number of themes, the centres and the term weights are learnt on at most
         # sample_size distinct entries; every entry is placed once they are settled.
         part = self._structure_sample(distinct, tokens, emb, counts)
+        sampled, part_counts = part[0] is not distinct, part[3]
         vectors, usable = self._represent(*part, previous is None)
         stages.next("clustering" if self.n_themes else "choosing the number of themes")
-        centres = self._cluster(vectors[usable], part[3][usable])
+        centres = self._cluster(vectors[usable], part_counts[usable])
         weighable = hasattr(self.representation_, "set_term_weights")
         if previous is None and weighable and self.reweight_rounds and len(centres) > 1:
             vectors, centres = self._reweight(*part, vectors, centres)
         primary = None
         self.reducer_ = None if previous is None else getattr(previous, "reducer_", None)
-        per_theme = part[3][usable].sum() / max(len(centres), 1)
-        if part[0] is not distinct:  # the sample stands for the whole set
-            per_theme *= counts.sum() / len(part[0])
+        per_theme = part_counts[usable].sum() / max(len(centres), 1)
+        if sampled:  # the sample stands for the whole set
+            per_theme *= counts.sum() / len(part_counts)
         if self._reducing(previous, per_theme, int(usable.sum()), len(centres)):
             stages.next("clustering the UMAP coordinates")
             # UMAP makes its own neighbourhoods: it is given the vectors before smoothing.
             self.smoother_ = None
             vectors, usable = self._represent(distinct, tokens, emb, counts, False)
             centres, primary = self._cluster_coords(vectors, usable, counts, len(centres))
-        elif part[0] is not distinct:
+        elif sampled:
             vectors, usable = self._represent(distinct, tokens, emb, counts, False)
             if len(centres) == 0 and usable.any():  # no usable entry was drawn
                 centres = self._cluster(vectors[usable], counts[usable])
