@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -195,7 +196,11 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         with threadpool_limits(limits=self.n_jobs) as limiter:
             # The sentence encoder's matrices are large enough to profit from every
             # thread: MiniLM encodes about twice as fast on two threads as on one.
-            encoder_threads = limiter.get_original_num_threads()
+            with warnings.catch_warnings():
+                # scikit-learn's and torch's OpenMP runtimes set to different thread counts
+                # make threadpoolctl warn and take the lower: the limit that was asked.
+                warnings.filterwarnings("ignore", "Multiple values possible", UserWarning)
+                encoder_threads = limiter.get_original_num_threads()
             return self._fit(texts, ids, embeddings, previous, encoder_threads)
 
     def _fit(self, texts, ids, embeddings, previous, encoder_threads):

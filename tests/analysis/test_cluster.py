@@ -103,3 +103,45 @@ def test_umap_reducer_places_new_entries_by_their_fitted_neighbours():
     # Fitted rows come back where they were; the rest were placed as new rows are.
     np.testing.assert_allclose(reducer.transform(x), coords, atol=1e-4)
     assert np.array_equal(reducer.fit_transform(x), coords)  # deterministic
+
+
+def test_nearest_neighbours_are_exact_and_each_entry_comes_first():
+    from sklearn.neighbors import NearestNeighbors
+
+    from analysis.manifold import nearest_neighbours
+
+    x, _ = blobs(n_per=50, k=4, d=30, spread=0.3, seed=3)
+    # Blocks of 16 rows, so the search runs in many blocks, as on large sets.
+    indices, distances = nearest_neighbours(x, 8, batch_cells=16 * len(x))
+    assert indices.shape == distances.shape == (len(x), 8)
+    assert np.array_equal(indices[:, 0], np.arange(len(x)))
+    assert np.all(distances[:, 0] == 0) and np.all(np.diff(distances, axis=1) >= 0)
+    search = NearestNeighbors(n_neighbors=8, metric="cosine", algorithm="brute").fit(x)
+    expected_distances, expected = search.kneighbors(x)
+    assert np.array_equal(indices, expected)
+    np.testing.assert_allclose(distances, expected_distances, atol=1e-6)
+    # A copy of an entry is its second nearest, never its first.
+    copies = np.vstack([x, x[:5]])
+    indices, distances = nearest_neighbours(copies, 8, batch_cells=16 * len(copies))
+    assert np.array_equal(indices[:, 0], np.arange(len(copies)))
+    assert np.array_equal(indices[:5, 1], np.arange(200, 205))
+    assert np.array_equal(indices[200:, 1], np.arange(5))
+    assert nearest_neighbours(x[:3], 8)[0].shape == (3, 3)
+
+
+def test_umap_is_given_the_exact_neighbours_instead_of_searching_itself(monkeypatch):
+    umap_ = pytest.importorskip("umap.umap_")
+    from analysis import manifold
+
+    def searched(*args, **kwargs):
+        raise AssertionError("UMAP searched for neighbours itself")
+
+    # UMAP's approximate search (large sets) and its distance matrix (small sets): the
+    # exact neighbours are given from 4,096 entries, here from any size.
+    monkeypatch.setattr(umap_, "nearest_neighbors", searched)
+    monkeypatch.setattr(umap_, "pairwise_distances", searched)
+    monkeypatch.setattr(manifold, "EXACT_NEIGHBOURS_FROM", 0)
+    x, y = blobs(n_per=40, k=3, d=80)
+    coords = manifold.UmapReducer(random_state=0).fit_transform(x)
+    labels, _ = assign_coords(coords, coords_kmeans(coords, 3, random_state=0))
+    assert adjusted_rand_score(y, labels) == 1.0
