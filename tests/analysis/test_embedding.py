@@ -92,6 +92,22 @@ def test_only_the_encoder_uses_more_than_one_thread(wishes, monkeypatch):
     assert set(seen["lexical"]) == {1}
 
 
+def test_fit_is_quiet_when_torch_and_scikit_learn_run_on_different_threads(wishes):
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    # torch's OpenMP runtime on one thread, scikit-learn's on two: threadpoolctl warns that
+    # the original limit is ambiguous (an error under this suite's warning filter).
+    with threadpool_limits(limits=2):
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            model = six_themes(wishes[0])
+        finally:
+            torch.set_num_threads(before)
+    assert len(model.themes_) == 6
+
+
 PHRASINGS = [
     "My wish: {}",
     "{}",
