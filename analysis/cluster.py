@@ -53,6 +53,48 @@ def assign(vectors: np.ndarray, centres: np.ndarray, batch: int = 65_536):
     return labels, scores
 
 
+def most_similar(queries, reference, n: int, batch_cells: int = 2_000_000, project=None, own=False):
+    """The ``n`` rows of ``reference`` most similar to each query, block by block.
+
+    Queries are searched in blocks of about ``batch_cells`` similarities (``queries @
+    reference.T``), which bounds the extra memory whatever the number of queries.
+
+    Parameters
+    ----------
+    queries, reference : ndarray of shape (m, d) and (r, d)
+    n : int
+        At most ``len(reference)``.
+    batch_cells : int, default=2_000_000
+    project : callable, optional
+        Applied to each block of queries before the search (the reference is already
+        projected), so a projection of all queries is never held at once.
+    own : bool, default=False
+        The queries are the reference itself: each row finds itself first, whatever the
+        rounding of its similarity to itself.
+
+    Yields
+    ------
+    rows : slice
+        The block of queries.
+    near : ndarray of shape (block, n)
+        Indices into ``reference``, in no particular order.
+    similarities : ndarray of shape (block, n)
+        Their similarities (``inf`` for a row's own entry when ``own``).
+    """
+    batch = max(16, batch_cells // max(len(reference), 1))
+    for start in range(0, len(queries), batch):
+        block = queries[start : start + batch]
+        sims = (block if project is None else project(block)) @ reference.T
+        if own:
+            diagonal = np.arange(len(sims))
+            sims[diagonal, start + diagonal] = np.inf
+        np.negative(sims, out=sims)
+        near = np.argpartition(sims, n - 1, axis=1)[:, :n]
+        near_sims = np.take_along_axis(sims, near, axis=1)
+        np.negative(near_sims, out=near_sims)
+        yield slice(start, start + len(block)), near, near_sims
+
+
 # Dimensions of the leading components the restarts of k-means are run on.
 _TRIAL_DIMS = 32
 
@@ -409,14 +451,10 @@ class NeighbourSmoother:
         nn = min(self.n_neighbours, len(self.reference_) - 1)
         if nn < 1 or len(vectors) == 0:
             return vectors
-        batch = max(16, batch_cells // len(self.reference_))
         out = np.empty_like(vectors)
-        for start in range(0, len(vectors), batch):
-            block = vectors[start : start + batch]
-            sims = self._project(block) @ self.search_.T
-            np.negative(sims, out=sims)
-            near = np.argpartition(sims, nn - 1, axis=1)[:, :nn]
-            out[start : start + batch] = block + self.reference_[near].mean(axis=1)
+        blocks = most_similar(vectors, self.search_, nn, batch_cells, project=self._project)
+        for rows, near, _ in blocks:
+            out[rows] = vectors[rows] + self.reference_[near].mean(axis=1)
         out = normalize(out).astype(np.float32)
         out[~vectors.any(axis=1)] = 0
         return out

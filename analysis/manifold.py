@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import normalize
 
-from analysis.cluster import sample_rows
+from analysis.cluster import most_similar, sample_rows
 
 # A new entry this similar to a fitted one (cosine of the search projection) is that entry.
 _SAME = 1 - 1e-5
@@ -45,24 +45,15 @@ def nearest_neighbours(vectors: np.ndarray, n_neighbours: int, batch_cells: int 
     blocks of about ``batch_cells`` similarities, which bounds the extra memory.
     """
     unit = normalize(np.asarray(vectors, np.float32))
-    n = len(unit)
-    nn = min(n_neighbours, n)
-    indices = np.empty((n, nn), np.int32)
-    distances = np.empty((n, nn), np.float32)
-    batch = max(16, batch_cells // max(n, 1))
-    for start in range(0, n, batch):
-        sims = unit[start : start + batch] @ unit.T
-        own = np.arange(start, start + len(sims))
-        sims[own - start, own] = np.inf  # each row is its own nearest, whatever the rounding
-        np.negative(sims, out=sims)
-        near = np.argpartition(sims, nn - 1, axis=1)[:, :nn]
-        near_sims = np.take_along_axis(sims, near, axis=1)
-        order = np.argsort(near_sims, axis=1, kind="stable")
-        near = np.take_along_axis(near, order, axis=1)
-        indices[start : start + batch] = near
-        dist = 1 + np.take_along_axis(near_sims, order, axis=1)
+    nn = min(n_neighbours, len(unit))
+    indices = np.empty((len(unit), nn), np.int32)
+    distances = np.empty((len(unit), nn), np.float32)
+    for rows, near, sims in most_similar(unit, unit, nn, batch_cells, own=True):
+        order = np.argsort(-sims, axis=1, kind="stable")
+        indices[rows] = np.take_along_axis(near, order, axis=1)
+        dist = 1 - np.take_along_axis(sims, order, axis=1)
         dist[:, 0] = 0.0
-        distances[start : start + batch] = np.maximum(dist, 0.0)
+        distances[rows] = np.maximum(dist, 0.0)
     return indices, distances
 
 
@@ -168,18 +159,19 @@ class UmapReducer:
             return np.asarray(vectors, np.float32)
         return normalize(self.pca_.transform(vectors)).astype(np.float32)
 
-    def transform(self, vectors: np.ndarray, batch: int = 2048) -> np.ndarray:
-        """Place rows at the similarity-weighted mean of their nearest fitted entries."""
+    def transform(self, vectors: np.ndarray, batch_cells: int = 4_000_000) -> np.ndarray:
+        """Place rows at the similarity-weighted mean of their nearest fitted entries.
+
+        Rows are searched in blocks of about ``batch_cells`` similarities.
+        """
         nn = min(self.n_neighbours, len(self.reference_))
         out = np.empty((len(vectors), self.n_components), np.float32)
-        for start in range(0, len(vectors), batch):
-            sims = self._project(vectors[start : start + batch]) @ self.reference_.T
-            near = np.argpartition(-sims, nn - 1, axis=1)[:, :nn]
-            near_sims = np.take_along_axis(sims, near, axis=1)
+        blocks = most_similar(vectors, self.reference_, nn, batch_cells, project=self._project)
+        for rows, near, near_sims in blocks:
             weights = np.maximum(near_sims, 1e-6)
             placed = np.einsum("ij,ijk->ik", weights, self.coords_[near]) / weights.sum(1)[:, None]
             best = near_sims.argmax(axis=1)
             same = near_sims[np.arange(len(best)), best] >= _SAME
             placed[same] = self.coords_[near[same, best[same]]]
-            out[start : start + batch] = placed
+            out[rows] = placed
         return out
