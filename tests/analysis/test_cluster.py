@@ -13,6 +13,7 @@ from analysis.cluster import (
     choose_n_themes,
     coords_kmeans,
     merge_small,
+    most_similar,
     quick_spherical_kmeans,
     spherical_kmeans,
 )
@@ -103,6 +104,25 @@ def test_umap_reducer_places_new_entries_by_their_fitted_neighbours():
     # Fitted rows come back where they were; the rest were placed as new rows are.
     np.testing.assert_allclose(reducer.transform(x), coords, atol=1e-4)
     assert np.array_equal(reducer.fit_transform(x), coords)  # deterministic
+
+
+def test_most_similar_searches_block_by_block_like_one_search():
+    x, _ = blobs(n_per=30, k=4, d=20, spread=0.3, seed=5)
+    queries, reference = x[:50], x[50:]
+    sims = queries @ reference.T
+    blocks = list(most_similar(queries, reference, 6, batch_cells=16 * len(reference)))
+    assert [b[0] for b in blocks] == [slice(0, 16), slice(16, 32), slice(32, 48), slice(48, 50)]
+    for rows, near, near_sims in blocks:
+        expected = np.argsort(-sims[rows], axis=1)[:, :6]
+        assert np.array_equal(np.sort(near, axis=1), np.sort(expected, axis=1))
+        np.testing.assert_allclose(
+            np.take_along_axis(sims[rows], near, axis=1), near_sims, atol=1e-6
+        )
+    # A projection is applied to each block of queries, not to the reference.
+    flipped = [b[1] for b in most_similar(queries, -reference, 6, project=np.negative)]
+    assert np.array_equal(
+        np.sort(np.vstack(flipped), axis=1), np.sort(np.vstack([b[1] for b in blocks]), axis=1)
+    )
 
 
 def test_nearest_neighbours_are_exact_and_each_entry_comes_first():
