@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 
 from nltk.stem.snowball import SnowballStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -146,6 +147,51 @@ def apply_steps(text: str, steps: Sequence[Step]) -> list[str]:
     return value  # type: ignore[return-value]
 
 
+_SENTENCE_END = re.compile(r"[.!?;:]\s+|\n")
+
+
+def cased_forms(texts: Iterable[str], min_count: int = 2) -> dict[str, str]:
+    """How residents write the words they capitalise: acronyms and names.
+
+    A word written in capitals in most of its uses is shown in capitals ("nhs" -> "NHS",
+    "cctv" -> "CCTV"); a word capitalised inside sentences in most of its uses keeps its
+    capital ("broadway" -> "Broadway"). Sentence-initial words say nothing about a name, and
+    entries in capitals throughout ("FIX THE ROADS") or with every word capitalised (titles)
+    say nothing about any single word: they are not counted.
+
+    Returns
+    -------
+    dict of str to str
+        Lower-case word -> its written form, only for the words written otherwise.
+    """
+    uses: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for text in texts:
+        text = str(text)
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text)
+        sentences = [_FINDALL(s) for s in _SENTENCE_END.split(text)]
+        words = [w for s in sentences for w in s]
+        if len(words) < 2:
+            continue
+        capitals = sum(len(w) > 1 and w.isupper() for w in words)
+        later = [w for s in sentences for w in s[1:] if len(w) > 3]
+        if 2 * capitals > len(words) or (len(later) > 1 and all(w[0].isupper() for w in later)):
+            continue  # shouted, or a title
+        for s in sentences:
+            for i, word in enumerate(s):
+                lower = word.lower()
+                uses[lower] += 1
+                if (len(word) > 1 and word.isupper()) or (i and word[0].isupper()):
+                    forms.setdefault(lower, Counter())[word] += 1
+    out = {}
+    for lower, written in forms.items():
+        form, n = max(sorted(written.items()), key=lambda item: item[1])
+        if n >= min_count and 2 * sum(written.values()) > uses[lower]:
+            out[lower] = form
+    return out
+
+
 def tokenize_all(
     texts: Sequence[str], steps: Sequence[Step], surface_limit: int = 20_000, progress=None
 ) -> tuple[list[list[str]], dict[str, str]]:
@@ -153,7 +199,8 @@ def tokenize_all(
 
     The last step of ``steps`` is taken to be the stemmer (one output token per input
     token); the words it receives are counted over the first ``surface_limit`` texts, so that
-    each stem can be shown as its most frequent word ("librari" -> "library").
+    each stem can be shown as its most frequent word ("librari" -> "library"), written as
+    residents write it when that is in capitals (:func:`cased_forms`: "NHS", "Broadway").
 
     Parameters
     ----------
@@ -180,7 +227,11 @@ def tokenize_all(
     for word, n in counts.items():
         key = last([word])
         forms.setdefault(key[0] if key else word, {})[word] = n
-    surface = {k: max(sorted(v), key=v.__getitem__) for k, v in forms.items()}
+    cased = cased_forms(islice(texts, surface_limit))
+    surface = {}
+    for key, words in forms.items():
+        word = max(sorted(words), key=words.__getitem__)
+        surface[key] = cased.get(word, word)
     return tokens, surface
 
 

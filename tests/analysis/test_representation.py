@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 from analysis import ThemeModel
-from analysis.preprocess import apply_steps, default_steps
+from analysis.preprocess import apply_steps, cased_forms, default_steps
 from analysis.representation import TfidfRepresentation, theme_term_weights
 
 
@@ -72,6 +72,47 @@ def test_contractions_leave_no_fragments():
         "work",
     ]
     assert apply_steps("Why does it take so long? Did you send it?", steps) == ["long", "send"]
+
+
+def test_cased_forms_keep_acronyms_and_names_only():
+    texts = [
+        "More NHS dentists please",
+        "the NHS needs staff",
+        "Potholes on Broadway again",
+        "fix broadway potholes",
+        "Lights on Broadway",
+        "Parks are great",
+        "Parks need benches. Parks close early",
+        "FIX THE ROADS NOW",  # shouted: says nothing about any word
+        "Better Parks For Everyone Here",  # a title: likewise
+    ]
+    assert cased_forms(texts) == {"nhs": "NHS", "broadway": "Broadway"}
+
+
+def test_labels_and_keywords_write_acronyms_and_names_as_residents_do():
+    health = [
+        "Shorter NHS waiting lists for a GP appointment",
+        "More NHS dentists taking new patients",
+        "The NHS walk-in centre should open at weekends",
+        "Easier to see a GP, the NHS surgery is always full",
+        "nhs mental health support for young people",
+        "Faster NHS ambulance response times",
+    ]
+    roads = [
+        "Fix the potholes on Broadway",
+        "Resurface Broadway, it is full of potholes",
+        "The potholes near Broadway damage bikes",
+        "potholes everywhere on the ring road",
+        "Fill in the potholes on Broadway before winter",
+        "Deep potholes on Broadway by the school",
+    ]
+    model = ThemeModel(n_themes=2, random_state=0).fit(health + roads)
+    by_size = {t.id: t for t in model.themes_}
+    nhs = by_size[model.labels_[0]]
+    broadway = by_size[model.labels_[-1]]
+    assert "NHS" in nhs.label and "nhs" not in nhs.label
+    assert "Broadway" in broadway.keywords and "broadway" not in broadway.keywords
+    assert model.labels_[0] != model.labels_[-1]
 
 
 class Unweighable:
