@@ -175,8 +175,16 @@ def load_embeddings(name: str, texts: list[str]):
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (Linux ru_maxrss is in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    """Peak resident set size of this process so far.
+
+    VmHWM, not ru_maxrss: Linux carries a parent's peak into ru_maxrss across fork and exec,
+    so a child started by a parent that had loaded torch (to encode a set) would report the
+    parent's gigabyte as its own peak.
+    """
+    hwm = hwm_rss_mb()
+    if hwm == hwm:  # not NaN: /proc is there
+        return hwm
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
 def current_rss_mb() -> float:
@@ -192,10 +200,14 @@ def reset_peak_rss() -> None:
 
 
 def hwm_rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
+    """VmHWM of this process in MB (NaN where /proc is missing)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return float("nan")
 
 

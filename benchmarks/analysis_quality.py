@@ -21,7 +21,7 @@ random_state=0. NMI and ARI are scikit-learn's (NMI with the arithmetic mean), c
 every entry: entries a method leaves unassigned (BERTopic's outlier topic -1) count as one
 more cluster. ``seconds`` is the wall time of the fit from raw texts (vectorising included);
 embedding methods start from the cached MiniLM embeddings (encoding is timed separately, once
-per set, when the cache is built). ``peak MB`` is the child's ru_maxrss: it includes the
+per set, when the cache is built). ``peak MB`` is the child's VmHWM: it includes the
 interpreter, the imported libraries and the loaded set; ``before fit MB`` is the RSS just
 before the timed fit.
 
@@ -680,7 +680,7 @@ def main(argv=None) -> int:
             "run in one child process warmed once on 600 and 5,000 random points "
             "(warmup_seconds in the JSON, not in seconds); their peak MB is that process's "
             "VmHWM, reset right before each fit. "
-            "'peak MB' = child ru_maxrss (includes interpreter, imports and the loaded set); "
+            "'peak MB' = child VmHWM (includes interpreter, imports and the loaded set); "
             "'before fit MB' = RSS right before the timed fit.\n\n"
             + engage_line
             + "\n\nMiniLM embedding cache:\n"

@@ -4,7 +4,7 @@
 Engage tfidf at 10k, 100k and 1M entries, and (with --embedding) the embedding representation
 at 100k entries end to end (encoding with MiniLM included). Each size runs in a fresh child
 process; we report the wall time of ``ThemeModel(...).fit(texts)`` (time.perf_counter) and
-the child's peak RSS (ru_maxrss: interpreter + imports + the list of texts + the fit).
+the child's peak RSS (VmHWM: interpreter + imports + the list of texts + the fit).
 
 Data: entries are drawn with replacement (numpy seed 0) from the pooled texts of all
 evaluation sets in --data-dir (8 labeled sets + uk_petitions_titles, about 117k texts), and
@@ -284,7 +284,7 @@ def main(argv=None) -> int:
             + f"). Library: {meta['library_state']}. Entries: {meta['data']}. "
             "Each row is a fresh child process; seconds = wall time of "
             "`ThemeModel(n_themes, representation, random_state=0).fit(texts)` (embedding: "
-            "MiniLM encoding included); peak MB = child ru_maxrss (interpreter, imports and "
+            "MiniLM encoding included); peak MB = child VmHWM (interpreter, imports and "
             "the texts included); before fit MB = RSS just before the fit.\n\n" + table(rows)
         )
         out.with_suffix(".md").write_text(md)
