@@ -282,6 +282,23 @@ def load_minilm(device: str = "cpu"):
     return SentenceTransformer(path, device=device, local_files_only=True)
 
 
+PRECISIONS = ("auto", "float32", "bfloat16")
+
+
+def native_bfloat16() -> bool:
+    """Whether this CPU multiplies bfloat16 matrices in hardware (AVX-512 BF16 or AMX).
+
+    Without it, torch emulates bfloat16 and encoding is slower than in float32.
+    """
+    import torch
+
+    try:
+        caps = torch.cpu.get_capabilities()
+    except (AttributeError, RuntimeError):  # pragma: no cover - older torch
+        return False
+    return bool(caps.get("avx512_bf16") or caps.get("amx_bf16"))
+
+
 class EmbeddingRepresentation(TransformerMixin, BaseEstimator):
     """MiniLM sentence embeddings joined with the lexical representation.
 
@@ -291,6 +308,11 @@ class EmbeddingRepresentation(TransformerMixin, BaseEstimator):
         Weight of the :class:`TfidfRepresentation` block (0 uses the embeddings alone; the
         lexical stage is still fitted, for keywords and explanations).
     batch_size : int, default=64
+    precision : {"auto", "float32", "bfloat16"}, default="auto"
+        Arithmetic of the encoder. ``"auto"`` encodes in bfloat16 (torch's autocast) where
+        the CPU multiplies bfloat16 in hardware (AVX-512 BF16 or AMX), else in float32. On
+        such a CPU bfloat16 encoded 1.7 x as fast, and its vectors were within cosine
+        0.99995 of float32's (13,665 entries of two labeled sets).
     show_progress : bool, default=False
     random_state : int, RandomState or None, default=0
 
@@ -301,14 +323,23 @@ class EmbeddingRepresentation(TransformerMixin, BaseEstimator):
         Column blocks of the output that the number of themes is also chosen on.
     """
 
-    def __init__(self, lexical_weight=0.5, batch_size=64, show_progress=False, random_state=0):
+    def __init__(
+        self,
+        lexical_weight=0.5,
+        batch_size=64,
+        precision="auto",
+        show_progress=False,
+        random_state=0,
+    ):
         self.lexical_weight = lexical_weight
         self.batch_size = batch_size
+        self.precision = precision
         self.show_progress = show_progress
         self.random_state = random_state
 
     def fit(self, texts, tokens: Tokens, embeddings=None) -> EmbeddingRepresentation:
         """Fit the lexical block (the embedding model itself is not trained)."""
+        self._check_precision()
         self.lexical_ = TfidfRepresentation(random_state=self.random_state)
         self.lexical_.fit(texts, tokens)
         # MiniLM's coarse structure (4 groups of 77 banking intents) is its most stable
@@ -316,18 +347,37 @@ class EmbeddingRepresentation(TransformerMixin, BaseEstimator):
         self.views_ = {"lexical": slice(EMBEDDING_DIM, None)} if self.lexical_weight else {}
         return self
 
+    def _check_precision(self) -> str:
+        if self.precision not in PRECISIONS:
+            raise ValueError(
+                f"precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}"
+            )
+        return self.precision
+
+    def encoder_precision(self) -> str:
+        """The arithmetic the encoder runs in here: ``"float32"`` or ``"bfloat16"``."""
+        if self._check_precision() == "auto":
+            return "bfloat16" if native_bfloat16() else "float32"
+        return self.precision
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Encode texts with MiniLM (L2-normalised, float32)."""
+        """Encode texts with MiniLM (L2-normalised, float32 vectors)."""
         if not hasattr(self, "_model"):
-            self._model = load_minilm()
-        emb = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            show_progress_bar=self.show_progress,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
-        return np.asarray(emb, dtype=np.float32)
+            self._model = load_minilm()  # says which extra to install if torch is missing
+        import torch
+
+        bfloat16 = self.encoder_precision() == "bfloat16"
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16):
+            emb = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                show_progress_bar=self.show_progress,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            )
+        emb = np.asarray(emb, dtype=np.float32)
+        # bfloat16 rounds the normalised vectors: normalise again in float32.
+        return normalize(emb) if bfloat16 else emb
 
     def transform(self, texts, tokens: Tokens, embeddings=None) -> np.ndarray:
         """Return L2-normalised vectors; ``embeddings`` (precomputed MiniLM) skips encoding."""

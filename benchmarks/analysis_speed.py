@@ -107,14 +107,22 @@ def worker(spec_path: str) -> None:
             " (fit accepts embeddings=, none given)" if "embeddings" in fit_params else ""
         )
     seconds = time.perf_counter() - t0
-    encoder_rate = None
+    encoder_rate, encoder_rates = None, {}
     if rep == "embedding" and hasattr(model.representation_, "embed"):
         # The machine's encoding speed in this very process, after the timed fit: the
-        # embedding figure is mostly encoding, and machines (and hours) differ.
-        sample = texts[:2000]
-        t1 = time.perf_counter()
-        model.representation_.embed(sample)
-        encoder_rate = round(len(sample) / (time.perf_counter() - t1))
+        # embedding figure is mostly encoding, and machines (and hours) differ. The
+        # precision the fit used first, then the other one, side by side.
+        sample, encoder = texts[:2000], model.representation_
+        used = encoder.encoder_precision() if hasattr(encoder, "encoder_precision") else None
+        for precision in dict.fromkeys([used, "float32", "bfloat16"]) if used else [None]:
+            if precision:
+                encoder.set_params(precision=precision)
+            t1 = time.perf_counter()
+            encoder.embed(sample)
+            encoder_rates[precision or "float32"] = round(len(sample) / (time.perf_counter() - t1))
+        encoder_rate = encoder_rates[used or "float32"]
+        if used:
+            encoder.set_params(precision="auto")
     result = {
         "n": spec["n"],
         "representation": rep,
@@ -126,6 +134,8 @@ def worker(spec_path: str) -> None:
         "rss_before_fit_mb": round(rss_before, 1),
         "note": note,
         "encoder_texts_per_s": encoder_rate,
+        "encoder_precision": used if rep == "embedding" else None,
+        "encoder_texts_per_s_by_precision": encoder_rates,
     }
     Path(spec["result_path"]).write_text(json.dumps(result))
 
@@ -176,8 +186,15 @@ def table(rows: list[dict]) -> str:
         lines.append("")
         lines += [
             f"MiniLM encoded {r['encoder_texts_per_s']} texts/s in the {r['n']:,}-entry "
-            "embedding process (2,000 of its entries, after the timed fit; the issue's "
-            "reference machine: about 300)."
+            f"embedding process, in {r.get('encoder_precision') or 'float32'} as the fit did "
+            "(2,000 of its entries, after the timed fit; the issue's reference machine: about "
+            "300)"
+            + "".join(
+                f"; in {p}: {v} texts/s"
+                for p, v in (r.get("encoder_texts_per_s_by_precision") or {}).items()
+                if p != (r.get("encoder_precision") or "float32")
+            )
+            + "."
             for r in rates
         ]
     return "\n".join(lines) + "\n"

@@ -45,6 +45,45 @@ def test_precomputed_embeddings_give_the_same_themes(wishes, embedded):
     assert adjusted_rand_score(again.labels_, embedded.labels_) > 0.95
 
 
+def test_bfloat16_encoding_keeps_minilm_vectors_and_themes(wishes, embedded):
+    texts, _ = wishes
+    full = EmbeddingRepresentation(precision="float32").embed(texts)
+    half = EmbeddingRepresentation(precision="bfloat16").embed(texts)
+    assert half.dtype == np.float32 and half.shape == full.shape
+    np.testing.assert_allclose(np.linalg.norm(half, axis=1), 1, rtol=1e-5)
+    assert (full * half).sum(axis=1).min() > 0.999
+    rep = EmbeddingRepresentation(precision="bfloat16")
+    model = ThemeModel(n_themes=6, representation=rep, random_state=0).fit(texts)
+    assert adjusted_rand_score(model.labels_, embedded.labels_) > 0.95
+
+
+def test_auto_precision_encodes_in_bfloat16_only_where_the_cpu_multiplies_it(wishes, monkeypatch):
+    import torch
+
+    from analysis import representation
+
+    texts, _ = wishes
+    rep = EmbeddingRepresentation()
+    rep.embed(texts[:1])  # loads the model
+    seen, encode = [], rep._model.encode
+
+    def recording(*args, **kwargs):
+        on = torch.is_autocast_enabled("cpu")
+        seen.append(torch.get_autocast_dtype("cpu") if on else torch.float32)
+        return encode(*args, **kwargs)
+
+    monkeypatch.setattr(rep._model, "encode", recording)
+    for native in (True, False):
+        monkeypatch.setattr(representation, "native_bfloat16", lambda native=native: native)
+        assert rep.encoder_precision() == ("bfloat16" if native else "float32")
+        assert rep.embed(texts[:3]).shape == (3, 384)
+    assert seen == [torch.bfloat16, torch.float32]
+    assert not torch.is_autocast_enabled("cpu")  # left as it was found
+    with pytest.raises(ValueError, match="precision must be one of auto, float32, bfloat16"):
+        bad = EmbeddingRepresentation(precision="float16")
+        ThemeModel(n_themes=6, representation=bad).fit(texts)
+
+
 def test_embedding_handles_emoji_and_other_languages(wishes):
     texts, _ = wishes
     extra = ["🚌🚌🚌", "plus de bus le soir s'il vous plaît"]
