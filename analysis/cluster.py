@@ -360,6 +360,50 @@ def merge_small(vectors, labels, centres, min_size: int, weights=None, euclidean
     return centres
 
 
+def cosine_distances(vectors) -> np.ndarray:
+    """Pairwise cosine distances of unit rows, by one matrix product (float32)."""
+    x = np.asarray(vectors, np.float32)
+    d = 1.0 - x @ x.T
+    np.clip(d, 0.0, 2.0, out=d)
+    np.fill_diagonal(d, 0.0)
+    return d
+
+
+def linkage_centres(vectors, n_clusters: int) -> np.ndarray | None:
+    """Unit centres of an average-linkage partition (cosine) of the rows into ``n_clusters``.
+
+    k-means cuts a large, tight group (forty entries about one event, a campaign's
+    near-identical answers) into pieces of similar size to lower its squared distances;
+    average linkage joins rows by their mean similarity and keeps such a group whole. It
+    holds every pairwise distance: give it a sample. ``None`` when the rows are too few
+    for ``n_clusters`` groups.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+
+    n_distinct = len(np.unique(vectors, axis=0))
+    if n_clusters < 2 or n_distinct < 2 * n_clusters:
+        return None
+    linkage = AgglomerativeClustering(n_clusters, metric="precomputed", linkage="average")
+    labels = linkage.fit_predict(cosine_distances(vectors))
+    ones, zeros = np.ones(len(vectors)), np.zeros((n_clusters, vectors.shape[1]))
+    return recentre(vectors, labels, n_clusters, ones, zeros)
+
+
+def silhouette(distances, labels) -> float:
+    """Mean silhouette of a partition, given the rows' pairwise distances.
+
+    With the number of themes fixed, the partition whose entries sit closer to their own
+    theme than to the next one is the better one (silhouette cannot choose the number:
+    on short texts it rises with it). -1 with fewer than two themes.
+    """
+    from sklearn.metrics import silhouette_score
+
+    found = len(np.unique(labels))
+    if found < 2 or found >= len(labels):
+        return -1.0
+    return float(silhouette_score(distances, labels, metric="precomputed"))
+
+
 def coords_kmeans(coords, n_clusters: int, weights=None, random_state=0, init=None):
     """Euclidean k-means on low-dimensional coordinates (ten k-means++ starts, or ``init``).
 

@@ -29,11 +29,28 @@ from analysis.representation import (
 from analysis.results import Report
 from analysis.themes import ThemesMixin
 
-# The final UMAP clustering is used when the themes average at least this many entries.
+# The final UMAP clustering is used when the median theme holds at least this many entries.
 _MIN_REDUCED_THEME = 40
 # Neighbours each sampled vector is averaged with when the number of themes is chosen on
 # vectors that were not smoothed (tfidf): 13 of 24 set x seed pairs passed without, 16 with.
 _CHOICE_NEIGHBOURS = 15
+# Entries on which average linkage is compared with k-means' themes (3,000 squared
+# distances, by one matrix product).
+_PARTITION_SAMPLE = 3000
+
+
+def _median_theme_size(vectors, weights, centres) -> float:
+    """Entries (by count) of the median theme: a few large themes do not lift it."""
+    if len(centres) == 0:
+        return 0.0
+    assigned, _ = cluster.assign(vectors, centres)
+    return float(np.median(np.bincount(assigned, weights=weights, minlength=len(centres))))
+
+
+def _other_seed(random_state):
+    seed = check_random_state(random_state).randint(2**31 - 1)
+    return (int(seed) + 1) % (2**31 - 1)
+
 
 REPRESENTATIONS = {"tfidf": TfidfRepresentation, "embedding": EmbeddingRepresentation}
 
@@ -120,6 +137,13 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         Numbers of themes tried with their stability (empty when ``n_themes`` was given).
     centres_ : ndarray of shape (n_themes_, d)
         Unit mean vector of each theme's entries.
+    partition_ : dict
+        How the final themes were drawn: ``{"method": "k-means" or "average linkage",
+        "silhouette": {method: score}}``. k-means' themes are compared with those of average
+        linkage (on a sample of 3,000 entries, every entry then placed at its nearest
+        centre), and the partition with the higher cosine silhouette is kept. Empty when not
+        compared: themes found on UMAP coordinates, a grown set, a single theme, or average
+        linkage chaining most entries into one theme.
     reducer_ : UmapReducer or None
     coord_centres_ : ndarray of shape (n_themes_, n_components)
         With a reducer, the k-means centres in its coordinates: an entry's primary theme is
@@ -239,7 +263,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             vectors, centres = self._reweight(*part, vectors, centres)
         primary = None
         self.reducer_ = None if previous is None else getattr(previous, "reducer_", None)
-        per_theme = part_counts[usable].sum() / max(len(centres), 1)
+        per_theme = _median_theme_size(vectors[usable], part_counts[usable], centres)
         if sampled:  # the sample stands for the whole set
             per_theme *= counts.sum() / len(part_counts)
         if self._reducing(previous, per_theme, int(usable.sum()), len(centres)):
@@ -252,6 +276,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             vectors, usable = self._represent(distinct, tokens, emb, counts, False)
             if len(centres) == 0 and usable.any():  # no usable entry was drawn
                 centres = self._cluster(vectors[usable], counts[usable])
+        centres = self._best_partition(vectors[usable], counts[usable], centres, primary)
         stages.next("labelling")
         self._finish(distinct, first, inverse, counts, tokens, vectors, usable, centres, primary)
         stages.close()
@@ -305,6 +330,39 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         assigned, _ = cluster.assign(vectors[usable], centres)
         min_size = self._min_size(w)
         return vectors, cluster.merge_small(vectors[usable], assigned, centres, min_size, w)
+
+    def _best_partition(self, x, w, centres, primary):
+        """The themes k-means found, or average linkage's where they are better separated.
+
+        Average linkage runs on a sample of entries (drawn by count) and every entry then
+        goes to the nearest of its centres; both partitions are scored by cosine silhouette
+        on another sample.
+        """
+        self.partition_ = {}
+        if primary is not None or self.previous_centres_ is not None or len(centres) < 2:
+            # Themes found on UMAP coordinates are not judged by the vectors' silhouette; a
+            # grown set keeps the partition its earlier themes came from.
+            return centres
+        rows = cluster.sample_rows(len(x), _PARTITION_SAMPLE, self.random_state, w)
+        linked = cluster.linkage_centres(x[rows], len(centres))
+        if linked is None:
+            return centres
+        rows = cluster.sample_rows(len(x), _PARTITION_SAMPLE, _other_seed(self.random_state), w)
+        sample = x[rows]
+        candidates = {"k-means": centres, "average linkage": linked}
+        found = {name: cluster.assign(sample, c)[0] for name, c in candidates.items()}
+        if np.bincount(found["average linkage"]).max() > len(sample) / 2:
+            # Chained into one theme with a few outliers beside it: that tells the team
+            # nothing, whatever its silhouette (the outliers sit far from everything).
+            return centres
+        distances = cluster.cosine_distances(sample)
+        scores = {name: round(cluster.silhouette(distances, f), 4) for name, f in found.items()}
+        chosen = max(scores, key=scores.get)  # k-means on a tie: it comes first
+        self.partition_ = {"method": chosen, "silhouette": scores}
+        if chosen == "k-means":
+            return centres
+        assigned, _ = cluster.assign(x, linked)
+        return cluster.merge_small(x, assigned, linked, self._min_size(w), w)
 
     def _reducing(self, previous, per_theme: float, n_distinct: int, n_themes: int) -> bool:
         if previous is not None:

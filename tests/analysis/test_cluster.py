@@ -9,12 +9,16 @@ from sklearn.preprocessing import normalize
 from analysis.cluster import (
     NeighbourSmoother,
     adjusted_rand,
+    assign,
     assign_coords,
     choose_n_themes,
     coords_kmeans,
+    cosine_distances,
+    linkage_centres,
     merge_small,
     most_similar,
     quick_spherical_kmeans,
+    silhouette,
     spherical_kmeans,
 )
 
@@ -165,3 +169,27 @@ def test_umap_is_given_the_exact_neighbours_instead_of_searching_itself(monkeypa
     coords = manifold.UmapReducer(random_state=0).fit_transform(x)
     labels, _ = assign_coords(coords, coords_kmeans(coords, 3, random_state=0))
     assert adjusted_rand_score(y, labels) == 1.0
+
+
+def test_average_linkage_keeps_a_large_tight_group_whole_where_kmeans_cuts_it():
+    # 400 entries about one thing (spread around it) and five small, tight, unrelated
+    # groups: k-means lowers its squared distances by cutting the large group and joining
+    # two small ones; average linkage keeps every group whole, and silhouette prefers it.
+    rng = np.random.default_rng(0)
+    dirs = normalize(rng.normal(size=(6, 50)))
+    sizes, spreads = [400, 8, 8, 8, 8, 8], [0.08, 0.01, 0.01, 0.01, 0.01, 0.01]
+    x = normalize(
+        np.vstack(
+            [d + s * rng.normal(size=(n, 50)) for d, n, s in zip(dirs, sizes, spreads, strict=True)]
+        )
+    ).astype(np.float32)
+    truth = np.repeat(np.arange(6), sizes)
+    kmeans, _ = assign(x, spherical_kmeans(x, 6, random_state=0))
+    linked, _ = assign(x, linkage_centres(x, 6))
+    assert adjusted_rand_score(truth, linked) == 1.0
+    assert adjusted_rand_score(truth, kmeans) < 0.9
+    distances = cosine_distances(x)
+    assert silhouette(distances, linked) > silhouette(distances, kmeans)
+    assert linkage_centres(x[:10], 6) is None  # too few entries for six groups
+    assert silhouette(distances, np.zeros(len(x), int)) == -1.0
+    np.testing.assert_allclose(distances, 1 - x @ x.T, atol=1e-6)

@@ -230,3 +230,15 @@ def test_a_sample_without_words_still_themes_the_entries_that_have_some():
     other = [t.id for t in model.themes_ if t.is_other]
     assert len(other) == 1
     assert model.labels_[-1] != other[0] and model.labels_[-2] != other[0]
+
+
+def test_the_better_separated_of_kmeans_and_average_linkage_is_kept_and_shown(wishes):
+    texts, truth = wishes
+    model = ThemeModel(n_themes=6, random_state=0).fit(texts)
+    scores = model.partition_["silhouette"]
+    assert set(scores) == {"k-means", "average linkage"}
+    assert scores[model.partition_["method"]] == max(scores.values())
+    assert adjusted_rand_score(truth, model.labels_) > 0.8
+    assert [a.theme_id for a in model.transform(texts)] == list(model.labels_)
+    grown = ThemeModel(n_themes=6, random_state=0).fit(texts + ["More buses"], previous=model)
+    assert grown.partition_ == {}  # a grown set keeps the partition its themes came from
