@@ -378,14 +378,25 @@ def linkage_centres(vectors, n_clusters: int) -> np.ndarray | None:
     holds every pairwise distance: give it a sample. ``None`` when the rows are too few
     for ``n_clusters`` groups.
     """
-    from sklearn.cluster import AgglomerativeClustering
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
 
-    n_distinct = len(np.unique(vectors, axis=0))
-    if n_clusters < 2 or n_distinct < 2 * n_clusters:
+    n = len(vectors)
+    if n_clusters < 2 or len(np.unique(vectors, axis=0)) < 2 * n_clusters:
         return None
-    linkage = AgglomerativeClustering(n_clusters, metric="precomputed", linkage="average")
-    labels = linkage.fit_predict(cosine_distances(vectors))
-    ones, zeros = np.ones(len(vectors)), np.zeros((n_clusters, vectors.shape[1]))
+    merges = linkage(squareform(cosine_distances(vectors), checks=False), method="average")
+    # The first n - k merges leave k groups (as cutting the tree at k does).
+    parent = np.arange(2 * n - 1)
+    for step, (a, b) in enumerate(merges[: n - n_clusters, :2].astype(np.int64)):
+        parent[a] = parent[b] = n + step
+    roots = np.arange(n)
+    for _ in range(n):  # follow every leaf up to the group it belongs to
+        up = parent[roots]
+        if np.array_equal(up, roots):
+            break
+        roots = up
+    labels = np.unique(roots, return_inverse=True)[1]
+    ones, zeros = np.ones(n), np.zeros((n_clusters, vectors.shape[1]))
     return recentre(vectors, labels, n_clusters, ones, zeros)
 
 

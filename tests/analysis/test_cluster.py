@@ -193,3 +193,14 @@ def test_average_linkage_keeps_a_large_tight_group_whole_where_kmeans_cuts_it():
     assert linkage_centres(x[:10], 6) is None  # too few entries for six groups
     assert silhouette(distances, np.zeros(len(x), int)) == -1.0
     np.testing.assert_allclose(distances, 1 - x @ x.T, atol=1e-6)
+
+
+@pytest.mark.parametrize("k", [2, 6, 40])
+def test_linkage_centres_cut_the_tree_as_scikit_learn_does(k):
+    from sklearn.cluster import AgglomerativeClustering
+
+    x, _ = blobs(n_per=50, k=8, spread=0.3, seed=3)
+    ours = linkage_centres(x, k)
+    model = AgglomerativeClustering(k, metric="cosine", linkage="average").fit(x)
+    theirs = normalize(np.vstack([x[model.labels_ == t].sum(axis=0) for t in range(k)]))
+    np.testing.assert_allclose(ours[np.lexsort(ours.T)], theirs[np.lexsort(theirs.T)], atol=1e-5)
