@@ -360,15 +360,6 @@ def merge_small(vectors, labels, centres, min_size: int, weights=None, euclidean
     return centres
 
 
-def cosine_distances(vectors) -> np.ndarray:
-    """Pairwise cosine distances of unit rows, by one matrix product (float32)."""
-    x = np.asarray(vectors, np.float32)
-    d = 1.0 - x @ x.T
-    np.clip(d, 0.0, 2.0, out=d)
-    np.fill_diagonal(d, 0.0)
-    return d
-
-
 def linkage_centres(vectors, n_clusters: int) -> np.ndarray | None:
     """Unit centres of an average-linkage partition (cosine) of the rows into ``n_clusters``.
 
@@ -380,6 +371,7 @@ def linkage_centres(vectors, n_clusters: int) -> np.ndarray | None:
     """
     from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
+    from sklearn.metrics.pairwise import cosine_distances
 
     n = len(vectors)
     if n_clusters < 2 or len(np.unique(vectors, axis=0)) < 2 * n_clusters:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.metrics.pairwise import cosine_distances
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
@@ -355,7 +356,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             # Chained into one theme with a few outliers beside it: that tells the team
             # nothing, whatever its silhouette (the outliers sit far from everything).
             return centres
-        distances = cluster.cosine_distances(sample)
+        distances = cosine_distances(sample)
         scores = {name: round(cluster.silhouette(distances, f), 4) for name, f in found.items()}
         chosen = max(scores, key=scores.get)  # k-means on a tie: it comes first
         self.partition_ = {"method": chosen, "silhouette": scores}

@@ -114,6 +114,7 @@ def worker(spec_path: str) -> None:
         # precision the fit used first, then the other one, side by side.
         sample, encoder = texts[:2000], model.representation_
         used = encoder.encoder_precision() if hasattr(encoder, "encoder_precision") else None
+        asked = encoder.get_params().get("precision")
         for precision in dict.fromkeys([used, "float32", "bfloat16"]) if used else [None]:
             if precision:
                 encoder.set_params(precision=precision)
@@ -122,7 +123,7 @@ def worker(spec_path: str) -> None:
             encoder_rates[precision or "float32"] = round(len(sample) / (time.perf_counter() - t1))
         encoder_rate = encoder_rates[used or "float32"]
         if used:
-            encoder.set_params(precision="auto")
+            encoder.set_params(precision=asked)
     result = {
         "n": spec["n"],
         "representation": rep,

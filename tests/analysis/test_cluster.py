@@ -4,6 +4,7 @@ on coordinates and the UMAP reducer."""
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics.pairwise import cosine_distances
 from sklearn.preprocessing import normalize
 
 from analysis.cluster import (
@@ -13,7 +14,6 @@ from analysis.cluster import (
     assign_coords,
     choose_n_themes,
     coords_kmeans,
-    cosine_distances,
     linkage_centres,
     merge_small,
     most_similar,
