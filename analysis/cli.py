@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the area's own name (a stop word); may be repeated",
     )
+    themes.add_argument(
+        "--stop-word",
+        action="append",
+        default=None,
+        help="a word that carries no theme here, left out in every form; may be repeated",
+    )
     themes.add_argument("--random-state", type=int, default=0)
     themes.add_argument("--out", type=Path, required=True, help="themes JSON file to write")
     themes.add_argument(
@@ -78,6 +84,7 @@ def run_themes(args: argparse.Namespace) -> int:
         random_state=args.random_state,
         max_themes=args.max_themes,
         area_name=args.area_name,
+        extra_stop_words=args.stop_word,
         framework=args.framework,
         show_progress=not args.quiet,
     )

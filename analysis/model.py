@@ -80,8 +80,13 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         entries, at least 2).
     area_name : str or list of str, optional
         The area's own name, added to the stop words.
+    extra_stop_words : str or list of str, optional
+        Words that carry no theme in this consultation, added to the stop words in every
+        form ("ban" also drops "bans" and "banned"): the question's own words, or the verbs
+        every petition starts with.
     steps : list of callables, optional
-        Preprocessing steps from text to tokens (default: :func:`default_steps`).
+        Preprocessing steps from text to tokens (default: :func:`default_steps`, given
+        ``area_name`` and ``extra_stop_words``, which are not used when ``steps`` is given).
     n_keywords : int, default=8
     n_representatives : int, default=5
     secondary_ratio : float, default=0.7
@@ -107,8 +112,8 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         still found on the vectors themselves). "auto": "umap" for "embedding" (from 0.798 to
         0.822 NMI on banking77, 0.482 to 0.529 on newport_seeclickfix) and None for "tfidf"
         (no better there, and slower). It is skipped below 60 distinct entries, and when the
-        themes average fewer than 40 entries: UMAP's neighbourhoods of 15 entries then merge
-        the smaller themes (tweet, 89 themes in 2,472 entries: ARI 0.586 without, 0.496 with).
+        median theme holds fewer than 40 entries: UMAP's neighbourhoods of 15 entries then
+        merge the smaller themes (tweet, 89 themes in 2,472 entries: ARI 0.586 without, 0.496 with).
     reweight_rounds : int, default=2
         After the first clustering, every term is weighted by how concentrated its use is in
         the themes found (:func:`analysis.representation.theme_term_weights`) and the entries
@@ -160,6 +165,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         max_themes: int = 100,
         min_theme_size: int | str = "auto",
         area_name=None,
+        extra_stop_words=None,
         steps=None,
         n_keywords: int = 8,
         n_representatives: int = 5,
@@ -180,6 +186,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         self.max_themes = max_themes
         self.min_theme_size = min_theme_size
         self.area_name = area_name
+        self.extra_stop_words = extra_stop_words
         self.steps = steps
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
@@ -403,6 +410,14 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             raise ValueError(f"n_themes must be a positive integer or None, got {self.n_themes!r}")
         if self.reduce not in ("auto", "umap", None):
             raise ValueError(f'reduce must be "auto", "umap" or None, got {self.reduce!r}')
+        for name in ("area_name", "extra_stop_words"):
+            value = getattr(self, name)
+            if value is None or isinstance(value, str):
+                continue
+            if not isinstance(value, (list, tuple, set, frozenset)) or not all(
+                isinstance(word, str) for word in value
+            ):
+                raise ValueError(f"{name} must be a string or a list of strings, got {value!r}")
         if isinstance(self.representation, str) and self.representation not in REPRESENTATIONS:
             raise ValueError(
                 f"representation must be one of {sorted(REPRESENTATIONS)}, "
@@ -410,7 +425,9 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             )
 
     def _steps(self):
-        return self.steps if self.steps is not None else default_steps(self.area_name)
+        if self.steps is not None:
+            return self.steps
+        return default_steps(self.area_name, self.extra_stop_words)
 
     def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
         def bar(items):
@@ -513,6 +530,9 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         name = self.representation if isinstance(self.representation, str) else "custom"
         params = {k: v for k, v in self.get_params().items() if k not in {"steps", "framework"}}
         params["representation"] = name
+        for key in ("area_name", "extra_stop_words"):  # JSON has lists, not sets
+            if isinstance(params[key], (set, frozenset)):
+                params[key] = sorted(params[key])
         return Report(
             n_entries=len(self.ids_),
             representation=name,

@@ -55,9 +55,13 @@ def stop_words(area_name: str | Sequence[str] | None = None) -> frozenset[str]:
     -------
     frozenset of str
     """
-    names = [area_name] if isinstance(area_name, str) else list(area_name or [])
-    extra = {w for name in names for w in tokenize(normalise(name))}
-    return frozenset(ENGLISH_STOP_WORDS) | load_domain_stop_words() | extra
+    return frozenset(ENGLISH_STOP_WORDS) | load_domain_stop_words() | words_of(area_name)
+
+
+def words_of(value: str | Sequence[str] | None) -> frozenset[str]:
+    """The words of a phrase or of a list of phrases, as the tokenizer reads them."""
+    phrases = [value] if isinstance(value, str) else list(value or [])
+    return frozenset(w for phrase in phrases for w in tokenize(normalise(phrase)))
 
 
 def normalise(text: str) -> str:
@@ -74,14 +78,23 @@ def tokenize(text: str) -> list[str]:
     return _FINDALL(text)
 
 
-def make_stop_filter(words: Iterable[str]) -> Step:
-    """Return a step that drops stop words and one-letter tokens."""
+def make_stop_filter(words: Iterable[str], stems: Iterable[str] = ()) -> Step:
+    """Return a step that drops stop words and one-letter tokens.
+
+    A word whose Snowball stem is one of ``stems`` is dropped too, so that one word given
+    drops all its forms ("ban" drops "bans", "banned" and "banning").
+    """
     stop = frozenset(words)
+    stop_stems = frozenset(stems)
 
     def drop_stop_words(tokens: list[str]) -> list[str]:
         return [t for t in tokens if len(t) > 1 and t not in stop]
 
-    return drop_stop_words
+    def drop_stop_words_and_forms(tokens: list[str]) -> list[str]:
+        kept = drop_stop_words(tokens)
+        return [t for t in kept if stem_word(t) not in stop_stems]
+
+    return drop_stop_words_and_forms if stop_stems else drop_stop_words
 
 
 def _read_lemmas() -> dict[str, str]:
@@ -134,9 +147,23 @@ def lemmatize(tokens: list[str]) -> list[str]:
     return [lemma_word(t) for t in tokens]
 
 
-def default_steps(area_name: str | Sequence[str] | None = None) -> list[Step]:
-    """The default pipeline: normalise, tokenize, drop stop words, stem."""
-    return [normalise, tokenize, make_stop_filter(stop_words(area_name)), stem]
+def default_steps(
+    area_name: str | Sequence[str] | None = None,
+    extra_stop_words: str | Sequence[str] | None = None,
+) -> list[Step]:
+    """The default pipeline: normalise, tokenize, drop stop words, stem.
+
+    Parameters
+    ----------
+    area_name : str or sequence of str, optional
+        See :func:`stop_words`.
+    extra_stop_words : str or sequence of str, optional
+        Words that carry no theme in this consultation (the question's own words, "ban" and
+        "stop" in petitions); every form of each is dropped.
+    """
+    extra = words_of(extra_stop_words)
+    stop = make_stop_filter(stop_words(area_name) | extra, {stem_word(w) for w in extra})
+    return [normalise, tokenize, stop, stem]
 
 
 def apply_steps(text: str, steps: Sequence[Step]) -> list[str]:

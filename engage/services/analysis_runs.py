@@ -34,6 +34,8 @@ from engage.services.strategy import current_version, draft_version, get_strateg
 
 MIN_ENTRIES = 10
 MAX_THEMES = 100
+MAX_STOP_WORDS = 30
+MAX_STOP_WORD = 40
 # Framework suggestions at least this close are offered as mappings to confirm.
 SUGGEST_SCORE = 0.2
 
@@ -80,16 +82,20 @@ def start_run(
     user: User | None,
     n_themes: int | None = None,
     keep_themes: bool = False,
+    stop_words: str = "",
 ) -> AnalysisRun:
     """Record a run and queue the job that does it.
 
     ``keep_themes`` starts the analysis from the last done run's fitted model
     (``ThemeModel.fit(previous=...)``): its themes keep their entries as new ones arrive.
+    ``stop_words`` (separated by commas) carry no theme in this consultation: the analysis
+    leaves them out in every form.
     """
     from engage.jobs import enqueue
 
     if n_themes is not None and not 2 <= n_themes <= MAX_THEMES:
         raise RunError(f"Choose between 2 and {MAX_THEMES} themes, or leave it to the analysis")
+    words = parse_stop_words(stop_words)
     count = sum(1 for _ in entries.list_published_entries(consultation))
     if count < MIN_ENTRIES:
         raise RunError(
@@ -97,6 +103,8 @@ def start_run(
             f"least {MIN_ENTRIES}"
         )
     parameters = _parameters(consultation, n_themes)
+    if words:
+        parameters["extra_stop_words"] = words
     previous = latest_done_run(consultation.id) if keep_themes else None
     if keep_themes and (previous is None or load_model(previous.model_file) is None):
         raise RunError("There is no earlier run of this consultation to start from")
@@ -113,6 +121,21 @@ def start_run(
     db.session.flush()
     run.job = enqueue("analysis_run", {"run_id": run.id}, key=f"run:{run.id}")
     return run
+
+
+def parse_stop_words(text: str | None) -> list[str]:
+    """The words of a comma-separated list, each once, in the order given."""
+    words: list[str] = []
+    for item in (text or "").split(","):
+        word = " ".join(item.split())
+        if not word or word.lower() in (w.lower() for w in words):
+            continue
+        if len(word) > MAX_STOP_WORD:
+            raise RunError(f"“{word[:MAX_STOP_WORD]}…” is too long to be a word to leave out")
+        words.append(word)
+    if len(words) > MAX_STOP_WORDS:
+        raise RunError(f"Enter at most {MAX_STOP_WORDS} words to leave out")
+    return words
 
 
 def _parameters(consultation: Consultation, n_themes: int | None) -> dict:
@@ -151,6 +174,7 @@ def fit_model(
         representation="tfidf",
         random_state=parameters.get("random_state", 0),
         area_name=parameters.get("area_name"),
+        extra_stop_words=parameters.get("extra_stop_words"),
         framework=framework or None,
     ).fit(texts, ids=ids, previous=previous)
 

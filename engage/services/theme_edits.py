@@ -110,7 +110,8 @@ def split_theme(theme: RunTheme, parts: int, user: User | None) -> list[RunTheme
         raise ThemeEditError(f"“{theme.label}” has too few entries to split into {parts}")
     texts = texts_of([(a.entry_type, a.entry_id) for a in members])
     member_texts = [texts.get((a.entry_type, a.entry_id), "") for a in members]
-    model = fit_model(member_texts, [a.key for a in members], {"n_themes": parts}, [])
+    words = {k: run.parameters.get(k) for k in ("area_name", "extra_stop_words")}
+    model = fit_model(member_texts, [a.key for a in members], {"n_themes": parts, **words}, [])
     found = [t for t in model.themes_ if t.size]
     if len(found) < 2:
         raise ThemeEditError(f"The entries of “{theme.label}” are too alike to split")

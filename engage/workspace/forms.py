@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from engage.services.analysis_runs import MAX_THEMES
+from engage.services.analysis_runs import MAX_STOP_WORD, MAX_STOP_WORDS, MAX_THEMES
 from engage.services.text import clean_text
 from engage.services.theme_edits import MAX_LABEL, MAX_SPLIT
 
@@ -29,6 +29,22 @@ class StartRunForm(FlaskForm):
         validators=[
             Optional(),
             NumberRange(2, MAX_THEMES, f"Enter a whole number from 2 to {MAX_THEMES}"),
+        ],
+        widget=GovTextInput(),
+    )
+    stop_words = StringField(
+        "Words to leave out (optional)",
+        description=(
+            "Words that nearly every entry uses here and that name no theme, separated by "
+            "commas: for example the question's own words. Each is left out in every form "
+            "(“park” also leaves out “parks”)."
+        ),
+        filters=[clean_text],
+        validators=[
+            Length(
+                max=MAX_STOP_WORDS * (MAX_STOP_WORD + 2),
+                message="Enter fewer words to leave out",
+            )
         ],
         widget=GovTextInput(),
     )

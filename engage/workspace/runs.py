@@ -33,7 +33,11 @@ def index():
         consultation = get_consultation_by_id(form.consultation.data) or abort(400)
         try:
             run = start_run(
-                consultation, staff_user(), form.themes.data, keep_themes=form.keep_themes.data
+                consultation,
+                staff_user(),
+                form.themes.data,
+                keep_themes=form.keep_themes.data,
+                stop_words=form.stop_words.data,
             )
         except EngageError as error:
             db.session.rollback()

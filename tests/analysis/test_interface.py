@@ -52,6 +52,11 @@ def test_preprocessing_is_composable():
     assert token.startswith("bus")
     assert "would" in stop_words() and "newport" in stop_words("Newport")
     assert apply_steps("the council's parks", steps) == ["council", "park"]
+    petitions = default_steps(extra_stop_words=["ban", "Stop"])
+    assert apply_steps("Banning dogs, stop STOPPING bans; a bank stops", petitions) == [
+        "dog",
+        "bank",
+    ]
 
 
 def test_command_line(tmp_path, wishes):
@@ -89,6 +94,20 @@ def test_command_line(tmp_path, wishes):
     rows = list(csv.DictReader(assigned.read_text().splitlines()))
     assert list(rows[0]) == ["id", "theme_id", "theme_label", "score"]
     assert [r["id"] for r in rows] == [f"r{i}" for i in range(len(texts))]
+
+
+def test_command_line_leaves_out_the_stop_words_given(tmp_path):
+    source = tmp_path / "petitions.csv"
+    rows = ["Ban puppy farms", "Stop dog fouling", "Ban dogs on beaches", "Stop puppy sales"]
+    rows += ["Ban lorries on our road", "Stop speeding traffic", "Ban road parking"]
+    source.write_text("text\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "themes.json"
+    args = ["themes", str(source), "--themes", "2", "--out", str(out), "--quiet"]
+    assert main([*args, "--stop-word", "ban", "--stop-word", "stop"]) == 0
+    report = json.loads(out.read_text())
+    assert report["parameters"]["extra_stop_words"] == ["ban", "stop"]
+    keywords = {k.lower() for theme in report["themes"] for k in theme["keywords"]}
+    assert {"dog", "puppy", "road"} <= keywords and not keywords & {"ban", "stop"}
 
 
 def test_command_line_reports_a_missing_column(tmp_path):

@@ -171,6 +171,46 @@ def test_area_name_is_a_stop_word():
     assert all("newport" not in k.lower() for t in model.themes_ for k in t.keywords)
 
 
+PETITIONS = [
+    ("Ban the sale of puppies in pet shops", "dogs"),
+    ("Stop puppy farms breeding dogs for profit", "dogs"),
+    ("Ban dogs from beaches in summer", "dogs"),
+    ("Stop dog fouling on playing fields", "dogs"),
+    ("Banning cruel dog breeding and puppy farms", "dogs"),
+    ("Stopping the sale of dogs online", "dogs"),
+    ("Ban lorries from the high street road", "traffic"),
+    ("Stop speeding traffic on our road", "traffic"),
+    ("Ban parking on pavements and roads", "traffic"),
+    ("Stop rat running traffic through the village road", "traffic"),
+    ("Banning heavy traffic near schools on the main road", "traffic"),
+    ("Stopping speeding cars on the road", "traffic"),
+]
+
+
+def test_extra_stop_words_drop_every_form_of_the_words_given():
+    texts = [text for text, _ in PETITIONS]
+    forms = {"ban", "banning", "stop", "stopping"}
+
+    def keywords(model):
+        return {k.lower() for t in model.themes_ for k in t.keywords}
+
+    plain = ThemeModel(n_themes=2).fit(texts)
+    assert keywords(plain) & forms  # petitions all ban or stop something
+
+    model = ThemeModel(n_themes=2, extra_stop_words=["Ban", "stop"]).fit(texts)
+    assert not keywords(model) & forms
+    topics = [topic for _, topic in PETITIONS]
+    by_theme = {t: {topics[i] for i in np.flatnonzero(model.labels_ == t)} for t in (0, 1)}
+    assert sorted(map(sorted, by_theme.values())) == [["dogs"], ["traffic"]]
+    assert model.report().parameters["extra_stop_words"] == ["Ban", "stop"]
+
+
+@pytest.mark.parametrize("value", [42, ["bus", 3], {"bus": 1}])
+def test_extra_stop_words_must_be_words(value):
+    with pytest.raises(ValueError, match="extra_stop_words must be a string or a list"):
+        ThemeModel(extra_stop_words=value).fit(["buses", "parks", "trees"])
+
+
 def test_themes_stay_recognisable_when_data_grows(wishes):
     from analysis.compare import recognisable
 

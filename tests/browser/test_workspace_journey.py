@@ -28,11 +28,14 @@ def _banner(page, text):
     page.locator(".govuk-notification-banner").get_by_text(text).wait_for()
 
 
-def _run(page, assert_accessible, label):
+def _run(page, assert_accessible, label, leave_out=""):
     page.get_by_label("Consultation").select_option(label="3 wishes for Derby in 2026")
+    page.get_by_label("Words to leave out (optional)").fill(leave_out)
     page.get_by_role("button", name="Run the analysis").click()
     page.get_by_role("heading", name=re.compile(r"Run \d+: done")).wait_for()
     assert_accessible(page, f"run {label}")
+    left_out = page.locator(".govuk-summary-list__row", has_text="Words left out")
+    assert left_out.locator("dd").inner_text().strip() == (leave_out or "None")
     page.get_by_role("link", name="Review the themes").click()
     page.get_by_role("heading", name="Themes", exact=True).wait_for()
     assert_accessible(page, f"themes {label}")
@@ -42,7 +45,7 @@ def test_analyse_edit_rerun_break_down_and_export(page, live_server, assert_acce
     seed_demo(approved_wishes=150)
     db.session.commit()
     _sign_in(page, live_server, make_staff("strategy"), assert_accessible)
-    _run(page, assert_accessible, "first run")
+    _run(page, assert_accessible, "first run", leave_out="Derby, city")
 
     first = page.locator(".engage-theme h3 a").first
     first.click()
@@ -74,7 +77,7 @@ def test_analyse_edit_rerun_break_down_and_export(page, live_server, assert_acce
     moved_key = (moved.entry_type, moved.entry_id)
 
     page.get_by_role("link", name="Workspace").click()
-    _run(page, assert_accessible, "second run")
+    _run(page, assert_accessible, "second run", leave_out="Derby, city")
     themes = page.locator(".engage-theme h3").all_inner_texts()
     assert NEW_NAME in themes
     assert merged_label not in themes

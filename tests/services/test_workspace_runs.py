@@ -139,6 +139,20 @@ def test_split_reclusters_a_theme_and_routes_new_entries_to_its_parts(consultati
     assert _assignments(run)[f"wish:{late.id}"].theme.visible
 
 
+def test_a_split_leaves_out_the_words_its_run_left_out(consultation):
+    user = make_staff("strategy")
+    first = run_analysis(consultation, user, n_themes=3)
+    parts = split_theme(visible_themes(first)[0], 2, user)
+    word = parts[0].keywords[0]  # a word that tells the parts apart
+    run = start_run(consultation, user, 3, stop_words=word)
+    db.session.commit()
+    assert run.status == "done" and run.parameters["extra_stop_words"] == [word]
+    for theme in visible_themes(run):
+        if theme.size >= 4:
+            parts = split_theme(theme, 2, user)
+            assert all(word.lower() not in map(str.lower, p.keywords) for p in parts)
+
+
 def test_the_next_run_splits_a_split_theme_again_into_the_teams_parts(consultation):
     user = make_staff("strategy")
     first = run_analysis(consultation, user, n_themes=3)

@@ -90,6 +90,32 @@ def test_start_a_run_and_its_bad_input(app, client, team):
     assert "Run 1" in page.text.split("Themes started from")[1][:200]
 
 
+def test_words_to_leave_out_are_left_out_of_the_themes_in_every_form(client, team):
+    consultation = make_consultation_with_wishes(n=40)
+    data = {"consultation": consultation.id, "themes": 4}
+    for words, message in [
+        ("x" * 41, "is too long to be a word to leave out"),
+        (",".join(f"w{i}" for i in range(31)), "Enter at most 30 words to leave out"),
+        ("bus " * 400, "Enter fewer words to leave out"),
+    ]:
+        response = _post(client, "/staff/workspace/", {**data, "stop_words": words})
+        assert response.status_code == 400 and message in response.text, words
+    assert db.session.query(AnalysisRun).count() == 0
+
+    assert _post(client, "/staff/workspace/", data).status_code == 303
+    first = db.session.get(AnalysisRun, 1)
+    top = max(visible_themes(first), key=lambda t: t.size).keywords[0]
+    response = _post(client, "/staff/workspace/", {**data, "stop_words": f" {top.upper()},, rain"})
+    assert response.status_code == 303
+    page = client.get(response.location)
+    assert "Words left out" in page.text
+    assert f"{top.upper()}, rain" in page.text.split("Words left out")[1][:200]
+    second = db.session.get(AnalysisRun, 2)
+    assert second.parameters["extra_stop_words"] == [top.upper(), "rain"]
+    shown = {k.lower() for t in visible_themes(second) for k in t.keywords}
+    assert not {k for k in shown if k.startswith(top.lower()[:4])}, shown
+
+
 def test_themes_page_shows_size_share_keywords_redacted_quotes_and_trend(client, team, run):
     page = client.get(f"/staff/workspace/runs/{run.id}/themes")
     assert page.status_code == 200
