@@ -19,11 +19,12 @@ from sklearn.utils import check_random_state
 
 @dataclass(frozen=True)
 class Candidate:
-    """One number of themes tried by the automatic choice and its score."""
+    """One number of themes tried by the automatic choice, its score, and whether it won."""
 
     n_themes: int
     score: float
     view: str = "all"
+    chosen: bool = False
 
 
 def sample_rows(n: int, size: int, random_state, weights=None) -> np.ndarray:

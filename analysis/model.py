@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -140,7 +141,8 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
     ids_ : list
     n_themes_ : int
     selection_ : list of Candidate
-        Numbers of themes tried with their stability (empty when ``n_themes`` was given).
+        Numbers of themes tried with their stability, the one chosen marked ``chosen``
+        (empty when ``n_themes`` was given).
     centres_ : ndarray of shape (n_themes_, d)
         Unit mean vector of each theme's entries.
     partition_ : dict
@@ -468,14 +470,18 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         views = {"all": slice(None)} | getattr(self.representation_, "views_", {})
         # The choice always sees smoothed vectors, even when the clustering does not.
         smooth = _CHOICE_NEIGHBOURS if self.smoother_ is None else 0
-        best = 1
+        best, best_view = 1, None
         for name, cols in views.items():
             x = vectors if name == "all" else normalize(vectors[:, cols])
             k, table = cluster.choose_n_themes(
                 x, self.max_themes, weights, self.random_state, neighbours=smooth
             )
             self.selection_ += [cluster.Candidate(c.n_themes, c.score, name) for c in table]
-            best = max(best, k)
+            if k > best:
+                best, best_view = k, name
+        self.selection_ = [
+            replace(c, chosen=(c.view, c.n_themes) == (best_view, best)) for c in self.selection_
+        ]
         return best
 
     def _min_size(self, weights: np.ndarray) -> int:
@@ -539,7 +545,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
             n_themes=self.n_themes_,
             n_themes_chosen_automatically=self.n_themes is None,
             selection=tuple(
-                {"n_themes": c.n_themes, "stability": c.score, "view": c.view}
+                {"n_themes": c.n_themes, "stability": c.score, "view": c.view, "chosen": c.chosen}
                 for c in self.selection_
             ),
             themes=tuple(self.themes_),

@@ -201,7 +201,11 @@ def perform_run(run_id: int, progress) -> None:
     run = get_run(run_id)
     run.model_file = save_model(model)
     run.n_entries = len(rows)
-    run.parameters = {**parameters, "framework_items": len(framework)}
+    run.parameters = {
+        **parameters,
+        "framework_items": len(framework),
+        "selection": list(model.report().selection),  # how the number of themes was chosen
+    }
     _store(run, model, rows)
     previous = latest_done_run(run.consultation_id, before=run.id)
     if previous is not None:

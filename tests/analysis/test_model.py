@@ -23,6 +23,11 @@ def test_automatic_number_of_themes(wishes):
     assert 4 <= model.n_themes_ <= 10
     assert adjusted_rand_score(truth, model.labels_) > 0.6
     assert model.selection_, "the criterion's table is kept to show the choice"
+    (chosen,) = [c for c in model.selection_ if c.chosen]
+    best = max(c.score for c in model.selection_)
+    assert chosen.n_themes == max(c.n_themes for c in model.selection_ if c.score >= best - 0.03)
+    shown = json.loads(to_json(model.report()))["selection"]
+    assert [row["n_themes"] for row in shown if row["chosen"]] == [chosen.n_themes]
 
 
 def test_deterministic(wishes):

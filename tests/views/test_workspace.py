@@ -90,6 +90,24 @@ def test_start_a_run_and_its_bad_input(app, client, team):
     assert "Run 1" in page.text.split("Themes started from")[1][:200]
 
 
+def test_the_run_page_shows_how_the_number_of_themes_was_chosen(client, team):
+    consultation = make_consultation_with_wishes(n=60)
+    response = _post(client, "/staff/workspace/", {"consultation": consultation.id})
+    assert response.status_code == 303
+    page = client.get(response.location).text
+    run = db.session.get(AnalysisRun, 1)
+    tried = run.parameters["selection"]
+    (chosen,) = [c["n_themes"] for c in tried if c["chosen"]]
+    assert f"How the analysis chose {chosen} themes" in page
+    table = page.split("Numbers of themes tried and their stability")[1].split("</table>")[0]
+    for c in tried:
+        cell = f"{c['n_themes']} (chosen)" if c["chosen"] else str(c["n_themes"])
+        assert f">{cell}</" in table and f">{c['stability']:.2f}</" in table
+    asked = _post(client, "/staff/workspace/", {"consultation": consultation.id, "themes": 5})
+    page = client.get(asked.location).text
+    assert "Run 2: done" in page and "How the analysis chose" not in page
+
+
 def test_words_to_leave_out_are_left_out_of_the_themes_in_every_form(client, team):
     consultation = make_consultation_with_wishes(n=40)
     data = {"consultation": consultation.id, "themes": 4}
