@@ -1,6 +1,6 @@
 """Runs: start the analysis over a consultation, follow its progress, list runs and jobs."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from engage.errors import EngageError
 from engage.extensions import db
@@ -19,9 +19,20 @@ def run_or_404(run_id: int):
 
 
 def _start_form() -> StartRunForm:
-    form = StartRunForm()
+    """The form to start a run; a link from a run's page fills it in (``?themes=23``)."""
+    form = StartRunForm() if request.method == "POST" else StartRunForm(data=_suggested())
     form.consultation.choices = [(c.id, c.title) for c in list_consultations()]
     return form
+
+
+def _suggested() -> dict:
+    """Values suggested by the query string, those that are well formed."""
+    data = {"stop_words": request.args.get("stop_words", "")[:500]}
+    for name in ("consultation", "themes"):
+        value = request.args.get(name, "")
+        if value.isdigit() and len(value) < 10:
+            data[name] = int(value)
+    return data
 
 
 @bp.route("/", methods=["GET", "POST"])

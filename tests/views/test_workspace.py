@@ -1,9 +1,10 @@
 """The strategy workspace's pages: who may see them, every form refusing bad input with a
 message and a 4xx, the themes pages as the team reads them, and the background job path."""
 
+import re
 import threading
 import time
-from html import escape
+from html import escape, unescape
 
 import pytest
 
@@ -92,7 +93,8 @@ def test_start_a_run_and_its_bad_input(app, client, team):
 
 def test_the_run_page_shows_how_the_number_of_themes_was_chosen(client, team):
     consultation = make_consultation_with_wishes(n=60)
-    response = _post(client, "/staff/workspace/", {"consultation": consultation.id})
+    data = {"consultation": consultation.id, "stop_words": "bus, Parks"}
+    response = _post(client, "/staff/workspace/", data)
     assert response.status_code == 303
     page = client.get(response.location).text
     run = db.session.get(AnalysisRun, 1)
@@ -103,9 +105,19 @@ def test_the_run_page_shows_how_the_number_of_themes_was_chosen(client, team):
     for c in tried:
         cell = f"{c['n_themes']} (chosen)" if c["chosen"] else str(c["n_themes"])
         assert f">{cell}</" in table and f">{c['stability']:.2f}</" in table
-    asked = _post(client, "/staff/workspace/", {"consultation": consultation.id, "themes": 5})
+    other = next(c["n_themes"] for c in tried if not c["chosen"])
+    link = re.search(rf'href="([^"]+)">Run with {other} themes<', table).group(1)
+    form = client.get(unescape(link)).text
+    assert re.search(rf'<input[^>]* name="themes"[^>]* value="{other}"', form)
+    assert re.search(r'<input[^>]* name="stop_words"[^>]* value="bus, Parks"', form)
+    assert f'<option value="{consultation.id}" selected>' in form
+    fields = {**hidden_fields(form), "consultation": consultation.id, "themes": other}
+    asked = client.post("/staff/workspace/", data={**fields, "stop_words": "bus, Parks"})
     page = client.get(asked.location).text
     assert "Run 2: done" in page and "How the analysis chose" not in page
+    assert db.session.get(AnalysisRun, 2).parameters["n_themes"] == other
+    for query in ["themes=lots&consultation=x", "themes=" + "9" * 40, "stop_words=" + "a" * 9000]:
+        assert client.get(f"/staff/workspace/?{query}").status_code == 200
 
 
 def test_words_to_leave_out_are_left_out_of_the_themes_in_every_form(client, team):
