@@ -114,7 +114,8 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         0.822 NMI on banking77, 0.482 to 0.529 on newport_seeclickfix) and None for "tfidf"
         (no better there, and slower). It is skipped below 60 distinct entries, and when the
         median theme holds fewer than 40 entries: UMAP's neighbourhoods of 15 entries then
-        merge the smaller themes (tweet, 89 themes in 2,472 entries: ARI 0.586 without, 0.496 with).
+        merge the smaller themes (tweet, 89 themes in 2,472 entries: ARI 0.586 without,
+        0.496 with).
     reweight_rounds : int, default=2
         After the first clustering, every term is weighted by how concentrated its use is in
         the themes found (:func:`analysis.representation.theme_term_weights`) and the entries
