@@ -110,6 +110,18 @@ def test_command_line_leaves_out_the_stop_words_given(tmp_path):
     assert {"dog", "puppy", "road"} <= keywords and not keywords & {"ban", "stop"}
 
 
+def test_command_line_says_how_it_chose_the_number_of_themes(tmp_path, wishes, capsys):
+    texts, _ = wishes
+    source = tmp_path / "wishes.csv"
+    source.write_text("text\n" + "\n".join(texts) + "\n")
+    out = tmp_path / "themes.json"
+    assert main(["themes", str(source), "--out", str(out)]) == 0
+    said = capsys.readouterr().err
+    (chosen,) = [c for c in json.loads(out.read_text())["selection"] if c["chosen"]]
+    assert f"{chosen['n_themes']} themes chosen of 4-" in said
+    assert f"stability ({chosen['stability']:.2f})" in said
+
+
 def test_command_line_reports_a_missing_column(tmp_path):
     source = tmp_path / "x.csv"
     source.write_text("id,body\n1,buses\n")
