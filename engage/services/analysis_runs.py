@@ -36,6 +36,7 @@ MIN_ENTRIES = 10
 MAX_THEMES = 100
 MAX_STOP_WORDS = 30
 MAX_STOP_WORD = 40
+MAX_STOP_WORDS_TEXT = MAX_STOP_WORDS * (MAX_STOP_WORD + 2)  # the words and ", " between
 # Framework suggestions at least this close are offered as mappings to confirm.
 SUGGEST_SCORE = 0.2
 

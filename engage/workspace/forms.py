@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from engage.services.analysis_runs import MAX_STOP_WORD, MAX_STOP_WORDS, MAX_THEMES
+from engage.services.analysis_runs import MAX_STOP_WORDS_TEXT, MAX_THEMES
 from engage.services.text import clean_text
 from engage.services.theme_edits import MAX_LABEL, MAX_SPLIT
 
@@ -40,12 +40,7 @@ class StartRunForm(FlaskForm):
             "(“park” also leaves out “parks”)."
         ),
         filters=[clean_text],
-        validators=[
-            Length(
-                max=MAX_STOP_WORDS * (MAX_STOP_WORD + 2),
-                message="Enter fewer words to leave out",
-            )
-        ],
+        validators=[Length(max=MAX_STOP_WORDS_TEXT, message="Enter fewer words to leave out")],
         widget=GovTextInput(),
     )
     keep_themes = BooleanField(
