@@ -98,13 +98,14 @@ def run_themes(args: argparse.Namespace) -> int:
     if not args.quiet:
         seconds = time.perf_counter() - start
         print(f"{len(texts)} entries, {model.n_themes_} themes, {seconds:.1f} s", file=sys.stderr)
-        chosen = [c for c in model.selection_ if c.chosen]
-        if chosen:
-            tried = sorted({c.n_themes for c in model.selection_})
+        for chosen in (c for c in model.selection_ if c.chosen):
+            # The rule compares the numbers tried on the same view of the entries.
+            same_view = [c for c in model.selection_ if c.view == chosen.view]
+            tried = sorted(c.n_themes for c in same_view)
             print(
-                f"  {chosen[0].n_themes} themes chosen of {tried[0]}-{tried[-1]} tried: the "
-                f"largest whose stability ({chosen[0].score:.2f}) is within 0.03 of the best "
-                f"({max(c.score for c in model.selection_):.2f}); every score is in {args.out}",
+                f"  {chosen.n_themes} themes chosen of {tried[0]}-{tried[-1]} tried: the "
+                f"largest whose stability ({chosen.score:.2f}) is within 0.03 of the best "
+                f"({max(c.score for c in same_view):.2f}); every score is in {args.out}",
                 file=sys.stderr,
             )
         for theme in model.themes_[:20]:

@@ -127,10 +127,12 @@ def start_run(
 def parse_stop_words(text: str | None) -> list[str]:
     """The words of a comma-separated list, each once, in the order given."""
     words: list[str] = []
+    seen: set[str] = set()
     for item in (text or "").split(","):
         word = " ".join(item.split())
-        if not word or word.lower() in (w.lower() for w in words):
+        if not word or word.lower() in seen:
             continue
+        seen.add(word.lower())
         if len(word) > MAX_STOP_WORD:
             raise RunError(f"“{word[:MAX_STOP_WORD]}…” is too long to be a word to leave out")
         words.append(word)
