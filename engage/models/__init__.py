@@ -10,6 +10,7 @@ from engage.models.analysis_run import (
     ThemeAssignment,
     ThemeEdit,
     ThemeMapping,
+    ThemeMention,
 )
 from engage.models.consultation import Area, AreaPostcodeDistrict, Consultation, consultation_areas
 from engage.models.equalities import EQUALITIES_QUESTIONS, SOURCES, EqualitiesResponse
@@ -114,4 +115,5 @@ __all__ = [
     "ThemeAssignment",
     "ThemeEdit",
     "ThemeMapping",
+    "ThemeMention",
 ]

@@ -165,6 +165,32 @@ class ThemeAssignment(db.Model):
         return f"{self.entry_type}:{self.entry_id}"
 
 
+class ThemeMention(db.Model):
+    """A further theme an entry raises besides its own ("more buses and safer parks" is about
+    buses, and raises parks too), with the analysis's score for it.
+
+    Kept through the team's edits: a merge moves the mentions of the merged theme, a split
+    sends them to its parts. An entry moved into a theme it mentions is not counted twice.
+    """
+
+    __tablename__ = "theme_mentions"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "theme_id", name="uq_theme_mentions_theme"),
+        Index("ix_theme_mentions_run_theme", "run_id", "theme_id", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("analysis_runs.id", ondelete="CASCADE"))
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_assignments.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int] = mapped_column(ForeignKey("run_themes.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+
+    assignment: Mapped[ThemeAssignment] = relationship()
+    theme: Mapped[RunTheme] = relationship()
+
+
 class ThemeEdit(db.Model):
     """One line of the append-only log of the team's edits: who, when, what."""
 

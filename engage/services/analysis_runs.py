@@ -31,6 +31,7 @@ from engage.models import (
 from engage.models._types import utcnow
 from engage.services import workspace_entries as entries
 from engage.services.strategy import current_version, draft_version, get_strategy
+from engage.services.theme_mentions import model_mentions, store_mentions
 
 MIN_ENTRIES = 10
 MAX_THEMES = 100
@@ -255,6 +256,7 @@ def _store(run: AnalysisRun, model, rows: list[entries.EntryRow]) -> None:
         theme = themes[labels[i]]
         values.append(_assignment_values(run.id, theme, row, scores[i]))
     bulk_insert_assignments(values)
+    store_mentions(run.id, model_mentions(model, rows, themes))
     _suggest_mappings(themes.values())
 
 
@@ -396,15 +398,24 @@ def _assign(run: AnalysisRun, model, rows: list[entries.EntryRow]) -> None:
     by_model = {t.model_theme: t for t in run.themes if t.model_theme is not None}
     found = model.transform([r.text for r in rows], ids=[r.key for r in rows])
     targets: dict[int, list[tuple[entries.EntryRow, float]]] = defaultdict(list)
+    also: dict[int, list[tuple[entries.EntryRow, float]]] = defaultdict(list)
     for row, assignment in zip(rows, found, strict=True):
         theme = by_model.get(assignment.theme_id)
         if theme is not None:
             targets[theme.id].append((row, assignment.score))
+            for secondary in assignment.secondary:
+                if secondary.theme_id in by_model:
+                    also[by_model[secondary.theme_id].id].append((row, secondary.score))
     values = []
     for theme_id, items in targets.items():
         for theme, row, score in _route(db.session.get(RunTheme, theme_id), items):
             values.append({**_assignment_values(run.id, theme, row, score), "added_later": True})
     bulk_insert_assignments(values)
+    mentions: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for theme_id, items in also.items():
+        for theme, row, score in _route(db.session.get(RunTheme, theme_id), items):
+            mentions[row.key].append((theme.id, score))
+    store_mentions(run.id, mentions)
 
 
 def _route(theme: RunTheme, items):

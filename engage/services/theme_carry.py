@@ -20,6 +20,7 @@ What was carried is logged as one "carry" edit of the new run.
 """
 
 from collections import Counter, defaultdict
+from functools import partial
 
 from sqlalchemy import func, select, update
 
@@ -27,6 +28,7 @@ from engage.extensions import db
 from engage.models import AnalysisRun, RunTheme, ThemeAssignment, ThemeMapping
 from engage.services.analysis_runs import load_model, matching_terms, split_parts
 from engage.services.theme_edits import log_edit
+from engage.services.theme_mentions import move_mentions, route_mentions
 from engage.services.workspace_entries import texts_of
 
 OWN_SHARE = 0.5
@@ -109,6 +111,7 @@ def _merge_again(previous, run, owner, new, new_members) -> list[str]:
                 .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id == n)
                 .values(theme_id=keep)
             )
+            move_mentions(run.id, n, keep)
             new[keep].keywords = new[keep].keywords + [
                 k for k in new[n].keywords if k not in new[keep].keywords
             ]
@@ -150,6 +153,7 @@ def _split_again(previous, run, owner, new, new_members, old_members) -> list[st
         by_part = {p.split_part: c for p, c in children.items()}
         biggest = children[max(parts, key=lambda p: len(old_members.get(p.id, ())))]
         chosen = split_parts(model, text_list, by_part, biggest)
+        route_mentions(run.id, target, partial(split_parts, model, parts=by_part, fallback=biggest))
         for assignment, text, child in zip(assignments, text_list, chosen, strict=True):
             assignment.theme_id = child.id
             assignment.terms = matching_terms(text, child.keywords)

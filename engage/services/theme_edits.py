@@ -5,6 +5,8 @@ Every edit is a line in the append-only ThemeEdit log (who, when, what); the nex
 the edits over (engage.services.theme_carry).
 """
 
+from functools import partial
+
 from sqlalchemy import func, select, update
 
 from engage.errors import EngageError
@@ -17,7 +19,9 @@ from engage.services.analysis_runs import (
     matching_terms,
     refresh_sizes,
     save_model,
+    split_parts,
 )
+from engage.services.theme_mentions import move_mentions, route_mentions
 from engage.services.workspace_entries import texts_of
 
 MAX_LABEL = 200
@@ -82,6 +86,7 @@ def merge_themes(target: RunTheme, source: RunTheme, user: User | None) -> None:
         .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id == source.id)
         .values(theme_id=target.id)
     )
+    move_mentions(run.id, source.id, target.id)
     target.keywords = _union(target.keywords, source.keywords)[:MAX_KEYWORDS]
     target.representatives = target.representatives + source.representatives
     source.merged_into = target
@@ -121,6 +126,9 @@ def split_theme(theme: RunTheme, parts: int, user: User | None) -> list[RunTheme
         child = children.get(label) or max(children.values(), key=lambda c: len(c.keywords))
         assignment.theme_id = child.id
         assignment.terms = matching_terms(text, child.keywords)
+    parts = {c.split_part: c for c in children.values()}
+    biggest = max(children.values(), key=lambda c: len(c.keywords))
+    route_mentions(run.id, theme.id, partial(split_parts, model, parts=parts, fallback=biggest))
     theme.split, theme.split_model_file = True, save_model(model)
     log_edit(run, "split", user, theme, parts=[c.id for c in children.values()], label=theme.label)
     refresh_sizes(run)
