@@ -18,6 +18,7 @@ from engage.extensions import db
 from engage.models import AGE_BANDS, CHANNELS, AnalysisRun, Area, ThemeAssignment
 from engage.services.analysis_runs import visible_themes
 from engage.services.flags import redact_personal_data
+from engage.services.theme_mentions import mention_counts, mentions_by_assignment
 from engage.services.theme_reports import relevant_total
 from engage.services.workspace_entries import ENTRY_TYPES, references_of, texts_of
 
@@ -32,6 +33,7 @@ THEME_COLUMNS = [
     "renamed by the team",
     "entries",
     "share (%)",
+    "also raised by entries of other themes",
     "keywords",
     "mapped to",
     "new (fits none of the strategy)",
@@ -44,6 +46,7 @@ ASSIGNMENT_COLUMNS = [
     "theme label",
     "score",
     "matching terms",
+    "other themes it raises",
     "moved by the team",
     "not relevant",
     "given a theme after the run",
@@ -64,6 +67,7 @@ def neutralise(value):
 
 def theme_rows(run: AnalysisRun) -> Iterator[list]:
     total = relevant_total(run) or 1
+    also = mention_counts(run)
     for t in visible_themes(run):
         mapping = t.confirmed_mapping
         yield [
@@ -74,6 +78,7 @@ def theme_rows(run: AnalysisRun) -> Iterator[list]:
             "yes" if t.renamed else "no",
             t.size,
             round(100 * t.size / total, 1),
+            also.get(t.id, 0),
             ", ".join(t.keywords),
             mapping.target_title if mapping else "",
             "yes" if t.is_new and mapping is None else "no",
@@ -101,6 +106,7 @@ def assignment_rows(run: AnalysisRun) -> Iterator[list]:
         last = chunk[-1].id
         keys = [(a.entry_type, a.entry_id) for a in chunk]
         texts, references = texts_of(keys), references_of(keys)
+        raised = mentions_by_assignment(run, [a.id for a in chunk])
         for a, key in zip(chunk, keys, strict=True):
             theme = themes[a.theme_id]
             yield [
@@ -111,6 +117,10 @@ def assignment_rows(run: AnalysisRun) -> Iterator[list]:
                 theme.label,
                 a.score,
                 a.terms,
+                "; ".join(
+                    f"{themes[m.theme_id].number} {themes[m.theme_id].label} ({m.score:.2f})"
+                    for m in raised.get(a.id, [])
+                ),
                 "yes" if a.moved_by_team else "no",
                 "yes" if a.not_relevant else "no",
                 "yes" if a.added_later else "no",

@@ -1,6 +1,7 @@
 """The strategy workspace end to end in a real browser, on the demo data: run the analysis,
-rename, merge and move, run it again and see the edits kept, open a breakdown with a hidden
-small count, and download every export. Axe checks every page on the way."""
+rename, merge and move, run it again and see the edits kept, follow an entry that raises two
+themes, open a breakdown with a hidden small count, and download every export. Axe checks
+every page on the way."""
 
 import re
 from pathlib import Path
@@ -88,6 +89,19 @@ def test_analyse_edit_rerun_break_down_and_export(page, live_server, assert_acce
         .order_by(ThemeAssignment.run_id.desc())
     ).first()
     assert again.moved_by_team and again.theme.label == target and again.run_id != moved.run_id
+
+    # A theme that entries of other themes raise too lists them, each with its own theme.
+    raised = page.locator(".engage-theme", has_text="Also raised by").first
+    raised_label = raised.locator("h3").inner_text()
+    raised.locator("h3 a").click()
+    page.get_by_role("heading", name="Also raised in entries of other themes").wait_for()
+    assert_accessible(page, "a theme raised in other themes' entries")
+    own = page.get_by_role("list", name="Also raised in entries of other themes")
+    own = own.get_by_role("link").first
+    own_label = own.inner_text()
+    assert own_label != raised_label
+    own.click()
+    page.get_by_role("heading", name=own_label, exact=True).wait_for()
 
     page.get_by_role("link", name="Breakdowns").click()
     page.get_by_role("heading", name="Themes by area").wait_for()
