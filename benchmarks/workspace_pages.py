@@ -4,7 +4,8 @@
 
 Builds a throwaway SQLite database (or uses DATABASE_URL, e.g. a PostgreSQL), adds the
 entries with bulk inserts (submissions, wishes, "about you" details), then a finished run
-whose themes and assignments are written the same way (the analysis itself is not timed
+whose themes, assignments and theme mentions (four entries in ten raise a further theme)
+are written the same way (the analysis itself is not timed
 here: see benchmarks/analysis_speed.py), and asks for the pages as a signed-in member of the
 strategy team. Prints the median and slowest render of each page, in milliseconds, against
 the target of 300 ms.
@@ -47,6 +48,7 @@ def _fill(n_entries: int, n_themes: int, rng: random.Random):
         RunTheme,
         Submission,
         ThemeAssignment,
+        ThemeMention,
         Wish,
     )
     from engage.services.consultations import upsert_area
@@ -166,6 +168,24 @@ def _fill(n_entries: int, n_themes: int, rng: random.Random):
         a["age_band"] = band_of.get(a["entry_id"])
     for start in range(0, len(assignments), 10_000):
         db.session.execute(insert(ThemeAssignment), assignments[start : start + 10_000])
+    # Entries that raise further themes: four in ten, one or two each, as on larger runs.
+    mentions = []
+    for assignment_id, entry_id in db.session.execute(
+        select(ThemeAssignment.id, ThemeAssignment.entry_id).where(ThemeAssignment.run_id == run.id)
+    ):
+        if rng.random() < 0.4:
+            others = rng.sample([k for k in range(n_themes) if k != chosen[entry_id - 1]], 2)
+            for k in others[: rng.randint(1, 2)]:
+                mentions.append(
+                    {
+                        "run_id": run.id,
+                        "assignment_id": assignment_id,
+                        "theme_id": ids[k],
+                        "score": round(rng.random(), 4),
+                    }
+                )
+    for start in range(0, len(mentions), 10_000):
+        db.session.execute(insert(ThemeMention), mentions[start : start + 10_000])
     from engage.services.analysis_runs import refresh_sizes
 
     refresh_sizes(run)

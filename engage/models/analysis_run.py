@@ -92,6 +92,8 @@ class RunTheme(db.Model):
     renamed: Mapped[bool] = mapped_column(Boolean, default=False)
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(default=0)
+    # Relevant entries of other themes that raise this one too (not counted in size).
+    also_raised: Mapped[int] = mapped_column(default=0)
     # [[entry_type, entry_id], ...]: the analysis's representative entries.
     representatives: Mapped[list] = mapped_column(JSON, default=list)
     # The analysis's suggestions: [{"kind", "id", "name", "score"}, ...], best first.

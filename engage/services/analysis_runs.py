@@ -31,7 +31,7 @@ from engage.models import (
 from engage.models._types import utcnow
 from engage.services import workspace_entries as entries
 from engage.services.strategy import current_version, draft_version, get_strategy
-from engage.services.theme_mentions import model_mentions, store_mentions
+from engage.services.theme_mentions import mention_counts, model_mentions, store_mentions
 
 MIN_ENTRIES = 10
 MAX_THEMES = 100
@@ -324,7 +324,8 @@ def matching_terms(text: str, keywords: list[str]) -> str:
 
 
 def refresh_sizes(run: AnalysisRun) -> None:
-    """Each theme's size: its relevant entries."""
+    """Each theme's size (its relevant entries), and how many relevant entries of other themes
+    raise it too."""
     counts = dict(
         db.session.execute(
             select(ThemeAssignment.theme_id, func.count())
@@ -332,8 +333,9 @@ def refresh_sizes(run: AnalysisRun) -> None:
             .group_by(ThemeAssignment.theme_id)
         ).all()
     )
+    also = mention_counts(run)
     for theme in db.session.scalars(select(RunTheme).where(RunTheme.run_id == run.id)):
-        theme.size = counts.get(theme.id, 0)
+        theme.size, theme.also_raised = counts.get(theme.id, 0), also.get(theme.id, 0)
     db.session.flush()
 
 

@@ -18,7 +18,7 @@ from engage.extensions import db
 from engage.models import AGE_BANDS, CHANNELS, AnalysisRun, Area, ThemeAssignment
 from engage.services.analysis_runs import visible_themes
 from engage.services.flags import redact_personal_data
-from engage.services.theme_mentions import mention_counts, mentions_by_assignment
+from engage.services.theme_mentions import mentions_by_assignment
 from engage.services.theme_reports import relevant_total
 from engage.services.workspace_entries import ENTRY_TYPES, references_of, texts_of
 
@@ -67,7 +67,6 @@ def neutralise(value):
 
 def theme_rows(run: AnalysisRun) -> Iterator[list]:
     total = relevant_total(run) or 1
-    also = mention_counts(run)
     for t in visible_themes(run):
         mapping = t.confirmed_mapping
         yield [
@@ -78,7 +77,7 @@ def theme_rows(run: AnalysisRun) -> Iterator[list]:
             "yes" if t.renamed else "no",
             t.size,
             round(100 * t.size / total, 1),
-            also.get(t.id, 0),
+            t.also_raised,
             ", ".join(t.keywords),
             mapping.target_title if mapping else "",
             "yes" if t.is_new and mapping is None else "no",

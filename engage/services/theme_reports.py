@@ -10,7 +10,6 @@ from engage.extensions import db
 from engage.models import AnalysisRun, RunTheme, ThemeAssignment
 from engage.services.analysis_runs import visible_themes
 from engage.services.flags import redact_personal_data
-from engage.services.theme_mentions import mention_counts
 from engage.services.workspace_entries import ENTRY_TYPES, references_of, texts_of
 
 QUOTES = 5
@@ -23,7 +22,6 @@ class ThemeSummary:
     share: float  # percentage of the run's relevant entries
     quotes: list[str]
     trend: list[int]  # entries per week, in the order of the run's weeks
-    also: int = 0  # relevant entries of other themes that raise this one too
 
 
 @dataclass(frozen=True)
@@ -58,14 +56,12 @@ def summaries(run: AnalysisRun, with_quotes: bool = True) -> tuple[list[date], l
     total = relevant_total(run) or 1
     weeks, by_theme = weeks_of(run)
     quotes = theme_quotes(run, themes) if with_quotes else {}
-    also = mention_counts(run)
     return weeks, [
         ThemeSummary(
             theme=t,
             share=round(100 * t.size / total, 1),
             quotes=quotes.get(t.id, []),
             trend=[by_theme.get(t.id, {}).get(w, 0) for w in weeks],
-            also=also.get(t.id, 0),
         )
         for t in themes
     ]

@@ -21,7 +21,7 @@ from engage.services.theme_edits import (
     rename_theme,
     split_theme,
 )
-from engage.services.theme_mentions import mention_counts, mentions_of_theme
+from engage.services.theme_mentions import mentions_of_theme
 from engage.services.theme_reports import members, members_query, summaries
 from engage.staff import staff_user
 from engage.workspace import bp
@@ -104,7 +104,6 @@ def render_theme(run, theme, *, problem=None, status=200, **given):
         page=page,
         entries=members(page.items),
         also=list(zip(mentioned, members([m.assignment for m in mentioned]), strict=True)),
-        also_total=mention_counts(run).get(theme.id, 0),
         edits=list_edits(run, theme),
         kinds=EDIT_KINDS,
         form=failing,

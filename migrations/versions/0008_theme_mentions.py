@@ -16,6 +16,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("run_themes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("also_raised", sa.Integer(), nullable=False, server_default="0"))
+
     op.create_table("theme_mentions",
     sa.Column("id", sa.Integer(), nullable=False),
     sa.Column("run_id", sa.Integer(), nullable=False),
@@ -39,3 +42,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_theme_mentions_assignment_id"))
 
     op.drop_table("theme_mentions")
+    with op.batch_alter_table("run_themes", schema=None) as batch_op:
+        batch_op.drop_column("also_raised")
