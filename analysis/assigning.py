@@ -75,28 +75,46 @@ class AssignmentsMixin:
         texts, ids = _check_input(texts, ids)
         sims, nearest = self._similarities(texts, embeddings)
         lab, score = self._predict(sims, nearest, texts)
-        return [self._assignment(ids[i], lab[i], score[i], sims[i]) for i in range(len(ids))]
+        overlap = self._centre_overlap()
+        return [
+            self._assignment(ids[i], lab[i], score[i], sims[i], overlap) for i in range(len(ids))
+        ]
 
-    def _assignment(self, entry_id, theme: int, score: float, sims) -> Assignment:
+    def _assignment(self, entry_id, theme: int, score: float, sims, overlap) -> Assignment:
         label = self.themes_[theme].label if theme >= 0 else "(empty)"
         return Assignment(
             id=entry_id,
             theme_id=int(theme),
             theme_label=label,
             score=round(float(score), 4),
-            secondary=self._secondary(theme, score, sims),
+            secondary=self._secondary(theme, score, sims, overlap),
             framework=self._entry_fw(theme),
         )
 
-    def _secondary(self, theme: int, score: float, sims) -> tuple[SecondaryTheme, ...]:
-        if theme < 0 or score <= 0:
+    def _centre_overlap(self) -> np.ndarray:
+        """Cosine similarity of every pair of theme centres."""
+        return self.centres_ @ self.centres_.T
+
+    def _secondary(self, theme: int, score: float, sims, overlap) -> tuple[SecondaryTheme, ...]:
+        """Themes the entry also raises, by what each says that its primary theme does not.
+
+        With unit centres c_p (primary) and c_j, the entry x's similarity to the part of c_j
+        orthogonal to c_p is (x·c_j − (c_j·c_p)(x·c_p)) / √(1 − (c_j·c_p)²): computed from
+        the similarities alone. Its score is its similarity to the theme itself.
+        """
+        n = len(overlap)
+        if theme < 0 or theme >= n or score <= 0:
             return ()
-        floor = max(self.secondary_min, self.secondary_ratio * float(score))
-        order = np.argsort(-sims, kind="stable")
+        shared = overlap[theme]
+        own = sims[:n] - shared * sims[theme]
+        distinct = own / np.sqrt(np.maximum(1 - shared**2, 1e-6))
+        distinct[theme] = -np.inf
+        order = np.argsort(-distinct, kind="stable")[:4]
+        secondary_distinct = getattr(self, "secondary_distinct", 0.2)  # models saved before it
         return tuple(
             SecondaryTheme(int(j), self.themes_[j].label, round(float(sims[j]), 4))
-            for j in order[:4]
-            if j != theme and sims[j] >= floor
+            for j in order
+            if distinct[j] >= secondary_distinct and sims[j] >= self.secondary_min
         )
 
     def _entry_fw(self, theme: int):
@@ -107,7 +125,7 @@ class AssignmentsMixin:
     def assignments(self) -> list[Assignment]:
         """The assignment of every fitted entry, in input order (computed on demand)."""
         check_is_fitted(self, "labels_")
-        out = []
+        out, overlap = [], self._centre_overlap()
         for start in range(0, len(self.ids_), 10_000):
             idx = np.arange(start, min(start + 10_000, len(self.ids_)))
             d = self.entry_index_[idx]
@@ -115,7 +133,7 @@ class AssignmentsMixin:
             if self.has_other_:
                 sims = np.hstack([sims, np.zeros((len(sims), 1), np.float32)])
             out += [
-                self._assignment(self.ids_[i], self.labels_[i], self.scores_[i], sims[r])
+                self._assignment(self.ids_[i], self.labels_[i], self.scores_[i], sims[r], overlap)
                 for r, i in enumerate(idx)
             ]
         return out

@@ -90,9 +90,13 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         ``area_name`` and ``extra_stop_words``, which are not used when ``steps`` is given).
     n_keywords : int, default=8
     n_representatives : int, default=5
-    secondary_ratio : float, default=0.7
-        An entry also raises another theme when its similarity to it is at least this
-        fraction of its similarity to its primary theme (and at least ``secondary_min``).
+    secondary_distinct : float, default=0.2
+        An entry also raises another theme when it is at least this similar to what that
+        theme does not share with its primary theme (the part of the theme's centre
+        orthogonal to the primary's centre), and at least ``secondary_min`` similar to the
+        theme itself. Neighbouring themes of one subject share most of their centres, so
+        being near both is not raising two things; saying something the primary theme does
+        not say is.
     secondary_min : float, default=0.3
     framework : path, dict or list, optional
         The strategy's own themes (see :mod:`analysis.framework`).
@@ -172,7 +176,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         steps=None,
         n_keywords: int = 8,
         n_representatives: int = 5,
-        secondary_ratio: float = 0.7,
+        secondary_distinct: float = 0.2,
         secondary_min: float = 0.3,
         framework=None,
         framework_threshold: float = 0.3,
@@ -193,7 +197,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         self.steps = steps
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
-        self.secondary_ratio = secondary_ratio
+        self.secondary_distinct = secondary_distinct
         self.secondary_min = secondary_min
         self.framework = framework
         self.framework_threshold = framework_threshold

@@ -1,5 +1,6 @@
 """ThemeModel on small hand-written wishes: quality, determinism, interface, edge cases."""
 
+import copy
 import json
 
 import numpy as np
@@ -75,6 +76,31 @@ def test_entry_with_two_themes_has_secondary(fitted):
     (a,) = fitted.transform(["more frequent buses and a new playground in the park"])
     themes = {a.theme_label.lower()} | {s.theme_label.lower() for s in a.secondary}
     assert any("bus" in t for t in themes) and any("park" in t for t in themes)
+
+
+MIXED = {
+    "more frequent buses and a new playground in the park": ("bus", "park"),
+    "fix the potholes and clean up the litter": ("pothole", "litter"),
+    "street lights on the estate and a youth club for teenagers": ("light", "youth"),
+}
+
+
+def test_entries_raising_two_things_have_both_and_one_topic_entries_one(wishes, fitted):
+    texts, _ = wishes
+    # Near a neighbouring theme is not raising it: the one-topic wishes rarely have a second.
+    assert sum(bool(a.secondary) for a in fitted.assignments()) <= len(texts) // 10
+    for text, a in zip(MIXED, fitted.transform(list(MIXED)), strict=True):
+        labels = " ".join([a.theme_label] + [s.theme_label for s in a.secondary]).lower()
+        assert all(word in labels for word in MIXED[text]), (text, labels)
+        assert all(0.3 <= s.score <= 1 for s in a.secondary)
+
+
+def test_secondary_distinct_sets_how_much_else_an_entry_must_say(fitted):
+    strict = copy.deepcopy(fitted).set_params(secondary_distinct=0.9)
+    pairs = zip(fitted.transform(list(MIXED)), strict.transform(list(MIXED)), strict=True)
+    for loose, tight in pairs:
+        assert loose.secondary and not tight.secondary
+        assert loose.theme_id == tight.theme_id
 
 
 def test_explanation(fitted):

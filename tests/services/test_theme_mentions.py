@@ -1,4 +1,4 @@
-"""An entry that raises two things ("a bus route to the retail park") counts in its own theme and
+"""An entry that raises two things ("more buses and safer parks") counts in its own theme and
 is listed under the other one too; merges, splits, moves and "not relevant" keep that true."""
 
 import pytest
@@ -55,11 +55,12 @@ LITTER = [
     "Litter cleared from the brook",
     "Recycling bins next to litter bins",
 ]
+MIXED = "A bus route to the retail park estate"  # a bus route, and the parks too
 BOTH = [
     "More buses and safer parks",
     "Buses to the park on Sundays and a cleaner park",
     "Better buses, and parks with lights",
-]  # "A bus route to the retail park estate" raises the parks too
+]
 
 
 @pytest.fixture
@@ -110,13 +111,20 @@ def test_a_run_stores_the_further_themes_each_entry_raises(run):
     assert expected, "the entries should raise further themes"
     assert _stored(run) == expected
     by_text = _by_text(run)
-    mixed = by_text["A bus route to the retail park estate"]
+    mixed = by_text[MIXED]
     parks = next(t for t in visible_themes(run) if t.id == _theme_of(run, PARKS))
     assert mixed.theme_id == _theme_of(run, BUSES) and mixed.id in _mentioned(run, parks)
+    buses = next(t for t in visible_themes(run) if t.id == _theme_of(run, BUSES))
+    for text in BOTH:  # each in one of the two themes, and listed under the other
+        both = by_text[text]
+        other = {buses.id: parks, parks.id: buses}[both.theme_id]
+        assert both.id in _mentioned(run, other), text
+    # One-topic entries raise nothing else.
+    single = [t for t in BUSES + LITTER if t != MIXED]
+    assert not mentions_by_assignment(run, [by_text[t].id for t in single])
     # Counted once, in its own theme; listed under the theme it also raises.
     assert sum(t.size for t in visible_themes(run)) == len(by_text)
     assert mention_counts(run)[parks.id] == len(_mentioned(run, parks))
-    assert not mentions_by_assignment(run, [by_text[t].id for t in LITTER])
 
 
 def test_a_mention_of_the_entrys_own_theme_or_a_repeat_is_not_stored(run):
@@ -143,7 +151,7 @@ def test_merging_moves_the_mentions_and_an_entry_is_not_listed_in_its_own_theme(
         db.select(db.func.count(ThemeMention.id)).where(ThemeMention.theme_id == parks.id)
     )
     # Moved into the theme it mentions, an entry is a member there, no longer a mention.
-    mixed = _by_text(run)["A bus route to the retail park estate"]
+    mixed = _by_text(run)[MIXED]
     move_entries(run, [mixed.id], litter, user)
     db.session.commit()
     assert mixed.id not in _mentioned(run, litter)
