@@ -90,7 +90,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         ``area_name`` and ``extra_stop_words``, which are not used when ``steps`` is given).
     n_keywords : int, default=8
     n_representatives : int, default=5
-    secondary_distinct : float, default=0.2
+    secondary_distinct : float, default=0.15
         An entry also raises another theme when it is at least this similar to what that
         theme does not share with its primary theme (the part of the theme's centre
         orthogonal to the primary's centre), and at least ``secondary_min`` similar to the
@@ -176,7 +176,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         steps=None,
         n_keywords: int = 8,
         n_representatives: int = 5,
-        secondary_distinct: float = 0.2,
+        secondary_distinct: float = 0.15,
         secondary_min: float = 0.3,
         framework=None,
         framework_threshold: float = 0.3,

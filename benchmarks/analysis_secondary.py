@@ -15,7 +15,7 @@ set as it is; then, for 400 such pairs and 400 single entries:
   themes at random, 1 for a perfect one).
 
 Rules: the library's (``secondary_distinct``: similarity to the part of a theme's centre not
-shared with the primary's; the default 0.2 and other thresholds) against the ratio rule it
+shared with the primary's; the default 0.15 and other thresholds) against the ratio rule it
 replaced (similarity to the theme at least a fraction of the similarity to the primary, and
 at least 0.3). Both also ask a similarity of at least ``secondary_min`` (0.3) to the theme.
 
