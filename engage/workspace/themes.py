@@ -21,7 +21,7 @@ from engage.services.theme_edits import (
     rename_theme,
     split_theme,
 )
-from engage.services.theme_mentions import mentions_of_theme
+from engage.services.theme_mentions import mentions_by_assignment, mentions_of_theme
 from engage.services.theme_reports import members, members_query, summaries
 from engage.staff import staff_user
 from engage.workspace import bp
@@ -103,6 +103,7 @@ def render_theme(run, theme, *, problem=None, status=200, **given):
         theme=theme,
         page=page,
         entries=members(page.items),
+        raised=mentions_by_assignment(run, [a.id for a in page.items]),
         also=list(zip(mentioned, members([m.assignment for m in mentioned]), strict=True)),
         edits=list_edits(run, theme),
         kinds=EDIT_KINDS,

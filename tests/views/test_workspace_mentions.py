@@ -44,6 +44,11 @@ def test_a_theme_page_lists_the_entries_of_other_themes_that_raise_it(client, te
     page = client.get(f"/staff/workspace/runs/{run.id}/themes/{own.id}")
     members, _, also = page.text.partition('id="also-raised"')
     assert MIXED in members and MIXED not in also
+    # Beside it among the members: the theme it also raises, linked.
+    hint = members[members.index(MIXED) :]
+    hint = hint[: hint.index("</div>")]
+    link = f'<a class="govuk-link" href="/staff/workspace/runs/{run.id}/themes/{parks.id}">'
+    assert f"also raises {link}{escape(parks.label)}</a>" in hint
 
     rows = list(
         csv.DictReader(
