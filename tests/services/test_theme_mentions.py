@@ -190,3 +190,24 @@ def test_a_new_entry_gets_the_further_themes_it_raises(run):
     assert [(m.theme_id, m.score) for m in mentions_by_assignment(run, [a.id])[a.id]] == [
         (themes[s.theme_id], s.score) for s in found.secondary
     ]
+
+
+def test_the_next_run_merges_and_splits_again_with_the_mentions(run):
+    user = make_staff("strategy")
+    themes = {t.id: t for t in visible_themes(run)}
+    buses, litter = themes[_theme_of(run, BUSES)], themes[_theme_of(run, LITTER)]
+    merge_themes(buses, litter, user)
+    split_theme(themes[_theme_of(run, PARKS)], 2, user)
+    db.session.commit()
+
+    second = run_analysis(run.consultation, user, n_themes=3)
+    visible = {t.id for t in visible_themes(second)}
+    assert len(visible) == 3  # the merge and the split were made again
+    stored = db.session.scalars(db.select(ThemeMention).where(ThemeMention.run_id == second.id))
+    stored = list(stored)
+    assert stored and all(m.theme_id in visible for m in stored)
+    by_text = _by_text(second)
+    for text in BOTH:  # buses (merged with litter) and the parks (in one of their parts)
+        a = by_text[text]
+        raised = {m.theme_id for m in mentions_by_assignment(second, [a.id])[a.id]}
+        assert raised and raised <= visible and a.theme_id not in raised, text
