@@ -1,6 +1,7 @@
 """Fixtures: an app on a fresh schema (SQLite by default, PostgreSQL with ENGAGE_TEST_DB=postgres),
 a client, and helpers for forms."""
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -128,6 +129,7 @@ def payload_lines() -> list[str]:
 
 
 STAFF_PASSWORD = "correct horse battery staple"
+_STAFF_NUMBERS = itertools.count(1)  # unique addresses (an id() is reused once freed)
 
 
 def make_staff(role="officer", email=None, enrolled=True):
@@ -138,7 +140,10 @@ def make_staff(role="officer", email=None, enrolled=True):
     from engage.services.auth import create_user
 
     user = create_user(
-        email or f"{role}-{id(object())}@example.org", role.title(), Role(role), STAFF_PASSWORD
+        email or f"{role}-n{next(_STAFF_NUMBERS)}@example.org",
+        role.title(),
+        Role(role),
+        STAFF_PASSWORD,
     )
     if enrolled:
         user.totp_secret = pyotp.random_base32()
