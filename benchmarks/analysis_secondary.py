@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import _eval_data as ed  # noqa: E402
 
 DEFAULT_SETS = "newport_seeclickfix:k,newport_seeclickfix:auto,agnews_8k:k,searchsnippets:k"
-DISTINCT = (0.15, 0.2, 0.25)
+DISTINCT = (0.1, 0.15, 0.2, 0.25)
 RATIOS = (0.7, 0.5)
 N_PAIRS = 400
 MAX_ENTRIES = 6000
