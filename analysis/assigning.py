@@ -110,11 +110,10 @@ class AssignmentsMixin:
         distinct = own / np.sqrt(np.maximum(1 - shared**2, 1e-6))
         distinct[theme] = -np.inf
         order = np.argsort(-distinct, kind="stable")[:4]
-        secondary_distinct = getattr(self, "secondary_distinct", 0.15)  # models saved before it
         return tuple(
             SecondaryTheme(int(j), self.themes_[j].label, round(float(sims[j]), 4))
             for j in order
-            if distinct[j] >= secondary_distinct and sims[j] >= self.secondary_min
+            if distinct[j] >= self.secondary_distinct and sims[j] >= self.secondary_min
         )
 
     def _entry_fw(self, theme: int):

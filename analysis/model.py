@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections.abc import Sequence
@@ -209,6 +210,13 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         self.show_progress = show_progress
 
     # ------------------------------------------------------------------ fitting
+    def __setstate__(self, state):
+        """A model saved by an earlier version gets the defaults of parameters added since."""
+        for name, p in inspect.signature(type(self).__init__).parameters.items():
+            if p.default is not inspect.Parameter.empty:
+                state.setdefault(name, p.default)
+        super().__setstate__(state)
+
     def fit(
         self, texts: Sequence[str], ids: Sequence | None = None, embeddings=None, previous=None
     ):

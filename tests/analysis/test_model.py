@@ -313,3 +313,11 @@ def test_the_better_separated_of_kmeans_and_average_linkage_is_kept_and_shown(wi
     assert [a.theme_id for a in model.transform(texts)] == list(model.labels_)
     grown = ThemeModel(n_themes=6, random_state=0).fit(texts + ["More buses"], previous=model)
     assert grown.partition_ == {}  # a grown set keeps the partition its themes came from
+
+
+def test_a_model_saved_before_a_parameter_was_added_still_assigns(fitted):
+    state = copy.deepcopy(fitted.__getstate__())
+    del state["secondary_distinct"], state["extra_stop_words"]
+    old = ThemeModel.__new__(ThemeModel)
+    old.__setstate__(state)
+    assert old.transform(list(MIXED)) == fitted.transform(list(MIXED))
