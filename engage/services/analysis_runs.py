@@ -399,24 +399,26 @@ def assign_new_entries(run_id: int) -> int:
 def _assign(run: AnalysisRun, model, rows: list[entries.EntryRow]) -> None:
     by_model = {t.model_theme: t for t in run.themes if t.model_theme is not None}
     found = model.transform([r.text for r in rows], ids=[r.key for r in rows])
-    targets: dict[int, list[tuple[entries.EntryRow, float]]] = defaultdict(list)
-    also: dict[int, list[tuple[entries.EntryRow, float]]] = defaultdict(list)
+    # Primary and further themes are routed together: a split theme's model loads once.
+    targets: dict[int, list[tuple[entries.EntryRow, tuple[bool, float]]]] = defaultdict(list)
     for row, assignment in zip(rows, found, strict=True):
         theme = by_model.get(assignment.theme_id)
-        if theme is not None:
-            targets[theme.id].append((row, assignment.score))
-            for secondary in assignment.secondary:
-                if secondary.theme_id in by_model:
-                    also[by_model[secondary.theme_id].id].append((row, secondary.score))
-    values = []
+        if theme is None:
+            continue
+        targets[theme.id].append((row, (True, assignment.score)))
+        for secondary in assignment.secondary:
+            if secondary.theme_id in by_model:
+                targets[by_model[secondary.theme_id].id].append((row, (False, secondary.score)))
+    values, mentions = [], defaultdict(list)
     for theme_id, items in targets.items():
-        for theme, row, score in _route(db.session.get(RunTheme, theme_id), items):
-            values.append({**_assignment_values(run.id, theme, row, score), "added_later": True})
+        for theme, row, (primary, score) in _route(db.session.get(RunTheme, theme_id), items):
+            if primary:
+                values.append(
+                    {**_assignment_values(run.id, theme, row, score), "added_later": True}
+                )
+            else:
+                mentions[row.key].append((theme.id, score))
     bulk_insert_assignments(values)
-    mentions: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for theme_id, items in also.items():
-        for theme, row, score in _route(db.session.get(RunTheme, theme_id), items):
-            mentions[row.key].append((theme.id, score))
     store_mentions(run.id, mentions)
 
 

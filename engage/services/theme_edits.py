@@ -122,13 +122,13 @@ def split_theme(theme: RunTheme, parts: int, user: User | None) -> list[RunTheme
         raise ThemeEditError(f"The entries of “{theme.label}” are too alike to split")
     children = _children(theme, found)
     labels = [int(x) for x in model.labels_]
+    fallback = max(children.values(), key=lambda c: len(c.keywords))
     for assignment, label, text in zip(members, labels, member_texts, strict=True):
-        child = children.get(label) or max(children.values(), key=lambda c: len(c.keywords))
+        child = children.get(label) or fallback
         assignment.theme_id = child.id
         assignment.terms = matching_terms(text, child.keywords)
     parts = {c.split_part: c for c in children.values()}
-    biggest = max(children.values(), key=lambda c: len(c.keywords))
-    route_mentions(run.id, theme.id, partial(split_parts, model, parts=parts, fallback=biggest))
+    route_mentions(run.id, theme.id, partial(split_parts, model, parts=parts, fallback=fallback))
     theme.split, theme.split_model_file = True, save_model(model)
     log_edit(run, "split", user, theme, parts=[c.id for c in children.values()], label=theme.label)
     refresh_sizes(run)

@@ -118,18 +118,19 @@ def route_mentions(
     db.session.flush()
 
 
-def _shown(run: AnalysisRun):
-    """Mentions of another theme than the entry's own, by relevant entries."""
-    own = aliased(ThemeAssignment)
+def _others(own):
+    """Mentions of another theme than the entry's own (`own`: its assignment, aliased)."""
     return (
         select(ThemeMention)
         .join(own, ThemeMention.assignment)
-        .where(
-            ThemeMention.run_id == run.id,
-            own.not_relevant.is_(False),
-            own.theme_id != ThemeMention.theme_id,
-        )
+        .where(own.theme_id != ThemeMention.theme_id)
     )
+
+
+def _shown(run: AnalysisRun):
+    """Mentions of another theme than the entry's own, by relevant entries."""
+    own = aliased(ThemeAssignment)
+    return _others(own).where(ThemeMention.run_id == run.id, own.not_relevant.is_(False))
 
 
 def mentions_of_theme(run: AnalysisRun, theme: RunTheme, limit: int = SHOWN) -> list[ThemeMention]:
@@ -152,16 +153,12 @@ def mentions_by_assignment(
     """Assignment id -> the other themes it raises (not its own), highest score first."""
     ids = list(assignment_ids)
     out: dict[int, list[ThemeMention]] = defaultdict(list)
+    query = _others(aliased(ThemeAssignment)).where(ThemeMention.run_id == run.id)
     for start in range(0, len(ids), CHUNK):
-        own = aliased(ThemeAssignment)
         rows = db.session.scalars(
-            select(ThemeMention)
-            .join(own, ThemeMention.assignment)
-            .where(
-                ThemeMention.assignment_id.in_(ids[start : start + CHUNK]),
-                own.theme_id != ThemeMention.theme_id,
+            query.where(ThemeMention.assignment_id.in_(ids[start : start + CHUNK])).order_by(
+                ThemeMention.assignment_id, ThemeMention.score.desc(), ThemeMention.id
             )
-            .order_by(ThemeMention.assignment_id, ThemeMention.score.desc(), ThemeMention.id)
         )
         for mention in rows:
             out[mention.assignment_id].append(mention)
