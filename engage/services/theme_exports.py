@@ -105,7 +105,7 @@ def assignment_rows(run: AnalysisRun) -> Iterator[list]:
         last = chunk[-1].id
         keys = [(a.entry_type, a.entry_id) for a in chunk]
         texts, references = texts_of(keys), references_of(keys)
-        raised = mentions_by_assignment(run, [a.id for a in chunk])
+        raised = mentions_by_assignment([a.id for a in chunk])
         for a, key in zip(chunk, keys, strict=True):
             theme = themes[a.theme_id]
             yield [

@@ -147,13 +147,11 @@ def mention_counts(run: AnalysisRun) -> dict[int, int]:
     return dict(db.session.execute(query.group_by(ThemeMention.theme_id)).all())
 
 
-def mentions_by_assignment(
-    run: AnalysisRun, assignment_ids: Iterable[int]
-) -> dict[int, list[ThemeMention]]:
+def mentions_by_assignment(assignment_ids: Iterable[int]) -> dict[int, list[ThemeMention]]:
     """Assignment id -> the other themes it raises (not its own), highest score first."""
     ids = list(assignment_ids)
     out: dict[int, list[ThemeMention]] = defaultdict(list)
-    query = _others(aliased(ThemeAssignment)).where(ThemeMention.run_id == run.id)
+    query = _others(aliased(ThemeAssignment))
     for start in range(0, len(ids), CHUNK):
         rows = db.session.scalars(
             query.where(ThemeMention.assignment_id.in_(ids[start : start + CHUNK])).order_by(

@@ -103,7 +103,7 @@ def render_theme(run, theme, *, problem=None, status=200, **given):
         theme=theme,
         page=page,
         entries=members(page.items),
-        raised=mentions_by_assignment(run, [a.id for a in page.items]),
+        raised=mentions_by_assignment([a.id for a in page.items]),
         also=list(zip(mentioned, members([m.assignment for m in mentioned]), strict=True)),
         edits=list_edits(run, theme),
         kinds=EDIT_KINDS,

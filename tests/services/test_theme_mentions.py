@@ -121,7 +121,7 @@ def test_a_run_stores_the_further_themes_each_entry_raises(run):
         assert both.id in _mentioned(run, other), text
     # One-topic entries raise nothing else.
     single = [t for t in BUSES + LITTER if t != MIXED]
-    assert not mentions_by_assignment(run, [by_text[t].id for t in single])
+    assert not mentions_by_assignment([by_text[t].id for t in single])
     # Counted once, in its own theme; listed under the theme it also raises.
     assert sum(t.size for t in visible_themes(run)) == len(by_text)
     assert mention_counts(run)[parks.id] == len(_mentioned(run, parks))
@@ -132,7 +132,7 @@ def test_a_mention_of_the_entrys_own_theme_or_a_repeat_is_not_stored(run):
     other = next(t for t in visible_themes(run) if t.id != a.theme_id)
     found = {a.key: [(a.theme_id, 0.9), (other.id, 0.5), (other.id, 0.4)]}
     assert store_mentions(run.id, found) == 1
-    assert [(m.theme_id, m.score) for m in mentions_by_assignment(run, [a.id])[a.id]] == [
+    assert [(m.theme_id, m.score) for m in mentions_by_assignment([a.id])[a.id]] == [
         (other.id, 0.5)
     ]
 
@@ -187,7 +187,7 @@ def test_a_new_entry_gets_the_further_themes_it_raises(run):
     [found] = load_model(run.model_file).transform([late.text])
     themes = {t.model_theme: t.id for t in run.themes}
     assert a.added_later and found.secondary
-    assert [(m.theme_id, m.score) for m in mentions_by_assignment(run, [a.id])[a.id]] == [
+    assert [(m.theme_id, m.score) for m in mentions_by_assignment([a.id])[a.id]] == [
         (themes[s.theme_id], s.score) for s in found.secondary
     ]
 
@@ -209,5 +209,5 @@ def test_the_next_run_merges_and_splits_again_with_the_mentions(run):
     by_text = _by_text(second)
     for text in BOTH:  # buses (merged with litter) and the parks (in one of their parts)
         a = by_text[text]
-        raised = {m.theme_id for m in mentions_by_assignment(second, [a.id])[a.id]}
+        raised = {m.theme_id for m in mentions_by_assignment([a.id])[a.id]}
         assert raised and raised <= visible and a.theme_id not in raised, text
