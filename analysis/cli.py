@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
+import io
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from analysis.framework import load_framework
 from analysis.model import ThemeModel
 from analysis.results import to_json
 
@@ -47,22 +51,60 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def read_entries(path: Path, text_column: str, id_column: str | None):
-    """Read texts and ids from a CSV file (UTF-8, with a header row)."""
+    """Read texts and ids from a CSV file with a header row.
+
+    The file may be in any encoding spreadsheets save CSV in: UTF-8 (with or without a byte
+    order mark), UTF-16 with a byte order mark ("Unicode text"), or Windows-1252 (Excel's
+    plain "CSV" on Windows in English).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SystemExit(f"error: cannot read {path}: {exc.strerror or exc}") from exc
     # Long comments exceed csv's default cell limit; the limit is process-wide, so restore it.
     previous = csv.field_size_limit(10_000_000)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            columns = reader.fieldnames or []
-            for column in [text_column, id_column]:
-                if column is not None and column not in columns:
-                    raise SystemExit(f"error: no column {column!r} in {path} ({columns})")
-            rows = list(reader)
+        reader = csv.DictReader(io.StringIO(decode_csv(data, path), newline=""))
+        columns = reader.fieldnames or []
+        for column in [text_column, id_column]:
+            if column is not None and column not in columns:
+                raise SystemExit(f"error: no column {column!r} in {path} ({columns})")
+        rows = list(reader)
+    except csv.Error as exc:
+        raise SystemExit(f"error: {path} is not a readable CSV file: {exc}") from exc
     finally:
         csv.field_size_limit(previous)
     texts = [row[text_column] or "" for row in rows]
     ids = [row[id_column] for row in rows] if id_column else list(range(1, len(rows) + 1))
     return texts, ids
+
+
+def decode_csv(data: bytes, path: Path) -> str:
+    """The text of a CSV file saved by a spreadsheet (see :func:`read_entries`)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SystemExit(f"error: {path} is not readable UTF-16 text") from exc
+    if b"\x00" in data[:4096]:
+        raise SystemExit(f"error: {path} is not a CSV file (it holds binary data)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        print(f"{path} is not UTF-8: read as Windows-1252", file=sys.stderr)
+        return data.decode("cp1252", errors="replace")
+
+
+def check_writable(path: Path | None) -> None:
+    """Stop before any work if ``path`` cannot be written."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise SystemExit(f"error: {path} is a folder; give a file name to write")
+    if not path.parent.is_dir():
+        raise SystemExit(f"error: no folder {path.parent} to write {path.name} in")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise SystemExit(f"error: {path} cannot be written")
 
 
 def write_assignments(path: Path, assignments) -> None:
@@ -77,7 +119,17 @@ def write_assignments(path: Path, assignments) -> None:
 def run_themes(args: argparse.Namespace) -> int:
     """Fit a ThemeModel on the CSV and write the results."""
     start = time.perf_counter()
+    check_writable(args.out)
+    check_writable(args.assignments)
     texts, ids = read_entries(args.input, args.text_column, args.id_column)
+    framework = None
+    if args.framework is not None:
+        try:
+            framework = load_framework(args.framework)
+        except OSError as exc:
+            raise SystemExit(f"error: cannot read {args.framework}: {exc.strerror or exc}") from exc
+        except ValueError as exc:
+            raise SystemExit(f"error: {exc}") from exc
     model = ThemeModel(
         n_themes=args.themes,
         representation=args.representation,
@@ -85,16 +137,19 @@ def run_themes(args: argparse.Namespace) -> int:
         max_themes=args.max_themes,
         area_name=args.area_name,
         extra_stop_words=args.stop_word,
-        framework=args.framework,
+        framework=framework,
         show_progress=not args.quiet,
     )
     try:
         model.fit(texts, ids=ids)
     except ValueError as exc:
         raise SystemExit(f"error: {exc}") from exc
-    args.out.write_text(to_json(model.report()) + "\n", encoding="utf-8")
-    if args.assignments:
-        write_assignments(args.assignments, model.assignments())
+    try:
+        args.out.write_text(to_json(model.report()) + "\n", encoding="utf-8")
+        if args.assignments:
+            write_assignments(args.assignments, model.assignments())
+    except OSError as exc:
+        raise SystemExit(f"error: cannot write {exc.filename}: {exc.strerror or exc}") from exc
     if not args.quiet:
         seconds = time.perf_counter() - start
         print(f"{len(texts)} entries, {model.n_themes_} themes, {seconds:.1f} s", file=sys.stderr)

@@ -83,12 +83,25 @@ def load_framework(source) -> list[FrameworkTheme]:
     if not isinstance(source, str | Path):
         return parse_framework(source)
     path = Path(source)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"framework {path} is not UTF-8 text") from exc
     if path.suffix.lower() == ".json":
-        return parse_framework(json.loads(text))
+        try:
+            return parse_framework(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"framework {path} is not valid JSON: {exc}") from exc
     import yaml
 
-    return parse_framework(yaml.safe_load(text))
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "unreadable"
+        raise ValueError(f"framework {path} is not valid YAML{where}: {problem}") from exc
+    return parse_framework(data)
 
 
 def match_scores(vectors: np.ndarray, framework_vectors: np.ndarray) -> np.ndarray:

@@ -129,6 +129,66 @@ def test_command_line_reports_a_missing_column(tmp_path):
         main(["themes", str(source), "--out", str(tmp_path / "o.json"), "--quiet"])
 
 
+WISHES_WITH_ACCENTS = [
+    "More buses to the café quarter",
+    "Bus routes past the café",
+    "Later buses on Sundays",
+    "Cheaper bus fares",
+    "Trees in the park",
+    "A cleaner park with more trees",
+    "Park benches and trees",
+    "Safer park at night",
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_command_line_reads_csv_as_spreadsheets_save_it(tmp_path, encoding, capsys):
+    source = tmp_path / "wishes.csv"
+    source.write_bytes(("text\r\n" + "\r\n".join(WISHES_WITH_ACCENTS)).encode(encoding))
+    out, assigned = tmp_path / "themes.json", tmp_path / "assignments.csv"
+    args = ["themes", str(source), "--themes", "2", "--out", str(out), "--quiet"]
+    assert main([*args, "--assignments", str(assigned)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    shown = {r["text"] for theme in report["themes"] for r in theme["representatives"]}
+    assert "Bus routes past the café" in shown or "More buses to the café quarter" in shown
+    assert len(assigned.read_text(encoding="utf-8").splitlines()) == 1 + len(WISHES_WITH_ACCENTS)
+    said = capsys.readouterr().err
+    assert ("read as Windows-1252" in said) == (encoding == "cp1252")
+
+
+def test_command_line_says_what_is_wrong_with_its_files(tmp_path):
+    good = tmp_path / "wishes.csv"
+    good.write_text("text\n" + "\n".join(WISHES_WITH_ACCENTS) + "\n", encoding="utf-8")
+    out = tmp_path / "themes.json"
+
+    def error(*args):
+        with pytest.raises(SystemExit) as stopped:
+            main(["themes", *args, "--themes", "2", "--quiet"])
+        return str(stopped.value.code)
+
+    assert error(str(tmp_path / "none.csv"), "--out", str(out)) == (
+        f"error: cannot read {tmp_path / 'none.csv'}: No such file or directory"
+    )
+    assert "cannot read" in error(str(tmp_path), "--out", str(out))
+    picture = tmp_path / "photo.csv"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert "not a CSV file" in error(str(picture), "--out", str(out))
+    assert "is a folder" in error(str(good), "--out", str(tmp_path))
+    assert "no folder" in error(str(good), "--out", str(tmp_path / "missing" / "t.json"))
+    assert "no folder" in error(
+        str(good), "--out", str(out), "--assignments", str(tmp_path / "missing" / "a.csv")
+    )
+    bad_yaml, bad_json = tmp_path / "framework.yaml", tmp_path / "framework.json"
+    bad_yaml.write_text("themes: [transport\n")
+    bad_json.write_text('{"themes": [')
+    said = error(str(good), "--out", str(out), "--framework", str(bad_yaml))
+    assert said.startswith(f"error: framework {bad_yaml} is not valid YAML at line 2")
+    said = error(str(good), "--out", str(out), "--framework", str(bad_json))
+    assert said.startswith(f"error: framework {bad_json} is not valid JSON")
+    assert "cannot read" in error(str(good), "--out", str(out), "--framework", str(out))
+    assert not out.exists()
+
+
 def test_framework_mapping(wishes, tmp_path):
     texts, _ = wishes
     path = tmp_path / "framework.yaml"
