@@ -137,6 +137,11 @@ class AssignmentsMixin:
             ]
         return out
 
+    def _term_shown(self, term: str) -> str:
+        """A term as residents write it: a phrase in their words where they wrote it so."""
+        written = self.phrase_forms_.get(term)
+        return written or " ".join(self.surface_.get(p, p) for p in term.split())
+
     def explain(self, index: int, n_terms: int = 5, n_nearest: int = 3) -> Explanation:
         """Why fitted entry ``index`` (a position) has its theme.
 
@@ -155,10 +160,7 @@ class AssignmentsMixin:
         weights = row.data * self.term_scores_[theme, row.indices]
         order = np.argsort(-weights, kind="stable")[:n_terms]
         terms = tuple(
-            (
-                " ".join(self.surface_.get(p, p) for p in self.terms_[row.indices[j]].split()),
-                round(float(weights[j]), 4),
-            )
+            (self._term_shown(self.terms_[row.indices[j]]), round(float(weights[j]), 4))
             for j in order
             if weights[j] > 0
         )

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Sequence
+
 import numpy as np
 import scipy.sparse as sp
+
+from analysis.preprocess import normalise, stem_word, tokenize
 
 
 def class_term_scores(x: sp.csr_matrix, labels: np.ndarray, n_themes: int, weights=None):
@@ -36,23 +41,103 @@ def class_term_scores(x: sp.csr_matrix, labels: np.ndarray, n_themes: int, weigh
 
 
 def top_keywords(
-    scores: np.ndarray, terms: np.ndarray, surface: dict, n: int
+    scores: np.ndarray,
+    terms: np.ndarray,
+    surface: dict,
+    n: int,
+    phrases: dict | None = None,
+    is_phrase: np.ndarray | None = None,
 ) -> list[tuple[str, float]]:
     """The ``n`` highest-scoring terms of one theme, as readable words with their score.
 
     A word already inside a higher-ranked phrase is skipped, so keywords do not repeat.
+    ``phrases`` (see :func:`written_phrases`) gives a phrase as residents wrote it, or None
+    for a phrase they did not write as such; without it a phrase is shown word by word.
+    ``is_phrase`` marks the phrase terms: a phrase then ranks before a word of equal score.
     """
     out: list[tuple[str, float]] = []
     seen: set[str] = set()
-    for j in np.argsort(-scores, kind="stable"):
+    # A phrase exactly as distinctive as its word (every "fly" here is "fly tipping") says
+    # more than the word, so it comes first.
+    order = (
+        np.argsort(-scores, kind="stable")
+        if is_phrase is None
+        else np.lexsort((~is_phrase, -scores))
+    )
+    for j in order:
         if scores[j] <= 0 or len(out) >= n:
             break
         parts = terms[j].split(" ")
         if len(parts) == 1 and parts[0] in seen:
             continue
+        shown = " ".join(surface.get(p, p) for p in parts)
+        if len(parts) > 1 and phrases is not None:
+            shown = phrases.get(terms[j])
+            if shown is None:
+                continue
         seen.update(parts)
-        out.append((" ".join(surface.get(p, p) for p in parts), float(scores[j])))
+        out.append((shown, float(scores[j])))
     return out
+
+
+# Words a headline leaves out between two others without changing what they say.
+HEADLINE_DROPS = frozenset("a an the my your our their his her its this these those".split())
+
+
+def written_phrases(
+    phrases: Sequence[str],
+    texts_of: Callable[[str], Sequence[str]],
+    key_of: Callable[[str], str | None],
+    surface: dict,
+) -> dict[str, str | None]:
+    """How residents wrote each phrase, or None where they did not write it as one.
+
+    A phrase term is two words left adjacent once stop words are dropped: "families ends"
+    from "families can make ends meet", as well as "fly tipping". Such pairs serve the
+    analysis, but a keyword should be words residents wrote together. A phrase is kept when
+    at least half the entries that use it have its two words side by side, or apart only by
+    an article or a possessive as a headline would drop them ("activate my card": "activate
+    card"), and shown in the words most of them wrote ("streets look", not the most frequent
+    forms of each stem, "streets looking").
+
+    Parameters
+    ----------
+    phrases : sequence of str
+        Phrase terms, two keys joined by a space.
+    texts_of : callable
+        A phrase's entries (a sample of them is enough).
+    key_of : callable
+        A written word's key, as preprocessing makes it, or None for a word it drops.
+    surface : dict
+        Key -> the word shown for it, whose capitals a written word takes ("NHS").
+    """
+    keys: dict[str, str | None] = {}
+    out: dict[str, str | None] = {}
+    for phrase in phrases:
+        first, second = phrase.split(" ")
+        written: Counter[str] = Counter()
+        texts = texts_of(phrase)
+        for text in texts:
+            # Headlines drop articles and possessives: "activate my card" is "activate card".
+            words = [w for w in tokenize(normalise(text)) if w not in HEADLINE_DROPS]
+            for a, b in zip(words, words[1:], strict=False):
+                for w in (a, b):
+                    if w not in keys:
+                        keys[w] = key_of(w)
+                if keys[a] == first and keys[b] == second:
+                    written[f"{a} {b}"] += 1
+                    break
+        if written and 2 * sum(written.values()) >= len(texts):
+            form = max(sorted(written), key=written.__getitem__)
+            out[phrase] = " ".join(_cased(w, surface.get(keys[w], w)) for w in form.split())
+        else:
+            out[phrase] = None
+    return out
+
+
+def _cased(word: str, shown: str) -> str:
+    """``word`` in the capitals of ``shown`` when they are the same word ("nhs", "NHS")."""
+    return shown if shown.lower() == word else word
 
 
 def make_label(keywords: list[tuple[str, float]], fallback: str = "Other") -> str:
@@ -60,31 +145,37 @@ def make_label(keywords: list[tuple[str, float]], fallback: str = "Other") -> st
 
     A phrase among the top keywords that contains the top word reads better than the word
     alone, so it leads; a second keyword is added only if the name is still one idea short.
+    Words are compared by their stems ("parks" is "park").
     """
     if not keywords:
         return fallback
-    (first, top), scores = keywords[0], [s for _, s in keywords]
+    top, scores = keywords[0][1], [s for _, s in keywords]
     keywords = [k for k, _ in keywords]
+    first = _stems(keywords[0])
     phrase = next(
         (
             k
             for k, s in zip(keywords[1:4], scores[1:4], strict=False)
-            if " " in k and first in k.split() and s >= 0.5 * top
+            if " " in k and first <= _stems(k) and s >= 0.5 * top
         ),
         None,
     )
-    parts = [phrase or first]
-    words = parts[0].split()
+    parts = [phrase or keywords[0]]
+    words = _stems(parts[0])
     rest = [k for k in keywords[1:] if k != phrase]
-    if not (phrase and len(rest) and set(rest[0].split()) <= set(words)):
+    if not (phrase and len(rest) and _stems(rest[0]) <= words):
         for kw in rest:
-            new = kw.split()
-            if set(new) & set(words) or len(words) + len(new) > 4:
+            new = _stems(kw)
+            if new & words or len(parts[0].split()) + len(kw.split()) > 4:
                 continue
             parts.append(kw)
             break
     label = " & ".join(parts)
     return label[:1].upper() + label[1:]
+
+
+def _stems(keyword: str) -> set[str]:
+    return {stem_word(w) for w in keyword.lower().split()}
 
 
 def representatives(

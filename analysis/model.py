@@ -215,6 +215,8 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         for name, p in inspect.signature(type(self).__init__).parameters.items():
             if p.default is not inspect.Parameter.empty:
                 state.setdefault(name, p.default)
+        if "terms_" in state:  # fitted before phrases were shown as written
+            state.setdefault("phrase_forms_", {})
         super().__setstate__(state)
 
     def fit(

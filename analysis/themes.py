@@ -9,6 +9,7 @@ import numpy as np
 
 from analysis import framework, labels
 from analysis.entries import unique_labels as _unique_labels
+from analysis.preprocess import apply_steps
 from analysis.results import Representative, Theme
 
 
@@ -25,14 +26,40 @@ class ThemesMixin:
         self.term_scores_ = labels.class_term_scores(
             x, self.distinct_labels_, self.n_themes_, self.distinct_counts_
         ).astype(np.float32)
+        self.phrase_forms_ = self._phrase_forms(x)
+        is_phrase = np.array([" " in t for t in self.terms_], dtype=bool)
         keywords = [
-            labels.top_keywords(s, self.terms_, self.surface_, self.n_keywords)
+            labels.top_keywords(
+                s, self.terms_, self.surface_, self.n_keywords, self.phrase_forms_, is_phrase
+            )
             for s in self.term_scores_
         ]
         names = _unique_labels(keywords, self.has_other_)
         keywords = [[k for k, _ in kws] for kws in keywords]
         fw = self._framework_matches()
         self.themes_ = [self._theme(j, names[j], keywords[j], fw) for j in range(self.n_themes_)]
+
+    def _phrase_forms(self, x, per_phrase: int = 100) -> dict[str, str | None]:
+        """How residents wrote the phrases that could be keywords (``labels.written_phrases``)."""
+        top = np.argsort(-self.term_scores_, axis=1, kind="stable")[:, : 3 * self.n_keywords]
+        columns = [c for c in np.unique(top) if " " in self.terms_[c]]
+        x = x[:, columns].tocsc()
+        entries = {
+            self.terms_[c]: x.indices[x.indptr[i] : x.indptr[i + 1]][:per_phrase]
+            for i, c in enumerate(columns)
+        }
+        steps = self._steps()
+
+        def key_of(word: str):
+            keys = apply_steps(word, steps)
+            return keys[0] if len(keys) == 1 else None
+
+        return labels.written_phrases(
+            list(entries),
+            lambda phrase: [self.distinct_texts_[i] for i in entries[phrase]],
+            key_of,
+            self.surface_,
+        )
 
     def _theme(self, j: int, name: str, keywords: list[str], fw) -> Theme:
         is_other = self.has_other_ and j == self.n_themes_ - 1

@@ -317,7 +317,8 @@ def test_the_better_separated_of_kmeans_and_average_linkage_is_kept_and_shown(wi
 
 def test_a_model_saved_before_a_parameter_was_added_still_assigns(fitted):
     state = copy.deepcopy(fitted.__getstate__())
-    del state["secondary_distinct"], state["extra_stop_words"]
+    del state["secondary_distinct"], state["extra_stop_words"], state["phrase_forms_"]
     old = ThemeModel.__new__(ThemeModel)
     old.__setstate__(state)
     assert old.transform(list(MIXED)) == fitted.transform(list(MIXED))
+    assert [old.explain(i).terms for i in range(5)] == [fitted.explain(i).terms for i in range(5)]

@@ -5,6 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 from analysis import ThemeModel
+from analysis.labels import written_phrases
 from analysis.preprocess import apply_steps, cased_forms, default_steps
 from analysis.representation import TfidfRepresentation, theme_term_weights
 
@@ -146,3 +147,57 @@ def test_a_representation_without_term_weights_still_fits(wishes):
     model = ThemeModel(n_themes=6, representation=Unweighable(), random_state=0).fit(texts)
     assert len(model.labels_) == len(texts)
     assert model.representation_.inner.term_weights_ is None
+
+
+def test_keyword_phrases_are_words_residents_wrote_together():
+    money = [
+        "Better paid jobs so families can make ends meet",
+        "Cheaper childcare so families can make ends meet",
+        "Help with bills so families can make ends meet",
+        "Lower rents so families can make ends meet",
+        "A living wage so families can make ends meet",
+        "Free school meals so families can make ends meet",
+    ]
+    streets = [
+        "Action on fly tipping in the alleys",
+        "Fly tipping cleared within a week",
+        "Cameras where fly tipping happens",
+        "Fines for fly tipping so the streets look cared for",
+        "Report fly tipping online so the streets look cared for",
+        "Stop the fly tipping behind the shops so the streets look cared for",
+    ]
+    model = ThemeModel(n_themes=2, random_state=0).fit(money + streets)
+    money_theme = model.themes_[model.labels_[0]]
+    streets_theme = model.themes_[model.labels_[-1]]
+    shown = [k for t in model.themes_ for k in t.keywords]
+    # "families ends" is left adjacent once "can make" is dropped; nobody wrote it.
+    assert "ends meet" in money_theme.keywords
+    assert not any(k.startswith("families ") for k in shown)
+    # A phrase exactly as distinctive as its word comes before it, in the words written.
+    assert streets_theme.keywords[0] == "fly tipping"
+    assert streets_theme.label.startswith("Fly tipping")
+    assert "streets look" in streets_theme.keywords
+    assert "streets looking" not in shown
+
+
+def test_written_phrases_takes_the_form_most_entries_wrote():
+    texts = {
+        "street light": ["Street lights out", "the street light is out", "STREET LIGHTS off"],
+        "park toilet": ["parks with toilets", "park toilets open", "toilets in parks"],
+        "activ card": ["activate my card", "how do I activate the card?", "card to activate"],
+    }
+    forms = written_phrases(
+        list(texts),
+        texts.__getitem__,
+        lambda word: {"with": None, "in": None, "is": None, "activate": "activ"}.get(
+            word, word.rstrip("s")
+        ),
+        {"street": "street", "light": "light", "park": "park", "toilet": "toilet"},
+    )
+    # Two of three wrote "street lights"; one of three wrote "park toilets": not kept.
+    # "my" and "the" are left out as a headline leaves them out.
+    assert forms == {
+        "street light": "street lights",
+        "park toilet": None,
+        "activ card": "activate card",
+    }
