@@ -103,7 +103,7 @@ def written_phrases(
     Parameters
     ----------
     phrases : sequence of str
-        Phrase terms, two keys joined by a space.
+        Phrase terms: keys joined by spaces.
     texts_of : callable
         A phrase's entries (a sample of them is enough).
     key_of : callable
@@ -114,18 +114,19 @@ def written_phrases(
     keys: dict[str, str | None] = {}
     out: dict[str, str | None] = {}
     for phrase in phrases:
-        first, second = phrase.split(" ")
+        parts = phrase.split(" ")
+        n = len(parts)
         written: Counter[str] = Counter()
         texts = texts_of(phrase)
         for text in texts:
             # Headlines drop articles and possessives: "activate my card" is "activate card".
             words = [w for w in tokenize(normalise(text)) if w not in HEADLINE_DROPS]
-            for a, b in zip(words, words[1:], strict=False):
-                for w in (a, b):
-                    if w not in keys:
-                        keys[w] = key_of(w)
-                if keys[a] == first and keys[b] == second:
-                    written[f"{a} {b}"] += 1
+            for w in words:
+                if w not in keys:
+                    keys[w] = key_of(w)
+            for i in range(len(words) - n + 1):
+                if all(keys[words[i + m]] == part for m, part in enumerate(parts)):
+                    written[" ".join(words[i : i + n])] += 1
                     break
         if written and 2 * sum(written.values()) >= len(texts):
             form = max(sorted(written), key=written.__getitem__)
