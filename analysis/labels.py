@@ -47,6 +47,7 @@ def top_keywords(
     n: int,
     phrases: dict | None = None,
     is_phrase: np.ndarray | None = None,
+    chains: dict | None = None,
 ) -> list[tuple[str, float]]:
     """The ``n`` highest-scoring terms of one theme, as readable words with their score.
 
@@ -54,9 +55,13 @@ def top_keywords(
     ``phrases`` (see :func:`written_phrases`) gives a phrase as residents wrote it, or None
     for a phrase they did not write as such; without it a phrase is shown word by word.
     ``is_phrase`` marks the phrase terms: a phrase then ranks before a word of equal score.
+    ``chains`` maps a phrase to a longer one it runs into, as written, and the other phrase
+    that one holds ("utility cut" -> ("utility cut repair", "cut repair")): the longer is
+    shown in place of both.
     """
     out: list[tuple[str, float]] = []
     seen: set[str] = set()
+    chained: set[str] = set()
     # A phrase exactly as distinctive as its word (every "fly" here is "fly tipping") says
     # more than the word, so it comes first.
     order = (
@@ -68,13 +73,17 @@ def top_keywords(
         if scores[j] <= 0 or len(out) >= n:
             break
         parts = terms[j].split(" ")
-        if len(parts) == 1 and parts[0] in seen:
+        if (len(parts) == 1 and parts[0] in seen) or terms[j] in chained:
             continue
         shown = " ".join(surface.get(p, p) for p in parts)
         if len(parts) > 1 and phrases is not None:
             shown = phrases.get(terms[j])
             if shown is None:
                 continue
+        if chains and terms[j] in chains:
+            shown, other = chains[terms[j]]
+            parts = parts + other.split(" ")
+            chained.add(other)
         seen.update(parts)
         out.append((shown, float(scores[j])))
     return out

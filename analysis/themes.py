@@ -26,11 +26,17 @@ class ThemesMixin:
         self.term_scores_ = labels.class_term_scores(
             x, self.distinct_labels_, self.n_themes_, self.distinct_counts_
         ).astype(np.float32)
-        self.phrase_forms_ = self._phrase_forms(x)
+        self.phrase_forms_, chains = self._phrase_forms(x)
         is_phrase = np.array([" " in t for t in self.terms_], dtype=bool)
         keywords = [
             labels.top_keywords(
-                s, self.terms_, self.surface_, self.n_keywords, self.phrase_forms_, is_phrase
+                s,
+                self.terms_,
+                self.surface_,
+                self.n_keywords,
+                self.phrase_forms_,
+                is_phrase,
+                chains,
             )
             for s in self.term_scores_
         ]
@@ -39,27 +45,51 @@ class ThemesMixin:
         fw = self._framework_matches()
         self.themes_ = [self._theme(j, names[j], keywords[j], fw) for j in range(self.n_themes_)]
 
-    def _phrase_forms(self, x, per_phrase: int = 100) -> dict[str, str | None]:
-        """How residents wrote the phrases that could be keywords (``labels.written_phrases``)."""
+    def _phrase_forms(self, x, per_phrase: int = 100):
+        """How residents wrote the phrases that could be keywords (``labels.written_phrases``).
+
+        Returns the written form of each candidate phrase (None: not written as such), and
+        the chains: two phrases among a theme's ``n_keywords`` best terms that run on from
+        each other ("utility cut", "cut repair") and that most entries of each write as one
+        ("utility cut repair"),
+        as phrase -> (chain as written, the other phrase).
+        """
         top = np.argsort(-self.term_scores_, axis=1, kind="stable")[:, : 3 * self.n_keywords]
         columns = [c for c in np.unique(top) if " " in self.terms_[c]]
-        x = x[:, columns].tocsc()
+        xc = x[:, columns].tocsc()
         entries = {
-            self.terms_[c]: x.indices[x.indptr[i] : x.indptr[i + 1]][:per_phrase]
+            self.terms_[c]: xc.indices[xc.indptr[i] : xc.indptr[i + 1]][:per_phrase]
             for i, c in enumerate(columns)
         }
         steps = self._steps()
+        keys: dict[str, str | None] = {}
 
         def key_of(word: str):
-            keys = apply_steps(word, steps)
-            return keys[0] if len(keys) == 1 else None
+            if word not in keys:
+                found = apply_steps(word, steps)
+                keys[word] = found[0] if len(found) == 1 else None
+            return keys[word]
 
-        return labels.written_phrases(
-            list(entries),
-            lambda phrase: [self.distinct_texts_[i] for i in entries[phrase]],
-            key_of,
-            self.surface_,
-        )
+        def written(phrase: str, of: str):
+            texts = [self.distinct_texts_[i] for i in entries[of]]
+            return labels.written_phrases([phrase], lambda _: texts, key_of, self.surface_)[phrase]
+
+        forms = {phrase: written(phrase, phrase) for phrase in entries}
+        chains: dict[str, tuple[str, str]] = {}
+        for row in top[:, : self.n_keywords]:
+            kept = [self.terms_[c] for c in row if forms.get(self.terms_[c])]
+            for first in kept:
+                for second in kept:
+                    a, b = first.split(" "), second.split(" ")
+                    if len(a) != 2 or len(b) != 2 or a[1] != b[0] or a[0] == b[1]:
+                        continue
+                    if first in chains or second in chains:
+                        continue
+                    chain = f"{first} {b[1]}"
+                    shown = written(chain, first)
+                    if shown and written(chain, second):
+                        chains[first], chains[second] = (shown, second), (shown, first)
+        return forms, chains
 
     def _theme(self, j: int, name: str, keywords: list[str], fw) -> Theme:
         is_other = self.has_other_ and j == self.n_themes_ - 1
