@@ -154,8 +154,9 @@ def make_label(keywords: list[tuple[str, float]], fallback: str = "Other") -> st
     """A 2-4 word name from the top keywords ("Street lights", "Bus & fares").
 
     A phrase among the top keywords that contains the top word reads better than the word
-    alone, so it leads; a second keyword is added only if the name is still one idea short.
-    Words are compared by their stems ("parks" is "park").
+    alone, so it leads. A word alone gets a second keyword; a phrase, which names one idea
+    by itself, only one at least half as distinctive as the top keyword. Words are compared
+    by their stems ("parks" is "park").
     """
     if not keywords:
         return fallback
@@ -172,13 +173,15 @@ def make_label(keywords: list[tuple[str, float]], fallback: str = "Other") -> st
     )
     parts = [phrase or keywords[0]]
     words = _stems(parts[0])
-    rest = [k for k in keywords[1:] if k != phrase]
-    if not (phrase and len(rest) and _stems(rest[0]) <= words):
-        for kw in rest:
-            new = _stems(kw)
-            if new & words or len(parts[0].split()) + len(kw.split()) > 4:
+    # A phrase names one idea by itself: a second joins it only if nearly as distinctive.
+    one_idea = " " in parts[0]
+    rest = [(k, s) for k, s in zip(keywords[1:], scores[1:], strict=True) if k != phrase]
+    if not (one_idea and rest and _stems(rest[0][0]) <= words):
+        for kw, score in rest:
+            if _stems(kw) & words or len(parts[0].split()) + len(kw.split()) > 4:
                 continue
-            parts.append(kw)
+            if not one_idea or score >= 0.5 * top:
+                parts.append(kw)
             break
     label = " & ".join(parts)
     return label[:1].upper() + label[1:]

@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 from analysis import ThemeModel
-from analysis.labels import written_phrases
+from analysis.labels import make_label, written_phrases
 from analysis.preprocess import apply_steps, cased_forms, default_steps
 from analysis.representation import TfidfRepresentation, theme_term_weights
 
@@ -225,3 +225,22 @@ def test_two_phrases_written_as_one_are_one_keyword():
     assert road_theme.keywords[0] == "utility cut repair"
     assert road_theme.label.startswith("Utility cut repair")
     assert not {"utility cut", "cut repair"} & set(road_theme.keywords)
+
+
+@pytest.mark.parametrize(
+    ("keywords", "label"),
+    [
+        # A phrase names one idea: a second keyword joins only if nearly as distinctive.
+        ([("blocking", 2.2), ("blocking sidewalk", 1.7), ("place", 0.6)], "Blocking sidewalk"),
+        ([("sign", 1.5), ("stop sign", 1.3), ("post", 1.0)], "Stop sign & post"),
+        # A word alone always gets a second.
+        ([("bus", 2.0), ("fares", 0.3)], "Bus & fares"),
+        # Words compared by stem: the phrase holds the top word.
+        (
+            [("park", 2.0), ("cleaner parks", 1.5), ("working toilets", 1.2)],
+            "Cleaner parks & working toilets",
+        ),
+    ],
+)
+def test_labels_name_one_idea_or_two(keywords, label):
+    assert make_label(keywords) == label
