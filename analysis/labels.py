@@ -101,13 +101,13 @@ def written_phrases(
 ) -> dict[str, str | None]:
     """How residents wrote each phrase, or None where they did not write it as one.
 
-    A phrase term is two words left adjacent once stop words are dropped: "families ends"
-    from "families can make ends meet", as well as "fly tipping". Such pairs serve the
-    analysis, but a keyword should be words residents wrote together. A phrase is kept when
-    at least half the entries that use it have its two words side by side, or apart only by
-    an article or a possessive as a headline would drop them ("activate my card": "activate
-    card"), and shown in the words most of them wrote ("streets look", not the most frequent
-    forms of each stem, "streets looking").
+    A phrase term is words left adjacent once stop words are dropped: "families ends" from
+    "families can make ends meet", as well as "fly tipping". Such pairs serve the analysis,
+    but a keyword should be words residents wrote together. A phrase is kept when at least
+    half the entries that use it have its words side by side, or apart only by an article
+    or a possessive as a headline would drop them ("activate my card": "activate card"), and
+    shown in the words most of them wrote ("streets look", not the most frequent forms of
+    each stem, "streets looking").
 
     Parameters
     ----------

@@ -49,10 +49,9 @@ class ThemesMixin:
         """How residents wrote the phrases that could be keywords (``labels.written_phrases``).
 
         Returns the written form of each candidate phrase (None: not written as such), and
-        the chains: two phrases among a theme's ``n_keywords`` best terms that run on from
-        each other ("utility cut", "cut repair") and that most entries of each write as one
-        ("utility cut repair"),
-        as phrase -> (chain as written, the other phrase).
+        the chains, as phrase -> (chain as written, the other phrase): two phrases among a
+        theme's ``n_keywords`` best terms that run on from each other ("utility cut", "cut
+        repair") and that most entries of each write as one ("utility cut repair").
         """
         top = np.argsort(-self.term_scores_, axis=1, kind="stable")[:, : 3 * self.n_keywords]
         columns = [c for c in np.unique(top) if " " in self.terms_[c]]
