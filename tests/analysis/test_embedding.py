@@ -147,6 +147,16 @@ def test_fit_is_quiet_when_torch_and_scikit_learn_run_on_different_threads(wishe
     assert len(model.themes_) == 6
 
 
+def test_loading_the_encoder_shows_no_progress_bar(capfd):
+    from transformers.utils import logging as transformers_logging
+
+    from analysis.representation import load_minilm
+
+    assert load_minilm() is not None
+    assert "Loading weights" not in capfd.readouterr().err
+    assert transformers_logging.is_progress_bar_enabled()  # as it was before
+
+
 PHRASINGS = [
     "My wish: {}",
     "{}",
