@@ -152,6 +152,9 @@ class AssignmentsMixin:
             theme's members nearest to it.
         """
         check_is_fitted(self, "labels_")
+        n = len(self.labels_)
+        if not isinstance(index, int | np.integer) or not -n <= index < n:
+            raise IndexError(f"no entry {index!r}: the model was fitted on {n} entries")
         theme, d = int(self.labels_[index]), int(self.entry_index_[index])
         if theme < 0:
             return Explanation(self.ids_[index], -1, "(empty)", 0.0, (), ())

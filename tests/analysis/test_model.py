@@ -108,6 +108,9 @@ def test_explanation(fitted):
     assert explanation.theme_id == fitted.labels_[0]
     assert explanation.terms and explanation.nearest
     assert any("bus" in term for term, _ in explanation.terms)
+    for index in (48, -49, "0", 1.0):
+        with pytest.raises(IndexError, match="fitted on 48 entries"):
+            fitted.explain(index)
 
 
 def test_results_serialise_to_json(fitted):
