@@ -107,13 +107,17 @@ def test_labels_and_keywords_write_acronyms_and_names_as_residents_do():
         "Fill in the potholes on Broadway before winter",
         "Deep potholes on Broadway by the school",
     ]
-    model = ThemeModel(n_themes=2, random_state=0).fit(health + roads)
-    by_size = {t.id: t for t in model.themes_}
-    nhs = by_size[model.labels_[0]]
-    broadway = by_size[model.labels_[-1]]
+    nhs, broadway = two_themes(health, roads)
     assert "NHS" in nhs.label and "nhs" not in nhs.label
     assert "Broadway" in broadway.keywords and "broadway" not in broadway.keywords
-    assert model.labels_[0] != model.labels_[-1]
+
+
+def two_themes(first: list[str], second: list[str]):
+    """The themes of ``first[0]`` and ``second[-1]`` when both lists are themed together."""
+    model = ThemeModel(n_themes=2, random_state=0).fit(first + second)
+    one, other = model.labels_[0], model.labels_[-1]
+    assert one != other
+    return model.themes_[one], model.themes_[other]
 
 
 class Unweighable:
@@ -166,10 +170,8 @@ def test_keyword_phrases_are_words_residents_wrote_together():
         "Report fly tipping online so the streets look cared for",
         "Stop the fly tipping behind the shops so the streets look cared for",
     ]
-    model = ThemeModel(n_themes=2, random_state=0).fit(money + streets)
-    money_theme = model.themes_[model.labels_[0]]
-    streets_theme = model.themes_[model.labels_[-1]]
-    shown = [k for t in model.themes_ for k in t.keywords]
+    money_theme, streets_theme = two_themes(money, streets)
+    shown = [*money_theme.keywords, *streets_theme.keywords]
     # "families ends" is left adjacent once "can make" is dropped; nobody wrote it.
     assert "ends meet" in money_theme.keywords
     assert not any(k.startswith("families ") for k in shown)
@@ -220,8 +222,7 @@ def test_two_phrases_written_as_one_are_one_keyword():
         "The park needs benches and bins",
         "Broken benches at the park gate",
     ]
-    model = ThemeModel(n_themes=2, random_state=0).fit(roads + parks)
-    road_theme = model.themes_[model.labels_[0]]
+    road_theme, _ = two_themes(roads, parks)
     assert road_theme.keywords[0] == "utility cut repair"
     assert road_theme.label.startswith("Utility cut repair")
     assert not {"utility cut", "cut repair"} & set(road_theme.keywords)
