@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from itertools import permutations
 
 import numpy as np
 import scipy.sparse as sp
@@ -52,7 +53,7 @@ def top_keywords(
     """The ``n`` highest-scoring terms of one theme, as readable words with their score.
 
     A word already inside a higher-ranked phrase is skipped, so keywords do not repeat.
-    ``phrases`` (see :func:`written_phrases`) gives a phrase as residents wrote it, or None
+    ``phrases`` (see :func:`written_form`) gives a phrase as residents wrote it, or None
     for a phrase they did not write as such; without it a phrase is shown word by word.
     ``is_phrase`` marks the phrase terms: a phrase then ranks before a word of equal score.
     ``chains`` maps a phrase to a longer one it runs into, as written, and the other phrase
@@ -93,13 +94,18 @@ def top_keywords(
 HEADLINE_DROPS = frozenset("a an the my your our their his her its this these those".split())
 
 
-def written_phrases(
-    phrases: Sequence[str],
-    texts_of: Callable[[str], Sequence[str]],
+def headline_words(text: str) -> list[str]:
+    """The words of ``text`` as a headline keeps them: articles and possessives left out."""
+    return [w for w in tokenize(normalise(text)) if w not in HEADLINE_DROPS]
+
+
+def written_form(
+    phrase: str,
+    entries: Sequence[Sequence[str]],
     key_of: Callable[[str], str | None],
     surface: dict,
-) -> dict[str, str | None]:
-    """How residents wrote each phrase, or None where they did not write it as one.
+) -> str | None:
+    """How residents wrote ``phrase``, or None where they did not write it as one.
 
     A phrase term is words left adjacent once stop words are dropped: "families ends" from
     "families can make ends meet", as well as "fly tipping". Such pairs serve the analysis,
@@ -111,38 +117,63 @@ def written_phrases(
 
     Parameters
     ----------
-    phrases : sequence of str
-        Phrase terms: keys joined by spaces.
-    texts_of : callable
-        A phrase's entries (a sample of them is enough).
+    phrase : str
+        A phrase term: keys joined by spaces.
+    entries : sequence of list of str
+        The :func:`headline_words` of the phrase's entries (a sample of them is enough).
     key_of : callable
         A written word's key, as preprocessing makes it, or None for a word it drops.
     surface : dict
         Key -> the word shown for it, whose capitals a written word takes ("NHS").
     """
-    keys: dict[str, str | None] = {}
-    out: dict[str, str | None] = {}
-    for phrase in phrases:
-        parts = phrase.split(" ")
-        n = len(parts)
-        written: Counter[str] = Counter()
-        texts = texts_of(phrase)
-        for text in texts:
-            # Headlines drop articles and possessives: "activate my card" is "activate card".
-            words = [w for w in tokenize(normalise(text)) if w not in HEADLINE_DROPS]
-            for w in words:
-                if w not in keys:
-                    keys[w] = key_of(w)
-            for i in range(len(words) - n + 1):
-                if all(keys[words[i + m]] == part for m, part in enumerate(parts)):
-                    written[" ".join(words[i : i + n])] += 1
-                    break
-        if written and 2 * sum(written.values()) >= len(texts):
-            form = max(sorted(written), key=written.__getitem__)
-            out[phrase] = " ".join(_cased(w, surface.get(keys[w], w)) for w in form.split())
-        else:
-            out[phrase] = None
-    return out
+    parts = phrase.split(" ")
+    n = len(parts)
+    written: Counter[str] = Counter()
+    for words in entries:
+        keys = [key_of(w) for w in words]
+        for i in range(len(words) - n + 1):
+            if keys[i : i + n] == parts:
+                written[" ".join(words[i : i + n])] += 1
+                break
+    if not written or 2 * sum(written.values()) < len(entries):
+        return None
+    form = max(sorted(written), key=written.__getitem__)
+    return " ".join(_cased(w, surface.get(key_of(w), w)) for w in form.split())
+
+
+def phrase_chains(
+    best: Sequence[Sequence[str]], written: Callable[[str, str], str | None]
+) -> dict[str, tuple[str, str]]:
+    """Two-word phrases that run on from each other and are written as one.
+
+    Parameters
+    ----------
+    best : sequence of sequence of str
+        Each theme's best phrase terms (those written as such).
+    written : callable
+        ``written(longer, phrase)``: the longer phrase as the entries of ``phrase`` write
+        it, or None (:func:`written_form`).
+
+    Returns
+    -------
+    dict
+        Phrase -> (the longer phrase as written, the other phrase it holds), for both
+        phrases of every pair ("utility cut", "cut repair": "utility cut repair") that most
+        entries of each write as one.
+    """
+    chains: dict[str, tuple[str, str]] = {}
+    for phrases in best:
+        for first, second in permutations(phrases, 2):
+            a, b = first.split(" "), second.split(" ")
+            if len(a) != 2 or len(b) != 2 or a[1] != b[0] or a[0] == b[1]:
+                continue
+            if first in chains or second in chains:
+                continue
+            longer = f"{first} {b[1]}"
+            shown = written(longer, first)
+            if shown and written(longer, second):
+                chains[first], chains[second] = (shown, second), (shown, first)
+    return chains
 
 
 def _cased(word: str, shown: str) -> str:

@@ -46,7 +46,7 @@ class ThemesMixin:
         self.themes_ = [self._theme(j, names[j], keywords[j], fw) for j in range(self.n_themes_)]
 
     def _phrase_forms(self, x, per_phrase: int = 100):
-        """How residents wrote the phrases that could be keywords (``labels.written_phrases``).
+        """How residents wrote the phrases that could be keywords (``labels.written_form``).
 
         Returns the written form of each candidate phrase (None: not written as such), and
         the chains, as phrase -> (chain as written, the other phrase): two phrases among a
@@ -62,6 +62,7 @@ class ThemesMixin:
         }
         steps = self._steps()
         keys: dict[str, str | None] = {}
+        headlines: dict[int, list[str]] = {}
 
         def key_of(word: str):
             if word not in keys:
@@ -70,25 +71,19 @@ class ThemesMixin:
             return keys[word]
 
         def written(phrase: str, of: str):
-            texts = [self.distinct_texts_[i] for i in entries[of]]
-            return labels.written_phrases([phrase], lambda _: texts, key_of, self.surface_)[phrase]
+            """``phrase`` as written in the entries of the phrase term ``of``."""
+            for i in entries[of]:
+                if i not in headlines:  # an entry is read once, whatever uses it
+                    headlines[i] = labels.headline_words(self.distinct_texts_[i])
+            texts = [headlines[i] for i in entries[of]]
+            return labels.written_form(phrase, texts, key_of, self.surface_)
 
         forms = {phrase: written(phrase, phrase) for phrase in entries}
-        chains: dict[str, tuple[str, str]] = {}
-        for row in top[:, : self.n_keywords]:
-            kept = [self.terms_[c] for c in row if forms.get(self.terms_[c])]
-            for first in kept:
-                for second in kept:
-                    a, b = first.split(" "), second.split(" ")
-                    if len(a) != 2 or len(b) != 2 or a[1] != b[0] or a[0] == b[1]:
-                        continue
-                    if first in chains or second in chains:
-                        continue
-                    chain = f"{first} {b[1]}"
-                    shown = written(chain, first)
-                    if shown and written(chain, second):
-                        chains[first], chains[second] = (shown, second), (shown, first)
-        return forms, chains
+        best = [
+            [self.terms_[c] for c in row if forms.get(self.terms_[c])]
+            for row in top[:, : self.n_keywords]
+        ]
+        return forms, labels.phrase_chains(best, written)
 
     def _theme(self, j: int, name: str, keywords: list[str], fw) -> Theme:
         is_other = self.has_other_ and j == self.n_themes_ - 1

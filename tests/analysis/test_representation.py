@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 from analysis import ThemeModel
-from analysis.labels import make_label, written_phrases
+from analysis.labels import headline_words, make_label, written_form
 from analysis.preprocess import apply_steps, cased_forms, default_steps
 from analysis.representation import TfidfRepresentation, theme_term_weights
 
@@ -182,20 +182,23 @@ def test_keyword_phrases_are_words_residents_wrote_together():
     assert not any("looking" in k for k in shown)
 
 
-def test_written_phrases_takes_the_form_most_entries_wrote():
+def test_written_form_is_the_one_most_entries_wrote():
     texts = {
         "street light": ["Street lights out", "the street light is out", "STREET LIGHTS off"],
         "park toilet": ["parks with toilets", "park toilets open", "toilets in parks"],
         "activ card": ["activate my card", "how do I activate the card?", "card to activate"],
     }
-    forms = written_phrases(
-        list(texts),
-        texts.__getitem__,
-        lambda word: {"with": None, "in": None, "is": None, "activate": "activ"}.get(
+    surface = {"street": "street", "light": "light", "park": "park", "toilet": "toilet"}
+
+    def key_of(word):
+        return {"with": None, "in": None, "is": None, "activate": "activ"}.get(
             word, word.rstrip("s")
-        ),
-        {"street": "street", "light": "light", "park": "park", "toilet": "toilet"},
-    )
+        )
+
+    forms = {
+        phrase: written_form(phrase, [headline_words(t) for t in entries], key_of, surface)
+        for phrase, entries in texts.items()
+    }
     # Two of three wrote "street lights"; one of three wrote "park toilets": not kept.
     # "my" and "the" are left out as a headline leaves them out.
     assert forms == {
