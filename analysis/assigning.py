@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from analysis import framework
 from analysis.cluster import assign_coords
 from analysis.entries import check_input as _check_input
 from analysis.preprocess import apply_steps
@@ -28,7 +29,8 @@ class AssignmentsMixin:
         return self._similarities(texts, embeddings)[0]
 
     def _similarities(self, texts: Sequence[str], embeddings=None):
-        """Similarities to the centres, and the nearest theme in the reducer's coordinates."""
+        """Similarities to the centres, the nearest theme in the reducer's coordinates, and
+        the entries' vectors."""
         check_is_fitted(self, "centres_")
         texts, _ = _check_input(texts, None)
         vectors = self._vectorise(texts, embeddings)
@@ -39,11 +41,12 @@ class AssignmentsMixin:
             nearest, _ = assign_coords(coords, self.coord_centres_)
         if self.has_other_:
             sims = np.hstack([sims, np.zeros((len(sims), 1), np.float32)])
-        return sims, nearest
+        return sims, nearest, vectors
 
     def predict(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
         """Primary theme id of each entry (-1 for empty entries)."""
-        return self._predict(*self._similarities(texts, embeddings), texts)[0]
+        sims, nearest, _ = self._similarities(texts, embeddings)
+        return self._predict(sims, nearest, texts)[0]
 
     def _predict(self, sims: np.ndarray, nearest, texts: Sequence[str]):
         """Primary theme and score: the most similar centre, or the nearest in coordinates."""
@@ -73,14 +76,15 @@ class AssignmentsMixin:
             One per entry, in order, with primary theme, score and secondary themes.
         """
         texts, ids = _check_input(texts, ids)
-        sims, nearest = self._similarities(texts, embeddings)
+        sims, nearest, vectors = self._similarities(texts, embeddings)
         lab, score = self._predict(sims, nearest, texts)
-        overlap = self._centre_overlap()
+        overlap, fw = self._centre_overlap(), self._framework_scores(vectors)
         return [
-            self._assignment(ids[i], lab[i], score[i], sims[i], overlap) for i in range(len(ids))
+            self._assignment(ids[i], lab[i], score[i], sims[i], overlap, fw[i])
+            for i in range(len(ids))
         ]
 
-    def _assignment(self, entry_id, theme: int, score: float, sims, overlap) -> Assignment:
+    def _assignment(self, entry_id, theme: int, score, sims, overlap, fw) -> Assignment:
         label = self.themes_[theme].label if theme >= 0 else "(empty)"
         return Assignment(
             id=entry_id,
@@ -88,7 +92,7 @@ class AssignmentsMixin:
             theme_label=label,
             score=round(float(score), 4),
             secondary=self._secondary(theme, score, sims, overlap),
-            framework=self._entry_fw(theme),
+            framework=self._entry_fw(theme, fw),
         )
 
     def _centre_overlap(self) -> np.ndarray:
@@ -116,10 +120,21 @@ class AssignmentsMixin:
             if distinct[j] >= self.secondary_distinct and sims[j] >= self.secondary_min
         )
 
-    def _entry_fw(self, theme: int):
+    def _framework_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """Each entry's similarity to every framework theme (no columns without one)."""
+        if self.framework_themes_ is None:
+            return np.zeros((len(vectors), 0), np.float32)
+        return framework.match_scores(vectors, self.framework_vectors_)
+
+    def _entry_fw(self, theme: int, scores: np.ndarray):
+        """The framework themes closest to what the entry itself says.
+
+        An entry is matched on its own words, not its theme's: a theme holds more than one
+        framework theme's entries when the framework is finer than the themes found.
+        """
         if theme < 0 or self.framework_themes_ is None:
             return ()
-        return self.themes_[theme].framework
+        return framework.top_matches(scores, self.framework_themes_)
 
     def assignments(self) -> list[Assignment]:
         """The assignment of every fitted entry, in input order (computed on demand)."""
@@ -128,11 +143,14 @@ class AssignmentsMixin:
         for start in range(0, len(self.ids_), 10_000):
             idx = np.arange(start, min(start + 10_000, len(self.ids_)))
             d = self.entry_index_[idx]
-            sims = self.vectors_[np.maximum(d, 0)] @ self.centres_.T
+            vectors = self.vectors_[np.maximum(d, 0)]
+            sims, fw = vectors @ self.centres_.T, self._framework_scores(vectors)
             if self.has_other_:
                 sims = np.hstack([sims, np.zeros((len(sims), 1), np.float32)])
             out += [
-                self._assignment(self.ids_[i], self.labels_[i], self.scores_[i], sims[r], overlap)
+                self._assignment(
+                    self.ids_[i], self.labels_[i], self.scores_[i], sims[r], overlap, fw[r]
+                )
                 for r, i in enumerate(idx)
             ]
         return out

@@ -207,6 +207,30 @@ def test_framework_mapping(wishes, tmp_path):
     assert a.framework and a.framework[0].framework_id == "transport"
 
 
+def test_entries_are_matched_to_the_framework_by_what_they_say(wishes):
+    # The strategy is finer than the themes: two of its themes are about buses.
+    texts, truth = wishes
+    framework = [
+        {"id": "fares", "name": "Bus fares", "description": "cheaper fares and tickets"},
+        {"id": "routes", "name": "Bus routes", "description": "routes to the hospital"},
+        {"id": "parks", "name": "Parks", "description": "trees, benches, playgrounds"},
+    ]
+    model = ThemeModel(n_themes=6, framework=framework, random_state=0).fit(texts)
+    fares, route = texts.index("Cheaper bus fares for young people"), texts.index(
+        "A bus route to the hospital would help older residents"
+    )
+    assert model.labels_[fares] == model.labels_[route]
+    found = {a.id: a for a in model.assignments()}
+    assert found[fares].framework[0].framework_id == "fares"
+    assert found[route].framework[0].framework_id == "routes"
+    (new,) = model.transform(["cheaper fares on the buses"])
+    assert new.framework[0].framework_id == "fares"
+    assert new.framework[0].score > new.framework[1].score
+    # An entry with no usable word, and an empty one, match nothing.
+    emoji, empty = model.transform(["🙂🙂", "  "])
+    assert emoji.framework == () and empty.framework == ()
+
+
 def test_framework_formats(tmp_path):
     as_json = tmp_path / "f.json"
     as_json.write_text(json.dumps({"Parks": "trees and grass", "Buses": "routes"}))
