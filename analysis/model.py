@@ -102,7 +102,14 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
     framework : path, dict or list, optional
         The strategy's own themes (see :mod:`analysis.framework`).
     framework_threshold : float, default=0.3
-        A theme whose best framework score is below this is marked new.
+        A theme whose best framework score is below this is marked new: it fits nothing in
+        the framework.
+    framework_relative : float, default=0.8
+        A theme is also marked new when its best framework score is below this fraction of
+        the median best score of all themes: it fits the framework clearly worse than the
+        typical theme does. How similar a theme and a framework theme can be depends on the
+        representation and on how much the framework says of each theme, so a fixed
+        threshold alone marks nearly every theme new with one and none with another.
     sample_size : int, default=20_000
         Distinct entries used to fit the theme centres; the rest are assigned to them.
     neighbours : int or "auto", default="auto"
@@ -181,6 +188,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         secondary_min: float = 0.3,
         framework=None,
         framework_threshold: float = 0.3,
+        framework_relative: float = 0.8,
         sample_size: int = 20_000,
         neighbours: int | str = "auto",
         reduce: str | None = "auto",
@@ -202,6 +210,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         self.secondary_min = secondary_min
         self.framework = framework
         self.framework_threshold = framework_threshold
+        self.framework_relative = framework_relative
         self.sample_size = sample_size
         self.neighbours = neighbours
         self.reduce = reduce

@@ -124,13 +124,11 @@ class ThemesMixin:
         fw_texts = [t.text for t in self.framework_themes_]
         self.framework_vectors_ = self._vectorise(fw_texts)
         scores = framework.match_scores(self.centres_, self.framework_vectors_)
-        out = []
-        for row in scores:
-            best = float(row.max()) if len(row) else 0.0
-            out.append(
-                (
-                    framework.top_matches(row, self.framework_themes_),
-                    best < self.framework_threshold,
-                )
-            )
-        return out
+        best = scores.max(axis=1) if scores.size else np.zeros(len(scores))
+        # New: fits nothing, or fits clearly worse than the typical theme does.
+        typical = float(np.median(best)) if len(best) else 0.0
+        threshold = max(self.framework_threshold, self.framework_relative * typical)
+        return [
+            (framework.top_matches(row, self.framework_themes_), bool(b < threshold))
+            for row, b in zip(scores, best, strict=True)
+        ]

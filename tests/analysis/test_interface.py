@@ -2,6 +2,7 @@
 
 import csv
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -229,6 +230,21 @@ def test_entries_are_matched_to_the_framework_by_what_they_say(wishes):
     # An entry with no usable word, and an empty one, match nothing.
     emoji, empty = model.transform(["🙂🙂", "  "])
     assert emoji.framework == () and empty.framework == ()
+
+
+def test_a_theme_that_fits_the_framework_far_worse_than_the_others_is_new(wishes, tmp_path):
+    # How high similarities run depends on the representation and on how much the framework
+    # says, so no fixed threshold is needed to tell the themes it does not cover.
+    texts, _ = wishes
+    path = tmp_path / "framework.yaml"
+    path.write_text(FRAMEWORK_YAML)
+    model = ThemeModel(n_themes=6, framework=path, framework_threshold=0.0).fit(texts)
+    new = {t.label.split()[0].lower() for t in model.themes_ if t.is_new}
+    assert new == {"street", "youth"}
+    typical = statistics.median(t.framework[0].score for t in model.themes_)
+    assert max(t.framework[0].score for t in model.themes_ if t.is_new) < 0.8 * typical
+    model.set_params(framework_relative=0.0).fit(texts)
+    assert not any(t.is_new for t in model.themes_)
 
 
 def test_framework_formats(tmp_path):
