@@ -71,14 +71,17 @@ def fit(texts, k, representation, framework, emb):
 
 
 def theme_rows(model, labels, held=frozenset()):
-    """(best score, is the theme's main label left out, size, marked new) of every theme."""
+    """(best score, is the theme's main label left out, size, marked new, is the best match
+    the main label) of every theme."""
     rows = []
     for theme in model.themes_:
         if theme.is_other or not theme.size:
             continue
         main = Counter(labels[model.labels_ == theme.id]).most_common(1)[0][0]
-        best = theme.framework[0].score if theme.framework else 0.0
-        rows.append((best, main in held, theme.size, bool(theme.is_new), main))
+        best = theme.framework[0] if theme.framework else None
+        score = best.score if best else 0.0
+        right = best is not None and best.framework_id == main
+        rows.append((score, main in held, theme.size, bool(theme.is_new), right))
     return rows
 
 
@@ -134,16 +137,10 @@ def measure(name, representation, k_mode, log=print) -> dict:
     model = fit(texts, k, representation, framework_of(names), emb)
     rows = theme_rows(model, labels)
     size = np.array([r[2] for r in rows], float)
-    right = np.array([r[0] > 0 and t.framework[0].framework_id == r[4] for r, t in zip(
-        rows, [t for t in model.themes_ if not t.is_other and t.size], strict=True)])
-    by_theme = np.array(
-        [
-            model.themes_[t].framework[0].framework_id if t >= 0 and model.themes_[t].framework
-            else ""
-            for t in model.labels_
-        ]
-    )
-    own = np.array([a.framework[0].framework_id if a.framework else "" for a in model.assignments()])
+    right = np.array([r[4] for r in rows], dtype=bool)
+    theme_best = [t.framework[0].framework_id if t.framework else "" for t in model.themes_]
+    by_theme = np.array([theme_best[t] if t >= 0 else "" for t in model.labels_])
+    own = [a.framework[0].framework_id if a.framework else "" for a in model.assignments()]
     result = {
         "set": name,
         "representation": representation,
@@ -151,7 +148,7 @@ def measure(name, representation, k_mode, log=print) -> dict:
         "themes": model.n_themes_,
         "theme": float((size * right).sum() / size.sum()),
         "entry_by_theme": float(np.mean(by_theme == labels)),
-        "entry_own": float(np.mean(own == labels)),
+        "entry_own": float(np.mean(np.array(own) == labels)),
     }
     rng = np.random.RandomState(0)
     before, now = np.zeros(3), np.zeros(3)
