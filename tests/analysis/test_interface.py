@@ -210,15 +210,16 @@ def test_framework_mapping(wishes, tmp_path):
 
 def test_entries_are_matched_to_the_framework_by_what_they_say(wishes):
     # The strategy is finer than the themes: two of its themes are about buses.
-    texts, truth = wishes
+    texts, _ = wishes
     framework = [
         {"id": "fares", "name": "Bus fares", "description": "cheaper fares and tickets"},
         {"id": "routes", "name": "Bus routes", "description": "routes to the hospital"},
         {"id": "parks", "name": "Parks", "description": "trees, benches, playgrounds"},
     ]
     model = ThemeModel(n_themes=6, framework=framework, random_state=0).fit(texts)
-    fares, route = texts.index("Cheaper bus fares for young people"), texts.index(
-        "A bus route to the hospital would help older residents"
+    fares, route = (
+        texts.index("Cheaper bus fares for young people"),
+        texts.index("A bus route to the hospital would help older residents"),
     )
     assert model.labels_[fares] == model.labels_[route]
     found = {a.id: a for a in model.assignments()}
