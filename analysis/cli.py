@@ -107,13 +107,24 @@ def check_writable(path: Path | None) -> None:
         raise SystemExit(f"error: {path} cannot be written")
 
 
-def write_assignments(path: Path, assignments) -> None:
-    """Write ``id,theme_id,theme_label,score``, one row per entry."""
+def write_assignments(path: Path, assignments, framework: bool = False) -> None:
+    """Write ``id,theme_id,theme_label,score``, one row per entry.
+
+    With a framework, three more columns give the entry's best framework theme:
+    ``framework_id,framework_name,framework_score`` (empty for an entry that matches none).
+    """
+    head = ["id", "theme_id", "theme_label", "score"]
+    if framework:
+        head += ["framework_id", "framework_name", "framework_score"]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "theme_id", "theme_label", "score"])
+        writer.writerow(head)
         for a in assignments:
-            writer.writerow([a.id, a.theme_id, a.theme_label, f"{a.score:.4f}"])
+            row = [a.id, a.theme_id, a.theme_label, f"{a.score:.4f}"]
+            if framework:
+                best = a.framework[0] if a.framework else None
+                row += [best.framework_id, best.name, f"{best.score:.4f}"] if best else [""] * 3
+            writer.writerow(row)
 
 
 def run_themes(args: argparse.Namespace) -> int:
@@ -147,7 +158,7 @@ def run_themes(args: argparse.Namespace) -> int:
     try:
         args.out.write_text(to_json(model.report()) + "\n", encoding="utf-8")
         if args.assignments:
-            write_assignments(args.assignments, model.assignments())
+            write_assignments(args.assignments, model.assignments(), framework is not None)
     except OSError as exc:
         raise SystemExit(f"error: cannot write {exc.filename}: {exc.strerror or exc}") from exc
     if not args.quiet:

@@ -93,8 +93,17 @@ def test_command_line(tmp_path, wishes):
     report = json.loads(out.read_text())
     assert report["n_themes"] == 6 and len(report["themes"]) == 6
     rows = list(csv.DictReader(assigned.read_text().splitlines()))
-    assert list(rows[0]) == ["id", "theme_id", "theme_label", "score"]
+    assert list(rows[0]) == ["id", "theme_id", "theme_label", "score"] + [
+        "framework_id",
+        "framework_name",
+        "framework_score",
+    ]
     assert [r["id"] for r in rows] == [f"r{i}" for i in range(len(texts))]
+    # Each entry's best framework theme, for a spreadsheet to sort by.
+    pothole = rows[texts.index("Fix the potholes on Main Road")]
+    bus = rows[texts.index("More buses to the town centre in the evening")]
+    assert (pothole["framework_id"], pothole["framework_name"]) == ("roads", "Roads and pavements")
+    assert bus["framework_id"] == "transport" and float(bus["framework_score"]) > 0.3
 
 
 def test_command_line_leaves_out_the_stop_words_given(tmp_path):
@@ -102,9 +111,12 @@ def test_command_line_leaves_out_the_stop_words_given(tmp_path):
     rows = ["Ban puppy farms", "Stop dog fouling", "Ban dogs on beaches", "Stop puppy sales"]
     rows += ["Ban lorries on our road", "Stop speeding traffic", "Ban road parking"]
     source.write_text("text\n" + "\n".join(rows) + "\n")
-    out = tmp_path / "themes.json"
+    out, assigned = tmp_path / "themes.json", tmp_path / "assignments.csv"
     args = ["themes", str(source), "--themes", "2", "--out", str(out), "--quiet"]
+    args += ["--assignments", str(assigned)]
     assert main([*args, "--stop-word", "ban", "--stop-word", "stop"]) == 0
+    # Without a framework, the assignments have no framework columns.
+    assert assigned.read_text().splitlines()[0] == "id,theme_id,theme_label,score"
     report = json.loads(out.read_text())
     assert report["parameters"]["extra_stop_words"] == ["ban", "stop"]
     keywords = {k.lower() for theme in report["themes"] for k in theme["keywords"]}
