@@ -44,7 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("--random-state", type=int, default=0)
     themes.add_argument("--out", type=Path, required=True, help="themes JSON file to write")
     themes.add_argument(
-        "--assignments", type=Path, default=None, help="CSV to write: id,theme_id,theme_label,score"
+        "--assignments",
+        type=Path,
+        default=None,
+        help="CSV to write: id,theme_id,theme_label,score (with --framework also "
+        "framework_id,framework_name,framework_score)",
     )
     themes.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     return parser
