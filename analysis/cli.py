@@ -179,8 +179,17 @@ def run_themes(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         for theme in model.themes_[:20]:
-            print(f"  {theme.id:3d}  {theme.size:7d}  {theme.label}", file=sys.stderr)
+            print(f"  {theme.id:3d}  {theme.size:7d}  {theme.label}{_fits(theme)}", file=sys.stderr)
     return 0
+
+
+def _fits(theme) -> str:
+    """Where a theme stands against the framework, for the summary ("" without one)."""
+    if theme.is_new:
+        return "  (new: no framework theme fits it well)"
+    if theme.is_new is None or not theme.framework:
+        return ""
+    return f"  -> {theme.framework[0].name}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,9 +22,11 @@ class Stages:
             self.bar = tqdm(total=4, desc="themes", bar_format="{desc}: {n}/{total} {bar}")
 
     def next(self, name: str) -> None:
+        """Enter stage ``name``: the stages before it are done."""
         if self.bar is not None:
-            self.bar.set_description(name)
             self.bar.update(0 if self.bar.n == 0 and name == "representing" else 1)
+            # set_description would add a second ": " to the one bar_format puts after it.
+            self.bar.set_description_str(name)
 
     def close(self) -> None:
         if self.bar is not None:

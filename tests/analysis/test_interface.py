@@ -133,6 +133,27 @@ def test_command_line_says_how_it_chose_the_number_of_themes(tmp_path, wishes, c
     (chosen,) = [c for c in json.loads(out.read_text())["selection"] if c["chosen"]]
     assert f"{chosen['n_themes']} themes chosen of 4-" in said
     assert f"stability ({chosen['stability']:.2f})" in said
+    # The progress bar names each stage once, with the stages done before it.
+    assert "clustering: 1/4" in said and "labelling: 4/4" in said and ": :" not in said
+
+
+def test_command_line_summary_places_each_theme_in_the_framework(tmp_path, wishes, capsys):
+    texts, _ = wishes
+    source, framework = tmp_path / "wishes.csv", tmp_path / "framework.yaml"
+    source.write_text("text\n" + "\n".join(texts) + "\n")
+    framework.write_text(FRAMEWORK_YAML)
+    out = tmp_path / "themes.json"
+    args = ["themes", str(source), "--themes", "6", "--framework", str(framework)]
+    assert main([*args, "--out", str(out)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    report = json.loads(out.read_text())
+    for theme in report["themes"]:
+        (line,) = [x for x in lines if x.startswith(f"  {theme['id']:3d}  ")]
+        if theme["is_new"]:
+            assert line.endswith("(new: no framework theme fits it well)")
+        else:
+            assert line.endswith(f"-> {theme['framework'][0]['name']}")
+    assert any(line.endswith("-> Roads and pavements") for line in lines)
 
 
 def test_command_line_reports_a_missing_column(tmp_path):
