@@ -133,8 +133,9 @@ def test_command_line_says_how_it_chose_the_number_of_themes(tmp_path, wishes, c
     (chosen,) = [c for c in json.loads(out.read_text())["selection"] if c["chosen"]]
     assert f"{chosen['n_themes']} themes chosen of 4-" in said
     assert f"stability ({chosen['stability']:.2f})" in said
-    # The progress bar names each stage once, with the stages done before it.
-    assert "clustering: 1/4" in said and "labelling: 4/4" in said and ": :" not in said
+    # The progress bar names each stage once (tqdm redraws it at most every 0.1 s, so only
+    # the last state is sure to be shown).
+    assert "labelling: 4/4" in said and ": :" not in said
 
 
 def test_command_line_summary_places_each_theme_in_the_framework(tmp_path, wishes, capsys):
