@@ -104,6 +104,28 @@ def load_framework(source) -> list[FrameworkTheme]:
     return parse_framework(data)
 
 
+def expand(framework_vectors: np.ndarray, entries: np.ndarray, n: int) -> np.ndarray:
+    """Each framework theme joined with the mean of the ``n`` entries most similar to it.
+
+    Rocchio's pseudo-relevance feedback: a framework theme is a name and a line or two, a
+    few words of the many residents use for it; the entries that match it best bring the
+    rest ("Street lights" gains "dark", "night", "unsafe"). Only entries that share something
+    with it count, so a framework theme none of whose words the entries use stays as it is.
+    ``n`` = 0 leaves every vector as it is.
+    """
+    n = min(n, len(entries))
+    if n <= 0 or not len(framework_vectors):
+        return framework_vectors
+    sims = entries @ framework_vectors.T
+    top = np.argpartition(-sims, n - 1, axis=0)[:n]  # (n, n_framework)
+    near = np.take_along_axis(sims, top, axis=0) > 0
+    total = np.einsum("kf,kfd->fd", near.astype(np.float32), entries[top])
+    count = near.sum(axis=0)[:, None]
+    out = framework_vectors + total / np.maximum(count, 1)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (out / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
 def match_scores(vectors: np.ndarray, framework_vectors: np.ndarray) -> np.ndarray:
     """Cosine similarity of unit vectors to framework themes, clipped to [0, 1]."""
     return np.clip(vectors @ framework_vectors.T, 0.0, 1.0)

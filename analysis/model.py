@@ -110,6 +110,11 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         typical theme does. How similar a theme and a framework theme can be depends on the
         representation and on how much the framework says of each theme, so a fixed
         threshold alone marks nearly every theme new with one and none with another.
+    framework_feedback : int, default=10
+        Each framework theme is joined with the mean of this many entries that match it best
+        (pseudo-relevance feedback) before themes and entries are matched to it: its name and
+        description are a few of the words residents use for it. Whether a theme is new is
+        still judged on the framework's own words. 0 turns it off.
     sample_size : int, default=20_000
         Distinct entries used to fit the theme centres; the rest are assigned to them.
     neighbours : int or "auto", default="auto"
@@ -189,6 +194,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         framework=None,
         framework_threshold: float = 0.3,
         framework_relative: float = 0.8,
+        framework_feedback: int = 10,
         sample_size: int = 20_000,
         neighbours: int | str = "auto",
         reduce: str | None = "auto",
@@ -211,6 +217,7 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         self.framework = framework
         self.framework_threshold = framework_threshold
         self.framework_relative = framework_relative
+        self.framework_feedback = framework_feedback
         self.sample_size = sample_size
         self.neighbours = neighbours
         self.reduce = reduce

@@ -122,9 +122,15 @@ class ThemesMixin:
             return None
         self.framework_themes_ = framework.load_framework(self.framework)
         fw_texts = [t.text for t in self.framework_themes_]
-        self.framework_vectors_ = self._vectorise(fw_texts)
+        said = self._vectorise(fw_texts)
+        # At most about 20,000 entries are read for it: the best matches of each are among them.
+        entries = self.vectors_[:: max(1, len(self.vectors_) // 20_000)]
+        self.framework_vectors_ = framework.expand(said, entries, self.framework_feedback)
+        # Which framework theme fits best: by the framework as the entries that match it
+        # best say it too. Whether any fits: by what the framework itself says.
         scores = framework.match_scores(self.centres_, self.framework_vectors_)
-        best = scores.max(axis=1) if scores.size else np.zeros(len(scores))
+        own = framework.match_scores(self.centres_, said)
+        best = own.max(axis=1) if own.size else np.zeros(len(own))
         # New: fits nothing, or fits clearly worse than the typical theme does.
         typical = float(np.median(best)) if len(best) else 0.0
         threshold = max(self.framework_threshold, self.framework_relative * typical)

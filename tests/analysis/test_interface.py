@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analysis import ThemeModel, load_framework
 from analysis.cli import main
+from analysis.framework import expand
 from analysis.preprocess import apply_steps, default_steps, stop_words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -280,6 +282,43 @@ def test_a_theme_that_fits_the_framework_far_worse_than_the_others_is_new(wishes
     assert max(t.framework[0].score for t in model.themes_ if t.is_new) < 0.8 * typical
     model.set_params(framework_relative=0.0).fit(texts)
     assert not any(t.is_new for t in model.themes_)
+
+
+def test_framework_themes_take_in_the_words_of_their_best_matching_entries():
+    rng = np.random.RandomState(0)
+    lights, buses = np.eye(8, dtype=np.float32)[0], np.eye(8, dtype=np.float32)[1]
+    entries = np.vstack(
+        [lights + 0.3 * rng.rand(20, 8).astype(np.float32), buses + 0.3 * rng.rand(20, 8)]
+    )
+    entries /= np.linalg.norm(entries, axis=1, keepdims=True)
+    # "Street lights" in the framework's few words: near the lights entries, not on them.
+    said = np.array([[0.6, 0.1, 0, 0, 0, 0, 0, 0.79], [0, 0, 0, 0, 0, 0, 0, 0]], np.float32)
+    expanded = expand(said, entries, 10)
+    centre = entries[:20].mean(axis=0)
+    assert expanded[0] @ centre > said[0] @ centre + 0.2
+    assert np.linalg.norm(expanded[0]) == pytest.approx(1.0)
+    # A framework theme that shares nothing with the entries stays as it is, and 0 turns
+    # the feedback off.
+    assert not expanded[1].any()
+    assert np.array_equal(expand(said, entries, 0), said)
+
+
+def test_whether_a_theme_is_new_is_judged_on_what_the_framework_says(wishes):
+    # A framework about something else, sharing a few words with the wishes ("broken",
+    # "late", "service"). Its themes take in the wishes nearest to them, and may then match
+    # a theme well; the themes are still new when the framework's own words fit them badly.
+    texts, _ = wishes
+    unrelated = [
+        {"id": "card", "name": "Card arrival", "description": "my new card is late"},
+        {"id": "atm", "name": "Cash machine", "description": "the cash machine is broken"},
+        {"id": "fees", "name": "Service charges", "description": "fees for the service"},
+    ]
+    model = ThemeModel(n_themes=6, framework=unrelated).fit(texts)
+    without = ThemeModel(n_themes=6, framework=unrelated, framework_feedback=0).fit(texts)
+    assert [t.is_new for t in model.themes_] == [t.is_new for t in without.themes_]
+    lights = next(t for t in model.themes_ if t.label.startswith("Street lights"))
+    assert lights.is_new and lights.framework[0].score > 0.3
+    assert sum(t.is_new for t in model.themes_) >= 5
 
 
 def test_framework_formats(tmp_path):
