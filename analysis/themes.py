@@ -123,7 +123,7 @@ class ThemesMixin:
         self.framework_themes_ = framework.load_framework(self.framework)
         fw_texts = [t.text for t in self.framework_themes_]
         said = self._vectorise(fw_texts)
-        # At most about 20,000 entries are read for it: the best matches of each are among them.
+        # Every k-th entry, at most about 20,000: enough to find entries that say it well.
         entries = self.vectors_[:: max(1, len(self.vectors_) // 20_000)]
         self.framework_vectors_ = framework.expand(said, entries, self.framework_feedback)
         # Which framework theme fits best: by the framework as the entries that match it
