@@ -40,6 +40,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -74,26 +75,29 @@ def fit(texts, k, representation, framework, emb, **params):
     return model.fit(texts, embeddings=emb) if emb is not None else model.fit(texts)
 
 
-def theme_rows(model, labels, held=frozenset()):
-    """(best score, is the theme's main label left out, size, marked new, is the best match
-    the main label) of every theme."""
+class ThemeRow(NamedTuple):
+    held: bool  # the theme's main label is left out of the framework
+    size: int
+    new: bool  # the library marked the theme new
+    right: bool  # the theme's best match is its main label
+
+
+def theme_rows(model, labels, held=frozenset()) -> list[ThemeRow]:
     rows = []
     for theme in model.themes_:
         if theme.is_other or not theme.size:
             continue
         main = Counter(labels[model.labels_ == theme.id]).most_common(1)[0][0]
-        best = theme.framework[0] if theme.framework else None
-        score = best.score if best else 0.0
-        right = best is not None and best.framework_id == main
-        rows.append((score, main in held, theme.size, bool(theme.is_new), right))
+        right = bool(theme.framework) and theme.framework[0].framework_id == main
+        rows.append(ThemeRow(main in held, theme.size, bool(theme.is_new), right))
     return rows
 
 
 def counts(rows) -> np.ndarray:
     """(true positives, false positives, false negatives) of the themes marked new."""
-    new = np.array([r[1] for r in rows], dtype=bool)
-    size = np.array([r[2] for r in rows], dtype=float)
-    pred = np.array([r[3] for r in rows], dtype=bool)
+    new = np.array([r.held for r in rows], dtype=bool)
+    size = np.array([r.size for r in rows], dtype=float)
+    pred = np.array([r.new for r in rows], dtype=bool)
     return np.array(
         [size[pred & new].sum(), size[pred & ~new].sum(), size[~pred & new].sum()], dtype=float
     )
@@ -135,8 +139,8 @@ def measure(name, representation, k_mode, log=print) -> dict:
     for when, params in (("before", BEFORE), ("now", {})):
         model = fit(texts, k, representation, framework_of(names), emb, **params)
         rows = theme_rows(model, labels)
-        size = np.array([r[2] for r in rows], float)
-        right = np.array([r[4] for r in rows], dtype=bool)
+        size = np.array([r.size for r in rows], float)
+        right = np.array([r.right for r in rows], dtype=bool)
         result["themes"] = model.n_themes_
         result[f"theme_{when}"] = float((size * right).sum() / size.sum())
         if when == "before":  # an entry took its theme's matches
@@ -159,7 +163,7 @@ def measure(name, representation, k_mode, log=print) -> dict:
         other = next(s for s in NAMED_SETS if s != name)
         unrelated = framework_of(sorted(set(ed.load_set(other)[1])))
         rows = theme_rows(fit(texts, k, representation, unrelated, emb, **params), labels)
-        result[f"unrelated_{when}"] = sum(r[2] for r in rows if r[3]) / sum(r[2] for r in rows)
+        result[f"unrelated_{when}"] = sum(r.size for r in rows if r.new) / sum(r.size for r in rows)
     result["zero_shot"] = zero_shot(texts, labels, names, emb)
     result["seconds"] = time.time() - start
     log(f"  {name} {representation} {k_mode}: {time.time() - start:.0f} s")
