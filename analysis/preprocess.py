@@ -97,13 +97,14 @@ def make_stop_filter(words: Iterable[str], stems: Iterable[str] = ()) -> Step:
     return drop_stop_words_and_forms if stop_stems else drop_stop_words
 
 
-def _read_lemmas() -> dict[str, str]:
+def _read_lemmas() -> tuple[dict[str, str], frozenset[str]]:
+    """The irregular forms ("form base" lines) and the words kept whole (one-word lines)."""
     text = resources.files("analysis").joinpath("data/lemmas_domain.txt").read_text("utf-8")
-    pairs = (line.split() for line in text.splitlines() if line and not line.startswith("#"))
-    return {p[0]: p[1] for p in pairs if len(p) == 2}
+    lines = [line.split() for line in text.splitlines() if line and not line.startswith("#")]
+    return {p[0]: p[1] for p in lines if len(p) == 2}, frozenset(p[0] for p in lines if len(p) == 1)
 
 
-_LEMMAS = _read_lemmas()
+_LEMMAS, _WHOLE = _read_lemmas()
 
 
 _STEMS: dict[str, str] = {}
@@ -113,11 +114,13 @@ def stem_word(word: str) -> str:
     """Snowball-stem one word (cached: a corpus has far fewer distinct words than tokens).
 
     Irregular forms in ``data/lemmas_domain.txt`` ("buses", "children") first become their
-    base word, which Snowball alone would not reach.
+    base word, which Snowball alone would not reach; the words it lists alone ("parking",
+    "training") are kept whole, apart from the word Snowball would make of them.
     """
     found = _STEMS.get(word)
     if found is None:
-        found = _STEMMER.stem(_LEMMAS.get(word, word)) if word.isascii() else word
+        base = _LEMMAS.get(word, word)
+        found = base if base in _WHOLE or not word.isascii() else _STEMMER.stem(base)
         if len(_STEMS) < 1_000_000:
             _STEMS[word] = found
     return found

@@ -8,6 +8,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from analysis import Assignment, Theme, ThemeModel, to_dict, to_json
+from analysis.preprocess import apply_steps, default_steps
 
 
 def test_known_groups_are_found(wishes, fitted):
@@ -237,6 +238,42 @@ def test_extra_stop_words_drop_every_form_of_the_words_given():
     by_theme = {t: {topics[i] for i in np.flatnonzero(model.labels_ == t)} for t in (0, 1)}
     assert sorted(map(sorted, by_theme.values())) == [["dogs"], ["traffic"]]
     assert model.report().parameters["extra_stop_words"] == ["Ban", "stop"]
+
+
+WORDS_SNOWBALL_WOULD_JOIN = [
+    ("Cheaper parking in town", "parking"),
+    ("Free parking near the shops", "parking"),
+    ("More parking spaces for residents", "parking"),
+    ("Parking permits cost too much", "parking"),
+    ("Cleaner parks with toilets", "parks"),
+    ("A play area in the park", "parks"),
+    ("More benches in the parks", "parks"),
+    ("Parks kept tidy all year", "parks"),
+    ("More trains to London", "trains"),
+    ("Later trains at night", "trains"),
+    ("Cheaper train fares", "trains"),
+    ("Trains that run on time", "trains"),
+    ("Training for adults changing jobs", "training"),
+    ("Job training for school leavers", "training"),
+    ("Free training courses at the college", "training"),
+    ("Training in computer skills", "training"),
+]
+
+
+def test_parking_is_not_parks_and_training_is_not_trains():
+    texts = [text for text, _ in WORDS_SNOWBALL_WOULD_JOIN]
+    topics = [topic for _, topic in WORDS_SNOWBALL_WOULD_JOIN]
+    model = ThemeModel(n_themes=4).fit(texts)
+    by_theme = sorted(
+        sorted({topics[i] for i in np.flatnonzero(model.labels_ == t)}) for t in range(4)
+    )
+    assert by_theme == [["parking"], ["parks"], ["training"], ["trains"]]
+    labels = sorted(t.label.lower() for t in model.themes_)
+    assert any(label.startswith("parking") for label in labels)
+    assert any(label.startswith("training") for label in labels)
+    # A word's plural is still its word.
+    steps = default_steps()
+    assert apply_steps("parks trains", steps) == apply_steps("park train", steps)
 
 
 @pytest.mark.parametrize("value", [42, ["bus", 3], {"bus": 1}])
