@@ -323,9 +323,10 @@ def test_large_sets_learn_their_structure_on_a_sample(wishes, monkeypatch):
         return transform(self, texts, tokens, embeddings)
 
     monkeypatch.setattr(TfidfRepresentation, "transform", counting)
-    model = ThemeModel(n_themes=6, sample_size=80, random_state=0).fit(more)
+    # 120 of the 192 entries: on 80, two of six seeds already mixed two groups (ARI 0.72).
+    model = ThemeModel(n_themes=6, sample_size=120, random_state=0).fit(more)
     # The first clustering and two term-weighting rounds see the sample, then all entries.
-    assert represented == [80, 80, 80, len(more)]
+    assert represented == [120, 120, 120, len(more)]
     assert adjusted_rand_score(truth * 4, model.labels_) > 0.8
     assert [a.theme_id for a in model.transform(more)] == list(model.labels_)
     assert sorted(m for t in model.themes_ for m in t.member_ids) == list(range(len(more)))
