@@ -91,9 +91,8 @@ def make_stop_filter(words: Iterable[str], stems: Iterable[str] = ()) -> Step:
         return [t for t in tokens if len(t) > 1 and t not in stop]
 
     def drop_stop_words_and_forms(tokens: list[str]) -> list[str]:
-        cache = _STEMS  # inline, as in stem(): a call per token is what costs at scale
         kept = drop_stop_words(tokens)
-        return [t for t in kept if (cache[t] if t in cache else stem_word(t)) not in stop_stems]
+        return [t for t in kept if stem_word(t) not in stop_stems]
 
     return drop_stop_words_and_forms if stop_stems else drop_stop_words
 
@@ -157,8 +156,6 @@ def default_steps(
 ) -> list[Step]:
     """The default pipeline: normalise, tokenize, drop stop words, stem.
 
-    Every form of the domain's stop words is dropped (by its stem: "get" drops "gets").
-
     Parameters
     ----------
     area_name : str or sequence of str, optional
@@ -168,8 +165,7 @@ def default_steps(
         "stop" in petitions); every form of each is dropped.
     """
     extra = words_of(extra_stop_words)
-    forms = extra | load_domain_stop_words()
-    stop = make_stop_filter(stop_words(area_name) | extra, {stem_word(w) for w in forms})
+    stop = make_stop_filter(stop_words(area_name) | extra, {stem_word(w) for w in extra})
     return [normalise, tokenize, stop, stem]
 
 
