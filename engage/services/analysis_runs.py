@@ -152,7 +152,12 @@ def _parameters(consultation: Consultation, n_themes: int | None) -> dict:
 
 
 def framework_for(consultation_id: int) -> list[dict]:
-    """The strategy's own themes and priorities, for the analysis to suggest mappings."""
+    """The strategy's own themes and priorities, for the analysis to suggest mappings.
+
+    A priority is described by its statement, why it matters and what will be done: the
+    team's own words for what it covers ("police patrols", "fear of crime"), which a
+    statement alone may not say.
+    """
     consultation = db.session.get(Consultation, consultation_id)
     strategy = get_strategy(consultation) if consultation else None
     version = strategy and (draft_version(strategy) or current_version(strategy))
@@ -162,7 +167,9 @@ def framework_for(consultation_id: int) -> list[dict]:
     for theme in version.themes:
         items.append({"id": f"theme:{theme.id}", "name": theme.title, "description": theme.summary})
         for p in theme.priorities:
-            items.append({"id": f"priority:{p.id}", "name": p.title, "description": p.statement})
+            words = [p.statement, p.why, *(p.activities or "").splitlines()]
+            description = " ".join(w.strip() for w in words if w and w.strip())
+            items.append({"id": f"priority:{p.id}", "name": p.title, "description": description})
     return items
 
 

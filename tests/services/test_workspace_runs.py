@@ -269,3 +269,33 @@ def test_a_run_can_start_from_the_last_runs_themes(consultation):
     # holds most of its earlier theme.
     kept = sum(max(len(keys & g) for g in grouped.values()) for keys in members.values() if keys)
     assert kept >= 0.9 * 60
+
+
+def test_suggestions_read_what_each_priority_is_for_not_its_statement_alone(app):
+    """The demo's "Feeling safe at night" says in its statement only "streets, parks and the
+    city centre"; its why ("fear of crime") and activities ("police patrols") bring the
+    wishes for police on the beat to it, not to "Residents having a say"."""
+    from collections import Counter
+
+    from engage.demo import seed_demo
+    from engage.models import Wish
+    from engage.services.analysis_runs import framework_for
+
+    consultation, _ = seed_demo()
+    db.session.commit()
+    items = {item["name"]: item["description"] for item in framework_for(consultation.id)}
+    assert "police patrols" in items["Feeling safe at night"]
+    assert "fear of crime" in items["Feeling safe at night"]
+
+    run = run_analysis(consultation, make_staff("strategy"), n_themes=None)
+    police = db.session.scalars(
+        db.select(ThemeAssignment.theme_id)
+        .join(Wish, Wish.id == ThemeAssignment.entry_id)
+        .where(
+            ThemeAssignment.run_id == run.id,
+            ThemeAssignment.entry_type == "wish",
+            Wish.text.like("%police officers walking the beat%"),
+        )
+    ).all()
+    theme = db.session.get(RunTheme, Counter(police).most_common(1)[0][0])
+    assert theme.framework[0]["name"] == "Feeling safe at night"
