@@ -151,10 +151,12 @@ def test_keyboard_decisions(page, live_server, derby, assert_accessible):
     second = make_wish(derby, text="Second wish", status=ModerationStatus.PENDING)
     db.session.commit()
     sign_in(page, live_server, make_staff("officer"), assert_accessible)
+    # The shortcuts are a module script: a page must have run it before keys are pressed
+    # (on a busy machine the queue's heading shows before it has).
+    page.wait_for_load_state("load")
     page.keyboard.press("j")
     page.keyboard.press("a")
     page.get_by_text("Approved: 1 entry").wait_for()
-    # The shortcuts are a module script: the new page must have run it before keys are pressed.
     page.wait_for_load_state("load")
     page.keyboard.press("j")
     page.keyboard.press("r")
