@@ -1,15 +1,19 @@
 """Analysis runs: stored with their parameters and library version; the team's edits kept by
 the next run; new entries given a run's themes without running it again; jobs retried."""
 
+from collections import Counter
+
 import pytest
 
 import analysis
+from engage.demo import seed_demo
 from engage.extensions import db
 from engage.jobs import enqueue, handler, run_job
-from engage.models import Job, RunTheme, ThemeAssignment, ThemeEdit
+from engage.models import Job, RunTheme, ThemeAssignment, ThemeEdit, Wish
 from engage.services.analysis_runs import (
     RunError,
     assign_new_entries,
+    framework_for,
     new_entries_waiting,
     start_run,
     visible_themes,
@@ -275,12 +279,6 @@ def test_suggestions_read_what_each_priority_is_for_not_its_statement_alone(app)
     """The demo's "Feeling safe at night" says in its statement only "streets, parks and the
     city centre"; its why ("fear of crime") and activities ("police patrols") bring the
     wishes for police on the beat to it, not to "Residents having a say"."""
-    from collections import Counter
-
-    from engage.demo import seed_demo
-    from engage.models import Wish
-    from engage.services.analysis_runs import framework_for
-
     consultation, _ = seed_demo()
     db.session.commit()
     items = {item["name"]: item["description"] for item in framework_for(consultation.id)}
