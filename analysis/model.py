@@ -551,10 +551,14 @@ class ThemeModel(AssignmentsMixin, ThemesMixin, BaseEstimator):
         self._label_themes(tokens)
 
     # --------------------------------------------------------------- new entries
-    def _vectorise(self, texts: Sequence[str], embeddings=None) -> np.ndarray:
+    def _vectorise(self, texts: Sequence[str], embeddings=None, smooth=True) -> np.ndarray:
+        """Vectors of texts as the fitted entries' are made; ``smooth=False`` leaves out the
+        averaging with their nearest entries (for texts that are not entries)."""
         tokens = [apply_steps(t, self._steps()) for t in texts]
         vectors = self.representation_.transform(list(texts), tokens, embeddings)
-        return vectors if self.smoother_ is None else self.smoother_.transform(vectors)
+        if not smooth or self.smoother_ is None:
+            return vectors
+        return self.smoother_.transform(vectors)
 
     def _neighbours(self) -> int:
         if self.neighbours != "auto":

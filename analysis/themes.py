@@ -122,7 +122,10 @@ class ThemesMixin:
             return None
         self.framework_themes_ = framework.load_framework(self.framework)
         fw_texts = [t.text for t in self.framework_themes_]
-        said = self._vectorise(fw_texts)
+        # What the framework says, in its own words: averaged with its nearest entries, as
+        # entries are smoothed, a framework theme would become a small theme of the
+        # consultation, near one of the found themes whatever it is about.
+        said = self._vectorise(fw_texts, smooth=False)
         # Every k-th entry, at most about 20,000: enough to find entries that say it well.
         entries = self.vectors_[:: max(1, len(self.vectors_) // 20_000)]
         self.framework_vectors_ = framework.expand(said, entries, self.framework_feedback)

@@ -22,6 +22,8 @@ best match with the framework's own words is below 0.3 or below 0.8 of the theme
 - *new themes*: a quarter of the labels is left out of the framework (three draws); a theme
   whose entries mostly have a left-out label should be marked new, and the others not. F1
   over entries (a theme counts by its size);
+- *whole framework flagged*: every label in the framework; the share of entries whose theme is
+  marked new (none should be, but for themes that fit their label's name badly);
 - *unrelated*: the other set's label names as the framework; the share of entries whose theme
   is marked new (every theme should be).
 
@@ -142,6 +144,7 @@ def measure(name, representation, k_mode, log=print) -> dict:
         size = np.array([r.size for r in rows], float)
         right = np.array([r.right for r in rows], dtype=bool)
         result["themes"] = model.n_themes_
+        result[f"whole_{when}"] = float(sum(r.size for r in rows if r.new) / size.sum())
         result[f"theme_{when}"] = float((size * right).sum() / size.sum())
         if when == "before":  # an entry took its theme's matches
             best = [t.framework[0].framework_id if t.framework else "" for t in model.themes_]
@@ -174,7 +177,8 @@ def table(results) -> str:
     head = (
         "| set | representation | k (themes) | theme: before / now | entry: before / now "
         "| zero-shot TF-IDF / MiniLM | new themes F1: before / now "
-        "| unrelated flagged: before / now |\n|" + "---|" * 8
+        "| whole framework flagged: before / now "
+        "| unrelated flagged: before / now |\n|" + "---|" * 9
     )
     lines = [head]
     for r in results:
@@ -185,6 +189,7 @@ def table(results) -> str:
             f"| {r['theme_before']:.3f} / {r['theme_now']:.3f} "
             f"| {r['entry_before']:.3f} / {r['entry_now']:.3f} "
             f"| {zs['tfidf']:.3f} / {minilm} | {r['new_before']:.2f} / {r['new_now']:.2f} "
+            f"| {r['whole_before']:.2f} / {r['whole_now']:.2f} "
             f"| {r['unrelated_before']:.2f} / {r['unrelated_now']:.2f} |"
         )
     return "\n".join(lines)

@@ -106,6 +106,30 @@ def test_themes_the_framework_leaves_out_are_new_when_every_theme_scores_high(wi
     assert not any(t.is_new for t in fixed_only.themes_)
 
 
+def test_a_framework_about_something_else_leaves_every_theme_new(wishes):
+    # The wishes are averaged with their nearest wishes. Averaged so too, "Card arrival"
+    # became the mean of a bus wish and its neighbours, a small theme of this consultation,
+    # and matched "Bus & service" at 0.80: no theme was new.
+    banking = [
+        "Card arrival",
+        "Exchange rate",
+        "Pin blocked",
+        "Top up failed",
+        "Lost or stolen card",
+        "Transfer not received by recipient",
+        "Cash withdrawal charge",
+        "Change pin",
+        "Declined card payment",
+        "Verify my identity",
+    ]
+    model = six_themes(wishes[0], framework=banking)
+    assert model.smoother_ is not None  # the entries are smoothed
+    assert all(t.is_new for t in model.themes_)
+    # Under the strategy's own framework the same themes still fit.
+    related = six_themes(wishes[0], framework=yaml.safe_load(FRAMEWORK_YAML))
+    assert sum(t.is_new for t in related.themes_) == 2
+
+
 def test_embedding_handles_emoji_and_other_languages(wishes):
     texts, _ = wishes
     extra = ["🚌🚌🚌", "plus de bus le soir s'il vous plaît"]
