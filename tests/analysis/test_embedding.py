@@ -86,12 +86,18 @@ def test_auto_precision_encodes_in_bfloat16_only_where_the_cpu_multiplies_it(wis
         ThemeModel(n_themes=6, representation=bad).fit(texts)
 
 
-def test_themes_the_framework_leaves_out_are_new_when_every_theme_scores_high(wishes):
+@pytest.fixture(scope="module")
+def framed(wishes):
+    """The six themes under the strategy's own framework (transport, roads, green, clean)."""
+    return six_themes(wishes[0], framework=yaml.safe_load(FRAMEWORK_YAML))
+
+
+def test_themes_the_framework_leaves_out_are_new_when_every_theme_scores_high(wishes, framed):
     # MiniLM finds something in common between any two wishes: every theme matches some
     # framework theme well above 0.3, street lights "Roads and pavements" and youth clubs
     # "Green spaces", so a fixed threshold alone marks no theme new.
     framework = yaml.safe_load(FRAMEWORK_YAML)
-    model = six_themes(wishes[0], framework=framework)
+    model = framed
     assert min(t.framework[0].score for t in model.themes_) > 0.5
     new = {t.label.split()[0].lower() for t in model.themes_ if t.is_new}
     assert new == {"street", "youth"}
@@ -106,7 +112,7 @@ def test_themes_the_framework_leaves_out_are_new_when_every_theme_scores_high(wi
     assert not any(t.is_new for t in fixed_only.themes_)
 
 
-def test_a_framework_about_something_else_leaves_every_theme_new(wishes):
+def test_a_framework_about_something_else_leaves_every_theme_new(wishes, framed):
     # The wishes are averaged with their nearest wishes. Averaged so too, "Card arrival"
     # became the mean of a bus wish and its neighbours, a small theme of this consultation,
     # and matched "Bus & service" at 0.80: no theme was new.
@@ -126,8 +132,7 @@ def test_a_framework_about_something_else_leaves_every_theme_new(wishes):
     assert model.smoother_ is not None  # the entries are smoothed
     assert all(t.is_new for t in model.themes_)
     # Under the strategy's own framework the same themes still fit.
-    related = six_themes(wishes[0], framework=yaml.safe_load(FRAMEWORK_YAML))
-    assert sum(t.is_new for t in related.themes_) == 2
+    assert sum(t.is_new for t in framed.themes_) == 2
 
 
 def test_embedding_handles_emoji_and_other_languages(wishes):
