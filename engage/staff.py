@@ -2,8 +2,9 @@
 blueprint in before_request."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import update
 
@@ -28,7 +29,9 @@ def guard_blueprint(bp: Blueprint, *roles: Role) -> None:
     @bp.before_request
     def _require_role():
         if not current_user.is_authenticated:
-            return redirect(url_for("auth.sign_in", next=request.full_path))
+            if session.pop("_user_id", None):
+                flash(_session_ended(), "error")
+            return redirect(url_for("auth.sign_in", next=_back_after_sign_in()))
         if not current_user.user.has_role(*roles):
             abort(403)
         return None
@@ -37,6 +40,30 @@ def guard_blueprint(bp: Blueprint, *roles: Role) -> None:
     def _no_store(response):
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _session_ended() -> str:
+    """Why a member of staff whose session ended is asked to sign in again."""
+    config = current_app.config
+    message = (
+        f"Your session has ended: sessions end after {config['STAFF_IDLE_MINUTES']} minutes"
+        f" without activity, or {config['STAFF_MAX_HOURS']} hours after signing in."
+        " Sign in again to carry on."
+    )
+    if request.method != "GET":
+        message += " What you were sending was not saved."
+    return message
+
+
+def _back_after_sign_in() -> str | None:
+    """Where to return after signing in: the page asked for, or for a form sent after the
+    session ended, the page the form was on (a POST-only address cannot be opened)."""
+    if request.method == "GET":
+        return request.full_path
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/staff/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return None
 
 
 def _timeouts() -> Timeouts:

@@ -79,13 +79,18 @@ class CriterionForm(FlaskForm):
         "Criterion",
         description="For example: relevance to the wish",
         filters=[clean_text],
-        validators=[InputRequired("Enter the criterion"), Length(max=120)],
+        validators=[
+            InputRequired("Enter the criterion"),
+            Length(max=120, message="Enter the criterion in 120 characters or fewer"),
+        ],
         widget=GovTextInput(),
     )
     description = StringField(
         "What judges should look for (optional)",
         filters=[clean_text],
-        validators=[Length(max=500)],
+        validators=[
+            Length(max=500, message="Enter what judges should look for in 500 characters or fewer")
+        ],
         widget=GovTextInput(),
     )
 

@@ -69,13 +69,17 @@ def _competition_or_404(competition_id: int):
 @bp.get("/competitions/<int:competition_id>")
 def competition(competition_id):
     """One competition: criteria, judges, the shortlist, scores, votes and the results."""
-    competition = _competition_or_404(competition_id)
-    judge_form = JudgeForm()
+    return _competition_page(_competition_or_404(competition_id))
+
+
+def _competition_page(competition, criterion_form: CriterionForm | None = None, status=200):
+    """The competition's page; a refused criterion is shown again with its message."""
+    judge_form = JudgeForm(formdata=None)
     judge_form.judge.choices = [(u.id, f"{u.name} ({u.email})") for u in list_judge_candidates()]
     return render_template(
         "admin/competition.html",
         competition=competition,
-        criterion_form=CriterionForm(),
+        criterion_form=criterion_form or CriterionForm(formdata=None),
         judge_form=judge_form,
         action_form=ActionForm(),
         judges=list_judges(competition),
@@ -84,7 +88,7 @@ def competition(competition_id):
         votes=votes_ranking(competition),
         awards=list_awards(competition),
         labels=AWARDS,
-    )
+    ), status
 
 
 def _back(competition_id: int, anchor: str):
@@ -98,7 +102,7 @@ def _run(competition_id: int, anchor: str, action, done: str):
         action()
     except EngageError as error:
         db.session.rollback()
-        flash(f"Not saved: {error.message}")
+        flash(f"Not saved: {error.message}", "error")
         return _back(competition_id, anchor)
     db.session.commit()
     flash(done)
@@ -111,8 +115,7 @@ def add_competition_criterion(competition_id):
     competition = _competition_or_404(competition_id)
     form = CriterionForm()
     if not form.validate_on_submit():
-        flash("Not saved: enter the criterion (up to 120 characters)")
-        return _back(competition.id, "criteria")
+        return _competition_page(competition, criterion_form=form, status=400)
     return _run(
         competition.id,
         "criteria",
@@ -129,7 +132,10 @@ def appoint_competition_judge(competition_id):
     form.judge.choices = [(u.id, u.name) for u in list_judge_candidates()]
     user = db.session.get(User, form.judge.data) if form.validate_on_submit() else None
     if user is None:
-        flash("Not saved: choose a judge (add accounts with the judge role on the Users page)")
+        flash(
+            "Not saved: choose a judge (add accounts with the judge role on the Users page)",
+            "error",
+        )
         return _back(competition.id, "judges")
     return _run(
         competition.id,

@@ -64,6 +64,11 @@ class Competition(db.Model):
         now = now or utcnow()
         return self.voting_open_at <= now < self.voting_close_at
 
+    def results_due(self, now: datetime | None = None) -> bool:
+        """Entries and voting have both closed, so the results can be published."""
+        now = now or utcnow()
+        return now >= max(self.entries_close_at, self.voting_close_at)
+
     @property
     def results_published(self) -> bool:
         return self.results_published_at is not None

@@ -18,20 +18,23 @@ from engage.services.comments import (
     decide_comments,
     waiting_comments,
 )
-from engage.services.flags import redact_personal_data
+from engage.services.flags import REDACTION_GROWTH, redaction_suggestion
 from engage.services.moderation import flags_for, list_decisions
 from engage.services.text import clean_text
 
 register_queue("Comments", "moderation.comment_queue", waiting_comments)
 
 
+MAX_REDACTED_COMMENT = REDACTION_GROWTH * MAX_COMMENT_LENGTH
+
+
 class CommentDecisionForm(DecisionForm):
-    """As for wishes, but a redacted comment may be as long as a comment."""
+    """As for wishes, but a redacted comment may be as long as a comment allows."""
 
     redacted_text = TextAreaField(
         "Text to publish",
         filters=[clean_text],
-        validators=[Length(max=MAX_COMMENT_LENGTH)],
+        validators=[Length(max=MAX_REDACTED_COMMENT)],
         widget=GovTextArea(),
     )
 
@@ -50,7 +53,8 @@ def comment_queue():
         page=page,
         form=CommentDecisionForm(),
         flags=flags_for("comment", [c.id for c in page.items]),
-        suggestions={c.id: redact_personal_data(c.text) for c in page.items},
+        suggestions={c.id: redaction_suggestion(c) for c in page.items},
+        redacted_max=MAX_REDACTED_COMMENT,
         flag_kinds=FLAG_KINDS,
         reasons=REJECT_REASONS,
         stances=STANCES,

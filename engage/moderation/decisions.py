@@ -54,7 +54,7 @@ def decide_selected(
         )
     except DecisionError as error:
         db.session.rollback()
-        flash(f"Not saved: {error.message}")
+        flash(f"Not saved: {error.message}", "error")
         return redirect(failed_back or back, 303)
     db.session.commit()
     audit.record_decision(model.entry_type, found, form.action.data, form.reason.data)

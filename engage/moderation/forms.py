@@ -25,7 +25,11 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from engage.models import AGE_BANDS, REJECT_REASONS
 from engage.public.forms import AboutYouForm, WishesForm
+from engage.services.flags import REDACTION_GROWTH
 from engage.services.text import clean_text
+from engage.services.wishes import MAX_WISH_LENGTH
+
+MAX_REDACTED_WISH = REDACTION_GROWTH * MAX_WISH_LENGTH
 
 
 class DateInput(GovDateInput):
@@ -60,7 +64,10 @@ class DecisionForm(FlaskForm):
         widget=GovTextInput(),
     )
     redacted_text = TextAreaField(
-        "Text to publish", filters=[clean_text], validators=[Length(max=500)], widget=GovTextArea()
+        "Text to publish",
+        filters=[clean_text],
+        validators=[Length(max=MAX_REDACTED_WISH)],
+        widget=GovTextArea(),
     )
 
 

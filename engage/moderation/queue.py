@@ -6,9 +6,9 @@ from engage.extensions import db
 from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
 from engage.moderation import bp, register_queue
 from engage.moderation.decisions import decide_selected
-from engage.moderation.forms import DecisionForm
+from engage.moderation.forms import MAX_REDACTED_WISH, DecisionForm
 from engage.services.consultations import list_consultations
-from engage.services.flags import redact_personal_data
+from engage.services.flags import redaction_suggestion
 from engage.services.moderation import (
     QueueFilters,
     decide,
@@ -50,7 +50,8 @@ def queue():
         filters=filters,
         form=DecisionForm(),
         flags=flags_for("wish", [w.id for w in page.items]),
-        suggestions={w.id: redact_personal_data(w.text) for w in page.items},
+        suggestions={w.id: redaction_suggestion(w) for w in page.items},
+        redacted_max=MAX_REDACTED_WISH,
         consultations=list_consultations(),
         areas=list_areas_for_filter(),
         channels=CHANNELS,
@@ -93,7 +94,6 @@ def show_wish(wish_id):
         reasons=REJECT_REASONS,
         channels=CHANNELS,
         form=DecisionForm(),
-        suggestion=redact_personal_data(wish.text),
     )
 
 

@@ -134,7 +134,7 @@ def import_workshop_sheet():
         )
     except EngageError as error:
         db.session.rollback()
-        flash(f"Not imported: {error.message}")
+        flash(f"Not imported: {error.message}", "error")
         return redirect(url_for("moderation.workshops"), 303)
     db.session.commit()
     flash(f"Imported {done.rows_imported} rows from {filename}. They are in the moderation queue.")

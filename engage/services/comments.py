@@ -208,11 +208,15 @@ def decide_comments(
     redacted_text: str | None = None,
     now: datetime | None = None,
 ) -> list[ModerationDecision]:
-    """Approve, reject (with a reason) or approve a redacted version; log every decision."""
+    """Approve, reject (with a reason) or approve a redacted version; log every decision.
+
+    As for wishes, a redacted version stays until another one replaces it.
+    """
     check_decision(comments, action, reason, note, redacted_text)
     for comment in comments:
         rejected = action == "reject"
         comment.status = ModerationStatus.REJECTED if rejected else ModerationStatus.APPROVED
         comment.status_reason = reason if rejected else None
-        comment.redacted_text = redacted_text if action == "approve_redacted" else None
+        if action == "approve_redacted":
+            comment.redacted_text = redacted_text
     return log_decisions("comment", comments, action, moderator, reason=reason, note=note, now=now)

@@ -150,6 +150,19 @@ def redact_personal_data(text: str, kinds: frozenset[str] | None = None) -> str:
     return "".join(pieces) + text[position:]
 
 
+def redaction_suggestion(entry) -> str:
+    """What a moderator is offered to publish: the redaction published now, if there is one,
+    else the entry's text with its personal data replaced by placeholders."""
+    if entry.redacted_text is not None:
+        return entry.redacted_text
+    return redact_personal_data(entry.text)
+
+
+# A redacted version may be longer than the entry: "[email address removed]" replaces
+# "a@b.co". Four times the entry's limit holds any entry with every character redacted.
+REDACTION_GROWTH = 4
+
+
 def mask(span: Span) -> str:
     """A moderator-facing hint of what was found, without repeating all of it."""
     value = " ".join(span.text.split())

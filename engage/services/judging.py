@@ -289,15 +289,17 @@ def publish_results(
     now: datetime | None = None,
 ) -> list[Award]:
     """Publish the winner, an optional runner-up and the people's choice, once."""
+    now = now or utcnow()
     if competition.results_published:
         raise JudgingError("The results are already published")
+    if not competition.results_due(now):
+        raise JudgingError("The results can be published once entries and voting have closed")
     if awards.get("winner") is None:
         raise JudgingError("Choose the winner")
     runner_up = awards.get("runner_up")
     if runner_up is not None and runner_up.id == awards["winner"].id:
         raise JudgingError("The winner and the runner-up must be different photos")
     _check_award_entries(competition, awards)
-    now = now or utcnow()
     made = [
         Award(
             competition_id=competition.id,

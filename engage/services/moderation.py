@@ -128,12 +128,17 @@ def decide(
     redacted_text: str | None = None,
     now: datetime | None = None,
 ) -> list[ModerationDecision]:
-    """Approve, reject (with a reason) or approve a redacted version; log every decision."""
+    """Approve, reject (with a reason) or approve a redacted version; log every decision.
+
+    A redacted version stays until another one replaces it: approving a reported entry again
+    keeps what was published, never the original the redaction hid.
+    """
     check_decision(wishes, action, reason, note, redacted_text)
     for wish in wishes:
         wish.status = ModerationStatus.REJECTED if action == "reject" else ModerationStatus.APPROVED
         wish.status_reason = reason if action == "reject" else None
-        wish.redacted_text = redacted_text if action == "approve_redacted" else None
+        if action == "approve_redacted":
+            wish.redacted_text = redacted_text
         wish.search_key = search_key(wish.public_text)
         wish.reported_at = None
     return log_decisions("wish", wishes, action, moderator, reason=reason, note=note, now=now)

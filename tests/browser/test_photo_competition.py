@@ -3,9 +3,11 @@ visitor votes, an admin shortlists, a judge scores, the admin publishes, and the
 shows the winner. Axe checks every page on the way."""
 
 import re
+from datetime import timedelta
 
 from engage.extensions import db
 from engage.models import Award, ModerationStatus, PhotoEntry, Vote
+from engage.models._types import utcnow
 from tests import photo_files
 from tests.conftest import STAFF_PASSWORD, current_code, make_staff
 from tests.photo_factories import make_competition, make_criteria, make_photo_entry
@@ -138,6 +140,11 @@ def test_enter_moderate_vote_judge_publish(page, live_server, derby, assert_acce
     assert_accessible(page, "scoring")
     sign_out(page)
 
+    # Entries and voting close; then the results can be published.
+    db.session.rollback()  # a fresh snapshot, so this write does not wait on an old one
+    closed = utcnow() - timedelta(minutes=1)
+    competition.entries_close_at = competition.voting_close_at = closed
+    db.session.commit()
     sign_in(page, live_server, second_admin, "/staff/admin/competitions", "Photo competitions")
     page.get_by_role("link", name="Picture your wish").click()
     page.get_by_text("9 out of 10").wait_for()  # the click returns before the page is there

@@ -2,11 +2,13 @@
 appoint judges, shortlist, score (with ties), publish; and who may reach which page."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from engage.extensions import db
 from engage.models import Award, Competition, Score
+from engage.models._types import utcnow
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
 from tests.photo_factories import make_competition, make_criteria, make_photo_entry
@@ -19,8 +21,16 @@ def post_form(client, page_url, url, data):
 
 @pytest.fixture
 def judged(app):
-    """A competition with three criteria, three approved entries (two shortlisted) and a judge."""
-    competition = make_competition(slug="pics")
+    """A competition whose entries and voting have closed, with three criteria and three
+    approved entries (two shortlisted)."""
+    now = utcnow()
+    competition = make_competition(
+        slug="pics",
+        entries_open_at=now - timedelta(days=40),
+        entries_close_at=now - timedelta(days=10),
+        voting_open_at=now - timedelta(days=20),
+        voting_close_at=now - timedelta(hours=1),
+    )
     criteria = make_criteria(competition)
     entries = [
         make_photo_entry(competition, title=title, shortlisted=shortlisted)
@@ -223,3 +233,45 @@ def test_judges_cannot_reach_admin_or_moderation(client, app, judged):
     sign_in(client, make_staff("judge"))
     assert client.get("/staff/admin/competitions").status_code == 403
     assert client.get("/staff/queue").status_code == 403
+
+
+def test_results_wait_until_entries_and_voting_close(client, app):
+    competition = make_competition(slug="open")
+    criteria = make_criteria(competition)
+    entry = make_photo_entry(competition, title="Oak avenue", shortlisted=True)
+    judge = make_staff("judge")
+    from engage.models import JudgeAppointment
+
+    db.session.add(JudgeAppointment(competition=competition, user=judge))
+    for criterion in criteria:
+        db.session.add(Score(judge_id=judge.id, entry_id=entry.id, criterion_id=criterion.id,
+                             value=4))  # fmt: skip
+    db.session.commit()
+    sign_in(client, make_staff("admin"))
+    url = f"/staff/admin/competitions/{competition.id}"
+    page = client.get(url).text
+    assert "The results can be published once voting closes" in page
+    assert "Publish the results" not in page
+    response = post_form(client, url, f"{url}/publish", {"winner": str(entry.id)})
+    refused = client.get(response.location).text
+    assert "Not saved: The results can be published once entries and voting have closed" in refused
+    assert "govuk-notification-banner--success" not in refused  # a refusal is not a success
+    assert db.session.get(Competition, competition.id).results_published_at is None
+    assert client.get("/competitions/open/results").status_code in (200, 404)
+    assert "Oak avenue" not in client.get("/competitions/open/results").text
+
+
+def test_a_refused_criterion_keeps_what_was_typed(client, app, judged):
+    competition, criteria, entries = judged
+    sign_in(client, make_staff("admin"))
+    url = f"/staff/admin/competitions/{competition.id}"
+    name = "Relevance " * 13  # 130 characters
+    response = post_form(client, url, f"{url}/criteria",
+                         {"name": name, "description": "Does it show the wish?"})  # fmt: skip
+    assert response.status_code == 400
+    assert "<title>Error: " in response.text
+    assert "Enter the criterion in 120 characters or fewer" in response.text
+    assert 'href="#name"' in response.text  # the error summary links to the field
+    assert name.strip() in response.text and "Does it show the wish?" in response.text
+    db.session.expire_all()
+    assert len(db.session.get(Competition, competition.id).criteria) == len(criteria)

@@ -87,6 +87,47 @@ def test_approve_redacted_keeps_the_original(client, login_as, pending):
     assert "07700 900123" in history and "Approved a redacted version" in history
 
 
+def test_a_reported_redacted_wish_approved_again_stays_redacted(client, login_as, pending):
+    login_as("officer")
+    wish_id = pending[1].id
+    _decide(client, entry_ids=str(wish_id), action="approve_redacted",
+            redacted_text="Call me on [phone number removed] about the park")  # fmt: skip
+    form = client.get(f"/consultations/derby/wishes/{wish_id}/report")
+    client.post(f"/consultations/derby/wishes/{wish_id}/report",
+                data={**hidden_fields(form.text), "reason": "Is this allowed?"})  # fmt: skip
+    queue = client.get("/staff/queue").text
+    # The officer sees what is published now, and is offered it again, not a new suggestion.
+    assert "Published as a redacted version" in queue
+    assert queue.count("Call me on [phone number removed] about the park") == 2
+    assert _decide(client, entry_ids=str(wish_id), action="approve").status_code == 303
+    wall = client.get("/consultations/derby/wall?q=park").text
+    assert "[phone number removed]" in wall and "07700" not in wall
+    entry = client.get(f"/staff/entries/wish/{wish_id}").text
+    assert "Call me on [phone number removed] about the park" in entry  # the published text
+    # Rejecting it keeps the redaction on record, and the page says nothing is published.
+    _decide(client, entry_ids=str(wish_id), action="reject", reason="personal_data")
+    entry = client.get(f"/staff/entries/wish/{wish_id}").text
+    assert "Not published" in entry
+    assert "&lt;span" not in entry and 'class="engage-break-anywhere">Call me on 07700' in entry
+
+
+def test_a_redaction_may_be_longer_than_the_wish(client, login_as, app):
+    consultation = make_consultation(slug="derby")
+    text = ("Mail a@b.co or c@d.co, ring 07700 900123. " * 12)[:500]
+    wish = make_wish(consultation, text=text, status=ModerationStatus.PENDING)
+    db.session.commit()
+    login_as("officer")
+    queue = client.get("/staff/queue").text
+    from engage.services.flags import redact_personal_data
+
+    suggestion = redact_personal_data(text)
+    assert len(suggestion) > 500 and 'maxlength="2000"' in queue
+    response = _decide(client, entry_ids=str(wish.id), action="approve_redacted",
+                       redacted_text=suggestion)  # fmt: skip
+    assert response.status_code == 303
+    assert db.session.get(Wish, wish.id).redacted_text == suggestion
+
+
 def test_bulk_decisions(client, login_as, pending):
     login_as("officer")
     page = client.get("/staff/queue")

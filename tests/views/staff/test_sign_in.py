@@ -124,6 +124,46 @@ def test_sessions_time_out(app, client, login_as, field, age):
     assert client.get("/staff/queue").status_code == 302
 
 
+def test_a_form_sent_after_the_session_ended_says_so_and_returns_to_its_page(app, client, login_as):
+    from engage.models import ModerationStatus
+    from tests.factories import make_wish
+
+    user = login_as("officer")
+    wish = make_wish(text="More buses", status=ModerationStatus.PENDING)
+    db.session.commit()
+    queue = client.get("/staff/queue?status=pending")
+    staff_session = db.session.query(StaffSession).one()
+    staff_session.last_seen_at = utcnow() - timedelta(minutes=31)
+    db.session.commit()
+    sent = client.post(
+        "/staff/queue/decide",
+        data={
+            **hidden_fields(queue.text),
+            "entry_ids": str(wish.id),
+            "action": "reject",
+            "reason": "other",
+            "note": "Duplicate of a card",
+        },  # fmt: skip
+        headers={"Referer": "http://localhost/staff/queue?status=pending"},
+    )
+    assert sent.status_code == 302
+    assert "next=/staff/queue?status%3Dpending" in sent.location.replace("%2F", "/")
+    page = client.get(sent.location).text
+    assert "Your session has ended" in page and "What you were sending was not saved" in page
+    assert "govuk-notification-banner--success" not in page
+    client.post(sent.location, data={**hidden_fields(page), "email": user.email,
+                                     "password": STAFF_PASSWORD})  # fmt: skip
+    code = client.get("/staff/sign-in/code")
+    done = client.post(
+        "/staff/sign-in/code", data={**hidden_fields(code.text), "code": current_code(user, 1)}
+    )
+    assert done.location == "/staff/queue?status=pending"  # a page that opens, not the POST
+    assert client.get(done.location).status_code == 200
+    # A plain sign-out leaves no such message.
+    client.post("/staff/sign-out", data=hidden_fields(client.get("/staff/queue").text))
+    assert "Your session has ended" not in client.get("/staff/sign-in").text
+
+
 def test_activity_keeps_the_session_alive(app, client, login_as):
     login_as("officer")
     staff_session = db.session.query(StaffSession).one()
