@@ -31,6 +31,8 @@ EVENTS = {
     "export",
     "user_created",
     "user_disabled",
+    "user_enabled",
+    "user_sign_in_reset",
     "retention",
     "rights_erasure",
 }

@@ -1,4 +1,5 @@
-"""Staff accounts: list, add, disable."""
+"""Staff accounts: list, add, disable and enable, reset a forgotten password or a lost
+authenticator."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
@@ -13,7 +14,7 @@ from engage.admin import bp
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import ROLE_LABELS, Role, User
-from engage.services.auth import create_user, disable_user
+from engage.services.auth import create_user, disable_user, enable_user, reset_sign_in
 from engage.staff import staff_user
 
 
@@ -76,11 +77,65 @@ def users():
 @bp.post("/users/<int:user_id>/disable")
 def disable(user_id):
     """Disable an account: every session it has ends at once."""
-    user = db.session.get(User, user_id) or abort(404)
-    if user.id == staff_user().id:
-        abort(400)
+    user = _other_account(user_id)
     disable_user(user)
     db.session.commit()
     audit.record("user_disabled", target_user=user.id, target_role=user.role.value)
     flash(f"Disabled {user.name}: they are signed out everywhere")
     return redirect(url_for("admin.users"), 303)
+
+
+def _other_account(user_id: int) -> User:
+    """An account an admin may change: not their own (they would lock themselves out)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id == staff_user().id:
+        abort(400)
+    return user
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable(user_id):
+    """Let a disabled account sign in again."""
+    user = _other_account(user_id)
+    enable_user(user)
+    db.session.commit()
+    audit.record("user_enabled", target_user=user.id, target_role=user.role.value)
+    flash(f"Enabled {user.name}: they can sign in again")
+    return redirect(url_for("admin.users"), 303)
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(
+        "New first password",
+        description="At least 8 characters. Give it to them in person or by phone; they set up "
+        "their authenticator app again when they next sign in.",
+        validators=[InputRequired("Enter a new first password")],
+        widget=GovPasswordInput(),
+    )
+
+
+@bp.route("/users/<int:user_id>/reset", methods=["GET", "POST"])
+def reset(user_id):
+    """A new first password and a new authenticator: for a forgotten password or lost phone."""
+    user = _other_account(user_id)
+    form = ResetForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            reset_sign_in(user, form.password.data)
+        except EngageError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            db.session.commit()
+            audit.record("user_sign_in_reset", target_user=user.id, target_role=user.role.value)
+            flash(
+                f"Reset {user.name}'s sign-in: they are signed out everywhere, and set up their"
+                " authenticator app again with the new password"
+            )
+            return redirect(url_for("admin.users"), 303)
+    form.password.data = None
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/user_reset.html", form=form, account=user, problem=problem
+    ), status

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from engage.errors import EngageError
 from engage.extensions import db
-from engage.models import Role, StaffSession, User
+from engage.models import RateLimitHit, Role, StaffSession, User
 from engage.models._types import utcnow
 from engage.services import ratelimit
 from engage.services.passwords import (
@@ -151,11 +151,35 @@ def end_session(token: str, now: datetime | None = None) -> None:
     )
 
 
-def disable_user(user: User, now: datetime | None = None) -> None:
-    """Disable an account and end every session it has."""
-    user.active = False
+def _end_sessions(user: User, now: datetime | None = None) -> None:
     db.session.execute(
         update(StaffSession)
         .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
         .values(ended_at=now or utcnow())
     )
+
+
+def disable_user(user: User, now: datetime | None = None) -> None:
+    """Disable an account and end every session it has."""
+    user.active = False
+    _end_sessions(user, now)
+
+
+def enable_user(user: User) -> None:
+    """Let a disabled account sign in again (with its password and authenticator)."""
+    user.active = True
+
+
+def reset_sign_in(user: User, password: str, now: datetime | None = None) -> None:
+    """A new first password, and a new authenticator set up at the next sign-in.
+
+    For a forgotten password or a lost phone: every session the account has ends, and its
+    wrong-password count starts again.
+    """
+    if problem := password_problem(password, email=user.email):
+        raise EngageError(problem)
+    user.password_hash = hash_password(password)
+    user.totp_secret = None
+    _end_sessions(user, now)
+    keys = [f"signin:account:{user.email}", f"signin:code:{user.id}"]
+    db.session.execute(delete(RateLimitHit).where(RateLimitHit.key.in_(keys)))

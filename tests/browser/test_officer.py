@@ -164,3 +164,21 @@ def test_keyboard_decisions(page, live_server, derby, assert_accessible):
     db.session.rollback()
     assert db.session.get(Wish, first.id).status == ModerationStatus.APPROVED
     assert db.session.get(Wish, second.id).status == ModerationStatus.REJECTED
+
+
+def test_admin_resets_a_lost_authenticator(page, live_server, derby, assert_accessible):
+    officer = make_staff("officer", email="lost.phone@example.org")
+    sign_in(page, live_server, make_staff("admin"), assert_accessible)
+    page.goto(f"{live_server}/staff/admin/users")
+    assert_accessible(page, "staff accounts")
+    page.get_by_role("link", name=re.compile("Reset sign-in of Officer")).click()
+    page.get_by_role("heading", name="Reset sign-in").wait_for()
+    assert_accessible(page, "reset sign-in")
+    page.get_by_role("button", name="Reset sign-in").click()
+    page.get_by_text("Enter a new first password").first.wait_for()
+    assert_accessible(page, "reset sign-in, error")
+    page.get_by_label("New first password").fill("a new long passphrase for spring")
+    page.get_by_role("button", name="Reset sign-in").click()
+    page.get_by_text("they are signed out everywhere").wait_for()
+    db.session.rollback()
+    assert db.session.get(type(officer), officer.id).totp_secret is None

@@ -1,0 +1,77 @@
+"""Staff accounts through the admin's pages: a disabled account enabled again, and a sign-in
+reset for a forgotten password or a lost phone."""
+
+import re
+
+from engage.extensions import db
+from engage.models import StaffSession, User
+from tests.conftest import STAFF_PASSWORD, current_code, hidden_fields, make_staff, sign_in
+
+NEW_PASSWORD = "a new long passphrase for spring"
+
+
+def _admin_client(app):
+    admin_client = app.test_client()
+    sign_in(admin_client, make_staff("admin"))
+    return admin_client
+
+
+def test_a_disabled_account_can_be_enabled_again(app, client, login_as):
+    officer = login_as("officer")
+    admin = _admin_client(app)
+    page = admin.get("/staff/admin/users")
+    admin.post(f"/staff/admin/users/{officer.id}/disable", data=hidden_fields(page.text))
+    page = admin.get("/staff/admin/users").text
+    assert f'action="/staff/admin/users/{officer.id}/enable"' in page
+    assert client.get("/staff/queue").status_code == 302  # its session ended
+    response = admin.post(f"/staff/admin/users/{officer.id}/enable", data=hidden_fields(page))
+    assert response.status_code == 303
+    assert "can sign in again" in admin.get(response.location).text
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).active
+    assert sign_in(app.test_client(), officer, current_code(officer, 1)).status_code == 303
+
+
+def test_a_sign_in_reset_sets_a_new_password_and_a_new_authenticator(app, client, login_as):
+    officer = login_as("officer")
+    admin = _admin_client(app)
+    url = f"/staff/admin/users/{officer.id}/reset"
+    form = admin.get(url)
+    assert form.status_code == 200 and officer.email in form.text
+    weak = admin.post(url, data={**hidden_fields(form.text), "password": "password"})
+    assert weak.status_code == 400 and "<title>Error: " in weak.text
+    done = admin.post(url, data={**hidden_fields(form.text), "password": NEW_PASSWORD})
+    assert done.status_code == 303
+    assert "sign-in: they are signed out everywhere" in admin.get(done.location).text
+    assert client.get("/staff/queue").status_code == 302  # signed out everywhere
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).totp_secret is None
+    assert all(s.ended_at for s in db.session.query(StaffSession).filter_by(user_id=officer.id))
+
+    fresh = app.test_client()
+    page = fresh.get("/staff/sign-in")
+    old = fresh.post("/staff/sign-in", data={**hidden_fields(page.text), "email": officer.email,
+                                             "password": STAFF_PASSWORD})  # fmt: skip
+    assert old.status_code == 400  # the old password no longer works
+    page = fresh.get("/staff/sign-in")
+    new = fresh.post("/staff/sign-in", data={**hidden_fields(page.text), "email": officer.email,
+                                             "password": NEW_PASSWORD})  # fmt: skip
+    assert new.status_code == 303 and new.location.endswith("/staff/sign-in/set-up")
+
+
+def test_admins_cannot_disable_or_reset_their_own_account(app, client):
+    admin = make_staff("admin")
+    sign_in(client, admin)
+    page = client.get("/staff/admin/users").text
+    assert not re.search(rf"/staff/admin/users/{admin.id}/(disable|reset|enable)", page)
+    assert client.get(f"/staff/admin/users/{admin.id}/reset").status_code == 400
+    assert client.post(f"/staff/admin/users/{admin.id}/enable",
+                       data=hidden_fields(page)).status_code == 400  # fmt: skip
+
+
+def test_only_admins_reach_the_account_pages(app, client, login_as):
+    officer = login_as("officer")
+    assert client.get(f"/staff/admin/users/{officer.id}/reset").status_code == 403
+    page = client.get("/staff/queue").text
+    enable = client.post(f"/staff/admin/users/{officer.id}/enable", data=hidden_fields(page))
+    assert enable.status_code == 403
