@@ -17,6 +17,17 @@ from analysis.model import ThemeModel
 from analysis.results import to_json
 
 
+def positive_int(text: str) -> int:
+    """A whole number of 1 or more, as argparse's ``type`` (its error ends with the text)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analysis``."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
@@ -25,8 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("input", type=Path, help="CSV file with one entry a row")
     themes.add_argument("--text-column", default="text")
     themes.add_argument("--id-column", default=None, help="default: row number from 1")
-    themes.add_argument("--themes", type=int, default=None, help="default: chosen automatically")
-    themes.add_argument("--max-themes", type=int, default=100)
+    themes.add_argument(
+        "--themes", type=positive_int, default=None, help="default: chosen automatically"
+    )
+    themes.add_argument(
+        "--max-themes",
+        type=positive_int,
+        default=100,
+        help="the most themes the automatic choice tries (default: 100)",
+    )
     themes.add_argument("--representation", choices=["tfidf", "embedding"], default="tfidf")
     themes.add_argument("--framework", type=Path, default=None, help="YAML or JSON file")
     themes.add_argument(
@@ -165,6 +183,7 @@ def run_themes(args: argparse.Namespace) -> int:
             write_assignments(args.assignments, model.assignments(), framework is not None)
     except OSError as exc:
         raise SystemExit(f"error: cannot write {exc.filename}: {exc.strerror or exc}") from exc
+    _say_if_fewer(model, args.themes, len(texts))
     if not args.quiet:
         seconds = time.perf_counter() - start
         print(f"{len(texts)} entries, {model.n_themes_} themes, {seconds:.1f} s", file=sys.stderr)
@@ -181,6 +200,18 @@ def run_themes(args: argparse.Namespace) -> int:
         for theme in model.themes_[:20]:
             print(f"  {theme.id:3d}  {theme.size:7d}  {theme.label}{_fits(theme)}", file=sys.stderr)
     return 0
+
+
+def _say_if_fewer(model, asked: int | None, n_entries: int) -> None:
+    """Say so when the entries held fewer themes than asked for (even with --quiet: the
+    output differs from what was asked)."""
+    found = sum(1 for t in model.themes_ if not t.is_other)
+    if asked is not None and found < asked:
+        print(
+            f"note: {asked} themes asked for, {found} found: {n_entries} entries do not hold "
+            f"{asked} distinct themes big enough to keep",
+            file=sys.stderr,
+        )
 
 
 def _fits(theme) -> str:

@@ -42,13 +42,30 @@ class FrameworkTheme:
 
 def _from_item(index: int, item) -> FrameworkTheme:
     if isinstance(item, str):
-        return FrameworkTheme(id=str(index), name=item)
+        item = {"name": item}
     if not isinstance(item, Mapping) or "name" not in item:
         raise ValueError(f"framework theme {index} needs at least a 'name': {item!r}")
+    name = _words(item["name"], index, "name")
+    if not name:
+        raise ValueError(f"framework theme {index} needs a name")
+    ident = _words(item.get("id", index), index, "id")
+    if not ident:
+        raise ValueError(f"framework theme {index}: its id must be text or a number, not empty")
     keywords = item.get("keywords") or []
     keywords = ", ".join(keywords) if isinstance(keywords, list) else str(keywords)
     description = " ".join(p for p in [str(item.get("description", "")), keywords] if p)
-    return FrameworkTheme(str(item.get("id", index)), str(item["name"]), description)
+    return FrameworkTheme(ident, name, description)
+
+
+def _words(value, index: int, field: str) -> str:
+    """A name or id as text: a string or a number (YAML reads ``id: 3`` as one), trimmed.
+    A mapping, a list, a yes/no or nothing is not a name: it is refused, not shown as
+    "{'en': 'Buses'}"."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(
+            f"framework theme {index}: its {field} must be text or a number, got {value!r}"
+        )
+    return " ".join(str(value).split())
 
 
 def parse_framework(data) -> list[FrameworkTheme]:

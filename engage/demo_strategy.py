@@ -17,13 +17,15 @@ from engage.services.wishes import wall_query
 
 DEMO_FILE = Path(__file__).parent / "demo_data" / "strategy.yaml"
 
-# The words whose wishes each demo priority cites as its evidence.
+# What the wishes each demo priority cites as its evidence say. Each is matched as a phrase
+# (its words together, in this order), not as separate words: "lighting" alone is the lemma
+# "light", which also finds "a tram or light rail link" and "kept clear and lit".
 EVIDENCE_WORDS = {
     "places-for-young-people": "youth",
     "skills-and-jobs-for-school-leavers": "apprenticeships",
     "narrowing-the-health-gap": "swimming",
     "mental-health-and-loneliness": "lonely",
-    "feeling-safe-at-night": "lighting",
+    "feeling-safe-at-night": "street lighting",
     "residents-having-a-say": "voice",
     "cleaner-greener-streets": "litter",
     "getting-around": "buses",
@@ -52,8 +54,11 @@ def seed_demo_strategy(consultation: Consultation, evidence_per_priority: int = 
     )
     version = strategy.versions[0]
     replace_content(version, parse_strategy_file(DEMO_FILE.name, DEMO_FILE.read_bytes()))
-    for key, word in EVIDENCE_WORDS.items():
-        query = wall_query(consultation, query_terms(word), None).limit(evidence_per_priority)
+    for key, phrase in EVIDENCE_WORDS.items():
+        # The search key keeps an entry's lemmas in order, space separated: a phrase's lemmas
+        # joined by spaces are found only where residents wrote them side by side.
+        words = [" ".join(query_terms(phrase))]
+        query = wall_query(consultation, words, None).limit(evidence_per_priority)
         cite_wishes(get_priority_in(version, key), list(db.session.scalars(query)))
     publish(version, "consultation", "The first draft, for comment", now=now)
     for key, stance, text in COMMENTS:

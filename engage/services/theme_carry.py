@@ -15,6 +15,10 @@ The new run's themes are matched to the previous run's themes as the team left t
 4. Entries the team moved stay in (the successor of) the theme they were moved to; when that
    theme has no successor, the team's theme is made again in the new run. Entries marked not
    relevant stay not relevant.
+5. A theme whose entries step 4 changed (made again, given or losing entries) is described
+   by the entries it holds now: its keywords and the analysis's label are recomputed, and
+   only a name the team typed is kept (see ``theme_keywords``). Otherwise a theme made again
+   from a few moved entries would keep an analysis label that fits none of them.
 
 What was carried is logged as one "carry" edit of the new run.
 """
@@ -28,6 +32,7 @@ from engage.extensions import db
 from engage.models import AnalysisRun, RunTheme, ThemeAssignment, ThemeMapping
 from engage.services.analysis_runs import load_model, matching_terms, split_parts
 from engage.services.theme_edits import log_edit
+from engage.services.theme_keywords import describe_from_members
 from engage.services.theme_mentions import move_mentions, route_mentions
 from engage.services.workspace_entries import texts_of
 
@@ -62,7 +67,8 @@ def carry_over(previous: AnalysisRun, run: AnalysisRun) -> dict:
     merged = _merge_again(previous, run, owner, new, new_members)
     split = _split_again(previous, run, owner, new, new_members, old_members)
     successor = _persisting(old, old_members, new, new_members, owner)
-    moved, dropped = _entries(previous, run, successor)
+    moved, dropped, touched = _entries(previous, run, successor)
+    describe_from_members(run, touched)
     summary = {
         "from_run": previous.id,
         "renamed": sorted(new[n].label for o, n in successor.items() if old[o].renamed),
@@ -237,8 +243,9 @@ def _continue(before: RunTheme, after: RunTheme) -> None:
         same.confirmed_by_id, same.confirmed_at = mapping.confirmed_by_id, mapping.confirmed_at
 
 
-def _entries(previous, run, successor) -> tuple[int, int]:
-    """Moved entries stay moved; entries not relevant stay so."""
+def _entries(previous, run, successor) -> tuple[int, int, set[int]]:
+    """Moved entries stay moved; entries not relevant stay so. Returns how many of each, and
+    the new run's themes whose entries changed."""
     edited = db.session.execute(
         select(
             ThemeAssignment.entry_type,
@@ -259,18 +266,22 @@ def _entries(previous, run, successor) -> tuple[int, int]:
         )
         current.update({(a.entry_type, a.entry_id): a for a in db.session.scalars(query)})
     moved = dropped = 0
+    touched: set[int] = set()
     for entry_type, entry_id, theme_id, was_moved, not_relevant in edited:
         assignment = current.get((entry_type, entry_id))
         if assignment is None:
             continue  # no longer published
         if was_moved:
             target = successor.get(theme_id) or _remake(run, theme_id, successor)
+            if assignment.theme_id != target:
+                touched |= {assignment.theme_id, target}
             assignment.theme_id, assignment.moved_by_team = target, True
             moved += 1
         if not_relevant:
             assignment.not_relevant = True
+            touched.add(assignment.theme_id)
             dropped += 1
-    return moved, dropped
+    return moved, dropped, touched
 
 
 def _remake(run: AnalysisRun, old_theme_id: int, successor: dict[int, int]) -> int:

@@ -21,6 +21,7 @@ from engage.services.analysis_runs import (
     save_model,
     split_parts,
 )
+from engage.services.theme_keywords import describe_from_members
 from engage.services.theme_mentions import move_mentions, route_mentions
 from engage.services.workspace_entries import texts_of
 
@@ -183,12 +184,16 @@ def move_entries(run: AnalysisRun, ids: list[int], target: RunTheme, user: User 
     _require_editable(run, target)
     moved = _assignments(run, ids)
     texts = texts_of([(a.entry_type, a.entry_id) for a in moved])
+    sources = {a.theme_id for a in moved}
     for assignment in moved:
         assignment.theme_id, assignment.moved_by_team = target.id, True
         assignment.terms = matching_terms(
             texts.get((assignment.entry_type, assignment.entry_id), ""), target.keywords
         )
     log_edit(run, "move", user, target, entries=[a.key for a in moved], to=target.label)
+    db.session.flush()
+    # Keywords (and a label the team did not type) follow the entries each theme now holds.
+    describe_from_members(run, sources | {target.id})
     refresh_sizes(run)
     return len(moved)
 

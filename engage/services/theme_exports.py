@@ -18,9 +18,11 @@ from engage.extensions import db
 from engage.models import AGE_BANDS, CHANNELS, AnalysisRun, Area, ThemeAssignment
 from engage.services.analysis_runs import visible_themes
 from engage.services.flags import redact_personal_data
+from engage.services.run_counts import entry_counts
 from engage.services.theme_mentions import mentions_by_assignment
 from engage.services.theme_reports import relevant_total
 from engage.services.workspace_entries import ENTRY_TYPES, references_of, texts_of
+from engage.template_helpers import local_datetime
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
@@ -170,18 +172,40 @@ def _cell(sheet, value) -> WriteOnlyCell:
 
 
 def about_rows(run: AnalysisRun) -> list[list]:
-    """Which run a report or export came from: its parameters, library version and times."""
+    """Which run a report or export came from, in words a reader understands: who ran it and
+    when (as the rest of the site shows dates), how its entries add up, and what was asked of
+    the analysis. Internal parameters (the random seed, how the number was chosen) are left
+    out: the run's page shows how the number of themes was chosen."""
     who = run.created_by.name if run.created_by else "the command line"
+    counts = entry_counts(run)
+    parameters = run.parameters or {}
+    chosen = [c["n_themes"] for c in parameters.get("selection") or [] if c.get("chosen")]
+    asked = parameters.get("n_themes")
+    start = parameters.get("start_from_run")
     return [
         ["Consultation", run.consultation.title],
         ["Run", run.id],
         ["Started by", who],
-        ["Started", run.started_at.isoformat() if run.started_at else ""],
-        ["Finished", run.finished_at.isoformat() if run.finished_at else ""],
+        ["Started", local_datetime(run.started_at)],
+        ["Finished", local_datetime(run.finished_at)],
         ["Entries analysed", run.n_entries],
+        ["Entries of the run with no theme", counts.without_theme],
+        ["Entries published after the run and given its themes", counts.added_later],
+        ["Entries marked not relevant", counts.not_relevant],
+        ["Entries counted in the themes", counts.relevant],
         ["Analysis library version", run.library_version],
-        *[
-            [f"Parameter: {k}", "" if v is None else str(v)]
-            for k, v in sorted(run.parameters.items())
+        [
+            "Number of themes",
+            f"{asked}, as asked for"
+            if asked
+            else f"{chosen[0]}, chosen by the analysis"
+            if chosen
+            else "Chosen by the analysis",
+        ],
+        ["Words left out", ", ".join(parameters.get("extra_stop_words") or []) or "None"],
+        ["Themes started from", f"Run {start}" if start else "A fresh analysis"],
+        [
+            "Edits carried over from",
+            f"Run {run.previous_run_id}" if run.previous_run_id else "None",
         ],
     ]

@@ -5,6 +5,7 @@ from flask import Response, render_template, stream_with_context
 from engage.services.analysis_runs import get_run
 from engage.services.breakdowns import DIMENSIONS, breakdown
 from engage.services.reach import reach
+from engage.services.run_counts import entry_counts
 from engage.services.theme_exports import (
     ASSIGNMENT_COLUMNS,
     THEME_COLUMNS,
@@ -19,7 +20,14 @@ from engage.workspace import bp
 from engage.workspace.themes import _done_run_or_404
 
 
+@bp.context_processor
+def _entry_counts():
+    # The run, themes and report pages all say how their entries add up, the same way.
+    return {"entry_counts": entry_counts}
+
+
 def _download(body, mimetype: str, filename: str) -> Response:
+    # Flask adds "; charset=utf-8" to a text/* mimetype itself: giving it here doubles it.
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -36,14 +44,14 @@ def exports(run_id):
 def themes_csv(run_id):
     run = _done_run_or_404(run_id)
     lines = list(csv_lines(THEME_COLUMNS, theme_rows(run)))
-    return _download(lines, "text/csv; charset=utf-8", f"run-{run.id}-themes.csv")
+    return _download(lines, "text/csv", f"run-{run.id}-themes.csv")
 
 
 @bp.get("/runs/<int:run_id>/assignments.csv")
 def assignments_csv(run_id):
     run = _done_run_or_404(run_id)
     lines = stream_with_context(csv_lines(ASSIGNMENT_COLUMNS, _streamed_rows(run.id)))
-    return _download(lines, "text/csv; charset=utf-8", f"run-{run.id}-assignments.csv")
+    return _download(lines, "text/csv", f"run-{run.id}-assignments.csv")
 
 
 def _streamed_rows(run_id: int):

@@ -8,7 +8,7 @@ import re
 from engage.extensions import db
 from engage.models import Comment, ModerationStatus, PriorityChange
 from engage.services.strategy import cite_wishes, get_priority_in
-from engage.services.strategy_revisions import publish
+from engage.services.strategy_revisions import publish, start_revision
 from tests.browser.test_officer import sign_in
 from tests.conftest import make_staff
 from tests.factories import make_wish
@@ -144,3 +144,17 @@ def _resident_reads_you_said_we_did(page, live_server, assert_accessible):
     page.get_by_role("link", name="Read version 1").click()
     page.get_by_text("This is an earlier version").wait_for()
     assert_accessible(page, "version 1")
+
+
+def test_versions_page_reflows_at_320_pixels(browser, live_server, derby, assert_accessible):
+    strategy = make_strategy(derby)
+    publish(start_revision(strategy), "final")
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{live_server}/consultations/derby/strategy/versions")
+    page.get_by_role("link", name="Compare with version 1").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert "<br>" not in page.locator("main").inner_text()
+    assert_accessible(page, "versions at 320 px")
+    context.close()

@@ -31,3 +31,11 @@ def test_seed_demo_builds_the_draft_strategy(app):
     safe = get_priority_in(version, "feeling-safe-at-night")
     assert stance_counts([safe])["oppose"] == 1
     assert seed_demo()[1] is False  # seeding twice adds nothing
+
+
+def test_demo_evidence_for_lighting_cites_lighting_not_light_rail(app):
+    consultation, _ = seed_demo(approved_wishes=300)
+    safe = get_priority_in(current_version(get_strategy(consultation)), "feeling-safe-at-night")
+    texts = [e.wish.text.lower() for e in safe.evidence]
+    assert texts and all("street lighting" in t for t in texts)
+    assert not any("rail" in t for t in texts)
