@@ -5,7 +5,10 @@ A mixin of :class:`analysis.ThemeModel`, kept apart from fitting.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from analysis import framework, labels
 from analysis.entries import unique_labels as _unique_labels
@@ -26,26 +29,49 @@ class ThemesMixin:
         self.term_scores_ = labels.class_term_scores(
             x, self.distinct_labels_, self.n_themes_, self.distinct_counts_
         ).astype(np.float32)
-        self.phrase_forms_, chains = self._phrase_forms(x)
-        is_phrase = np.array([" " in t for t in self.terms_], dtype=bool)
-        keywords = [
-            labels.top_keywords(
-                s,
-                self.terms_,
-                self.surface_,
-                self.n_keywords,
-                self.phrase_forms_,
-                is_phrase,
-                chains,
-            )
-            for s in self.term_scores_
-        ]
-        names = _unique_labels(keywords, self.has_other_)
-        keywords = [[k for k, _ in kws] for kws in keywords]
+        self.phrase_forms_, names, keywords = self._describe_terms(
+            x, self.term_scores_, self.distinct_texts_, self.has_other_
+        )
         fw = self._framework_matches()
         self.themes_ = [self._theme(j, names[j], keywords[j], fw) for j in range(self.n_themes_)]
 
-    def _phrase_forms(self, x, per_phrase: int = 100):
+    def describe(self, texts: Sequence[str], themes: Sequence[int]) -> list[tuple[str, list[str]]]:
+        """A label and keywords for each theme of another grouping of entries.
+
+        After a team moves entries between themes, each theme's description should follow
+        the entries it holds now. They are described as ``fit`` describes its own themes (the
+        same terms, weights and phrases as residents wrote them), from ``texts`` and the
+        theme of each, numbered from 0.
+
+        Returns
+        -------
+        list of (label, keywords), one per theme number up to the largest given; a theme
+        with no entry, or none with a usable word, gets the label "Other" and no keywords.
+        """
+        check_is_fitted(self, "terms_")
+        themes = np.asarray(themes, dtype=int)
+        if len(themes) != len(texts) or (len(themes) and themes.min() < 0):
+            raise ValueError("give one theme number (0 or more) for each text")
+        n_themes = int(themes.max()) + 1 if len(themes) else 0
+        x = self.representation_.tfidf([apply_steps(t, self._steps()) for t in texts])
+        scores = labels.class_term_scores(x, themes, n_themes)
+        _, names, keywords = self._describe_terms(x, scores, list(texts), has_other=False)
+        return list(zip(names, keywords, strict=True))
+
+    def _describe_terms(self, x, scores, texts, has_other: bool):
+        """Phrase forms, a distinct label and the keywords of every row of ``scores``."""
+        forms, chains = self._phrase_forms(x, scores, texts)
+        is_phrase = np.array([" " in t for t in self.terms_], dtype=bool)
+        found = [
+            labels.top_keywords(
+                s, self.terms_, self.surface_, self.n_keywords, forms, is_phrase, chains
+            )
+            for s in scores
+        ]
+        names = _unique_labels(found, has_other)
+        return forms, names, [[k for k, _ in kws] for kws in found]
+
+    def _phrase_forms(self, x, scores, texts, per_phrase: int = 100):
         """How residents wrote the phrases that could be keywords (``labels.written_form``).
 
         Returns the written form of each candidate phrase (None: not written as such), and
@@ -53,7 +79,7 @@ class ThemesMixin:
         theme's ``n_keywords`` best terms that run on from each other ("utility cut", "cut
         repair") and that most entries of each write as one ("utility cut repair").
         """
-        top = np.argsort(-self.term_scores_, axis=1, kind="stable")[:, : 3 * self.n_keywords]
+        top = np.argsort(-scores, axis=1, kind="stable")[:, : 3 * self.n_keywords]
         columns = [c for c in np.unique(top) if " " in self.terms_[c]]
         xc = x[:, columns].tocsc()
         entries = {
@@ -74,9 +100,9 @@ class ThemesMixin:
             """``phrase`` as written in the entries of the phrase term ``of``."""
             for i in entries[of]:
                 if i not in headlines:  # an entry is read once, whatever uses it
-                    headlines[i] = labels.headline_words(self.distinct_texts_[i])
-            texts = [headlines[i] for i in entries[of]]
-            return labels.written_form(phrase, texts, key_of, self.surface_)
+                    headlines[i] = labels.headline_words(texts[i])
+            rows = [headlines[i] for i in entries[of]]
+            return labels.written_form(phrase, rows, key_of, self.surface_)
 
         forms = {phrase: written(phrase, phrase) for phrase in entries}
         best = [

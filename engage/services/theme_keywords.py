@@ -4,8 +4,8 @@ now, not the ones the analysis first gave it.
 After the team moves entries (in a run, or carried into the next run, where a theme may be
 made again from moved entries alone) the analysis's description would otherwise stay on a
 theme whose entries no longer fit it. The description is recomputed as the analysis makes
-it (``analysis.labels``): c-TF-IDF of every relevant entry by its current theme, over the
-run's fitted vocabulary, keywords and a label from the best terms. The label the team sees
+it (``ThemeModel.describe``): the terms that set each theme's entries apart from the others',
+over the run's fitted vocabulary, as keywords and a label. The label the team sees
 changes only where it is the analysis's: a name the team typed is kept, and so is the label of
 a theme the team merged others into (they chose which name stands for the whole). The
 analysis's own label (``found_label``) always follows the entries, and so do the keywords.
@@ -13,11 +13,8 @@ analysis's own label (``found_label``) always follows the entries, and so do the
 
 from collections.abc import Iterable
 
-import numpy as np
 from sqlalchemy import select
 
-from analysis import labels as analysis_labels
-from analysis.preprocess import apply_steps, default_steps
 from engage.extensions import db
 from engage.models import AnalysisRun, RunTheme, ThemeAssignment
 from engage.services.analysis_runs import load_model, matching_terms
@@ -43,50 +40,27 @@ def describe_from_members(run: AnalysisRun, theme_ids: Iterable[int]) -> list[Ru
     rows = [a for a in rows if a.theme_id in index]
     texts = texts_of([(a.entry_type, a.entry_id) for a in rows])
     text_list = [texts.get((a.entry_type, a.entry_id), "") for a in rows]
-    steps = (
-        model.steps
-        if model.steps is not None
-        else default_steps(model.area_name, model.extra_stop_words)
-    )
-    x = model.representation_.tfidf([apply_steps(t, steps) for t in text_list])
-    membership = np.array([index[a.theme_id] for a in rows], dtype=int)
-    scores = analysis_labels.class_term_scores(x, membership, len(themes))
-    terms = model.representation_.vocabulary()
-    is_phrase = np.array([" " in t for t in terms], dtype=bool)
+    described = model.describe(text_list, [index[a.theme_id] for a in rows])
     merged_into = {t.merged_into_id for t in run.themes if t.merged_into_id}
     changed = []
     for theme in themes:
-        if theme.id not in wanted or theme.is_other:
+        j = index[theme.id]
+        if theme.id not in wanted or theme.is_other or j >= len(described):
             continue
-        found = analysis_labels.top_keywords(
-            scores[index[theme.id]],
-            terms,
-            model.surface_,
-            model.n_keywords,
-            getattr(model, "phrase_forms_", None),
-            is_phrase,
-        )
-        if not found:
+        label, keywords = described[j]
+        if not keywords:
             continue  # no entries left, or none with usable words: keep what it had
         others = {t.label.lower() for t in themes if t.id != theme.id}
-        _describe(theme, found, others, named=theme.renamed or theme.id in merged_into)
+        if label.lower() in others:  # a name the team gave another theme
+            label = f"{label} ({theme.number})"
+        theme.keywords = keywords
+        theme.found_label = label[:MAX_LABEL]
+        if not (theme.renamed or theme.id in merged_into):
+            theme.label = theme.found_label
         changed.append(theme)
+    changed_ids = {t.id for t in changed}
     for a, text in zip(rows, text_list, strict=True):
-        if a.theme_id in {t.id for t in changed}:
+        if a.theme_id in changed_ids:
             a.terms = matching_terms(text, db.session.get(RunTheme, a.theme_id).keywords)
     db.session.flush()
     return changed
-
-
-def _describe(theme: RunTheme, found: list[tuple[str, float]], others: set[str], named: bool):
-    theme.keywords = [k for k, _ in found]
-    label = analysis_labels.make_label(found)
-    for extra in found[2:4]:  # as the analysis does, another keyword tells two themes apart
-        if label.lower() not in others:
-            break
-        label = analysis_labels.make_label([found[0], extra])
-    if label.lower() in others:
-        label = f"{label} ({theme.number})"
-    theme.found_label = label[:MAX_LABEL]
-    if not named:
-        theme.label = theme.found_label

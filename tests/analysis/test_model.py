@@ -363,3 +363,21 @@ def test_a_model_saved_before_a_parameter_was_added_still_assigns(fitted):
     old.__setstate__(state)
     assert old.transform(list(MIXED)) == fitted.transform(list(MIXED))
     assert [old.explain(i).terms for i in range(5)] == [fitted.explain(i).terms for i in range(5)]
+
+
+def test_describe_follows_the_entries_each_theme_holds(wishes, fitted):
+    texts, _ = wishes
+    # The fitted grouping is described as fit described it.
+    described = fitted.describe(texts, fitted.labels_)
+    assert [label for label, _ in described] == [t.label for t in fitted.themes_]
+    assert [tuple(k) for _, k in described] == [t.keywords for t in fitted.themes_]
+    # Move the bus entries into the parks' theme: the theme they left, now empty, has
+    # nothing to say, and the parks' theme is described by the bus words it now holds.
+    bus = fitted.labels_[texts.index("More frequent buses to the train station")]
+    park = fitted.labels_[texts.index("The park needs new benches and a cafe")]
+    moved = np.where(fitted.labels_ == bus, park, fitted.labels_)
+    after = fitted.describe(texts, moved)
+    assert after[bus][1] == []
+    assert any("bus" in k.lower() for k in after[park][1])
+    with pytest.raises(ValueError):
+        fitted.describe(texts, moved[:-1])
