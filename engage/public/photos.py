@@ -55,6 +55,16 @@ def _competition_or_404(slug: str):
     return get_competition(slug) or abort(404)
 
 
+@bp.url_value_preprocessor
+def _photo_form_body_limit(endpoint, values) -> None:
+    """Let the entry form take a body larger than MAX_CONTENT_LENGTH, so that a photo over the
+    10 MB limit reaches the view and gets the photo field's error with the text kept. Set here
+    because URL value preprocessors run before every before_request function, and CSRFProtect's
+    reads the body."""
+    if endpoint == "public.enter_competition":
+        request.max_content_length = current_app.config["PHOTO_FORM_MAX_CONTENT_LENGTH"]
+
+
 @bp.get("/competitions/<slug>")
 def show_competition(slug):
     """A competition's home page: what to do, the dates and the rules."""
