@@ -27,6 +27,7 @@ from engage.services.images import ImageRefused, process_photo, read_upload
 from engage.services.judging import list_awards
 from engage.services.photos import (
     EntryDetails,
+    EntryError,
     StoredPhoto,
     cast_vote,
     discard_keys,
@@ -171,7 +172,11 @@ def _hold_upload(competition, form: EntryForm) -> None:
     if photo is None:
         return
     storage = get_storage()
-    stored = store_photo(storage, photo)
+    _hold_stored(competition, form, storage, store_photo(storage, photo))
+
+
+def _hold_stored(competition, form: EntryForm, storage, stored: StoredPhoto) -> None:
+    """Keep the stored copies of the photo just chosen in place of any kept before."""
     try:
         replaced = release_held(form.held)
         form.held = hold_photo(competition, stored, form.photo.data.filename)
@@ -201,6 +206,12 @@ def _store_entry(competition, form: EntryForm, nonce: str):
         # The held photo's copies are the entry's now, or were replaced by the new file.
         replaced = release_held(form.held) if received.created else []
         db.session.commit()
+    except EntryError as error:
+        # The form's own checks should have caught it: show it there, keeping the new photo.
+        db.session.rollback()
+        if fresh:
+            _hold_stored(competition, form, storage, stored)
+        return _form_again(competition, form, error)
     except BaseException as error:
         db.session.rollback()
         discard_keys(storage, new_keys)

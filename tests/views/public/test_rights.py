@@ -151,3 +151,19 @@ def test_file_mail_backend_writes_a_message(app, tmp_path):
     (written,) = tmp_path.glob("*.eml")
     text = written.read_text()
     assert "To: sam@example.com" in text and "Subject: Your data" in text and "The link" in text
+
+
+@pytest.mark.parametrize(
+    ("reference", "email", "message"),
+    [
+        ("   ", "sam@example.com", "Enter your reference number"),
+        ("W-1234-56", "   ", "Enter the email address you gave"),
+        ("W" * 17, "sam@example.com", "Reference number must be 16 characters or fewer"),
+    ],
+)
+def test_a_request_of_spaces_is_refused_with_the_field_named(
+    client, app, reference, email, message
+):
+    response = _ask(client, reference, email)
+    assert response.status_code == 400 and message in response.text
+    assert db.session.query(RightsRequest).count() == 0
