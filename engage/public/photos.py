@@ -20,6 +20,7 @@ from engage.extensions import db
 from engage.models import AWARDS, PhotoEntry
 from engage.photo_responses import send_stored
 from engage.public import bp
+from engage.public.paging import page_or_404
 from engage.public.photo_forms import EntryForm, PhotoReportForm, VoteForm, chosen_file
 from engage.public.reports import report_page
 from engage.services import ratelimit
@@ -267,12 +268,7 @@ def entry_sent(slug):
 def gallery(slug):
     """Approved entries: thumbnails with their descriptions, titles and wishes."""
     competition = _competition_or_404(slug)
-    page = db.paginate(
-        gallery_query(competition),
-        page=min(max(request.args.get("page", 1, type=int), 1), 10_000),
-        per_page=current_app.config["PHOTOS_PER_PAGE"],
-        error_out=False,
-    )
+    page = page_or_404(gallery_query(competition), current_app.config["PHOTOS_PER_PAGE"])
     return render_template("photos/gallery.html", competition=competition, page=page)
 
 

@@ -123,3 +123,15 @@ def test_a_photo_report_over_500_characters_names_the_limit(client, entry):
     assert summary(response.text) == ["Your report must be 500 characters or fewer"]
     assert "r" * 501 in response.text
 
+
+def test_a_gallery_page_that_does_not_exist_is_not_found(app, client, competition):
+    assert client.get("/competitions/pics/gallery").status_code == 200  # empty, page 1
+    assert client.get("/competitions/pics/gallery?page=2").status_code == 404
+    app.config["PHOTOS_PER_PAGE"] = 1
+    for n in range(2):
+        make_photo_entry(competition, title=f"Photo {n}", colour=(n, 90, 90))
+    db.session.commit()
+    assert "(page 2 of 2)" in client.get("/competitions/pics/gallery?page=2").text
+    for number in (3, 99, 0):
+        page = client.get(f"/competitions/pics/gallery?page={number}")
+        assert page.status_code == 404 and "Page not found" in page.text
