@@ -126,3 +126,12 @@ def test_odd_parameters_never_fail(client, wall, query):
     page = client.get(f"/consultations/derby/wall?{query}")
     assert page.status_code in (200, 400)
     assert "wish" in page.text.lower()
+
+
+def test_a_title_about_wishes_reads_well_on_the_wall_and_the_numbers(app, client):
+    make_consultation(slug="derby-2026", title="3 wishes for Derby in 2026")
+    db.session.commit()
+    for path in ("wall", "moderation"):
+        page = client.get(f"/consultations/derby-2026/{path}").text
+        assert '<span class="govuk-caption-l">3 wishes for Derby in 2026</span>' in page
+        assert "for 3 wishes for Derby" not in page
