@@ -135,3 +135,8 @@ def test_a_gallery_page_that_does_not_exist_is_not_found(app, client, competitio
     for number in (3, 99, 0):
         page = client.get(f"/competitions/pics/gallery?page={number}")
         assert page.status_code == 404 and "Page not found" in page.text
+
+
+def test_an_optional_about_your_photo_of_only_spaces_is_stored_empty(client, competition):
+    assert enter(client, pf.jpeg(), description=" \u200b ").status_code == 303
+    assert db.session.query(PhotoEntry).one().description == ""
