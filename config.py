@@ -34,6 +34,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # The photo entry form alone takes bodies up to this size, so that a phone photo over the
+    # 10 MB photo limit reaches the form, which says so and keeps what was typed.
+    PHOTO_FORM_MAX_CONTENT_LENGTH = _int("PHOTO_FORM_MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
     WISHES_PER_PAGE = 20
     # Staff sessions end after this long idle, and after this long in any case.
     STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)

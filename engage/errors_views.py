@@ -1,6 +1,6 @@
 """Error pages: clear, generic, with no stack trace; domain errors become 4xx pages."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -27,6 +27,8 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if error.code and error.code >= 500:
             return render_template("errors/500.html"), error.code
+        if error.code == 413:
+            return render_template("public/too_large.html", back=_form_page()), 413
         return (
             render_template(
                 "errors/http.html",
@@ -57,12 +59,19 @@ def register(app: Flask) -> None:
         return render_template("errors/500.html"), 500
 
 
+def _form_page() -> str | None:
+    """The page of the form that was sent, when a GET of the same address shows it."""
+    rule = request.url_rule
+    if request.method == "POST" and rule is not None and "GET" in (rule.methods or ()):
+        return request.path
+    return None
+
+
 _TITLES = {
     400: "There is a problem with your request",
     403: "You cannot do that",
     404: "Page not found",
     405: "That is not allowed here",
-    413: "What you sent is too large",
     429: "Too many requests",
 }
 
@@ -74,6 +83,5 @@ _MESSAGES = {
         "If you pasted it, check you copied all of it."
     ),
     405: "Go back and use the page's own links and buttons.",
-    413: "Try again with a smaller file or shorter text. Photos can be up to 10 MB.",
     429: "Wait a few minutes and try again.",
 }

@@ -10,12 +10,24 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from engage.models import AGE_BANDS
 from engage.services.postcodes import normalise_postcode
 from engage.services.text import clean_text
 from engage.services.wishes import MAX_WISH_LENGTH, MAX_WISHES
+
+
+def max_length(n: int, what: str) -> Length:
+    """A length limit whose message names the field, in the house style."""
+    return Length(max=n, message=f"{what} must be {n} characters or fewer")
+
+
+def required(message: str) -> DataRequired:
+    """A required field, checked after the filters: text of only spaces or invisible characters
+    (which clean_text removes) is as empty as no text."""
+    return DataRequired(message)
+
 
 WISH_LABELS = ("Your first wish", "Your second wish (optional)", "Your third wish (optional)")
 
@@ -91,7 +103,7 @@ class AboutYouForm(FlaskForm):
         filters=[lambda v: (v or "").strip()],
         validators=[
             Optional(),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
+            max_length(254, "Email address"),
             _email,
         ],
         widget=GovTextInput(),
@@ -115,7 +127,10 @@ class WallSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(
-        "Search wishes", filters=[clean_text], validators=[Length(max=200)], widget=GovTextInput()
+        "Search wishes",
+        filters=[clean_text],
+        validators=[max_length(200, "Your search")],
+        widget=GovTextInput(),
     )
     area = StringField("Area")
 
@@ -127,6 +142,9 @@ class ReportForm(FlaskForm):
         "What is wrong with this wish?",
         description="For example: it names someone, it is offensive, or it is advertising.",
         filters=[clean_text],
-        validators=[InputRequired("Tell us what is wrong with this wish"), Length(max=500)],
+        validators=[
+            required("Tell us what is wrong with this wish"),
+            max_length(500, "Your report"),
+        ],
         widget=GovCharacterCount(),
     )

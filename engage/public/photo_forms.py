@@ -10,14 +10,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
+from wtforms.validators import DataRequired, StopValidation
 
-from engage.public.forms import _email
+from engage.public.forms import _email, required
+from engage.public.forms import max_length as _max
 from engage.services.text import clean_text
-
-
-def _max(n: int, what: str) -> Length:
-    return Length(max=n, message=f"{what} must be {n} characters or fewer")
 
 
 def chosen_file(data) -> bool:
@@ -42,21 +39,14 @@ class EntryForm(FlaskForm):
     title = StringField(
         "Title of your photo",
         filters=[clean_text],
-        validators=[InputRequired("Enter a title for your photo"), _max(100, "The title")],
+        validators=[required("Enter a title for your photo"), _max(100, "The title")],
         widget=GovTextInput(),
     )
     wish = TextAreaField(
         "The wish your photo shows",
         description="For example: more trees along the main roads.",
         filters=[clean_text],
-        validators=[InputRequired("Tell us which wish your photo shows"), _max(500, "The wish")],
-        widget=GovCharacterCount(),
-    )
-    description = TextAreaField(
-        "About your photo (optional)",
-        description="Where you took it and why, in a few sentences.",
-        filters=[clean_text],
-        validators=[_max(1000, "The description")],
+        validators=[required("Tell us which wish your photo shows"), _max(500, "The wish")],
         widget=GovCharacterCount(),
     )
     alt_text = TextAreaField(
@@ -66,16 +56,23 @@ class EntryForm(FlaskForm):
         "passing.",
         filters=[clean_text],
         validators=[
-            InputRequired("Describe what the photo shows, for people who cannot see it"),
-            _max(500, "The description of the photo"),
+            required("Describe what the photo shows, for people who cannot see it"),
+            _max(500, "The description of what the photo shows"),
         ],
+        widget=GovCharacterCount(),
+    )
+    description = TextAreaField(
+        "About your photo (optional)",
+        description="Where you took it and why, in a few sentences.",
+        filters=[clean_text],
+        validators=[_max(1000, "About your photo")],
         widget=GovCharacterCount(),
     )
     entrant_name = StringField(
         "Your name",
         description="As it will appear with your photo.",
         filters=[clean_text],
-        validators=[InputRequired("Enter your name for the credit"), _max(120, "Your name")],
+        validators=[required("Enter your name for the credit"), _max(120, "Your name")],
         widget=GovTextInput(),
     )
     email = StringField(
@@ -83,7 +80,7 @@ class EntryForm(FlaskForm):
         description="Only to contact you if your photo wins. It is never shown.",
         filters=[lambda v: (v or "").strip()],
         validators=[
-            InputRequired("Enter your email address, so we can contact you if you win"),
+            required("Enter your email address, so we can contact you if you win"),
             _max(254, "The email address"),
             _email,
         ],
@@ -128,7 +125,7 @@ class PhotoReportForm(FlaskForm):
         "or it is not the entrant's own photo.",
         filters=[clean_text],
         validators=[
-            InputRequired("Tell us what is wrong with this photo"),
+            required("Tell us what is wrong with this photo"),
             _max(500, "Your report"),
         ],
         widget=GovCharacterCount(),

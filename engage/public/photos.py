@@ -20,6 +20,7 @@ from engage.extensions import db
 from engage.models import AWARDS, PhotoEntry
 from engage.photo_responses import send_stored
 from engage.public import bp
+from engage.public.paging import page_or_404
 from engage.public.photo_forms import EntryForm, PhotoReportForm, VoteForm, chosen_file
 from engage.public.reports import report_page
 from engage.services import ratelimit
@@ -27,6 +28,7 @@ from engage.services.images import ImageRefused, process_photo, read_upload
 from engage.services.judging import list_awards
 from engage.services.photos import (
     EntryDetails,
+    EntryError,
     StoredPhoto,
     cast_vote,
     discard_keys,
@@ -53,6 +55,16 @@ _HELD_SALT = "engage.held-photo"
 
 def _competition_or_404(slug: str):
     return get_competition(slug) or abort(404)
+
+
+@bp.url_value_preprocessor
+def _photo_form_body_limit(endpoint, values) -> None:
+    """Let the entry form take a body larger than MAX_CONTENT_LENGTH, so that a photo over the
+    10 MB limit reaches the view and gets the photo field's error with the text kept. Set here
+    because URL value preprocessors run before every before_request function, and CSRFProtect's
+    reads the body."""
+    if endpoint == "public.enter_competition":
+        request.max_content_length = current_app.config["PHOTO_FORM_MAX_CONTENT_LENGTH"]
 
 
 @bp.get("/competitions/<slug>")
@@ -161,7 +173,11 @@ def _hold_upload(competition, form: EntryForm) -> None:
     if photo is None:
         return
     storage = get_storage()
-    stored = store_photo(storage, photo)
+    _hold_stored(competition, form, storage, store_photo(storage, photo))
+
+
+def _hold_stored(competition, form: EntryForm, storage, stored: StoredPhoto) -> None:
+    """Keep the stored copies of the photo just chosen in place of any kept before."""
     try:
         replaced = release_held(form.held)
         form.held = hold_photo(competition, stored, form.photo.data.filename)
@@ -191,6 +207,12 @@ def _store_entry(competition, form: EntryForm, nonce: str):
         # The held photo's copies are the entry's now, or were replaced by the new file.
         replaced = release_held(form.held) if received.created else []
         db.session.commit()
+    except EntryError as error:
+        # The form's own checks should have caught it: show it there, keeping the new photo.
+        db.session.rollback()
+        if fresh:
+            _hold_stored(competition, form, storage, stored)
+        return _form_again(competition, form, error)
     except BaseException as error:
         db.session.rollback()
         discard_keys(storage, new_keys)
@@ -246,12 +268,7 @@ def entry_sent(slug):
 def gallery(slug):
     """Approved entries: thumbnails with their descriptions, titles and wishes."""
     competition = _competition_or_404(slug)
-    page = db.paginate(
-        gallery_query(competition),
-        page=min(max(request.args.get("page", 1, type=int), 1), 10_000),
-        per_page=current_app.config["PHOTOS_PER_PAGE"],
-        error_out=False,
-    )
+    page = page_or_404(gallery_query(competition), current_app.config["PHOTOS_PER_PAGE"])
     return render_template("photos/gallery.html", competition=competition, page=page)
 
 

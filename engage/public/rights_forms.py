@@ -3,9 +3,9 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextInput
 from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired
 
-from engage.public.forms import _email
+from engage.public.forms import _email, max_length, required
 
 
 class RightsRequestForm(FlaskForm):
@@ -16,8 +16,8 @@ class RightsRequestForm(FlaskForm):
         description="It is on the confirmation page, for example W-7K2P-4Q.",
         filters=[lambda v: (v or "").strip().upper()],
         validators=[
-            InputRequired("Enter your reference number"),
-            Length(max=16, message="A reference number is 16 characters or fewer"),
+            required("Enter your reference number"),
+            max_length(16, "Reference number"),
         ],
         widget=GovTextInput(),
     )
@@ -26,8 +26,8 @@ class RightsRequestForm(FlaskForm):
         description="The one you gave with it.",
         filters=[lambda v: (v or "").strip()],
         validators=[
-            InputRequired("Enter the email address you gave"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
+            required("Enter the email address you gave"),
+            max_length(254, "Email address"),
             _email,
         ],
         widget=GovTextInput(),

@@ -16,6 +16,7 @@ from engage.extensions import db
 from engage.models import AGE_BANDS, CHANNELS, ModerationStatus, Wish
 from engage.public import bp
 from engage.public.forms import AboutYouForm, ReportForm, WallSearchForm, WishesForm
+from engage.public.paging import page_or_404
 from engage.public.reports import report_page
 from engage.services import moderation, ratelimit
 from engage.services.consultations import get_consultation, list_consultations
@@ -31,7 +32,6 @@ from engage.services.wishes import (
 )
 
 _SESSION_KEY = "submissions"
-MAX_PAGE = 10_000  # beyond any real wall; keeps offsets within the database's integers
 
 
 def _consultation_or_404(slug: str):
@@ -190,26 +190,25 @@ def wish_wall(slug):
     """Approved wishes: searchable by words, filterable by area, paginated."""
     consultation = _consultation_or_404(slug)
     form = WallSearchForm(request.args)
-    valid = form.validate()
-    words = query_terms(form.q.data or "") if valid else []
     areas = {a.code: a for a in consultation.areas}
     area = areas.get(form.area.data or "")
-    page = db.paginate(
+    context = {"consultation": consultation, "form": form, "area": area}
+    if not form.validate():
+        # No results for a search that was refused: the error says how to correct it.
+        return render_template("public/wall.html", page=None, words=[], **context), 400
+    words = query_terms(form.q.data or "")
+    page = page_or_404(
         wall_query(consultation, words, area.code if area else None),
-        page=min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE),
-        per_page=current_app.config["WISHES_PER_PAGE"],
-        error_out=False,
+        current_app.config["WISHES_PER_PAGE"],
     )
     return render_template(
         "public/wall.html",
-        consultation=consultation,
-        form=form,
         page=page,
-        area=area,
         words=words,
         channels=CHANNELS,
         age_bands=AGE_BANDS,
-    ), (200 if valid else 400)
+        **context,
+    )
 
 
 @bp.route("/consultations/<slug>/wishes/<int:wish_id>/report", methods=["GET", "POST"])

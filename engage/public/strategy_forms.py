@@ -4,9 +4,10 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from engage.models import STANCES
+from engage.public.forms import max_length, required
 from engage.services.comments import MAX_COMMENT_LENGTH
 from engage.services.text import clean_text
 
@@ -32,11 +33,8 @@ class CommentForm(FlaskForm):
         "addresses or other details that could identify you or anyone else.",
         filters=[clean_text],
         validators=[
-            InputRequired("Enter your comment"),
-            Length(
-                max=MAX_COMMENT_LENGTH,
-                message=f"Your comment must be {MAX_COMMENT_LENGTH} characters or fewer",
-            ),
+            required("Enter your comment"),
+            max_length(MAX_COMMENT_LENGTH, "Your comment"),
         ],
         widget=GovCharacterCount(),
     )

@@ -28,7 +28,9 @@ def hit(key: str, limit: int, window: int, now: float | None = None) -> None:
     if hits > limit:
         retry_after = max(1, math.ceil(window_start + window - now))
         raise RateLimited(
-            f"You have sent {limit} submissions in a short time from this connection. "
+            # Failed attempts count too (they cost as much to check), so the message speaks of
+            # attempts, which is true whether or not anything was sent.
+            "There have been too many attempts to send from this connection in a short time. "
             f"Please try again in {_minutes(retry_after)}.",
             retry_after=retry_after,
         )

@@ -181,3 +181,49 @@ def test_the_entry_form_works_without_javascript(browser, live_server, derby, tm
     page.get_by_role("button", name="Send your entry").click()
     page.get_by_text("Thank you: we have your photo").wait_for()
     context.close()
+
+
+def _fits_320(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_long_unbroken_names_and_titles_reflow_at_320_px(
+    browser, live_server, derby, assert_accessible, tmp_path
+):
+    competition = make_competition(derby, slug="picture-derby")
+    db.session.commit()
+    name, title = "Bartholomew" * 10, "Oakavenue" * 11
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(photo_files.png(size=(640, 480)))
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{live_server}/competitions/picture-derby/enter")
+    page.get_by_label("Your photo", exact=True).set_input_files(str(photo))
+    page.get_by_label("Title of your photo").fill(title)
+    page.get_by_label("The wish your photo shows").fill("Greener buildings")
+    page.get_by_label("Describe what the photo shows").fill("A flat green square")
+    page.get_by_label("Your name", exact=True).fill(name)
+    page.get_by_label("Email address", exact=True).fill("alex@example.com")
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    page.get_by_role("button", name="Send your entry").click()
+    page.get_by_text("Thank you: we have your photo").wait_for()
+    assert _fits_320(page), "entry received"
+    assert_accessible(page, "entry received, 320 px")
+    db.session.rollback()
+    entry = db.session.query(PhotoEntry).one()
+    entry.status = ModerationStatus.APPROVED
+    db.session.commit()
+    for path, label in [
+        (f"photos/{entry.id}", "entry page"),
+        ("gallery", "gallery"),
+        (f"photos/{entry.id}/report", "report a photo"),
+    ]:
+        page.goto(f"{live_server}/competitions/{competition.slug}/{path}")
+        assert _fits_320(page), label
+        assert_accessible(page, f"{label}, 320 px")
+    page.goto(f"{live_server}/competitions/{competition.slug}/photos/{entry.id}")
+    page.get_by_role("button", name="Vote for this photo").click()
+    page.get_by_text("is counted").wait_for()
+    assert _fits_320(page), "entry page, voted"
+    context.close()

@@ -91,3 +91,13 @@ def test_rights_request_download_and_erasure(
     assert_accessible(page, "erased")
     db.session.rollback()
     assert db.session.query(RespondentDetails).count() == 0
+
+
+def test_the_cookies_page_reflows_at_320_px(browser, live_server, assert_accessible):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{live_server}/cookies")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert "engage_voter" in page.locator("main").inner_text()
+    assert_accessible(page, "cookies, 320 px")
+    context.close()

@@ -272,10 +272,30 @@ def test_a_body_over_the_limit_is_refused_before_the_view_runs(
         raise AssertionError("the view ran")
 
     monkeypatch.setattr(photos, "_receive_entry", view_must_not_run)
-    big = b"\xff\xd8\xff" + b"\x00" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    big = b"\xff\xd8\xff" + b"\x00" * (app.config["PHOTO_FORM_MAX_CONTENT_LENGTH"] + 1)
     response = enter_raw(client, big)
     assert response.status_code == 413
     assert "What you sent is too large" in response.text and "10 MB" in response.text
+    assert '<a class="govuk-link" href="/competitions/pics/enter">Go back to the form</a>' in (
+        response.text
+    )
+
+
+def test_a_phone_photo_over_the_body_limit_gets_the_photo_error_and_keeps_the_text(
+    client, app, competition
+):
+    response = enter_raw(client, b"\x89PNG\r\n\x1a\n" + b"\x00" * (27 * 1024 * 1024))
+    assert response.status_code == 400
+    assert "The photo must be smaller than 10 MB" in response.text
+    for value in ("Trees on the ring road", "More trees along the main roads", "Sam Taylor"):
+        assert value in response.text
+    assert db.session.query(PhotoEntry).count() == 0
+
+
+def test_other_forms_keep_the_body_limit(client, app):
+    body = {"reference": "W-1234-56", "email": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)}
+    response = client.post("/your-data", data=body)
+    assert response.status_code == 413 and "What you sent is too large" in response.text
 
 
 def test_a_photo_over_10_mb_but_under_the_body_limit(client, competition):

@@ -151,3 +151,45 @@ def test_file_mail_backend_writes_a_message(app, tmp_path):
     (written,) = tmp_path.glob("*.eml")
     text = written.read_text()
     assert "To: sam@example.com" in text and "Subject: Your data" in text and "The link" in text
+
+
+@pytest.mark.parametrize(
+    ("reference", "email", "message"),
+    [
+        ("   ", "sam@example.com", "Enter your reference number"),
+        ("W-1234-56", "   ", "Enter the email address you gave"),
+        ("W" * 17, "sam@example.com", "Reference number must be 16 characters or fewer"),
+    ],
+)
+def test_a_request_of_spaces_is_refused_with_the_field_named(
+    client, app, reference, email, message
+):
+    response = _ask(client, reference, email)
+    assert response.status_code == 400 and message in response.text
+    assert db.session.query(RightsRequest).count() == 0
+
+
+def test_a_refused_erasure_says_error_in_the_title(client, app, entries):
+    _ask(client, entries["mine"].submission.reference, "sam@example.com")
+    link = _link(app)
+    assert "<title>Your data" in client.get(link).text
+    refused = client.post(f"{link}/erase", data=hidden_fields(client.get(link).text))
+    assert refused.status_code == 400 and "govuk-error-summary" in refused.text
+    assert "<title>Error: Your data" in refused.text
+
+
+def _erase(client, app, reference, email):
+    _ask(client, reference, email)
+    link = _link(app)
+    page = client.get(link)
+    return client.post(f"{link}/erase", data={**hidden_fields(page.text), "confirm": "y"}).text
+
+
+def test_the_erasure_confirmation_says_only_what_happened(client, app, entries):
+    wishes_only = _erase(client, app, entries["theirs"].submission.reference, "alex@example.org")
+    assert "We removed your details from 1 entry." in wishes_only
+    assert "photo" not in wishes_only.split("<main")[1]
+    outbox(app).clear()
+    both = _erase(client, app, entries["mine"].submission.reference, "sam@example.com")
+    assert "We removed your details from 1 entry." in both
+    assert "We withdrew your photo entry from the competition and deleted its photo." in both

@@ -214,3 +214,13 @@ def test_flood_from_one_address_is_limited(app, client, consultation):
     assert "Keep this text" in refused.text and "try again in" in refused.text
     assert refused.headers["Retry-After"]
     assert db.session.query(Submission).count() == 3
+
+
+def test_the_limit_message_counts_attempts_not_submissions(app, client, consultation):
+    app.config.update(SUBMISSION_RATE_LIMIT=3)
+    statuses = [send_wishes(client, "").status_code for _ in range(4)]  # Continue, empty
+    assert statuses == [400, 400, 400, 429]
+    refused = send_wishes(client, "Keep this text")
+    assert "There have been too many attempts to send from this connection" in refused.text
+    assert "submissions" not in refused.text
+    assert db.session.query(Submission).count() == 0
