@@ -23,6 +23,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Derby City Partnership")
+    # Where residents write about the site, their data or another format (footer, privacy
+    # notice, accessibility statement). The default is the demo's: set it for a real site.
+    PARTNERSHIP_EMAIL = os.environ.get("PARTNERSHIP_EMAIL", "engage@derby-partnership.example")
     # Anonymous submissions allowed per client address in each window; 0 turns the limit off.
     SUBMISSION_RATE_LIMIT = _int("SUBMISSION_RATE_LIMIT", 20)
     SUBMISSION_RATE_WINDOW = _int("SUBMISSION_RATE_WINDOW", 3600)

@@ -21,7 +21,7 @@ class NotAccepting(EngageError):
 
 class RateLimited(EngageError):
     status = 429
-    title = "Too many submissions from your connection"
+    title = "Too many attempts from your connection"
 
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)

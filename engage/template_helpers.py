@@ -31,5 +31,6 @@ def register(app: Flask) -> None:
     def _globals():
         return {
             "partnership_name": current_app.config["PARTNERSHIP_NAME"],
+            "partnership_email": current_app.config["PARTNERSHIP_EMAIL"],
             "now_utc": datetime.now(UTC),
         }

@@ -14,6 +14,16 @@ def test_linked_from_the_footer_of_every_page(client, app):
         assert client.get(path).status_code == 200
 
 
+def test_every_page_says_how_to_contact_the_partnership(client, app):
+    app.config["PARTNERSHIP_EMAIL"] = "have.your.say@council.example"
+    link = 'href="mailto:have.your.say@council.example"'
+    for path in ("/", "/privacy", "/accessibility"):
+        page = client.get(path).text
+        assert link in page, path
+    assert client.get("/accessibility").text.count(link) == 2  # the footer, and the statement
+    assert client.get("/privacy").text.count(link) == 2  # the footer, and the rights
+
+
 def test_privacy_notice_gives_the_configured_retention(client, app):
     app.config["RETENTION_CONTACT_MONTHS"] = 7
     app.config["RETENTION_CLIENT_ADDRESS_DAYS"] = 30
