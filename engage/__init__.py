@@ -23,6 +23,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     _load_config(app, config)
     _init_templates(app)
     _init_extensions(app)
+    _init_url_converters(app)
     _register_blueprints(app)
 
     from engage import audit, errors_views, security
@@ -95,6 +96,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = None
     with app.app_context():
         configure_engine(db.engine)
+
+
+def _init_url_converters(app: Flask) -> None:
+    from engage.numbers import IntegerConverter
+
+    # Before the blueprints: each rule takes its converter when it is added.
+    app.url_map.converters["int"] = IntegerConverter
 
 
 def _register_blueprints(app: Flask) -> None:

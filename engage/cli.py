@@ -97,12 +97,13 @@ def analyse(consultation: str, themes: int | None) -> None:
     """Run the analysis over a consultation's published entries (slug or id), in the
     foreground, carrying the strategy team's edits over from the previous run."""
     from engage.errors import EngageError
+    from engage.numbers import parse_id
     from engage.services.analysis_runs import start_run
     from engage.services.consultations import get_consultation, get_consultation_by_id
 
     found = get_consultation(consultation)
-    if found is None and consultation.isdigit():
-        found = get_consultation_by_id(int(consultation))
+    if found is None and (number := parse_id(consultation)) is not None:
+        found = get_consultation_by_id(number)
     if found is None:
         raise click.ClickException(f"No consultation with slug or id {consultation!r}")
     current_app.config["JOB_BACKEND"] = "inline"  # this command waits for the run

@@ -8,6 +8,7 @@ from engage.admin.competition_forms import ActionForm, CompetitionForm, Criterio
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import AWARDS, PhotoEntry, User
+from engage.numbers import parse_id
 from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.judging import (
     add_criterion,
@@ -151,7 +152,7 @@ def shortlist(competition_id):
     competition = _competition_or_404(competition_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    ids = {int(v) for v in request.form.getlist("shortlisted") if v.isdigit()}
+    ids = {n for v in request.form.getlist("shortlisted") if (n := parse_id(v))}
     return _run(
         competition.id,
         "shortlist",
@@ -161,8 +162,8 @@ def shortlist(competition_id):
 
 
 def _chosen(name: str) -> PhotoEntry | None:
-    value = request.form.get(name, "")
-    return db.session.get(PhotoEntry, int(value)) if value.isdigit() else None
+    entry_id = parse_id(request.form.get(name))
+    return db.session.get(PhotoEntry, entry_id) if entry_id else None
 
 
 @bp.post("/competitions/<int:competition_id>/publish")

@@ -10,6 +10,7 @@ from engage.admin.strategy_forms import ChangeForm, PriorityForm
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import CHANGE_KINDS, STANCES, Priority, StrategyTheme, StrategyVersion, Wish
+from engage.numbers import id_arg, parse_id
 from engage.public.forms import WallSearchForm
 from engage.services.analysis_runs import latest_done_run, visible_themes
 from engage.services.comments import published_comments
@@ -109,7 +110,7 @@ def priority_evidence(priority_id):
     consultation = priority.theme.version.strategy.consultation
     problem = None
     if request.method == "POST":
-        ids = [int(v) for v in request.form.getlist("wish") if v.isdigit()][:200]
+        ids = [n for v in request.form.getlist("wish") if (n := parse_id(v))][:200]
         wishes = list(db.session.scalars(select(Wish).where(Wish.id.in_(ids)))) if ids else []
         try:
             if not wishes or len(wishes) != len(set(ids)):
@@ -164,7 +165,7 @@ def cite_priority_theme(priority_id):
     """Cite a theme of the latest analysis run as evidence for a priority."""
     priority = db.session.get(Priority, priority_id) or abort(404)
     run = latest_done_run(priority.theme.version.strategy.consultation_id)
-    theme = get_theme(run, request.form.get("run_theme", type=int)) if run else None
+    theme = get_theme(run, request.form.get("run_theme", type=id_arg)) if run else None
     try:
         if theme is None:
             raise EngageError("Choose a theme from the analysis")

@@ -7,6 +7,7 @@ from engage.errors import EngageError
 from engage.extensions import db
 from engage.judging import bp
 from engage.models import PhotoEntry
+from engage.numbers import whole_number
 from engage.services.judging import (
     SCORE_RANGE,
     competitions_judged_by,
@@ -72,9 +73,9 @@ def save_entry_scores(competition_id, entry_id):
         abort(400)
     values = {}
     for criterion in competition.criteria:
-        raw = request.form.get(f"criterion-{criterion.id}", "")
-        if raw.isdigit():
-            values[criterion.id] = int(raw)
+        value = whole_number(request.form.get(f"criterion-{criterion.id}"))
+        if value is not None:
+            values[criterion.id] = value
     try:
         save_scores(staff_user(), entry, values)
     except EngageError as error:

@@ -9,6 +9,7 @@ from engage import audit
 from engage.extensions import db
 from engage.models import ACTIONS
 from engage.moderation.forms import DecisionForm
+from engage.numbers import parse_id
 from engage.services.moderation import DecisionError
 from engage.staff import staff_user
 
@@ -18,7 +19,7 @@ MAX_SELECTED = 500
 def selected_ids(form: DecisionForm) -> list[int]:
     """Ids ticked in a queue, or the one entry of an entry page (at most 500)."""
     raw = request.form.getlist("selected") or (form.entry_ids.data or "").split(",")
-    return sorted({int(v) for v in raw if v.strip().isdigit()})[:MAX_SELECTED]
+    return sorted({n for v in raw if (n := parse_id(v.strip()))})[:MAX_SELECTED]
 
 
 def decide_selected(

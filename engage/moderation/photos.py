@@ -9,6 +9,7 @@ from engage.moderation import bp, register_queue
 from engage.moderation import queue as _wishes_first  # noqa: F401 - its tab comes first
 from engage.moderation.decisions import decide_selected
 from engage.moderation.forms import DecisionForm
+from engage.numbers import id_arg
 from engage.photo_responses import send_stored
 from engage.services.moderation import flags_for, list_decisions
 from engage.services.photos import (
@@ -24,7 +25,7 @@ register_queue("Photos", "moderation.photo_queue", waiting_photos)
 @bp.get("/queue/photos")
 def photo_queue():
     """Photo entries waiting for a decision, oldest first."""
-    competition_id = request.args.get("competition", type=int)
+    competition_id = request.args.get("competition", type=id_arg)
     page = db.paginate(
         photo_queue_query(competition_id),
         page=max(1, min(request.args.get("page", 1, type=int), 10_000)),

@@ -7,6 +7,7 @@ from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
 from engage.moderation import bp, register_queue
 from engage.moderation.decisions import decide_selected
 from engage.moderation.forms import MAX_REDACTED_WISH, DecisionForm
+from engage.numbers import id_arg
 from engage.services.consultations import list_consultations
 from engage.services.flags import redaction_suggestion
 from engage.services.moderation import (
@@ -27,9 +28,9 @@ def _filters() -> QueueFilters:
     flag = args.get("flag") if args.get("flag") in FLAG_KINDS else None
     channel = args.get("channel") if args.get("channel") in CHANNELS else None
     return QueueFilters(
-        consultation_id=args.get("consultation", type=int),
+        consultation_id=args.get("consultation", type=id_arg),
         channel=channel,
-        area_id=args.get("area", type=int),
+        area_id=args.get("area", type=id_arg),
         flag=flag,
     )
 

@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from engage.errors import InvalidFormToken, NotAccepting, RateLimited
 from engage.extensions import db
 from engage.models import CHANGE_KINDS, STANCES, VERSION_STATUSES, Priority
+from engage.numbers import id_arg
 from engage.public import bp
 from engage.public.forms import AboutYouForm
 from engage.public.strategy_forms import CommentForm
@@ -263,8 +264,8 @@ def strategy_compare(slug):
     """Two versions side by side: what each priority said before and after."""
     _consultation, strategy = _strategy_or_404(slug)
     versions = public_versions(strategy)
-    older = request.args.get("from", type=int)
-    newer = request.args.get("to", type=int)
+    older = request.args.get("from", type=id_arg)
+    newer = request.args.get("to", type=id_arg)
     if older is None or newer is None:
         if len(versions) < 2:
             abort(404)

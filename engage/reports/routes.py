@@ -4,6 +4,7 @@ from flask import abort, render_template, request
 
 from engage.extensions import db
 from engage.models import Consultation
+from engage.numbers import id_arg
 from engage.reports import bp
 from engage.services.consultations import list_consultations
 from engage.services.equalities import count_responses, equalities_report
@@ -13,7 +14,7 @@ from engage.services.equalities import count_responses, equalities_report
 def equalities():
     """Counts per answer of each census question, for one consultation."""
     consultations = list_consultations()
-    chosen = request.args.get("consultation", type=int)
+    chosen = request.args.get("consultation", type=id_arg)
     consultation = db.session.get(Consultation, chosen) if chosen else None
     if chosen and consultation is None:
         abort(404)

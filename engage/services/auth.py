@@ -12,6 +12,7 @@ from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import RateLimitHit, Role, StaffSession, User
 from engage.models._types import utcnow
+from engage.numbers import whole_number
 from engage.services import ratelimit
 from engage.services.passwords import (
     hash_password,
@@ -106,7 +107,7 @@ def accept_code(
 
 def _matching_step(secret: str, digits: str, now: datetime) -> int | None:
     """The time step whose code matches, allowing one step either side for clock drift."""
-    if not (digits.isdigit() and len(digits) == 6):
+    if len(digits) != 6 or whole_number(digits) is None:  # "²" passes str.isdigit()
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 from engage import __version__
+from engage.numbers import whole_number
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite"
@@ -152,7 +153,7 @@ def _pg_binary(name: str) -> str:
     """The newest installed pg_dump/pg_restore (it must not be older than the server)."""
     versioned = sorted(
         glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+        key=lambda p: whole_number(Path(p).parts[-3]) or 0,
     )
     found = (versioned[-1] if versioned else None) or shutil.which(name)
     if not found:

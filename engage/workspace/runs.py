@@ -6,6 +6,7 @@ from engage.errors import EngageError
 from engage.extensions import db
 from engage.jobs import list_jobs, recover_stalled
 from engage.models import JOB_STATUSES, RUN_STATUSES
+from engage.numbers import whole_number
 from engage.services.analysis_runs import MAX_STOP_WORDS_TEXT, get_run, list_runs, start_run
 from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.theme_edits import list_edits
@@ -29,9 +30,9 @@ def _suggested() -> dict:
     """Values suggested by the query string, those that are well formed."""
     data = {"stop_words": request.args.get("stop_words", "")[:MAX_STOP_WORDS_TEXT]}
     for name in ("consultation", "themes"):
-        value = request.args.get(name, "")
-        if value.isdigit() and len(value) < 10:
-            data[name] = int(value)
+        value = whole_number(request.args.get(name))
+        if value is not None:
+            data[name] = value
     return data
 
 

@@ -8,6 +8,7 @@ from engage.errors import EngageError
 from engage.extensions import db
 from engage.jobs import recover_stalled
 from engage.models import EDIT_KINDS
+from engage.numbers import parse_id, valid_id
 from engage.services.analysis_runs import new_entries_waiting, queue_new_entries, visible_themes
 from engage.services.theme_edits import (
     confirm_mapping,
@@ -217,13 +218,13 @@ def change_entries(run_id, theme_id):
     run = _done_run_or_404(run_id)
     theme = _theme_or_404(run, theme_id)
     form = _forms(run, theme, members_form=MembersForm())["members_form"]
-    ids = [int(v) for v in request.form.getlist("entry") if v.isdigit()][:500]
+    ids = [n for v in request.form.getlist("entry") if (n := parse_id(v))][:500]
     what = request.form.get("action", "")
 
     def action():
         user = staff_user()
         if what == "move":
-            target = get_theme(run, form.move_to.data)
+            target = get_theme(run, valid_id(form.move_to.data))
             if target is None:
                 raise EngageError("Choose the theme to move the ticked entries to")
             n = move_entries(run, ids, target, user)
