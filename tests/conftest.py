@@ -184,3 +184,11 @@ def login_as(app, client):
         return user
 
     return login
+
+
+@pytest.fixture
+def team(client):
+    """A member of the strategy team, signed in on the test client."""
+    user = make_staff("strategy")
+    sign_in(client, user)
+    return user

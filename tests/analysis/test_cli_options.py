@@ -5,17 +5,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.framework import parse_framework
-
-WISHES = [
-    "More buses to the café quarter",
-    "Bus routes past the café",
-    "Later buses on Sundays",
-    "Cheaper bus fares",
-    "Trees in the park",
-    "A cleaner park with more trees",
-    "Park benches and trees",
-    "Safer park at night",
-]
+from tests.analysis.test_interface import WISHES_WITH_ACCENTS as WISHES
 
 
 @pytest.fixture

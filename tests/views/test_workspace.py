@@ -28,13 +28,6 @@ def run(app):
     return run_analysis(consultation, n_themes=5)
 
 
-@pytest.fixture
-def team(client):
-    user = make_staff("strategy")
-    sign_in(client, user)
-    return user
-
-
 def _workspace_rules(app):
     return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("workspace.")]
 

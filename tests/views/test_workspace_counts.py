@@ -16,7 +16,6 @@ from engage.models import ThemeAssignment
 from engage.services.analysis_runs import visible_themes
 from engage.services.theme_edits import mark_relevance
 from engage.template_helpers import local_datetime
-from tests.conftest import make_staff, sign_in
 from tests.factories import make_wish
 from tests.workspace_factories import make_consultation_with_wishes, run_analysis
 
@@ -25,13 +24,6 @@ from tests.workspace_factories import make_consultation_with_wishes, run_analysi
 def run(app):
     consultation = make_consultation_with_wishes(n=50)
     return run_analysis(consultation, n_themes=5)
-
-
-@pytest.fixture
-def team(client):
-    user = make_staff("strategy")
-    sign_in(client, user)
-    return user
 
 
 def _text(html: str) -> str:
