@@ -109,12 +109,14 @@ def client(app):
     return app.test_client()
 
 
-_HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|form_token|held_photo)"[^>]*value="([^"]*)"')
+_HIDDEN = re.compile(
+    r'<input[^>]*name="(csrf_token|form_token|held_photo|seen_at)"[^>]*value="([^"]*)"'
+)
 
 
 def hidden_fields(html: str) -> dict[str, str]:
-    """The hidden fields of a rendered form (CSRF and form tokens, a kept photo's reference), as a
-    browser would send them back."""
+    """The hidden fields of a rendered form (CSRF and form tokens, a kept photo's reference, when a
+    queue page was made), as a browser would send them back."""
     return {name: value for name, value in _HIDDEN.findall(html)}
 
 

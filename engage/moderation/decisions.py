@@ -1,17 +1,19 @@
 """The decide step the wish, photo and comment queues share: one entry or a bulk selection."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, request
 from sqlalchemy import select
 
 from engage import audit
 from engage.extensions import db
-from engage.models import ACTIONS
+from engage.models import ACTIONS, ModerationDecision
 from engage.moderation.forms import DecisionForm
 from engage.numbers import parse_id
 from engage.services.moderation import DecisionError
 from engage.staff import staff_user
+from engage.template_helpers import local_datetime
 
 MAX_SELECTED = 500
 
@@ -44,11 +46,29 @@ def decide_selected(
     if not form.validate_on_submit() or len(found) != len(ids):
         abort(400)
     extra = {name: getattr(form, name).data or None for name in extra_fields}
+    me = staff_user()
+    since = decided_since(model.entry_type, ids, _seen_at())
+    repeated = {
+        d.entry_id
+        for d in since
+        if d.moderator_id == me.id
+        and (d.action, d.reason) == (form.action.data, form.reason.data or None)
+    }
+    if len({d.entry_id for d in since} - repeated):
+        flash(f"Not saved: {_changed_message(since, me, nouns)}", "error")
+        return redirect(failed_back or back, 303)
+    # The same decision sent again (a double click, a second tab) is not taken twice.
+    already = [e for e in found if e.id in repeated]
+    found = [e for e in found if e.id not in repeated]
+    if already and not found:
+        count = len(already)
+        flash(f"{ACTIONS[form.action.data]}: {count} {nouns[0] if count == 1 else nouns[1]}")
+        return redirect(back, 303)
     try:
         decide(
             found,
             form.action.data,
-            staff_user(),
+            me,
             reason=form.reason.data or None,
             note=form.note.data or "",
             **extra,
@@ -59,6 +79,45 @@ def decide_selected(
         return redirect(failed_back or back, 303)
     db.session.commit()
     audit.record_decision(model.entry_type, found, form.action.data, form.reason.data)
-    count = len(found)
+    count = len(found) + len(already)
     flash(f"{ACTIONS[form.action.data]}: {count} {nouns[0] if count == 1 else nouns[1]}")
     return redirect(back, 303)
+
+
+def _seen_at() -> datetime | None:
+    """When the page the decision came from was made (its ``seen_at`` field), if it says."""
+    try:
+        return datetime.fromtimestamp(float(request.form.get("seen_at", "")), UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def decided_since(entry_type: str, ids: list[int], seen_at: datetime | None):
+    """Decisions taken on these entries after ``seen_at``: the officer did not see them."""
+    if seen_at is None or not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(ModerationDecision)
+            .where(
+                ModerationDecision.entry_type == entry_type,
+                ModerationDecision.entry_id.in_(ids),
+                ModerationDecision.created_at > seen_at,
+            )
+            .order_by(ModerationDecision.id)
+        )
+    )
+
+
+def _changed_message(since, me, nouns: tuple[str, str]) -> str:
+    latest = {d.entry_id: d for d in since}  # the last decision on each entry
+    n = len(latest)
+    last = next(reversed(latest.values()))
+    who = "you" if last.moderator_id == me.id else last.moderator.name
+    what = ACTIONS[last.action].lower()
+    noun = nouns[0] if n == 1 else nouns[1]
+    return (
+        f"{n} {noun} {'was' if n == 1 else 'were'} decided after you opened this page"
+        f" ({what} by {who} at {local_datetime(last.created_at)}). Check where"
+        f" {'it stands' if n == 1 else 'they stand'} and decide again if you need to."
+    )

@@ -9,7 +9,7 @@ from engage.numbers import MAX_ID, parse_id, whole_number
 from tests.conftest import STAFF_PASSWORD, hidden_fields, make_staff, sign_in
 from tests.photo_factories import make_criteria
 from tests.views.test_security_everywhere import _urls, seeded  # noqa: F401 - a fixture
-from tests.views.test_workspace import run, team  # noqa: F401 - fixtures
+from tests.views.test_workspace import run  # noqa: F401 - a fixture
 
 HUGE = "99999999999999999999"  # beyond 64 bits
 BEYOND_POSTGRES = str(MAX_ID + 1)  # fits SQLite's 64 bits, not PostgreSQL's integer column

@@ -9,7 +9,6 @@ from engage.extensions import db
 from engage.models import ThemeAssignment, Wish
 from engage.services.analysis_runs import visible_themes
 from tests.services.test_theme_mentions import LITTER, MIXED, PARKS, run  # noqa: F401
-from tests.views.test_workspace import team  # noqa: F401
 
 
 def _theme_of_text(text):

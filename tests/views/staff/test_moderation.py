@@ -209,3 +209,42 @@ def test_decision_log_lists_every_decision(client, login_as, pending):
     _decide(client, entry_ids=str(pending[0].id), action="approve")
     log = client.get("/staff/decisions").text
     assert "Approved" in log and f"Wish {pending[0].id}" in log
+
+
+def test_a_decision_taken_since_the_page_opened_is_not_overwritten(app, client, login_as, pending):
+    from tests.conftest import make_staff, sign_in
+
+    login_as("officer")
+    wish_id = pending[2].id
+    mine = client.get("/staff/queue").text  # both officers have the queue open
+    other = app.test_client()
+    sign_in(other, make_staff("officer", email="second@example.org"))
+    theirs = other.get("/staff/queue").text
+    data = {"entry_ids": str(wish_id), "action": "reject", "reason": "offensive"}
+    assert (
+        other.post("/staff/queue/decide", data={**hidden_fields(theirs), **data}).status_code == 303
+    )
+    # The first officer approves from the page they opened before: refused, and told why.
+    response = client.post("/staff/queue/decide", data={**hidden_fields(mine),
+                           "entry_ids": str(wish_id), "action": "approve"})  # fmt: skip
+    message = client.get(response.location).text
+    assert "Not saved: 1 entry was decided after you opened this page" in message
+    assert "rejected by Officer" in message
+    wish = db.session.get(Wish, wish_id)
+    assert (wish.status, wish.status_reason) == (ModerationStatus.REJECTED, "offensive")
+    assert "Buy cheap watches" not in client.get("/consultations/derby/wall").text
+    # From a page opened after it, the decision can be changed on purpose.
+    response = _decide(client, entry_ids=str(wish_id), action="approve")
+    db.session.expire_all()
+    assert db.session.get(Wish, wish_id).status == ModerationStatus.APPROVED
+
+
+def test_a_decision_sent_twice_is_taken_once(client, login_as, pending):
+    login_as("officer")
+    page = client.get("/staff/queue").text
+    data = {**hidden_fields(page), "entry_ids": str(pending[0].id), "action": "approve"}
+    first = client.post("/staff/queue/decide", data=data)
+    again = client.post("/staff/queue/decide", data=data)  # a double click, or a second tab
+    assert first.status_code == again.status_code == 303
+    assert "Approved: 1 entry" in client.get(again.location).text
+    assert db.session.query(ModerationDecision).count() == 1
