@@ -1,11 +1,13 @@
 """Error pages: clear, generic, with no stack trace; domain errors become 4xx pages."""
 
 from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engage.errors import EngageError, RateLimited
 from engage.extensions import db
+from engage.public.kept import posted_texts
 
 
 def register(app: Flask) -> None:
@@ -21,6 +23,8 @@ def register(app: Flask) -> None:
         if isinstance(error, RateLimited):
             response.headers["Retry-After"] = str(error.retry_after)
         return response
+
+    app.register_error_handler(CSRFError, _csrf_error)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
@@ -57,6 +61,20 @@ def register(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("unhandled error")
         return render_template("errors/500.html"), 500
+
+
+def _csrf_error(error: CSRFError):
+    """A resident's form came without the session cookie (blocked, or lost when the browser
+    closed): explain, and give back what they typed rather than a bare 400. Staff forms keep the
+    plain page (they hold passwords, and staff are told to allow the cookie)."""
+    db.session.rollback()
+    if request.blueprint != "public":
+        page = render_template(
+            "errors/http.html", code=400, title=_TITLES[400], message=_MESSAGES[400]
+        )
+        return page, 400
+    page = render_template("errors/cookies_needed.html", kept=posted_texts(), back=_form_page())
+    return page, 400
 
 
 def _form_page() -> str | None:

@@ -30,6 +30,7 @@ class EntryForm(FlaskForm):
     """
 
     held = None
+    digest = None  # of what it says, once checked: see engage.public.resent
 
     photo = FileField(
         "Your photo",

@@ -1,6 +1,7 @@
 """The photo competition for residents: entering, the gallery, an entry's page with the
 people's vote, the results, and the public copies of approved photos."""
 
+import hashlib
 import secrets
 
 from flask import (
@@ -16,13 +17,15 @@ from flask import (
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from engage.errors import InvalidFormToken, NotAccepting, RateLimited
-from engage.extensions import db
+from engage.extensions import csrf, db
 from engage.models import AWARDS, PhotoEntry
 from engage.photo_responses import send_stored
 from engage.public import bp
+from engage.public.kept import cookie_missing, typed_texts
 from engage.public.paging import page_or_404
 from engage.public.photo_forms import EntryForm, PhotoReportForm, VoteForm, chosen_file
 from engage.public.reports import report_page
+from engage.public.resent import content_digest, remember_sent, sent_before
 from engage.services import ratelimit
 from engage.services.images import ImageRefused, process_photo, read_upload
 from engage.services.judging import list_awards
@@ -75,6 +78,7 @@ def show_competition(slug):
 
 
 @bp.route("/competitions/<slug>/enter", methods=["GET", "POST"])
+@csrf.exempt  # checked by the form itself, so a failure keeps the text: see engage.public.kept
 def enter_competition(slug):
     """The entry form: the photo, what it shows, the credit and the consents."""
     if request.method == "POST":
@@ -126,18 +130,47 @@ def _receive_entry(slug: str, form: EntryForm):
     except RateLimited as error:
         db.session.rollback()
         return _form_again(competition, form, error)
-    earlier = get_entry_by_token(nonce) if nonce else None
+    earlier = _earlier_entry(competition, form, nonce) if nonce else None
     is_open = competition.entries_open()
     # Commit now, so no write transaction waits on the photo's processing below.
     db.session.commit()
     if earlier is not None:
-        return _sent(earlier, already=True)
+        return _sent(earlier, already=True, digest=form.digest)
     if not is_open:
-        return render_template("photos/not_open.html", competition=competition), 403
+        return _closed(competition, form)
     if form.errors or problem:
         _hold_upload(competition, form)
         return _form_again(competition, form, problem)
     return _store_entry(competition, form, nonce)
+
+
+def _earlier_entry(competition, form: EntryForm, nonce: str) -> PhotoEntry | None:
+    """The entry stored under this form's token, or the one this browser stored with the same
+    photo and words when the form comes back with a new token (Back, then Send again)."""
+    form.digest = _entry_digest(competition, form)
+    earlier = get_entry_by_token(nonce)
+    if earlier is None and (entry_id := sent_before(form.digest)):
+        earlier = db.session.get(PhotoEntry, entry_id)
+    if earlier is None or earlier.competition_id != competition.id:
+        return None
+    return earlier
+
+
+def _entry_digest(competition, form: EntryForm) -> str:
+    """A digest of the entry's words and ticks and of the photo's bytes (or the kept photo)."""
+    details = {name: form[name].data for name in EntryDetails.__dataclass_fields__}
+    photo = f"held:{form.held.id}" if form.held else ""
+    if chosen_file(form.photo.data):
+        stream = form.photo.data.stream
+        photo = hashlib.file_digest(stream, "sha256").hexdigest()
+        stream.seek(0)
+    return content_digest(f"photo:{competition.id}", details, photo)
+
+
+def _closed(competition, form: EntryForm):
+    """Entries have closed (perhaps while they filled in the form): their words come back."""
+    page = render_template("photos/not_open.html", competition=competition, kept=typed_texts(form))
+    return page, 403
 
 
 def _held_serializer(slug: str) -> URLSafeSerializer:
@@ -217,18 +250,20 @@ def _store_entry(competition, form: EntryForm, nonce: str):
         db.session.rollback()
         discard_keys(storage, new_keys)
         if isinstance(error, NotAccepting):
-            return render_template("photos/not_open.html", competition=competition), 403
+            return _closed(competition, form)
         raise
     if not received.created:
         discard_keys(storage, new_keys)  # the form was sent before: that entry stands
     elif fresh:
         discard_keys(storage, replaced)  # the new file took the held photo's place
-    return _sent(received.entry, already=not received.created)
+    return _sent(received.entry, already=not received.created, digest=form.digest)
 
 
-def _sent(entry: PhotoEntry, already: bool):
+def _sent(entry: PhotoEntry, already: bool, digest: str | None = None):
     ids = [i for i in session.get(_SESSION_KEY, []) if i != entry.id][-9:]
     session[_SESSION_KEY] = [*ids, entry.id]
+    if digest:
+        remember_sent(digest, entry.id)
     if already:
         flash("We already have this entry: you sent this form before.")
     return redirect(url_for("public.entry_sent", slug=entry.competition.slug), 303)
@@ -246,6 +281,7 @@ def _form_again(competition, form: EntryForm, error=None):
         competition=competition,
         form=form,
         problem=error.message if error else None,
+        cookies_needed=cookie_missing(form),
     )
     response = current_app.make_response((page, status))
     if isinstance(error, RateLimited):

@@ -12,18 +12,21 @@ from flask import (
 )
 
 from engage.errors import InvalidFormToken, NotAccepting, RateLimited
-from engage.extensions import db
+from engage.extensions import csrf, db
 from engage.models import AGE_BANDS, CHANNELS, ModerationStatus, Wish
 from engage.public import bp
 from engage.public.forms import AboutYouForm, ReportForm, WallSearchForm, WishesForm
+from engage.public.kept import cookie_missing, typed_texts
 from engage.public.paging import page_or_404
 from engage.public.reports import report_page
+from engage.public.resent import content_digest, remember_sent, sent_before
 from engage.services import moderation, ratelimit
 from engage.services.consultations import get_consultation, list_consultations
 from engage.services.photos import list_public_competitions
 from engage.services.search import query_terms
 from engage.services.tokens import check_form_token, issue_form_token
 from engage.services.wishes import (
+    Received,
     count_wishes,
     get_submission,
     set_respondent_details,
@@ -75,6 +78,7 @@ def show_consultation(slug):
 
 
 @bp.route("/consultations/<slug>/wishes/new", methods=["GET", "POST"])
+@csrf.exempt  # checked by the form itself, so a failure keeps the text: see engage.public.kept
 def new_wishes(slug):
     """Step 1 of 2: the resident's wishes."""
     if request.method == "POST":
@@ -103,6 +107,7 @@ def _receive_wishes(slug, form):
         except InvalidFormToken as error:
             problem = error
     consultation = _consultation_or_404(slug)
+    digest = content_digest(f"wishes:{consultation.id}", form.wishes())
     try:
         ratelimit.hit(
             f"wishes:{request.remote_addr}",
@@ -112,25 +117,46 @@ def _receive_wishes(slug, form):
         if form.errors or problem or not consultation.is_open():
             db.session.commit()  # the attempt still counts towards the limit
             return _wishes_form_again(consultation, form, problem)
-        received = submit_wishes(consultation, form.wishes(), form_token=nonce)
+        received = _sent_before(consultation, digest) or submit_wishes(
+            consultation, form.wishes(), form_token=nonce
+        )
     except RateLimited as error:
         db.session.rollback()
         return _wishes_form_again(consultation, form, error)
     except NotAccepting:
         db.session.rollback()
-        return render_template("public/not_open.html", consultation=consultation), 403
+        return _closed(consultation, form)
     db.session.commit()
     _remember(received.submission.id)
+    remember_sent(digest, received.submission.id)
     if not received.created:
         flash("We already have these wishes: you sent this form before.")
         return redirect(url_for("public.wishes_sent", slug=slug), 303)
     return redirect(url_for("public.about_you", slug=slug), 303)
 
 
+def _sent_before(consultation, digest: str) -> Received | None:
+    """The submission this browser stored with the same wishes, when the form comes back with a
+    new token (Back, then Send again): the same wishes sent twice are one submission."""
+    submission_id = sent_before(digest)
+    submission = get_submission(submission_id) if submission_id else None
+    if submission is None or submission.consultation_id != consultation.id:
+        return None
+    return Received(submission, created=False)
+
+
+def _closed(consultation, form):
+    """The consultation has closed (perhaps while they typed): say so, and give their text back."""
+    page = render_template(
+        "public/not_open.html", consultation=consultation, kept=typed_texts(form)
+    )
+    return page, 403
+
+
 def _wishes_form_again(consultation, form, error=None):
     """Show the form with its errors and the resident's text, and a fresh token if needed."""
     if not consultation.is_open():
-        return render_template("public/not_open.html", consultation=consultation), 403
+        return _closed(consultation, form)
     if isinstance(error, InvalidFormToken) or not form.form_token.data:
         form.form_token.data = issue_form_token(current_app.secret_key, consultation.slug)
     status = 429 if isinstance(error, RateLimited) else 400
@@ -139,6 +165,7 @@ def _wishes_form_again(consultation, form, error=None):
         consultation=consultation,
         form=form,
         problem=error.message if error else None,
+        cookies_needed=cookie_missing(form),
     )
     response = current_app.make_response((page, status))
     if isinstance(error, RateLimited):

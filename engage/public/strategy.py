@@ -5,15 +5,18 @@ and "you said, we did"."""
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from engage.errors import InvalidFormToken, NotAccepting, RateLimited
-from engage.extensions import db
+from engage.extensions import csrf, db
 from engage.models import CHANGE_KINDS, STANCES, VERSION_STATUSES, Priority
 from engage.numbers import id_arg
 from engage.public import bp
 from engage.public.forms import AboutYouForm
+from engage.public.kept import cookie_missing, typed_texts
+from engage.public.resent import content_digest, remember_sent, sent_before
 from engage.public.strategy_forms import CommentForm
 from engage.services import ratelimit
 from engage.services.comments import (
     CommentError,
+    ReceivedComment,
     accepts_comments,
     get_comment,
     published_comments,
@@ -136,6 +139,7 @@ def strategy_priority(slug, priority_id):
 @bp.route(
     "/consultations/<slug>/strategy/priorities/<int:priority_id>/comment", methods=["GET", "POST"]
 )
+@csrf.exempt  # checked by the form itself, so a failure keeps the text: see engage.public.kept
 def comment_on_priority(slug, priority_id):
     """Step 1 of 2: a stance and a comment on one priority."""
     _consultation, strategy = _strategy_or_404(slug)
@@ -163,6 +167,7 @@ def _receive_comment(strategy, priority, form):
             )
         except InvalidFormToken as error:
             problem = error
+    digest = content_digest(f"comment:{priority.id}", form.stance.data, form.text.data)
     try:
         ratelimit.hit(
             f"comments:{request.remote_addr}",
@@ -172,15 +177,18 @@ def _receive_comment(strategy, priority, form):
         if form.errors or problem:
             db.session.commit()  # the attempt still counts towards the limit
             return _comment_form_again(strategy, priority, form, problem)
-        received = submit_comment(priority, form.stance.data, form.text.data, form_token=nonce)
+        received = _sent_before(priority, digest) or submit_comment(
+            priority, form.stance.data, form.text.data, form_token=nonce
+        )
     except (RateLimited, CommentError) as error:
         db.session.rollback()
         return _comment_form_again(strategy, priority, form, error)
     except NotAccepting:
         db.session.rollback()
-        return _closed(strategy, priority)
+        return _closed(strategy, priority, form)
     db.session.commit()
     _remember(received.comment.id)
+    remember_sent(digest, received.comment.id)
     slug = strategy.consultation.slug
     if not received.created:
         flash("We already have this comment: you sent this form before.")
@@ -188,9 +196,19 @@ def _receive_comment(strategy, priority, form):
     return redirect(url_for("public.comment_about_you", slug=slug), 303)
 
 
+def _sent_before(priority, digest: str) -> ReceivedComment | None:
+    """The comment this browser stored with the same stance and words on this priority, when the
+    form comes back with a new token (Back, then Send again): that is one comment."""
+    comment_id = sent_before(digest)
+    comment = get_comment(comment_id) if comment_id else None
+    if comment is None or comment.priority_id != priority.id:
+        return None
+    return ReceivedComment(comment, created=False)
+
+
 def _comment_form_again(strategy, priority, form, error=None):
     if not accepts_comments(priority):
-        return _closed(strategy, priority)
+        return _closed(strategy, priority, form)
     if isinstance(error, InvalidFormToken) or not form.form_token.data:
         purpose = f"comment:{priority.id}"
         form.form_token.data = issue_form_token(current_app.secret_key, purpose)
@@ -200,6 +218,7 @@ def _comment_form_again(strategy, priority, form, error=None):
         priority=priority,
         form=form,
         problem=error.message if error else None,
+        cookies_needed=cookie_missing(form),
     )
     response = current_app.make_response((page, 429 if isinstance(error, RateLimited) else 400))
     if isinstance(error, RateLimited):
@@ -207,8 +226,10 @@ def _comment_form_again(strategy, priority, form, error=None):
     return response
 
 
-def _closed(strategy, priority):
-    return _render("closed.html", strategy, priority=priority), 403
+def _closed(strategy, priority, form=None):
+    """Not open for comments (perhaps it closed while they typed): their text comes back."""
+    kept = typed_texts(form) if form is not None else []
+    return _render("closed.html", strategy, priority=priority, kept=kept), 403
 
 
 def _remember(comment_id: int) -> None:
