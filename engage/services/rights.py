@@ -52,8 +52,9 @@ def _hash(token: str) -> str:
 
 def _normal(email: str) -> str:
     # Compared in Python, never with SQL lower(): SQLite's lower() leaves non-ASCII letters
-    # as they are, so "JOSÉ@…" would never meet "josé@…" there.
-    return unicodedata.normalize("NFC", (email or "").strip()).casefold()
+    # as they are, so "JOSÉ@…" would never meet "josé@…" there. lower(), not casefold(): the
+    # result is also where the link is mailed, and casefold() turns "ß" into "ss".
+    return unicodedata.normalize("NFC", (email or "").strip()).lower()
 
 
 _BATCH = 1000
