@@ -2,7 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, url_for
 
-from engage.errors import NotAccepting
+from engage.errors import InvalidFormToken, NotAccepting
 from engage.extensions import db
 from engage.moderation import bp
 from engage.moderation.forms import CardForm
@@ -30,18 +30,37 @@ def new_card():
     if not form.validate():
         return render_template("moderation/card_form.html", form=form), 400
     consultation = get_consultation_by_id(form.consultation.data)
+    duplicate = _duplicate_warning(consultation, form)
+    if duplicate and not form.confirm_duplicate.data:
+        return render_template("moderation/card_form.html", form=form, duplicate=duplicate), 409
+    return _save_card(form, consultation, duplicate)
+
+
+def _duplicate_warning(consultation, form: CardForm) -> str | None:
     earlier = find_card(consultation, form.card_number.data)
-    if earlier and not form.confirm_duplicate.data:
-        warning = (
-            f"Card {form.card_number.data} was already keyed in on "
-            f"{earlier.received_at:%-d %B %Y} (reference {earlier.reference})."
+    if earlier is None:
+        return None
+    return (
+        f"Card {form.card_number.data} was already keyed in on "
+        f"{earlier.received_at:%-d %B %Y} (reference {earlier.reference})."
+    )
+
+
+def _save_card(form: CardForm, consultation, duplicate: str | None):
+    try:
+        nonce = check_form_token(
+            current_app.secret_key,
+            form.form_token.data,
+            _PURPOSE,
+            current_app.config["FORM_TOKEN_MAX_AGE"],
         )
-        return render_template("moderation/card_form.html", form=form, duplicate=warning), 409
-    return _save_card(form, consultation)
-
-
-def _save_card(form: CardForm, consultation):
-    nonce = check_form_token(current_app.secret_key, form.form_token.data, _PURPOSE, 24 * 3600)
+    except InvalidFormToken as error:
+        # Keep what the officer typed: the same card again, with a fresh token to send it.
+        form.form_token.data = issue_form_token(current_app.secret_key, _PURPOSE)
+        page = render_template(
+            "moderation/card_form.html", form=form, problem=error.message, duplicate=duplicate
+        )
+        return page, 400
     try:
         received = submit_wishes(
             consultation,

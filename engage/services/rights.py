@@ -18,11 +18,12 @@ import hashlib
 import io
 import json
 import secrets
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from engage.extensions import db
 from engage.models import (
@@ -50,7 +51,30 @@ def _hash(token: str) -> str:
 
 
 def _normal(email: str) -> str:
-    return (email or "").strip().lower()
+    # Compared in Python, never with SQL lower(): SQLite's lower() leaves non-ASCII letters
+    # as they are, so "JOSÉ@…" would never meet "josé@…" there. lower(), not casefold(): the
+    # result is also where the link is mailed, and casefold() turns "ß" into "ss".
+    return unicodedata.normalize("NFC", (email or "").strip()).lower()
+
+
+_BATCH = 1000
+
+
+def _ids_with_email(id_column, email_column, email: str) -> list[int]:
+    """Ids of the rows whose address matches, read in batches of (id, email) pairs: no SQL
+    function folds case the way Python does on both databases, and no column holds a folded
+    copy, so the comparison is made here without holding the whole table in memory."""
+    wanted, found = _normal(email), []
+    if not wanted:
+        return found
+    rows = db.session.execute(
+        select(id_column, email_column)
+        .where(email_column.is_not(None), email_column != "")
+        .execution_options(yield_per=_BATCH)
+    )
+    for partition in rows.partitions():
+        found.extend(row_id for row_id, stored in partition if _normal(stored) == wanted)
+    return found
 
 
 def matching_email(reference: str, email: str) -> str | None:
@@ -117,7 +141,11 @@ def _submissions(email: str) -> list[Submission]:
         db.session.scalars(
             select(Submission)
             .join(Submission.details)
-            .where(func.lower(RespondentDetails.email) == _normal(email))
+            .where(
+                RespondentDetails.id.in_(
+                    _ids_with_email(RespondentDetails.id, RespondentDetails.email, email)
+                )
+            )
             .order_by(Submission.id)
         )
     )
@@ -127,7 +155,7 @@ def _photo_entries(email: str) -> list[PhotoEntry]:
     return list(
         db.session.scalars(
             select(PhotoEntry)
-            .where(func.lower(PhotoEntry.email) == _normal(email))
+            .where(PhotoEntry.id.in_(_ids_with_email(PhotoEntry.id, PhotoEntry.email, email)))
             .order_by(PhotoEntry.id)
         )
     )
@@ -235,7 +263,9 @@ def erase(email: str, storage: Storage) -> Erased:
         entry.status_reason = "withdrawn"
         entry.shortlisted = False
     db.session.execute(
-        update(RightsRequest).where(RightsRequest.email == _normal(email)).values(email="")
+        update(RightsRequest)
+        .where(RightsRequest.id.in_(_ids_with_email(RightsRequest.id, RightsRequest.email, email)))
+        .values(email="")
     )
     db.session.flush()
     return Erased(len(submissions), len(entries), files)

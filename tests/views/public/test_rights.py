@@ -193,3 +193,37 @@ def test_the_erasure_confirmation_says_only_what_happened(client, app, entries):
     both = _erase(client, app, entries["mine"].submission.reference, "sam@example.com")
     assert "We removed your details from 1 entry." in both
     assert "We withdrew your photo entry from the competition and deleted its photo." in both
+
+
+@pytest.fixture
+def accented(app):
+    consultation = make_consultation(slug="leicester")
+    wish = make_wish(consultation, text="A bench by the canal")
+    wish.submission.details = RespondentDetails(postcode="LE1 1AA", email="JOSÉ@example.org")
+    photo = make_photo_entry(make_competition(consultation), email="ÉLODIE@Example.org")
+    db.session.commit()
+    outbox(app).clear()
+    return {"wish": wish, "photo": photo}
+
+
+def test_the_copy_finds_entries_whatever_the_case_of_accented_letters(client, app, accented):
+    _ask(client, accented["wish"].submission.reference, "josé@example.org")
+    link = _link(app)
+    page = client.get(link)
+    download = client.post(f"{link}/download", data=hidden_fields(page.text))
+    data = json.loads(zipfile.ZipFile(io.BytesIO(download.data)).read("data.json"))
+    assert [s["reference"] for s in data["submissions"]] == [accented["wish"].submission.reference]
+    assert data["submissions"][0]["about_you"]["email"] == "JOSÉ@example.org"
+
+
+def test_erasure_finds_details_whatever_the_case_of_accented_letters(client, app, accented):
+    wish_page = _erase(client, app, accented["wish"].submission.reference, "josé@EXAMPLE.org")
+    assert "We removed your details from 1 entry." in wish_page
+    outbox(app).clear()
+    photo_page = _erase(client, app, accented["photo"].reference, "élodie@example.org")
+    assert "We withdrew your photo entry from the competition" in photo_page
+    db.session.expire_all()
+    assert db.session.get(Wish, accented["wish"].id).submission.details is None
+    assert db.session.get(PhotoEntry, accented["photo"].id).email == ""
+    assert db.session.query(RespondentDetails).count() == 0
+    assert {r.email for r in db.session.query(RightsRequest)} == {""}

@@ -1,11 +1,14 @@
 """Paper cards keyed in by officers, and workshop sheets uploaded, previewed and imported."""
 
 import io
+import time
 
 import pytest
+from itsdangerous import TimestampSigner
 
 from engage.extensions import db
 from engage.models import ModerationStatus, Submission, Wish, WorkshopImport
+from engage.services.tokens import issue_form_token
 from tests.conftest import hidden_fields
 from tests.factories import make_consultation
 
@@ -62,6 +65,65 @@ def test_card_needs_a_number_and_a_wish(client, login_as, consultation):
     page = _card(client, consultation, card_number="", wish_1="")
     assert page.status_code == 400
     assert "Enter the card number" in page.text and "Enter at least one wish" in page.text
+
+
+def _old_token(app, client, monkeypatch, hours: int) -> dict:
+    """The card form's hidden fields, with a form token issued `hours` ago."""
+    fields = hidden_fields(client.get("/staff/cards/new").text)
+    issued = int(time.time()) - hours * 3600
+    with monkeypatch.context() as patched:
+        patched.setattr(TimestampSigner, "get_timestamp", lambda self: issued)
+        return {**fields, "form_token": issue_form_token(app.secret_key, "keyed-card")}
+
+
+def test_an_expired_card_form_comes_back_with_the_typing_kept(
+    app, client, login_as, consultation, monkeypatch
+):
+    login_as("officer")
+    typed = {
+        "consultation": str(consultation.id),
+        "channel": "paper_card",
+        "card_number": "C-042",
+        "wish_1": "A crossing by the school",
+        "wish_2": "Benches on Osmaston Road",
+        "postcode": "DE23 6AA",
+        "age_band": "65_74",
+    }
+    old = _old_token(app, client, monkeypatch, hours=25)
+    page = client.post("/staff/cards/new", data={**old, **typed})
+    assert page.status_code == 400 and "<title>Error: Key in a card" in page.text
+    summary = page.text.split('class="govuk-error-summary"')[1].split("</div>")[0:3]
+    assert "This form was open for too long" in "".join(summary)
+    for value in ("C-042", "A crossing by the school", "Benches on Osmaston Road", "DE23 6AA"):
+        assert value in page.text
+    assert 'value="65_74" checked' in page.text
+    fresh = hidden_fields(page.text)
+    assert fresh["form_token"] != old["form_token"]
+    assert db.session.query(Submission).count() == 0
+    saved = client.post("/staff/cards/new", data={**fresh, **typed})
+    assert saved.status_code == 303
+    submission = db.session.query(Submission).one()
+    assert (submission.card_number, len(submission.wishes)) == ("C-042", 2)
+
+
+def test_the_card_form_keeps_tokens_as_long_as_the_setting_says(
+    app, client, login_as, consultation, monkeypatch
+):
+    login_as("officer")
+    monkeypatch.setitem(app.config, "FORM_TOKEN_MAX_AGE", 48 * 3600)
+    data = {
+        **_old_token(app, client, monkeypatch, hours=25),
+        "consultation": str(consultation.id),
+        "channel": "paper_card",
+        "card_number": "C-043",
+        "wish_1": "More buses",
+    }
+    assert client.post("/staff/cards/new", data=data).status_code == 303
+    monkeypatch.setitem(app.config, "FORM_TOKEN_MAX_AGE", 3600)
+    data.update(_old_token(app, client, monkeypatch, hours=2), card_number="C-044")
+    refused = client.post("/staff/cards/new", data=data)
+    assert refused.status_code == 400 and "This form was open for too long" in refused.text
+    assert db.session.query(Submission).count() == 1
 
 
 def _upload(client, consultation, content: bytes, name="sheet.csv"):
