@@ -93,7 +93,7 @@ def record_decision(entry_type: str, entries, action: str, reason: str | None) -
         entry_type=entry_type,
         entry_ids=sorted(e.id for e in entries),
         action=action,
-        reason=reason or None,
+        reason=(reason or None) if action == "reject" else None,  # a reason is a rejection's
         count=len(entries),
     )
 

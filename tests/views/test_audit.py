@@ -95,6 +95,13 @@ def test_decisions_are_logged_without_the_note(app, client, login_as, log):
     assert (decision["action"], decision["reason"], decision["count"]) == ("reject", "other", 2)
     raw = _raw(app)
     _assert_no_personal_data(raw, "Jo Bloggs", "07700")
+    # An approval sent from a form whose reason list had a choice made has no reason.
+    other = make_wish(consultation, text="More buses", status=ModerationStatus.PENDING)
+    page = client.get("/staff/queue")
+    data = {"entry_ids": str(other.id), "action": "approve", "reason": "personal_data"}
+    client.post("/staff/queue/decide", data={**hidden_fields(page.text), **data})
+    approved = log()[-1]
+    assert (approved["action"], approved["reason"]) == ("approve", None)
 
 
 def test_user_changes_are_logged(app, client, login_as, log):
@@ -118,8 +125,21 @@ def test_user_changes_are_logged(app, client, login_as, log):
     )
     disabled = log()[-1]
     assert disabled["event"] == "user_disabled" and disabled["actor"] == admin.id
+    page = client.get("/staff/admin/users")
+    client.post(
+        f"/staff/admin/users/{created['target_user']}/enable", data=hidden_fields(page.text)
+    )
+    assert log()[-1]["event"] == "user_enabled"
+    page = client.get(f"/staff/admin/users/{created['target_user']}/reset")
+    client.post(
+        f"/staff/admin/users/{created['target_user']}/reset",
+        data={**hidden_fields(page.text), "password": "another long passphrase"},
+    )
+    assert log()[-1]["event"] == "user_sign_in_reset"
     raw = _raw(app)
-    _assert_no_personal_data(raw, "Jude", "jude@example.org", "a long enough passphrase")
+    _assert_no_personal_data(
+        raw, "Jude", "jude@example.org", "a long enough passphrase", "another long passphrase"
+    )
 
 
 def test_staff_downloads_are_logged_as_exports(app, client, login_as, log):
