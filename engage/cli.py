@@ -141,8 +141,10 @@ def worker(burst: bool) -> None:
     help="A new folder for the backup (default: instance/backups/<UTC time>).",
 )
 def backup(target: Path | None) -> None:
-    """A consistent backup of the database and uploads, taken while the app runs."""
+    """A consistent backup of the database, uploads and analysis models, taken while the app
+    runs."""
     from engage.models._types import utcnow
+    from engage.services.analysis_runs import model_folder
     from engage.services.backup import BackupError
     from engage.services.backup import backup as do_backup
 
@@ -156,6 +158,7 @@ def backup(target: Path | None) -> None:
             config["UPLOAD_FOLDER"],
             target,
             config.get("STORAGE_BACKEND", "filesystem"),
+            model_folder(current_app.instance_path),
         )
     except BackupError as error:
         raise click.ClickException(str(error)) from error
@@ -167,11 +170,12 @@ def backup(target: Path | None) -> None:
 @engage_cli.command("restore")
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.confirmation_option(
-    prompt="This replaces the database and uploads with the backup's. Are the app servers "
-    "stopped, and do you want to go on?"
+    prompt="This replaces the database, uploads and analysis models with the backup's. Are the "
+    "app servers and workers stopped, and do you want to go on?"
 )
 def restore(source: Path) -> None:
-    """Put the database and uploads back as they were in a backup folder."""
+    """Put the database, uploads and analysis models back as they were in a backup folder."""
+    from engage.services.analysis_runs import model_folder
     from engage.services.backup import BackupError
     from engage.services.backup import restore as do_restore
 
@@ -179,7 +183,12 @@ def restore(source: Path) -> None:
     db.session.remove()
     db.engine.dispose()  # no pooled connection may hold the tables the restore replaces
     try:
-        manifest = do_restore(config["SQLALCHEMY_DATABASE_URI"], config["UPLOAD_FOLDER"], source)
+        manifest = do_restore(
+            config["SQLALCHEMY_DATABASE_URI"],
+            config["UPLOAD_FOLDER"],
+            source,
+            model_folder(current_app.instance_path),
+        )
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored the backup of {manifest['created_at']} from {source}")

@@ -108,8 +108,10 @@ def start_run(
     if words:
         parameters["extra_stop_words"] = words
     previous = latest_done_run(consultation.id) if keep_themes else None
-    if keep_themes and (previous is None or load_model(previous.model_file) is None):
+    if keep_themes and previous is None:
         raise RunError("There is no earlier run of this consultation to start from")
+    if previous is not None and load_model(previous.model_file) is None:
+        raise RunError(MODEL_MISSING.format(run="The earlier run"))
     if previous is not None:
         parameters["start_from_run"] = previous.id
     run = AnalysisRun(
@@ -349,8 +351,16 @@ def refresh_sizes(run: AnalysisRun) -> None:
 # The fitted model, kept for new entries
 
 
+MODEL_MISSING = "{run}'s model is not stored: run the analysis afresh"
+
+
+def model_folder(instance_path: str) -> Path:
+    """Where the fitted models are kept (backups archive and restore this folder)."""
+    return Path(instance_path) / "analysis_models"
+
+
 def _model_folder() -> Path:
-    folder = Path(current_app.instance_path) / "analysis_models"
+    folder = model_folder(current_app.instance_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -397,7 +407,7 @@ def assign_new_entries(run_id: int) -> int:
     if rows:
         model = load_model(run.model_file)
         if model is None:
-            raise RunError("This run's model is no longer stored: run the analysis again")
+            raise RunError(MODEL_MISSING.format(run="This run"))
         _assign(run, model, rows)
     refresh_sizes(run)
     return len(rows)

@@ -1,9 +1,10 @@
-"""Hot backups and their restore: the database and the uploads folder, in one folder.
+"""Hot backups and their restore: the database, uploads and analysis models, in one folder.
 
     flask engage backup [--to PATH]     # while the app serves requests
     flask engage restore PATH           # with the app servers stopped
 
-A backup folder holds ``manifest.json``, the database and ``uploads.tar.gz``:
+A backup folder holds ``manifest.json``, the database, ``uploads.tar.gz`` and
+``analysis_models.tar.gz``:
 
 - SQLite: ``database.sqlite``, copied with SQLite's online backup API in one step, inside one
   read transaction: a consistent snapshot while other processes go on writing (WAL lets them).
@@ -12,11 +13,16 @@ A backup folder holds ``manifest.json``, the database and ``uploads.tar.gz``:
   blocking writers); restored with pg_restore --clean in a single transaction.
 - Uploads: the folder as a gzipped tar. With photos on object storage (STORAGE_BACKEND=s3) the
   bucket keeps its own copies: turn on its versioning (see docs/deployment.md).
+- Analysis models: the fitted model files of the runs (instance/analysis_models) as a gzipped
+  tar, taken after the database. A model file is written before the run naming it is
+  committed and never changed after, so every model the database copy names is whole in the
+  archive. Backups made before models were kept restore without them.
 """
 
 import glob
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess  # nosec B404
@@ -33,6 +39,8 @@ MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite"
 PG_FILE = "database.dump"
 UPLOADS_FILE = "uploads.tar.gz"
+MODELS_FILE = "analysis_models.tar.gz"
+MODEL_NAME = re.compile(r"[0-9a-f]{32}\.joblib")
 OBJECT_STORAGE_NOTE = (
     "Photos are on object storage (S3): they are not in this backup. Keep them with the "
     "bucket's own versioning."
@@ -44,7 +52,11 @@ class BackupError(Exception):
 
 
 def backup(
-    database_url: str, upload_folder: str, target: Path, storage_backend: str = "filesystem"
+    database_url: str,
+    upload_folder: str,
+    target: Path,
+    storage_backend: str = "filesystem",
+    models_folder: Path | None = None,
 ) -> dict:
     """Write a backup into the empty or new folder `target`; returns its manifest."""
     url = make_url(database_url)
@@ -71,20 +83,27 @@ def backup(
     uploads = storage_backend == "filesystem"
     if uploads:
         _tar_folder(Path(upload_folder), target / UPLOADS_FILE)
+    if models_folder is not None:
+        # After the database: every model its copy names was whole before the copy began.
+        _tar_models(models_folder, target / MODELS_FILE)
     manifest = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "engage_version": __version__,
         "dialect": url.get_backend_name(),
         "database": database,
         "uploads": UPLOADS_FILE if uploads else None,
+        "models": MODELS_FILE if models_folder is not None else None,
         "note": "" if uploads else OBJECT_STORAGE_NOTE,
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest
 
 
-def restore(database_url: str, upload_folder: str, source: Path) -> dict:
-    """Put the database (and uploads, if the backup has them) back as they were in `source`."""
+def restore(
+    database_url: str, upload_folder: str, source: Path, models_folder: Path | None = None
+) -> dict:
+    """Put the database (and the uploads and models the backup has) back as they were in
+    `source`; a backup without models leaves the models folder as it is."""
     manifest = read_manifest(source)
     url = make_url(database_url)
     if manifest["dialect"] != url.get_backend_name():
@@ -109,6 +128,8 @@ def restore(database_url: str, upload_folder: str, source: Path) -> dict:
         )
     if manifest.get("uploads"):
         _untar_folder(source / manifest["uploads"], Path(upload_folder))
+    if manifest.get("models") and models_folder is not None:
+        _untar_folder(source / manifest["models"], models_folder)
     return manifest
 
 
@@ -122,6 +143,10 @@ def read_manifest(source: Path) -> dict:
         raise BackupError(f"{source} is not a complete Engage backup (its database is missing)")
     if manifest.get("uploads") not in (None, UPLOADS_FILE):
         raise BackupError(f"{source} names an unknown uploads file")
+    if manifest.get("models") not in (None, MODELS_FILE):
+        raise BackupError(f"{source} names an unknown models file")
+    if manifest.get("models") and not (source / MODELS_FILE).is_file():
+        raise BackupError(f"{source} is not a complete Engage backup (its models are missing)")
     return manifest
 
 
@@ -181,6 +206,15 @@ def _tar_folder(folder: Path, target: Path) -> None:
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and not path.name.startswith(".upload-"):
                     tar.add(path, arcname=path.relative_to(folder).as_posix())
+
+
+def _tar_models(folder: Path, target: Path) -> None:
+    """The model files only (anything else in the folder is not the app's)."""
+    with tarfile.open(target, "w:gz") as tar:
+        names = sorted(os.listdir(folder)) if folder.is_dir() else []
+        for name in names:
+            if MODEL_NAME.fullmatch(name):
+                tar.add(folder / name, arcname=name)
 
 
 def _untar_folder(archive: Path, folder: Path) -> None:

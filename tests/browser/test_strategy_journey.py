@@ -7,14 +7,22 @@ import re
 
 from engage.extensions import db
 from engage.models import Comment, ModerationStatus, PriorityChange
-from engage.services.strategy import cite_wishes, get_priority_in
-from engage.services.strategy_revisions import publish, start_revision
+from engage.services.strategy import (
+    PrioritySpec,
+    add_priority,
+    cite_wishes,
+    get_priority_in,
+    remove_priority,
+)
+from engage.services.strategy_revisions import publish, record_change, start_revision
 from tests.browser.test_officer import sign_in
 from tests.conftest import make_staff
 from tests.factories import make_wish
 from tests.strategy_factories import make_strategy
 
 COMMENT = "Light the river path before adding more cameras"
+# An address with no break opportunity in it: it must wrap, not widen the page.
+LONG_WORD = "derby.gov.uk/strategy/" + "communitysafetyandlighting" * 3
 
 
 def test_comment_approve_revise_publish_you_said_we_did(
@@ -157,4 +165,44 @@ def test_versions_page_reflows_at_320_pixels(browser, live_server, derby, assert
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert "<br>" not in page.locator("main").inner_text()
     assert_accessible(page, "versions at 320 px")
+    context.close()
+
+
+def test_strategy_pages_reflow_at_320_pixels_with_long_words(
+    browser, live_server, derby, assert_accessible
+):
+    strategy = make_strategy(derby, published=False)
+    first = strategy.versions[0]
+    theme = first.themes[0]
+    theme.title, theme.summary = f"Theme {LONG_WORD}", f"A summary naming {LONG_WORD}"
+    priority = theme.priorities[0]
+    priority.title, priority.statement = f"Priority {LONG_WORD}", f"See {LONG_WORD}"
+    publish(first, "consultation")
+    # Version 2 drops the priority and adds a new one with the same title.
+    draft = start_revision(strategy)
+    theme = draft.themes[0]
+    removed = theme.priorities[0]
+    remove_priority(removed)
+    added = add_priority(theme, PrioritySpec(title=removed.title, statement=f"Now {LONG_WORD}"))
+    record_change(draft, removed.key, kind="dropped", reason="Replaced", user=None)
+    record_change(draft, added.key, kind="added", reason=f"Read {LONG_WORD}", user=None)
+    publish(draft, "final")
+    db.session.commit()
+
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path, label in [
+        ("/strategy", "contents"),
+        ("/strategy/versions/1", "version 1"),
+        (f"/strategy/versions/1/themes/{strategy.versions[0].themes[0].slug}", "theme"),
+        ("/strategy/compare", "compare"),
+    ]:
+        page.goto(f"{live_server}/consultations/derby{path}")
+        page.get_by_text(LONG_WORD).first.wait_for()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{label} is {width} px wide"
+        assert_accessible(page, f"{label} at 320 px")
+    sections = page.locator("main section")
+    names = [sections.nth(i).get_attribute("aria-label") for i in range(sections.count())]
+    assert len(set(names)) == len(names) == 2 and all(names)
     context.close()

@@ -136,3 +136,15 @@ def test_analyse_edit_rerun_break_down_and_export(page, live_server, assert_acce
     page.get_by_role("heading", name=re.compile("What residents told us")).wait_for()
     assert page.get_by_text("Analysis library version").count() == 1
     assert_accessible(page, "report")
+
+
+def test_reach_page_reflows_at_320_pixels(browser, live_server, derby, assert_accessible):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    _sign_in(page, live_server, make_staff("strategy"), assert_accessible)
+    page.goto(f"{live_server}/staff/workspace/consultations/{derby.id}/reach")
+    page.get_by_role("heading", name="Reach").wait_for()
+    assert page.get_by_text("area_code,age_band,population").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "reach at 320 px")
+    context.close()
