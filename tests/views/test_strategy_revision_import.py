@@ -1,0 +1,66 @@
+"""A revision filled from an import file: priorities keep the keys the file keeps, with their
+cited wishes, and the changes page lists only what really changed."""
+
+import io
+
+import pytest
+
+from engage.extensions import db
+from engage.models import StrategyVersion
+from engage.services.strategy import cite_wishes, get_priority_in
+from engage.services.strategy_revisions import publish
+from tests.conftest import hidden_fields
+from tests.factories import make_consultation, make_wish
+from tests.strategy_factories import DEMO_FILE, make_strategy
+
+
+@pytest.fixture
+def app(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def admin(login_as):
+    return login_as("admin")
+
+
+def _post(client, page_url, url, data, **kwargs):
+    page = client.get(page_url)
+    return client.post(url, data={**hidden_fields(page.text), **data}, **kwargs)
+
+
+def _cells(page: str, label: str) -> int:
+    return page.count(f'<td class="govuk-table__cell">{label}</td>')
+
+
+def test_an_import_into_a_revision_keeps_the_keys_and_cited_wishes(client, admin):
+    consultation = make_consultation(slug="derby")
+    strategy = make_strategy(consultation, published=False)
+    first = strategy.versions[0]
+    wish = make_wish(consultation, text="A youth club open at weekends")
+    cite_wishes(get_priority_in(first, "places-for-young-people"), [wish])
+    publish(first, "consultation")
+    db.session.commit()
+    keys = [p.key for p in first.priorities]
+
+    settings = f"/staff/admin/strategy/{strategy.id}"
+    assert _post(client, settings, f"{settings}/revisions", {}).status_code == 303
+    revision = db.session.query(StrategyVersion).filter_by(number=2).one()
+    url = f"/staff/admin/strategy/versions/{revision.id}"
+    content = DEMO_FILE.read_bytes().replace(
+        b"title: Feeling safe at night", b"title: Safe streets at night"
+    )
+    upload = {"strategy_file": (io.BytesIO(content), "strategy.yaml")}
+    imported = _post(client, url, f"{url}/import", upload, content_type="multipart/form-data")
+    assert imported.status_code == 303
+
+    db.session.expire_all()
+    revision = db.session.get(StrategyVersion, revision.id)
+    assert [p.key for p in revision.priorities] == keys
+    places = get_priority_in(revision, "places-for-young-people")
+    assert [e.wish_id for e in places.evidence] == [wish.id]
+    changes = client.get(f"{url}/changes").text
+    assert _cells(changes, "Added") == 0 and _cells(changes, "Removed") == 0
+    assert _cells(changes, "Changed") == 1 and _cells(changes, "No change") == len(keys) - 1
+    assert "Safe streets at night" in changes
