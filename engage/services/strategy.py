@@ -4,7 +4,7 @@ revisions whose every change records why, and publishing."""
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -22,6 +22,7 @@ from engage.models import (
     Submission,
     Wish,
 )
+from engage.template_helpers import LOCAL_TZ
 
 MAX_TITLE = 200
 MAX_TEXT = 5000
@@ -67,6 +68,11 @@ def get_strategy(consultation: Consultation) -> Strategy | None:
 
 def list_strategies() -> list[Strategy]:
     return list(db.session.scalars(select(Strategy).order_by(Strategy.id.desc())))
+
+
+def last_comment_day(strategy: Strategy) -> date:
+    """The last day residents can comment, as entered: comments close as the next day starts."""
+    return (strategy.comments_close_at - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
 
 
 def public_versions(strategy: Strategy) -> list[StrategyVersion]:
