@@ -22,6 +22,7 @@ from engage.services.strategy import (
     add_theme,
     create_strategy,
     draft_version,
+    last_comment_day,
     list_strategies,
     previous_version,
     remove_theme,
@@ -37,6 +38,19 @@ from engage.template_helpers import LOCAL_TZ
 def start_of(day: date) -> datetime:
     """Midnight at the start of a UK day, as an aware datetime."""
     return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
+
+
+@bp.app_template_filter("last_comment_day")
+def last_comment_day_text(strategy: Strategy) -> str:
+    """'23 November 2026': the last day comments are taken, for admin and public pages alike
+    (the stored closing instant is midnight after it, which local_date shows a day late)."""
+    return f"{last_comment_day(strategy):%-d %B %Y}"
+
+
+def _fill_dates(form, strategy: Strategy) -> None:
+    """Put the comment period in the form as entered: the first and the last day."""
+    form.opens.data = strategy.comments_open_at.astimezone(LOCAL_TZ).date()
+    form.closes.data = last_comment_day(strategy)
 
 
 def _dates(form) -> tuple[datetime, datetime]:
@@ -75,10 +89,7 @@ def strategy_settings(strategy_id):
     strategy = db.session.get(Strategy, strategy_id) or abort(404)
     form = StrategyForm(obj=strategy)
     if request.method == "GET":
-        form.opens.data = strategy.comments_open_at.astimezone(LOCAL_TZ).date()
-        form.closes.data = (
-            (strategy.comments_close_at - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
-        )
+        _fill_dates(form, strategy)
     problem = None
     if form.validate_on_submit():
         try:
@@ -116,7 +127,8 @@ def start_strategy_revision(strategy_id):
 
 
 def _settings_again(strategy, problem):
-    form = StrategyForm(obj=strategy)
+    form = StrategyForm(formdata=None, obj=strategy)
+    _fill_dates(form, strategy)
     return render_template(
         "admin/strategy_settings.html",
         strategy=strategy,

@@ -4,7 +4,7 @@ revisions whose every change records why, and publishing."""
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -22,6 +22,7 @@ from engage.models import (
     Submission,
     Wish,
 )
+from engage.template_helpers import LOCAL_TZ
 
 MAX_TITLE = 200
 MAX_TEXT = 5000
@@ -67,6 +68,11 @@ def get_strategy(consultation: Consultation) -> Strategy | None:
 
 def list_strategies() -> list[Strategy]:
     return list(db.session.scalars(select(Strategy).order_by(Strategy.id.desc())))
+
+
+def last_comment_day(strategy: Strategy) -> date:
+    """The last day residents can comment, as entered: comments close as the next day starts."""
+    return (strategy.comments_close_at - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
 
 
 def public_versions(strategy: Strategy) -> list[StrategyVersion]:
@@ -179,23 +185,39 @@ def remove_theme(theme: StrategyTheme) -> None:
     db.session.flush()
 
 
-def add_priority(theme: StrategyTheme, spec: PrioritySpec) -> Priority:
-    """A new priority, under a key no version of the strategy has used."""
+def add_priority(
+    theme: StrategyTheme, spec: PrioritySpec, reserved: frozenset[str] = frozenset()
+) -> Priority:
+    """A new priority, under the key it was given if that keeps continuity, else a new one."""
     version = theme.version
     require_draft(version)
-    taken = set(
+    key = _priority_key(version, spec, reserved)
+    priority = Priority(version_id=version.id, key=key, position=len(theme.priorities) + 1)
+    _apply(priority, spec)
+    theme.priorities.append(priority)
+    db.session.flush()
+    return priority
+
+
+def _priority_key(version: StrategyVersion, spec: PrioritySpec, reserved: frozenset[str]) -> str:
+    """Keys are unique within a version. A key of the version being revised is kept, as
+    start_revision keeps it, since the key is how a priority is followed from version to
+    version; any other key is one no version of the strategy has used, so a dropped priority
+    never comes back under a new meaning. `reserved` holds keys others in the same file ask for.
+    """
+    here = {p.key for p in version.priorities}
+    used = set(
         db.session.scalars(
             select(Priority.key)
             .join(StrategyVersion, Priority.version_id == StrategyVersion.id)
             .where(StrategyVersion.strategy_id == version.strategy_id)
         )
     )
-    key = spec.key if spec.key and spec.key not in taken else _unique(slugify(spec.title), taken)
-    priority = Priority(version_id=version.id, key=key, position=len(theme.priorities) + 1)
-    _apply(priority, spec)
-    theme.priorities.append(priority)
-    db.session.flush()
-    return priority
+    previous = previous_version(version)
+    kept = {p.key for p in previous.priorities} if previous else set()
+    if spec.key and spec.key not in here and (spec.key in kept or spec.key not in used):
+        return spec.key
+    return _unique(slugify(spec.title), used | here | reserved)
 
 
 def update_priority(priority: Priority, spec: PrioritySpec, theme: StrategyTheme) -> None:
@@ -247,10 +269,11 @@ def replace_content(version: StrategyVersion, themes: list[ThemeSpec]) -> None:
         change.after = None
     version.themes.clear()
     db.session.flush()
+    reserved = frozenset(p.key for spec in themes for p in spec.priorities if p.key)
     for spec in themes:
         theme = add_theme(version, spec.title, spec.summary)
         for priority_spec in spec.priorities:
-            priority = add_priority(theme, priority_spec)
+            priority = add_priority(theme, priority_spec, reserved)
             priority.evidence = [
                 PriorityEvidence(wish_id=w, run_theme_id=t) for w, t in cited.get(priority.key, [])
             ]

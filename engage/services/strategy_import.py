@@ -72,13 +72,63 @@ def _finish(themes: list[ThemeSpec], problems: _Problems) -> list[ThemeSpec]:
 # YAML
 
 
+MAX_DEPTH = 20  # the format needs 7 levels; far deeper would exhaust PyYAML's recursion
+
+
+class _TooDeep(yaml.MarkedYAMLError):
+    pass
+
+
+class _KeyTwice(yaml.MarkedYAMLError):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last one,
+    silently dropping the rest) and nesting deeper than the format needs."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            mark = self.peek_event().start_mark
+            raise _TooDeep(
+                problem=f"it is nested more than {MAX_DEPTH} levels deep", problem_mark=mark
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                continue
+            key = self.construct_object(key_node)
+            if key in seen:
+                raise _KeyTwice(problem=f"{key}: is given twice", problem_mark=key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def parse_yaml(text: str) -> list[ThemeSpec]:
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except _KeyTwice as error:
+        line = error.problem_mark.line + 1
+        raise ImportError_(f"line {line}: {error.problem}, so one would be lost") from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise ImportError_(f"The file is not valid YAML{where}") from error
+        why = f": {error.problem}" if isinstance(error, _TooDeep) else ""
+        raise ImportError_(f"The file is not valid YAML{where}{why}") from error
+    except RecursionError as error:
+        raise ImportError_("The file is not valid YAML: it is nested too deeply") from error
     if not isinstance(document, dict) or not isinstance(document.get("themes"), list):
         raise ImportError_("The file needs a top-level 'themes:' list")
     problems = _Problems()

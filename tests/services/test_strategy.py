@@ -7,6 +7,7 @@ from engage.models import ModerationStatus
 from engage.services.strategy import (
     PrioritySpec,
     StrategyError,
+    ThemeSpec,
     add_priority,
     add_theme,
     cite_wishes,
@@ -14,6 +15,7 @@ from engage.services.strategy import (
     evidence_summary,
     get_priority_in,
     remove_priority,
+    replace_content,
     update_priority,
 )
 from engage.services.strategy_diff import compare_words, differences
@@ -214,3 +216,22 @@ def test_no_feedback_before_a_revision_is_published(app):
     start_revision(strategy)
     assert you_said_we_did(strategy) is None
     assert [d.kind for d in differences(strategy.versions[0], strategy.versions[1])] == ["same"] * 8
+
+
+def test_an_import_into_a_revision_keeps_the_keys_the_file_keeps(app):
+    strategy = make_strategy()
+    first = strategy.versions[0]
+    revision = start_revision(strategy)
+    kept = first.priorities[0]
+    themes = [
+        ThemeSpec(
+            "One theme",
+            priorities=[
+                PrioritySpec("Brand new", "A new one"),
+                PrioritySpec(kept.title, kept.statement, key=kept.key),
+                PrioritySpec("Also new", "Its own key", key="brand-new"),
+            ],
+        )
+    ]
+    replace_content(revision, themes)
+    assert [p.key for p in revision.priorities] == ["brand-new-2", kept.key, "brand-new"]

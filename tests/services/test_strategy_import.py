@@ -152,3 +152,32 @@ def test_the_readme_examples_import_to_the_same_strategy():
     from_yaml = parse_strategy_file("example.yaml", yaml_example.encode())
     assert from_yaml == parse_strategy_file("example.md", markdown_example.encode())
     assert from_yaml[0].priorities[0].key == "feeling-safe-at-night"
+
+
+DEEP = ("themes: " + "[" * 3000 + "]" * 3000 + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (DEEP, "The file is not valid YAML at line 1: it is nested more than 20 levels deep"),
+        (("themes:\n" + "  - [" * 40 + "\n").encode(), "not valid YAML"),
+        (b"themes:\n  - title: A\nthemes:\n  - title: B\n", "line 3: themes: is given twice"),
+        (
+            (
+                "themes:\n  - title: A\n    priorities:\n" + GOOD_PRIORITY + "        title: U\n"
+            ).encode(),
+            "line 6: title: is given twice, so one would be lost",
+        ),
+        (b"themes: [{title: A, title: B}]\n", "line 1: title: is given twice"),
+    ],
+)
+def test_deep_nesting_and_keys_given_twice_are_refused(content, message):
+    with pytest.raises(ImportError_) as error:
+        parse_strategy_file("draft.yaml", content)
+    assert message in error.value.message
+
+
+def test_a_merge_key_is_not_a_key_given_twice():
+    content = b"themes:\n  - &base\n    title: A\n    summary: S\n  - <<: *base\n    title: B\n"
+    assert [t.title for t in parse_strategy_file("draft.yaml", content)] == ["A", "B"]

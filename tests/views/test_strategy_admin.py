@@ -100,6 +100,8 @@ def test_set_up_refuses_bad_dates_and_a_second_strategy(client, admin):
     ("name", "content", "message"),
     [
         ("strategy.yaml", b"themes: [\n", "not valid YAML"),
+        ("strategy.yaml", b"themes: " + b"[" * 3000 + b"]" * 3000, "not valid YAML"),
+        ("strategy.yaml", b"themes:\n  - title: A\nthemes: []\n", "themes: is given twice"),
         (
             "strategy.yaml",
             b"themes:\n  - title: A\n    priorities:\n      - title: T\n",
