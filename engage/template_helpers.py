@@ -23,9 +23,18 @@ def local_datetime(value: datetime | None) -> str:
     return f"{local:%-d %B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 
+def last_comment_day_text(strategy) -> str:
+    """'23 November 2026': the last day comments are taken, for admin and public pages alike
+    (the stored closing instant is midnight after it, which local_date shows a day late)."""
+    from engage.services.strategy import last_comment_day
+
+    return f"{last_comment_day(strategy):%-d %B %Y}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["last_comment_day"] = last_comment_day_text
 
     @app.context_processor
     def _globals():

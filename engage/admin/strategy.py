@@ -40,13 +40,6 @@ def start_of(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
 
 
-@bp.app_template_filter("last_comment_day")
-def last_comment_day_text(strategy: Strategy) -> str:
-    """'23 November 2026': the last day comments are taken, for admin and public pages alike
-    (the stored closing instant is midnight after it, which local_date shows a day late)."""
-    return f"{last_comment_day(strategy):%-d %B %Y}"
-
-
 def _fill_dates(form, strategy: Strategy) -> None:
     """Put the comment period in the form as entered: the first and the last day."""
     form.opens.data = strategy.comments_open_at.astimezone(LOCAL_TZ).date()

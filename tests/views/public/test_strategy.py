@@ -10,6 +10,7 @@ from engage.models import Comment, ModerationStatus, RespondentDetails
 from engage.models._types import utcnow
 from engage.services.strategy import cite_wishes, get_priority_in
 from engage.services.strategy_revisions import start_revision
+from engage.template_helpers import LOCAL_TZ
 from tests.conftest import hidden_fields
 from tests.factories import make_area, make_consultation, make_wish
 from tests.strategy_factories import make_comment, make_strategy
@@ -199,7 +200,9 @@ def test_closed_draft_refuses_comments(client, strategy):
     db.session.commit()
     assert client.get(comment_url(priority)).status_code == 403
     response = send_comment(client, priority, fields, stance="support", text="Too late")
-    assert response.status_code == 403 and "Comments closed on" in response.text
+    assert response.status_code == 403 and "Comments closed at the end of" in response.text
+    last_day = (strategy.comments_close_at - timedelta(seconds=1)).astimezone(LOCAL_TZ)
+    assert f"{last_day:%-d %B %Y}" in response.text  # the last day, not the day after
     page = client.get(f"/consultations/derby/strategy/priorities/{priority.id}").text
     assert "Comment on this priority" not in page
     assert db.session.query(Comment).count() == 0
