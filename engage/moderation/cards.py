@@ -1,13 +1,13 @@
 """Keying in paper wish cards and wishes from the tree."""
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from engage.errors import InvalidFormToken, NotAccepting
 from engage.extensions import db
 from engage.moderation import bp
 from engage.moderation.forms import CardForm
 from engage.services.consultations import get_consultation_by_id, list_consultations
-from engage.services.tokens import check_form_token, issue_form_token
+from engage.services.tokens import form_token_nonce, new_form_token
 from engage.services.wishes import find_card, set_respondent_details, submit_wishes
 from engage.staff import staff_user
 
@@ -25,7 +25,7 @@ def new_card():
     """A fast form for one card: number, channel, up to 3 wishes, postcode and age band."""
     form = _card_form()
     if not form.is_submitted():
-        form.form_token.data = issue_form_token(current_app.secret_key, _PURPOSE)
+        form.form_token.data = new_form_token(_PURPOSE)
         return render_template("moderation/card_form.html", form=form)
     if not form.validate():
         return render_template("moderation/card_form.html", form=form), 400
@@ -48,15 +48,10 @@ def _duplicate_warning(consultation, form: CardForm) -> str | None:
 
 def _save_card(form: CardForm, consultation, duplicate: str | None):
     try:
-        nonce = check_form_token(
-            current_app.secret_key,
-            form.form_token.data,
-            _PURPOSE,
-            current_app.config["FORM_TOKEN_MAX_AGE"],
-        )
+        nonce = form_token_nonce(form.form_token.data, _PURPOSE)
     except InvalidFormToken as error:
         # Keep what the officer typed: the same card again, with a fresh token to send it.
-        form.form_token.data = issue_form_token(current_app.secret_key, _PURPOSE)
+        form.form_token.data = new_form_token(_PURPOSE)
         page = render_template(
             "moderation/card_form.html", form=form, problem=error.message, duplicate=duplicate
         )

@@ -46,7 +46,7 @@ from engage.services.photos import (
     store_photo,
     submit_entry,
 )
-from engage.services.tokens import check_form_token, issue_form_token
+from engage.services.tokens import form_token_nonce, new_form_token
 from engage.storage import get_storage
 
 _SESSION_KEY = "photo_entries"
@@ -96,16 +96,11 @@ def enter_competition(slug):
 
 
 def issue_token(slug: str) -> str:
-    return issue_form_token(current_app.secret_key, _FORM_PURPOSE.format(slug))
+    return new_form_token(_FORM_PURPOSE.format(slug))
 
 
 def _check_token(form: EntryForm, slug: str) -> str:
-    return check_form_token(
-        current_app.secret_key,
-        form.form_token.data,
-        _FORM_PURPOSE.format(slug),
-        current_app.config["FORM_TOKEN_MAX_AGE"],
-    )
+    return form_token_nonce(form.form_token.data, _FORM_PURPOSE.format(slug))
 
 
 def _receive_entry(slug: str, form: EntryForm):

@@ -24,7 +24,7 @@ from engage.services import moderation, ratelimit
 from engage.services.consultations import get_consultation, list_consultations
 from engage.services.photos import list_public_competitions
 from engage.services.search import query_terms
-from engage.services.tokens import check_form_token, issue_form_token
+from engage.services.tokens import form_token_nonce, new_form_token
 from engage.services.wishes import (
     Received,
     count_wishes,
@@ -87,7 +87,7 @@ def new_wishes(slug):
     if not consultation.is_open():
         return render_template("public/not_open.html", consultation=consultation)
     form = WishesForm()
-    form.form_token.data = issue_form_token(current_app.secret_key, slug)
+    form.form_token.data = new_form_token(slug)
     return render_template("public/wishes_form.html", consultation=consultation, form=form)
 
 
@@ -98,12 +98,7 @@ def _receive_wishes(slug, form):
     problem = None
     if form.validate_on_submit():
         try:
-            nonce = check_form_token(
-                current_app.secret_key,
-                form.form_token.data,
-                slug,
-                current_app.config["FORM_TOKEN_MAX_AGE"],
-            )
+            nonce = form_token_nonce(form.form_token.data, slug)
         except InvalidFormToken as error:
             problem = error
     consultation = _consultation_or_404(slug)
@@ -158,7 +153,7 @@ def _wishes_form_again(consultation, form, error=None):
     if not consultation.is_open():
         return _closed(consultation, form)
     if isinstance(error, InvalidFormToken) or not form.form_token.data:
-        form.form_token.data = issue_form_token(current_app.secret_key, consultation.slug)
+        form.form_token.data = new_form_token(consultation.slug)
     status = 429 if isinstance(error, RateLimited) else 400
     page = render_template(
         "public/wishes_form.html",

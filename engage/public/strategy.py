@@ -34,7 +34,7 @@ from engage.services.strategy import (
     public_versions,
 )
 from engage.services.strategy_diff import compare_versions
-from engage.services.tokens import check_form_token, issue_form_token
+from engage.services.tokens import form_token_nonce, new_form_token
 from engage.services.wishes import set_respondent_details
 from engage.services.you_said import you_said_we_did
 
@@ -149,7 +149,7 @@ def comment_on_priority(slug, priority_id):
     if not accepts_comments(priority):
         return _closed(strategy, priority)
     form = CommentForm()
-    form.form_token.data = issue_form_token(current_app.secret_key, f"comment:{priority.id}")
+    form.form_token.data = new_form_token(f"comment:{priority.id}")
     return _render("comment_form.html", strategy, priority=priority, form=form)
 
 
@@ -159,12 +159,7 @@ def _receive_comment(strategy, priority, form):
     problem = nonce = None
     if form.validate_on_submit():
         try:
-            nonce = check_form_token(
-                current_app.secret_key,
-                form.form_token.data,
-                f"comment:{priority.id}",
-                current_app.config["FORM_TOKEN_MAX_AGE"],
-            )
+            nonce = form_token_nonce(form.form_token.data, f"comment:{priority.id}")
         except InvalidFormToken as error:
             problem = error
     digest = content_digest(f"comment:{priority.id}", form.stance.data, form.text.data)
@@ -211,7 +206,7 @@ def _comment_form_again(strategy, priority, form, error=None):
         return _closed(strategy, priority, form)
     if isinstance(error, InvalidFormToken) or not form.form_token.data:
         purpose = f"comment:{priority.id}"
-        form.form_token.data = issue_form_token(current_app.secret_key, purpose)
+        form.form_token.data = new_form_token(purpose)
     page = _render(
         "comment_form.html",
         strategy,

@@ -58,9 +58,9 @@ def describe_from_members(run: AnalysisRun, theme_ids: Iterable[int]) -> list[Ru
         if not (theme.renamed or theme.id in merged_into):
             theme.label = theme.found_label
         changed.append(theme)
-    changed_ids = {t.id for t in changed}
+    keywords_of = {t.id: t.keywords for t in changed}
     for a, text in zip(rows, text_list, strict=True):
-        if a.theme_id in changed_ids:
-            a.terms = matching_terms(text, db.session.get(RunTheme, a.theme_id).keywords)
+        if a.theme_id in keywords_of:
+            a.terms = matching_terms(text, keywords_of[a.theme_id])
     db.session.flush()
     return changed

@@ -3,6 +3,7 @@ one submission. Tokens are signed, so a client cannot invent one, and carry thei
 
 import secrets
 
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from engage.errors import InvalidFormToken
@@ -34,3 +35,15 @@ def check_form_token(secret_key: str, token: str | None, purpose: str, max_age: 
     if not isinstance(payload, dict) or payload.get("p") != purpose or not payload.get("n"):
         raise InvalidFormToken("This form's token is not for this page. Reload it and try again.")
     return str(payload["n"])
+
+
+def new_form_token(purpose: str) -> str:
+    """A fresh token for a form of this app (signed with its secret key)."""
+    return issue_form_token(current_app.secret_key, purpose)
+
+
+def form_token_nonce(token: str | None, purpose: str) -> str:
+    """The nonce of a token this app issued, if it is younger than FORM_TOKEN_MAX_AGE."""
+    return check_form_token(
+        current_app.secret_key, token, purpose, current_app.config["FORM_TOKEN_MAX_AGE"]
+    )
