@@ -15,14 +15,19 @@ from tests.redis_server import RedisServer, require_binary
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_for(predicate, timeout: float = 90, message: str = "condition"):
-    """Poll predicate (at most `timeout` seconds); return its first true value."""
+def wait_for(predicate, timeout: float = 90, message="condition"):
+    """Poll predicate (at most `timeout` seconds); return its first true value. The message
+    may be a callable, read when the wait times out (a worker's log as it is then)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if value := predicate():
             return value
         time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+    raise AssertionError(f"timed out after {timeout} s waiting for {_text(message)}")
+
+
+def _text(message) -> str:
+    return message() if callable(message) else message
 
 
 @pytest.fixture(scope="session")
@@ -98,9 +103,32 @@ def _rq_worker(_app, redis_server, tmp_path_factory):
 
 @pytest.fixture
 def rq_worker(rq_app, _rq_worker):
-    """The running RQ worker process, for a test whose app sends jobs to it."""
+    """The running RQ worker process, for a test whose app sends jobs to it. Afterwards it is
+    waited for until it is back at an empty queue: RQ ends its own record of a job after the
+    job's row says done, and the next test's jobs have the same ids (its database is new)."""
     assert _rq_worker.process.poll() is None, _rq_worker.output()
-    return _rq_worker
+    yield _rq_worker
+    wait_for(
+        lambda: _worker_idle(rq_app),
+        timeout=30,
+        message=lambda: f"the worker to be idle\n{_rq_worker.output()}",
+    )
+
+
+def _worker_idle(app) -> bool:
+    """Nothing on the queue and every worker at it, not busy (read from the workers' own keys:
+    the set of workers went with the last test's flush)."""
+    from engage.jobs_rq import connection, queue
+
+    client = connection(app)
+    if queue(app).count:
+        return False
+    for key in client.scan_iter("rq:worker:*"):
+        if key.count(b":") == 2 and client.type(key) == b"hash":
+            state, current = client.hmget(key, "state", "current_job")
+            if state != b"idle" or current:
+                return False
+    return True
 
 
 @pytest.fixture(scope="session")

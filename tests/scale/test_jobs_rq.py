@@ -30,7 +30,7 @@ def test_a_job_sent_through_rq_is_done_by_the_worker(rq_worker, tmp_path):
     job = enqueue("test_append", {"path": str(out), "line": "one"})
     db.session.commit()
 
-    done = wait_for(lambda: _finished(job.id), message=f"job done\n{rq_worker.output()}")
+    done = wait_for(lambda: _finished(job.id), message=lambda: f"job done\n{rq_worker.output()}")
     assert done.status == "done" and done.attempts == 1 and done.progress == 100
     assert _lines(out) == ["one"]
 
@@ -41,7 +41,9 @@ def test_a_failing_job_is_tried_3_times_then_failed_with_its_error_for_admins(
     job = enqueue("test_fail", {"message": "the sheet has no header row"})
     db.session.commit()
 
-    failed = wait_for(lambda: _finished(job.id), message=f"job failed\n{rq_worker.output()}")
+    failed = wait_for(
+        lambda: _finished(job.id), message=lambda: f"job failed\n{rq_worker.output()}"
+    )
     assert failed.status == "failed" and failed.attempts == 3
     assert failed.error == "ValueError: the sheet has no header row"
 
@@ -59,19 +61,23 @@ def test_a_redis_restart_mid_job_ends_with_the_job_done_exactly_once(
     payload = {"path": str(out), "line": "first", "started": str(started), "release": str(release)}
     job = enqueue("test_append", payload)
     db.session.commit()
-    wait_for(started.exists, message=f"job started\n{rq_worker.output()}")
+    wait_for(started.exists, message=lambda: f"job started\n{rq_worker.output()}")
 
     redis_server.kill()  # everything Redis held is lost: the queue, RQ's registries
     redis_server.start()
     release.touch()
 
-    done = wait_for(lambda: _finished(job.id), message=f"job done\n{rq_worker.output()}")
+    done = wait_for(lambda: _finished(job.id), message=lambda: f"job done\n{rq_worker.output()}")
     assert done.status == "done" and done.attempts == 1
     # Delivered again (as a sweep or a second worker might): the claim refuses it.
     assert push(rq_app, job.id)
     second = enqueue("test_append", {"path": str(out), "line": "second"})
     db.session.commit()
-    wait_for(lambda: _finished(second.id), timeout=60, message=f"worker back\n{rq_worker.output()}")
+    wait_for(
+        lambda: _finished(second.id),
+        timeout=60,
+        message=lambda: f"worker back\n{rq_worker.output()}",
+    )
 
     assert sorted(_lines(out)) == ["first", "second"]
     assert _status(job.id).attempts == 1
@@ -93,7 +99,7 @@ def test_a_job_queued_while_redis_is_down_runs_when_the_worker_starts(
     worker = WorkerProcess(rq_app.config["SQLALCHEMY_DATABASE_URI"], redis_server.url, tmp_path)
     worker.start()
     try:
-        done = wait_for(lambda: _finished(job.id), message=f"swept job\n{worker.output()}")
+        done = wait_for(lambda: _finished(job.id), message=lambda: f"swept job\n{worker.output()}")
     finally:
         worker.stop()
     assert done.status == "done"
@@ -105,7 +111,7 @@ def test_a_job_whose_process_is_killed_is_tried_again(rq_worker, tmp_path):
     job = enqueue("test_die_once", {"path": str(out), "marker": str(tmp_path / "marker")})
     db.session.commit()
 
-    done = wait_for(lambda: _finished(job.id), message=f"job done\n{rq_worker.output()}")
+    done = wait_for(lambda: _finished(job.id), message=lambda: f"job done\n{rq_worker.output()}")
     assert done.status == "done" and done.attempts == 2
     assert _lines(out) == ["after the crash"]
 
