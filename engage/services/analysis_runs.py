@@ -21,6 +21,7 @@ from analysis import ThemeModel
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import (
+    RUN_STATUSES,
     AnalysisRun,
     Consultation,
     RunTheme,
@@ -45,6 +46,20 @@ SUGGEST_SCORE = 0.2
 class RunError(EngageError):
     status = 400
     title = "The analysis could not be run"
+
+
+class RunUnderWay(RunError):
+    """A run of the same consultation with the same settings is waiting or running: asked
+    again (a second click, a form sent twice), the analysis is not started a second time."""
+
+    status = 409
+
+    def __init__(self, run: AnalysisRun):
+        super().__init__(
+            f"Run {run.id} over {run.consultation.title} with these settings is already "
+            f"{RUN_STATUSES[run.status].lower()}: this is its page"
+        )
+        self.run = run
 
 
 # Look-ups
@@ -114,6 +129,8 @@ def start_run(
         raise RunError(MODEL_MISSING.format(run="The earlier run"))
     if previous is not None:
         parameters["start_from_run"] = previous.id
+    if under_way := _under_way(consultation, parameters):
+        raise RunUnderWay(under_way)
     run = AnalysisRun(
         consultation=consultation,
         parameters=parameters,
@@ -125,6 +142,14 @@ def start_run(
     db.session.flush()
     run.job = enqueue("analysis_run", {"run_id": run.id}, key=f"run:{run.id}")
     return run
+
+
+def _under_way(consultation: Consultation, parameters: dict) -> AnalysisRun | None:
+    waiting = select(AnalysisRun).where(
+        AnalysisRun.consultation_id == consultation.id,
+        AnalysisRun.status.in_(("queued", "running")),
+    )
+    return next((r for r in db.session.scalars(waiting) if r.parameters == parameters), None)
 
 
 def parse_stop_words(text: str | None) -> list[str]:

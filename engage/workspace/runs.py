@@ -7,7 +7,13 @@ from engage.extensions import db
 from engage.jobs import list_jobs, recover_stalled
 from engage.models import JOB_STATUSES, RUN_STATUSES
 from engage.numbers import whole_number
-from engage.services.analysis_runs import MAX_STOP_WORDS_TEXT, get_run, list_runs, start_run
+from engage.services.analysis_runs import (
+    MAX_STOP_WORDS_TEXT,
+    RunUnderWay,
+    get_run,
+    list_runs,
+    start_run,
+)
 from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.theme_edits import list_edits
 from engage.staff import staff_user
@@ -51,6 +57,10 @@ def index():
                 keep_themes=form.keep_themes.data,
                 stop_words=form.stop_words.data,
             )
+        except RunUnderWay as under_way:
+            db.session.rollback()
+            flash(under_way.message)
+            return redirect(url_for("workspace.show_run", run_id=under_way.run.id), 303)
         except EngageError as error:
             db.session.rollback()
             problem = error.message

@@ -304,6 +304,13 @@ def test_the_threaded_backend_shows_progress_then_the_themes(app, client, team):
         assert entered.wait(60)
         page = client.get(response.location)
         assert "Run 1: running" in page.text
+        again = _post(client, "/staff/workspace/", {"consultation": consultation.id})
+        assert again.status_code == 303 and again.location == response.location
+        page = client.get(response.location)
+        assert (
+            f"Run 1 over {consultation.title} with these settings is already running" in page.text
+        )
+        assert db.session.query(AnalysisRun).count() == 1
         assert "<progress" in page.text and "Finding themes in 30 entries" in page.text
         assert "15% done" in page.text and "Check again" in page.text
         status = client.get("/staff/workspace/runs/1/status").get_json()
