@@ -40,6 +40,9 @@ class Config:
     # The photo entry form alone takes bodies up to this size, so that a phone photo over the
     # 10 MB photo limit reaches the form, which says so and keeps what was typed.
     PHOTO_FORM_MAX_CONTENT_LENGTH = _int("PHOTO_FORM_MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
+    # Likewise the workshop sheet upload: a sheet over the 5 MB sheet limit gets the form's own
+    # message, with the partner, event and date kept.
+    SHEET_FORM_MAX_CONTENT_LENGTH = _int("SHEET_FORM_MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
     WISHES_PER_PAGE = 20
     # Staff sessions end after this long idle, and after this long in any case.
     STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)

@@ -120,6 +120,24 @@ def hidden_fields(html: str) -> dict[str, str]:
     return {name: value for name, value in _HIDDEN.findall(html)}
 
 
+def post_multipart(client, url: str, fields: dict, file_field: str, filename: str, data: bytes):
+    """POST a multipart body built in memory: werkzeug's builder spools a big body to a file
+    that nothing closes. A list value sends the field once per item (a date's parts)."""
+    boundary = "engage-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{item}\r\n'.encode()
+        for name, value in fields.items()
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+        f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+    )
+    parts.append(head.encode() + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
 def payload_lines() -> list[str]:
     """Every hostile string of the public lists in tests/data/payloads/ (from ../shared)."""
     import json

@@ -5,7 +5,16 @@ import re
 from datetime import date
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from engage.errors import EngageError
@@ -14,6 +23,7 @@ from engage.models import WorkshopImport
 from engage.moderation import bp
 from engage.moderation.forms import WorkshopConfirmForm, WorkshopUploadForm
 from engage.services.consultations import get_consultation_by_id, list_consultations
+from engage.services.sheets import MAX_FILE_BYTES
 from engage.services.workshops import (
     import_workshop,
     preview_sheet,
@@ -25,6 +35,15 @@ from engage.staff import staff_user
 
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{64}$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.url_value_preprocessor
+def _sheet_form_body_limit(endpoint, values) -> None:
+    """Let the upload form take a body larger than MAX_CONTENT_LENGTH, so that a sheet over the
+    sheet limit reaches the view and gets its message with the other fields kept (set before
+    CSRFProtect's before_request reads the body)."""
+    if endpoint == "moderation.preview_workshop":
+        request.max_content_length = current_app.config["SHEET_FORM_MAX_CONTENT_LENGTH"]
 
 
 def _stash_dir() -> Path:
@@ -80,12 +99,19 @@ def _attachment(name: str) -> dict:
 @bp.post("/workshops/preview")
 def preview_workshop():
     """Check every row and show what would be imported, before anything is saved."""
-    form = _upload_form()
+    try:
+        return _preview(_upload_form())
+    finally:
+        for upload in request.files.values():
+            upload.close()  # a large upload is spooled to a temporary file
+
+
+def _preview(form: WorkshopUploadForm):
     if not form.validate_on_submit():
         return render_template(
             "moderation/workshops.html", form=form, imports=_recent_imports()
         ), 400
-    data = form.sheet.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+    data = form.sheet.data.read(MAX_FILE_BYTES + 1)
     filename = Path(form.sheet.data.filename or "sheet").name[:200]
     try:
         preview = preview_sheet(filename, data)

@@ -11,7 +11,7 @@ from engage.extensions import db
 from engage.models import HeldPhoto, ModerationStatus, PhotoEntry, Vote
 from engage.models._types import utcnow
 from tests import photo_files as pf
-from tests.conftest import hidden_fields
+from tests.conftest import hidden_fields, post_multipart
 from tests.photo_factories import make_competition, make_photo_entry
 
 FIELDS = {
@@ -49,25 +49,9 @@ def stored_files(app) -> list[Path]:
 
 
 def enter_raw(client, data: bytes):
-    """A multipart body built in memory (werkzeug's builder spools big bodies to a file)."""
     page = client.get("/competitions/pics/enter")
-    boundary = "engage-test-boundary"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in {**hidden_fields(page.text), **FIELDS}.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="big.jpg"\r\n'
-        "Content-Type: image/jpeg\r\n\r\n".encode()
-        + data
-        + b"\r\n"
-    )
-    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-    return client.post(
-        "/competitions/pics/enter",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
+    fields = {**hidden_fields(page.text), **FIELDS}
+    return post_multipart(client, "/competitions/pics/enter", fields, "photo", "big.jpg", data)
 
 
 def enter(client, data=None, photo=None, filename="photo.jpg", page=None, **overrides):

@@ -1,6 +1,5 @@
 """Paper cards keyed in by officers, and workshop sheets uploaded, previewed and imported."""
 
-import io
 import time
 
 import pytest
@@ -9,7 +8,7 @@ from itsdangerous import TimestampSigner
 from engage.extensions import db
 from engage.models import ModerationStatus, Submission, Wish, WorkshopImport
 from engage.services.tokens import issue_form_token
-from tests.conftest import hidden_fields
+from tests.conftest import hidden_fields, post_multipart
 from tests.factories import make_consultation
 
 
@@ -128,15 +127,14 @@ def test_the_card_form_keeps_tokens_as_long_as_the_setting_says(
 
 def _upload(client, consultation, content: bytes, name="sheet.csv"):
     page = client.get("/staff/workshops")
-    data = {
+    fields = {
         **hidden_fields(page.text),
         "consultation": str(consultation.id),
         "partner": "Normanton Residents Group",
         "event": "Summer fair",
         "event_date": ["12", "7", "2026"],
-        "sheet": (io.BytesIO(content), name),
     }
-    return client.post("/staff/workshops/preview", data=data, content_type="multipart/form-data")
+    return post_multipart(client, "/staff/workshops/preview", fields, "sheet", name, content)
 
 
 SHEET = (
@@ -203,6 +201,17 @@ def test_bad_sheets_get_a_clear_message(client, login_as, consultation, content,
     login_as("officer")
     page = _upload(client, consultation, content)
     assert page.status_code == 400 and message.lower() in page.text.lower()
+
+
+def test_a_sheet_over_the_body_limit_gets_the_sheet_message_and_keeps_the_fields(
+    client, login_as, consultation
+):
+    login_as("officer")
+    page = _upload(client, consultation, b"wish_1\n" + b"More buses\n" * 1_500_000)  # 16.5 MB
+    assert page.status_code == 400
+    assert "The file is bigger than 5 MB." in page.text
+    for value in ("Normanton Residents Group", "Summer fair", 'value="12"', 'value="2026"'):
+        assert value in page.text
 
 
 def test_unknown_upload_id_is_refused(client, login_as):
