@@ -183,7 +183,8 @@ def framework_for(consultation_id: int) -> list[dict]:
 
     A priority is described by its statement, why it matters and what will be done: the
     team's own words for what it covers ("police patrols", "fear of crime"), which a
-    statement alone may not say.
+    statement alone may not say. A theme is described by its summary and its priorities'
+    titles.
     """
     consultation = db.session.get(Consultation, consultation_id)
     strategy = get_strategy(consultation) if consultation else None
@@ -192,7 +193,11 @@ def framework_for(consultation_id: int) -> list[dict]:
         return []
     items = []
     for theme in version.themes:
-        items.append({"id": f"theme:{theme.id}", "name": theme.title, "description": theme.summary})
+        # A theme covers its priorities: its summary alone is a line, whose every word weighs
+        # (the culture wishes' "lively" went to "live longer, healthier lives").
+        covers = [theme.summary, *(f"{p.title}." for p in theme.priorities)]
+        description = " ".join(w.strip() for w in covers if w and w.strip())
+        items.append({"id": f"theme:{theme.id}", "name": theme.title, "description": description})
         for p in theme.priorities:
             words = [p.statement, p.why, *(p.activities or "").splitlines()]
             description = " ".join(w.strip() for w in words if w and w.strip())

@@ -297,3 +297,30 @@ def test_suggestions_read_what_each_priority_is_for_not_its_statement_alone(app)
     ).all()
     theme = db.session.get(RunTheme, Counter(police).most_common(1)[0][0])
     assert theme.framework[0]["name"] == "Feeling safe at night"
+
+
+def test_a_strategy_theme_is_described_by_its_priorities_too(app):
+    """ "Healthier Communities" said only "live longer, healthier lives": the culture wishes
+    ("a city centre that is lively") were suggested it first at 0.45 to 0.60, by one stem.
+    Described by its priorities as well, it draws them no more."""
+    consultation, _ = seed_demo()
+    db.session.commit()
+    items = {item["name"]: item["description"] for item in framework_for(consultation.id)}
+    assert items["Healthier Communities"] == (
+        "People in every part of Derby live longer, healthier lives. "
+        "Narrowing the health gap. Mental health and loneliness."
+    )
+
+    run = run_analysis(consultation, make_staff("strategy"), n_themes=None)
+    culture = db.session.scalars(
+        db.select(ThemeAssignment.theme_id)
+        .join(Wish, Wish.id == ThemeAssignment.entry_id)
+        .where(
+            ThemeAssignment.run_id == run.id,
+            ThemeAssignment.entry_type == "wish",
+            Wish.text.like("%theatre and concert hall%"),
+        )
+    ).all()
+    theme = db.session.get(RunTheme, Counter(culture).most_common(1)[0][0])
+    scores = {match["name"]: match["score"] for match in theme.framework}  # the best three
+    assert scores.get("Healthier Communities", 0) < 0.35
