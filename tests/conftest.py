@@ -180,12 +180,13 @@ def current_code(user, offset=0):
     return totp.generate_otp(totp.timecode(utcnow()) + offset)
 
 
-def sign_in(client, user, code=None):
-    """Sign in through the real pages: password, then the current code."""
+def sign_in(client, user, code=None, email=None):
+    """Sign in through the real pages: password, then the current code (the account's email,
+    or `email` as typed)."""
     page = client.get("/staff/sign-in")
     client.post(
         "/staff/sign-in",
-        data={**hidden_fields(page.text), "email": user.email, "password": STAFF_PASSWORD},
+        data={**hidden_fields(page.text), "email": email or user.email, "password": STAFF_PASSWORD},
     )
     page = client.get("/staff/sign-in/code")
     return client.post(

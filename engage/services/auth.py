@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from engage.errors import EngageError
 from engage.extensions import db
@@ -45,7 +45,10 @@ class Timeouts:
 
 
 def get_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    """The account of this email, whatever its case: accounts are stored lower-cased (by
+    Python, as SQLite's lower() leaves non-ASCII letters as they are), so the look-up is an
+    exact match on the unique index."""
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
 def create_user(email: str, name: str, role: Role, password: str) -> User:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath, PureWindowsPath
 
 from openpyxl.utils import get_column_letter
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engage.errors import EngageError, ImportError_, NotAccepting
@@ -381,9 +381,11 @@ def _imported_message(record: WorkshopImport) -> str:
 
 
 def _partner(name: str) -> Partner:
-    """The partner of this name, whatever its case, or a new one."""
-    found = db.session.scalar(select(Partner).where(func.lower(Partner.name) == name.lower()))
-    return found or Partner(name=name)
+    """The partner of this name, whatever its case, or a new one. Compared in Python: SQLite's
+    lower() leaves non-ASCII letters as they are, and a partnership has tens of partners."""
+    key = name.casefold()
+    found = (p for p in db.session.scalars(select(Partner)) if p.name.casefold() == key)
+    return next(found, None) or Partner(name=name)
 
 
 def _add_rows(record: WorkshopImport, preview: Preview, now: datetime) -> None:

@@ -509,6 +509,14 @@ def test_partner_is_found_whatever_its_case(app):
     other = sheet_preview([HEADER, ["Something else"]])
     second = do_import(consultation, other, user, partner_name="oak residents")
     assert second.partner is first.partner and count(Partner) == 1
+    # Beyond ASCII too, on SQLite as on PostgreSQL (SQLite's lower() leaves "É" as it is).
+    third = do_import(
+        consultation, sheet_preview([HEADER, ["A"]]), user, partner_name="Café Émeraude"
+    )
+    fourth = do_import(
+        consultation, sheet_preview([HEADER, ["B"]]), user, partner_name="CAFÉ ÉMERAUDE"
+    )
+    assert fourth.partner is third.partner and count(Partner) == 2
 
 
 def test_postcode_is_mapped_to_the_consultations_area(app):

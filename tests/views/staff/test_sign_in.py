@@ -34,6 +34,13 @@ def test_first_sign_in_enrols_the_authenticator(client, app):
     assert client.get("/staff/queue").status_code == 200
 
 
+def test_an_email_beyond_ascii_signs_in_whatever_its_case(client, app):
+    user = make_staff("officer", email="Zoë.Ørsted@example.org")
+    assert user.email == "zoë.ørsted@example.org"
+    assert sign_in(client, user, email="ZOË.ØRSTED@EXAMPLE.ORG").status_code == 303
+    assert client.get("/staff/queue").status_code == 200
+
+
 def test_wrong_password_then_throttled(client, app):
     user = make_staff("officer")
     for _ in range(5):
