@@ -275,6 +275,20 @@ def test_a_run_can_start_from_the_last_runs_themes(consultation):
     assert kept >= 0.9 * 60
 
 
+def _theme_holding(run, words: str) -> RunTheme:
+    """The theme of the run that holds most of the wishes saying these words."""
+    holding = db.session.scalars(
+        db.select(ThemeAssignment.theme_id)
+        .join(Wish, Wish.id == ThemeAssignment.entry_id)
+        .where(
+            ThemeAssignment.run_id == run.id,
+            ThemeAssignment.entry_type == "wish",
+            Wish.text.like(f"%{words}%"),
+        )
+    ).all()
+    return db.session.get(RunTheme, Counter(holding).most_common(1)[0][0])
+
+
 def test_suggestions_read_what_each_priority_is_for_not_its_statement_alone(app):
     """The demo's "Feeling safe at night" says in its statement only "streets, parks and the
     city centre"; its why ("fear of crime") and activities ("police patrols") bring the
@@ -286,16 +300,7 @@ def test_suggestions_read_what_each_priority_is_for_not_its_statement_alone(app)
     assert "fear of crime" in items["Feeling safe at night"]
 
     run = run_analysis(consultation, make_staff("strategy"), n_themes=None)
-    police = db.session.scalars(
-        db.select(ThemeAssignment.theme_id)
-        .join(Wish, Wish.id == ThemeAssignment.entry_id)
-        .where(
-            ThemeAssignment.run_id == run.id,
-            ThemeAssignment.entry_type == "wish",
-            Wish.text.like("%police officers walking the beat%"),
-        )
-    ).all()
-    theme = db.session.get(RunTheme, Counter(police).most_common(1)[0][0])
+    theme = _theme_holding(run, "police officers walking the beat")
     assert theme.framework[0]["name"] == "Feeling safe at night"
 
 
@@ -312,15 +317,6 @@ def test_a_strategy_theme_is_described_by_its_priorities_too(app):
     )
 
     run = run_analysis(consultation, make_staff("strategy"), n_themes=None)
-    culture = db.session.scalars(
-        db.select(ThemeAssignment.theme_id)
-        .join(Wish, Wish.id == ThemeAssignment.entry_id)
-        .where(
-            ThemeAssignment.run_id == run.id,
-            ThemeAssignment.entry_type == "wish",
-            Wish.text.like("%theatre and concert hall%"),
-        )
-    ).all()
-    theme = db.session.get(RunTheme, Counter(culture).most_common(1)[0][0])
+    theme = _theme_holding(run, "theatre and concert hall")
     scores = {match["name"]: match["score"] for match in theme.framework}  # the best three
     assert scores.get("Healthier Communities", 0) < 0.35
