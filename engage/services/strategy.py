@@ -105,12 +105,16 @@ def get_priority_in(version: StrategyVersion, key: str) -> Priority | None:
 
 
 def evidence_summary(priority: Priority) -> tuple[int, int]:
-    """(wishes cited, distinct areas they came from)."""
+    """(published wishes cited, distinct areas they came from): a cited wish rejected since is
+    no longer shown, so it is not counted either."""
     row = db.session.execute(
         select(func.count(Wish.id), func.count(func.distinct(Submission.area_id)))
         .join(PriorityEvidence, PriorityEvidence.wish_id == Wish.id)
         .join(Wish.submission)
-        .where(PriorityEvidence.priority_id == priority.id)
+        .where(
+            PriorityEvidence.priority_id == priority.id,
+            Wish.status == ModerationStatus.APPROVED,
+        )
     ).one()
     return row[0], row[1]
 
