@@ -114,7 +114,16 @@ def strategy_theme(slug, number, theme_slug):
     version = _version_or_404(strategy, number)
     theme = next((t for t in version.themes if t.slug == theme_slug), None) or abort(404)
     counts = {p.id: stance_counts([p]) for p in theme.priorities}
-    return _render("theme.html", strategy, version=version, theme=theme, counts=counts)
+    # Every priority of a version is open or closed together.
+    open_for_comment = bool(theme.priorities) and accepts_comments(theme.priorities[0])
+    return _render(
+        "theme.html",
+        strategy,
+        version=version,
+        theme=theme,
+        counts=counts,
+        open_for_comment=open_for_comment,
+    )
 
 
 @bp.get("/consultations/<slug>/strategy/priorities/<int:priority_id>")
