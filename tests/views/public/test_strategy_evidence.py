@@ -55,3 +55,15 @@ def test_you_said_we_did_counts_only_published_wishes(client, app):
     page = client.get("/consultations/derby/strategy/you-said-we-did").text
     section = page[page.index(f'id="theme-{priority.theme.slug}"') :]
     assert "and 1 wish from 1 area behind its priorities" in section.split("</section>")[0]
+
+
+def test_the_admin_sees_which_cited_wishes_are_not_counted(client, app, login_as):
+    _strategy, priority = _cited_strategy()
+    login_as("admin")
+    page = client.get(f"/staff/admin/strategy/priorities/{priority.id}/evidence").text
+    assert "1 wish from 1 area cited" in page
+    listed = page[page.index('id="evidence-summary"') :]
+    withdrawn = listed[listed.index("07700 900123") :]
+    assert "Not published: not shown or counted" in withdrawn.split("</li>")[0]
+    kept = listed[listed.index("Lights on the river path") :]
+    assert "Not published" not in kept.split("</li>")[0]
