@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.policy import SMTPUTF8
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -40,7 +41,10 @@ def _file_backend(app: Flask, message: Message) -> None:
     email.set_content(message.body)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
-    path.write_bytes(bytes(email))
+    # An address with accented letters (the forms accept them) must reach the mail system as
+    # UTF-8 for SMTPUTF8: the default policy writes MIME encoded-words, which nothing delivers.
+    policy = email.policy if message.to.isascii() else SMTPUTF8.clone(linesep="\n")
+    path.write_bytes(email.as_bytes(policy=policy))
     path.chmod(0o600)
     app.logger.info("mail written to %s", path.name)
 

@@ -9,7 +9,15 @@ from engage.admin.strategy import render_editor
 from engage.admin.strategy_forms import ChangeForm, PriorityForm
 from engage.errors import EngageError
 from engage.extensions import db
-from engage.models import CHANGE_KINDS, STANCES, Priority, StrategyTheme, StrategyVersion, Wish
+from engage.models import (
+    CHANGE_KINDS,
+    STANCES,
+    ModerationStatus,
+    Priority,
+    StrategyTheme,
+    StrategyVersion,
+    Wish,
+)
 from engage.numbers import id_arg, parse_id
 from engage.public.forms import WallSearchForm
 from engage.services.analysis_runs import latest_done_run, visible_themes
@@ -261,7 +269,12 @@ def _change_form(version, previous, difference, existing) -> ChangeForm:
         (c.id, f"{STANCES[c.stance]}: {c.public_text[:200]}") for c in published_comments(pool)
     ]
     cited = before.evidence if before else []
-    form.wishes.choices = [(e.wish_id, e.wish.public_text[:200]) for e in cited]
+    # Cited themes have no wish; wishes rejected since cannot be linked (record_change says so).
+    form.wishes.choices = [
+        (e.wish_id, e.wish.public_text[:200])
+        for e in cited
+        if e.wish and e.wish.status == ModerationStatus.APPROVED
+    ]
     if existing and request.method == "GET":
         form.comments.data = [c.id for c in existing.comments]
         form.wishes.data = [w.id for w in existing.wishes]

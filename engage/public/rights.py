@@ -4,6 +4,7 @@ a copy of everything sent with that address, or have it erased (engage.services.
 from flask import current_app, make_response, redirect, render_template, request, url_for
 
 from engage import audit
+from engage.errors import RateLimited
 from engage.extensions import db
 from engage.mail import send_mail
 from engage.public import bp
@@ -31,9 +32,13 @@ def rights_request():
     """Ask for a link to your data: the same answer whether or not the details match."""
     form = RightsRequestForm()
     if form.validate_on_submit():
-        ratelimit.hit(
-            f"rights:{request.remote_addr}", current_app.config["RIGHTS_RATE_LIMIT"], 3600
-        )
+        try:
+            ratelimit.hit(
+                f"rights:{request.remote_addr}", current_app.config["RIGHTS_RATE_LIMIT"], 3600
+            )
+        except RateLimited as error:
+            db.session.rollback()
+            return _too_many(form, error)
         email = matching_email(form.reference.data, form.email.data)
         if email:
             token = create_link(email, current_app.config["RIGHTS_LINK_HOURS"])
@@ -43,6 +48,14 @@ def rights_request():
         return redirect(url_for("public.rights_requested"), 303)
     status = 400 if form.errors else 200
     return render_template("public/rights_request.html", form=form), status
+
+
+def _too_many(form, error: RateLimited):
+    """The form again, as they typed it, with when to try again (not a page without it)."""
+    page = render_template("public/rights_request.html", form=form, problem=error.message)
+    response = make_response((page, 429))
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _mail_link(email: str, token: str) -> None:

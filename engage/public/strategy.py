@@ -11,6 +11,7 @@ from engage.numbers import id_arg
 from engage.public import bp
 from engage.public.forms import AboutYouForm
 from engage.public.kept import cookie_missing, typed_texts
+from engage.public.paging import page_or_404
 from engage.public.resent import content_digest, remember_sent, sent_before
 from engage.public.strategy_forms import CommentForm
 from engage.services import ratelimit
@@ -19,7 +20,7 @@ from engage.services.comments import (
     ReceivedComment,
     accepts_comments,
     get_comment,
-    published_comments,
+    published_comments_query,
     stance_counts,
     submit_comment,
 )
@@ -39,6 +40,8 @@ from engage.services.wishes import set_respondent_details
 from engage.services.you_said import you_said_we_did
 
 _SESSION_KEY = "comments"
+# A popular priority gathers thousands of comments: a page of them at a time, as on the wall.
+COMMENTS_PER_PAGE = 50
 
 
 @bp.app_context_processor
@@ -114,7 +117,16 @@ def strategy_theme(slug, number, theme_slug):
     version = _version_or_404(strategy, number)
     theme = next((t for t in version.themes if t.slug == theme_slug), None) or abort(404)
     counts = {p.id: stance_counts([p]) for p in theme.priorities}
-    return _render("theme.html", strategy, version=version, theme=theme, counts=counts)
+    # Every priority of a version is open or closed together.
+    open_for_comment = bool(theme.priorities) and accepts_comments(theme.priorities[0])
+    return _render(
+        "theme.html",
+        strategy,
+        version=version,
+        theme=theme,
+        counts=counts,
+        open_for_comment=open_for_comment,
+    )
 
 
 @bp.get("/consultations/<slug>/strategy/priorities/<int:priority_id>")
@@ -129,7 +141,7 @@ def strategy_priority(slug, priority_id):
         version=priority.theme.version,
         priority=priority,
         counts=stance_counts([priority]),
-        comments=published_comments([priority]),
+        comments=page_or_404(published_comments_query([priority]), COMMENTS_PER_PAGE),
         evidence=(wishes, areas),
         themes=cited_themes([priority]),
         open_for_comment=accepts_comments(priority),

@@ -158,11 +158,9 @@ def stance_counts(priorities: Sequence[Priority]) -> dict[str, int]:
     return counts
 
 
-def published_comments(priorities: Sequence[Priority], limit: int | None = None) -> list[Comment]:
+def published_comments_query(priorities: Sequence[Priority]) -> Select:
     """Published comments on these priorities, oldest first."""
-    if not priorities:
-        return []
-    query = (
+    return (
         select(Comment)
         .where(
             Comment.priority_id.in_([p.id for p in priorities]),
@@ -170,6 +168,13 @@ def published_comments(priorities: Sequence[Priority], limit: int | None = None)
         )
         .order_by(Comment.created_at, Comment.id)
     )
+
+
+def published_comments(priorities: Sequence[Priority], limit: int | None = None) -> list[Comment]:
+    """Published comments on these priorities, oldest first."""
+    if not priorities:
+        return []
+    query = published_comments_query(priorities)
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))

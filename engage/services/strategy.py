@@ -105,12 +105,16 @@ def get_priority_in(version: StrategyVersion, key: str) -> Priority | None:
 
 
 def evidence_summary(priority: Priority) -> tuple[int, int]:
-    """(wishes cited, distinct areas they came from)."""
+    """(published wishes cited, distinct areas they came from): a cited wish rejected since is
+    no longer shown, so it is not counted either."""
     row = db.session.execute(
         select(func.count(Wish.id), func.count(func.distinct(Submission.area_id)))
         .join(PriorityEvidence, PriorityEvidence.wish_id == Wish.id)
         .join(Wish.submission)
-        .where(PriorityEvidence.priority_id == priority.id)
+        .where(
+            PriorityEvidence.priority_id == priority.id,
+            Wish.status == ModerationStatus.APPROVED,
+        )
     ).one()
     return row[0], row[1]
 
@@ -164,7 +168,7 @@ def add_theme(version: StrategyVersion, title: str, summary: str = "") -> Strate
     require_draft(version)
     taken = {t.slug for t in version.themes}
     slug = _unique(slugify(title), taken)
-    theme = StrategyTheme(position=len(version.themes) + 1, slug=slug, title=title)
+    theme = StrategyTheme(position=_next_position(version.themes), slug=slug, title=title)
     theme.summary = summary
     version.themes.append(theme)
     db.session.flush()
@@ -181,7 +185,9 @@ def remove_theme(theme: StrategyTheme) -> None:
     require_draft(theme.version)
     if theme.priorities:
         raise StrategyError("Remove or move the priorities of this theme first")
-    theme.version.themes.remove(theme)
+    version = theme.version
+    version.themes.remove(theme)
+    _renumber(version.themes)
     db.session.flush()
 
 
@@ -192,7 +198,7 @@ def add_priority(
     version = theme.version
     require_draft(version)
     key = _priority_key(version, spec, reserved)
-    priority = Priority(version_id=version.id, key=key, position=len(theme.priorities) + 1)
+    priority = Priority(version_id=version.id, key=key, position=_next_position(theme.priorities))
     _apply(priority, spec)
     theme.priorities.append(priority)
     db.session.flush()
@@ -225,9 +231,14 @@ def update_priority(priority: Priority, spec: PrioritySpec, theme: StrategyTheme
     if theme.version_id != priority.version_id:
         raise StrategyError("Choose a theme of the same version")
     if theme is not priority.theme:
-        priority.theme.priorities.remove(priority)
-        priority.position = len(theme.priorities) + 1
-        theme.priorities.append(priority)
+        # No flush half-way: a priority out of one theme's list and not yet in the other's is
+        # an orphan, which a flush would delete.
+        with db.session.no_autoflush:
+            home = priority.theme
+            home.priorities.remove(priority)
+            priority.position = _next_position(theme.priorities)
+            theme.priorities.append(priority)
+            _renumber(home.priorities)
     _apply(priority, spec)
     db.session.flush()
 
@@ -240,8 +251,21 @@ def remove_priority(priority: Priority) -> None:
         raise StrategyError("Other priorities were merged into this one: change those first")
     for change in [c for c in version.changes if c.after_id == priority.id]:
         change.after = None
-    priority.theme.priorities.remove(priority)
+    theme = priority.theme
+    theme.priorities.remove(priority)
+    _renumber(theme.priorities)
     db.session.flush()
+
+
+def _next_position(rows) -> int:
+    """After the last: residents read themes and priorities in the order of their positions."""
+    return max((row.position for row in rows), default=0) + 1
+
+
+def _renumber(rows) -> None:
+    """Close the gap a removed or moved row leaves, so a row added later never shares a place."""
+    for position, row in enumerate(rows, start=1):
+        row.position = position
 
 
 def _apply(priority: Priority, spec: PrioritySpec) -> None:

@@ -125,13 +125,16 @@ def _theme(slug: str, version, previous, views) -> ThemeFeedback:
 
 
 def _evidence(priorities: list[Priority]) -> tuple[int, int]:
-    """Distinct wishes cited by these priorities, and the distinct areas they came from."""
+    """Distinct published wishes cited by these priorities, and the areas they came from."""
     if not priorities:
         return 0, 0
     row = db.session.execute(
         select(func.count(func.distinct(Wish.id)), func.count(func.distinct(Submission.area_id)))
         .join(PriorityEvidence, PriorityEvidence.wish_id == Wish.id)
         .join(Wish.submission)
-        .where(PriorityEvidence.priority_id.in_([p.id for p in priorities]))
+        .where(
+            PriorityEvidence.priority_id.in_([p.id for p in priorities]),
+            Wish.status == ModerationStatus.APPROVED,
+        )
     ).one()
     return row[0], row[1]
