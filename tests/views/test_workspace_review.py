@@ -2,14 +2,16 @@
 since the run, and breakdowns whose hidden counts must stay hidden beside the themes page."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
 
 from engage.extensions import db
 from engage.models import ThemeAssignment, Wish
+from engage.services.analysis_runs import visible_themes
 from engage.services.moderation import decide
-from tests.conftest import make_staff
+from tests.conftest import hidden_fields, make_staff
 from tests.workspace_factories import make_consultation_with_wishes, run_analysis
 
 SECRET = "Please ring my neighbour Mrs Example at number 12 about the bins"
@@ -39,3 +41,40 @@ def test_an_entry_rejected_after_the_run_is_shown_nowhere(client, team, run):
     cells = [str(v) for row in book["Assignments"].iter_rows(values_only=True) for v in row]
     assert SECRET not in cells and any(c.startswith("Withdrawn since") for c in cells)
     assert SECRET not in client.get(f"{base}/report").text
+
+
+def _numbers(html: str, table_id: str) -> list[list[str]]:
+    """The cells of a counts table as shown, one list per row (the last cell: its total)."""
+    table = html.split(f'id="{table_id}"')[1].split("</table>")[0]
+    body = table.split("<tbody")[1]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    return [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in rows]
+
+
+def test_a_small_theme_from_one_area_is_not_given_away_by_its_size(client, team, run):
+    """The team moves entries until a theme holds 5, all from one area: its size is on the
+    themes page, so its area breakdown must not rest on hiding that size."""
+    big, other = visible_themes(run)[:2]
+    abbey = next(a for a in run.consultation.areas if a.name == "Abbey")
+    members = db.session.scalars(
+        db.select(ThemeAssignment).where(ThemeAssignment.theme_id == big.id)
+    ).all()
+    kept = [a.id for a in members if a.area_id == abbey.id][:5]
+    assert len(kept) == 5
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    page = client.get(f"{base}/{big.id}")
+    moving = {"action": "move", "move_to": other.id}
+    moving["entry"] = [a.id for a in members if a.id not in kept]
+    response = client.post(f"{base}/{big.id}/entries", data={**hidden_fields(page.text), **moving})
+    assert response.status_code == 303
+    assert "<strong>5 entries</strong>" in client.get(f"{base}/{big.id}").text
+    themes_page = client.get(base).text
+    sizes = re.findall(r"<strong>([\d,]+) entr", themes_page)
+    page = client.get(f"/staff/workspace/runs/{run.id}/breakdowns/area").text
+    shown = _numbers(page, "breakdown-table")
+    assert len(shown) == len(sizes) + 1  # a row a theme, then the totals
+    for row, size in zip(shown, sizes, strict=False):
+        # Each theme's total is its size on the themes page, and with it known no row may
+        # have a single count hidden: that count would be its size less the others.
+        assert row[-1] == size
+        assert sum(1 for cell in row[:-1] if not cell.replace(",", "").isdigit()) != 1, row
