@@ -3,15 +3,18 @@ since the run, and breakdowns whose hidden counts must stay hidden beside the th
 
 import io
 import re
+import threading
+from html import escape
 
 import pytest
 from openpyxl import load_workbook
 
 from engage.extensions import db
 from engage.models import ThemeAssignment, Wish
+from engage.services import theme_edits
 from engage.services.analysis_runs import visible_themes
 from engage.services.moderation import decide
-from tests.conftest import hidden_fields, make_staff
+from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.workspace_factories import make_consultation_with_wishes, run_analysis
 
 SECRET = "Please ring my neighbour Mrs Example at number 12 about the bins"
@@ -78,3 +81,48 @@ def test_a_small_theme_from_one_area_is_not_given_away_by_its_size(client, team,
         # have a single count hidden: that count would be its size less the others.
         assert row[-1] == size
         assert sum(1 for cell in row[:-1] if not cell.replace(",", "").isdigit()) != 1, row
+
+
+def test_two_members_merging_two_themes_into_each_other_at_once(app, client, run, monkeypatch):
+    """Each has the other's theme open and merges at the same moment: one merge is made, the
+    other is told the theme has gone; neither theme vanishes into the other."""
+    a, b = visible_themes(run)[:2]
+    labels = {a.id: a.label, b.id: b.label}
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    clients = [client, app.test_client()]
+    tokens = []
+    for each in clients:
+        sign_in(each, make_staff("strategy"))
+        tokens.append(hidden_fields(each.get(f"{base}/{a.id}").text))
+    both_in = threading.Barrier(2, timeout=3)
+    real_move = theme_edits.move_mentions
+
+    def meet(*args):
+        # Both members are past their checks before either commits (if nothing stops them).
+        try:
+            both_in.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return real_move(*args)
+
+    monkeypatch.setattr(theme_edits, "move_mentions", meet)
+    answers = [None, None]
+
+    def merge(i, target, source):
+        url = f"{base}/{target}/merge"
+        answers[i] = clients[i].post(url, data={**tokens[i], "other": source}).status_code
+
+    threads = [
+        threading.Thread(target=merge, args=(0, a.id, b.id)),
+        threading.Thread(target=merge, args=(1, b.id, a.id)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(answers) == [303, 400]
+    db.session.rollback()  # end this test's own read, to see what the two requests left
+    kept = [t.id for t in (a, b) if db.session.get(type(t), t.id).visible]
+    assert len(kept) == 1
+    assert escape(labels[kept[0]]) in client.get(base).text
+
