@@ -4,7 +4,7 @@ since the run, and breakdowns whose hidden counts must stay hidden beside the th
 import io
 import re
 import threading
-from html import escape
+from html import escape, unescape
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +14,9 @@ from engage.models import ThemeAssignment, Wish
 from engage.services import theme_edits
 from engage.services.analysis_runs import visible_themes
 from engage.services.moderation import decide
+from engage.services.theme_edits import mapping_choices
 from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.strategy_factories import make_strategy
 from tests.workspace_factories import make_consultation_with_wishes, run_analysis
 
 SECRET = "Please ring my neighbour Mrs Example at number 12 about the bins"
@@ -126,3 +128,25 @@ def test_two_members_merging_two_themes_into_each_other_at_once(app, client, run
     assert len(kept) == 1
     assert escape(labels[kept[0]]) in client.get(base).text
 
+
+def test_every_edit_is_told_in_words_in_the_log(client, team, app):
+    consultation = make_consultation_with_wishes(n=30)
+    make_strategy(consultation, published=False)
+    db.session.commit()
+    run = run_analysis(consultation, n_themes=3)
+    theme = visible_themes(run)[0]
+    target = mapping_choices(run)[0][0]
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    for action, data in [("mapping", {"strategy_target": target}), ("mapping/remove", {})]:
+        token = hidden_fields(client.get(base).text)
+        assert client.post(f"{base}/{action}", data={**token, **data}).status_code == 303
+    for page in (client.get(base).text, client.get(f"/staff/workspace/runs/{run.id}").text):
+        log = page.split('id="edits"')[1].split("</ul>")[0]
+        lines = [
+            re.sub(r"\s+", " ", unescape(re.sub("<[^>]+>", "", li))).strip()
+            for li in re.findall(r"<li>(.*?)</li>", log, re.S)
+        ]
+        assert len(lines) == 2
+        removed = f"removed the mapping: “{theme.label}” no longer belongs to "
+        assert removed in lines[0] and lines[0].endswith(dict(mapping_choices(run))[target])
+        assert "confirmed that" in lines[1]
