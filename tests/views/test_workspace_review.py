@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from engage.extensions import db
-from engage.models import ThemeAssignment, Wish
+from engage.models import PopulationBaseline, ThemeAssignment, Wish
 from engage.services import theme_edits
 from engage.services.analysis_runs import visible_themes
 from engage.services.moderation import decide
@@ -150,3 +150,23 @@ def test_every_edit_is_told_in_words_in_the_log(client, team, app):
         removed = f"removed the mapping: “{theme.label}” no longer belongs to "
         assert removed in lines[0] and lines[0].endswith(dict(mapping_choices(run))[target])
         assert "confirmed that" in lines[1]
+
+
+def test_a_population_written_1_000_without_quotes_is_refused_not_read_as_1(client, team, run):
+    url = f"/staff/workspace/consultations/{run.consultation_id}/reach"
+    code = run.consultation.areas[0].code
+
+    def upload(body: str):
+        token = hidden_fields(client.get(url).text)["csrf_token"]
+        data = {"csrf_token": token, "baselines-upload": (io.BytesIO(body.encode()), "p.csv")}
+        return client.post(f"{url}/baselines", data=data, content_type="multipart/form-data")
+
+    header = "area_code,age_band,population\n"
+    assert upload(f'{header}{code},25_34,"2,500",\n').status_code == 303  # quoted; a trailing comma
+    response = upload(f"{header}{code},25_34,1,000\n")
+    assert response.status_code == 400
+    assert "Nothing was imported. row 2: it has more values than the first row names" in (
+        unescape(response.text)
+    )
+    assert db.session.scalar(db.select(PopulationBaseline.population)) == 2500
+    assert "2,500" in client.get(url).text
