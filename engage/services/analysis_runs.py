@@ -85,6 +85,17 @@ def latest_done_run(consultation_id: int, before: int | None = None) -> Analysis
     return db.session.scalar(query.order_by(AnalysisRun.id.desc()).limit(1))
 
 
+def newer_done_run(run: AnalysisRun) -> AnalysisRun | None:
+    """The latest finished run of the same consultation after this one: the next run carries
+    over its edits, not this one's."""
+    query = select(AnalysisRun).where(
+        AnalysisRun.consultation_id == run.consultation_id,
+        AnalysisRun.status == "done",
+        AnalysisRun.id > run.id,
+    )
+    return db.session.scalar(query.order_by(AnalysisRun.id.desc()).limit(1))
+
+
 def visible_themes(run: AnalysisRun) -> list[RunTheme]:
     """The run's themes as the team sees them now, biggest first."""
     themes = [t for t in run.themes if t.visible]

@@ -170,3 +170,14 @@ def test_a_population_written_1_000_without_quotes_is_refused_not_read_as_1(clie
     )
     assert db.session.scalar(db.select(PopulationBaseline.population)) == 2500
     assert "2,500" in client.get(url).text
+
+
+def test_an_older_run_says_its_edits_will_not_be_carried_on(client, team, run):
+    newer = run_analysis(run.consultation, n_themes=4)
+    old_theme = visible_themes(run)[0]
+    page = client.get(f"/staff/workspace/runs/{run.id}/themes/{old_theme.id}").text
+    warning = unescape(re.sub(r"<[^>]+>|\s+", " ", page.split('id="newer-run"')[1][:900]))
+    assert f"Run {newer.id} of this consultation is newer. Edits made here stay in run" in warning
+    assert f'href="/staff/workspace/runs/{newer.id}/themes"' in page
+    assert 'id="newer-run"' in client.get(f"/staff/workspace/runs/{run.id}").text
+    assert 'id="newer-run"' not in client.get(f"/staff/workspace/runs/{newer.id}/themes").text
