@@ -412,6 +412,14 @@ def save_model(model) -> str:
     return name
 
 
+def model_stored(name: str | None) -> bool:
+    """Whether a run's fitted model is still on disk (without loading it)."""
+    return (
+        bool(name and re.fullmatch(r"[0-9a-f]{32}\.joblib", name))
+        and (_model_folder() / name).exists()
+    )
+
+
 def load_model(name: str | None):
     """A stored model; None when it is gone (the run can still be read, not extended)."""
     if not name or not re.fullmatch(r"[0-9a-f]{32}\.joblib", name):

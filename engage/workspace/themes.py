@@ -9,7 +9,12 @@ from engage.extensions import db
 from engage.jobs import recover_stalled
 from engage.models import EDIT_KINDS
 from engage.numbers import parse_id, valid_id
-from engage.services.analysis_runs import new_entries_waiting, queue_new_entries, visible_themes
+from engage.services.analysis_runs import (
+    model_stored,
+    new_entries_waiting,
+    queue_new_entries,
+    visible_themes,
+)
 from engage.services.theme_edits import (
     confirm_mapping,
     get_theme,
@@ -43,17 +48,20 @@ def _done_run_or_404(run_id):
 
 
 def _catch_up(run):
-    """Entries published since the run get its themes in a job (at once when jobs run inline)."""
+    """Entries published since the run get its themes in a job (at once when jobs run inline).
+    Returns how many wait, and False when they cannot be given themes (the model is gone)."""
     waiting = new_entries_waiting(run)
     if not waiting:
         return None
+    if not model_stored(run.model_file):
+        return waiting, False  # a job would fail, again on every visit
     db.session.commit()  # end the read, so the job's own transaction starts cleanly
     with write_transactions():
         recover_stalled()  # an earlier assignment job whose process stopped must not block
         job = queue_new_entries(run)
         db.session.commit()
     db.session.refresh(job)
-    return None if job.status == "done" else waiting
+    return None if job.status == "done" else (waiting, True)
 
 
 @bp.get("/runs/<int:run_id>/themes")

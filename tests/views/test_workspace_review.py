@@ -10,12 +10,13 @@ import pytest
 from openpyxl import load_workbook
 
 from engage.extensions import db
-from engage.models import PopulationBaseline, ThemeAssignment, Wish
+from engage.models import Job, PopulationBaseline, ThemeAssignment, Wish
 from engage.services import theme_edits
-from engage.services.analysis_runs import visible_themes
+from engage.services.analysis_runs import model_folder, visible_themes
 from engage.services.moderation import decide
 from engage.services.theme_edits import mapping_choices
 from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.factories import make_wish
 from tests.strategy_factories import make_strategy
 from tests.workspace_factories import make_consultation_with_wishes, run_analysis
 
@@ -181,3 +182,20 @@ def test_an_older_run_says_its_edits_will_not_be_carried_on(client, team, run):
     assert f'href="/staff/workspace/runs/{newer.id}/themes"' in page
     assert 'id="newer-run"' in client.get(f"/staff/workspace/runs/{run.id}").text
     assert 'id="newer-run"' not in client.get(f"/staff/workspace/runs/{newer.id}/themes").text
+
+
+def test_new_entries_a_run_without_its_model_cannot_take_are_said_so(app, client, team, run):
+    """The fitted model is gone (a restore without it): the themes page says the new entry
+    cannot be given themes, instead of 'being given its themes' for ever, a job each visit."""
+    (model_folder(app.instance_path) / run.model_file).unlink()
+    make_wish(run.consultation, text="More buses to the hospital in the evenings")
+    db.session.commit()
+    for _ in range(2):
+        page = client.get(f"/staff/workspace/runs/{run.id}/themes")
+        assert page.status_code == 200
+        told = re.sub(r"<[^>]+>", "", page.text.split('id="new-entries"')[1])
+        told = " ".join(unescape(told).split())
+        assert "1 entry was published or withdrawn since this run, and this run cannot" in told
+        assert "Run the analysis afresh to include it." in told
+        assert "being given its themes" not in page.text
+    assert db.session.query(Job).filter_by(name="assign_new_entries").count() == 0
