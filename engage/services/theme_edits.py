@@ -79,6 +79,11 @@ def rename_theme(theme: RunTheme, label: str, user: User | None) -> None:
         raise ThemeEditError("Enter the theme's new name")
     if len(label) > MAX_LABEL:
         raise ThemeEditError(f"The name must be {MAX_LABEL} characters or fewer")
+    others = [t for t in theme.run.themes if t.visible and t.id != theme.id]
+    if any(t.label.casefold() == label.casefold() for t in others):
+        raise ThemeEditError(
+            f"Another theme is already called “{label}”: choose another name, or merge the two"
+        )
     log_edit(theme.run, "rename", user, theme, before=theme.label, after=label)
     theme.label, theme.renamed = label, True
     db.session.flush()

@@ -199,3 +199,16 @@ def test_new_entries_a_run_without_its_model_cannot_take_are_said_so(app, client
         assert "Run the analysis afresh to include it." in told
         assert "being given its themes" not in page.text
     assert db.session.query(Job).filter_by(name="assign_new_entries").count() == 0
+
+
+def test_a_theme_cannot_be_given_the_name_of_another(client, team, run):
+    a, b = visible_themes(run)[:2]
+    before = a.label
+    base = f"/staff/workspace/runs/{run.id}/themes/{a.id}"
+    token = hidden_fields(client.get(base).text)
+    response = client.post(f"{base}/rename", data={**token, "label": f" {b.label.upper()} "})
+    assert response.status_code == 400
+    assert f"Another theme is already called “{b.label.upper()}”" in unescape(response.text)
+    db.session.rollback()
+    assert db.session.get(type(a), a.id).label == before
+    assert client.post(f"{base}/rename", data={**token, "label": before}).status_code == 303
