@@ -115,6 +115,7 @@ def render_theme(run, theme, *, problem=None, status=200, **given):
         raised=mentions_by_assignment([a.id for a in page.items]),
         also=list(zip(mentioned, members([m.assignment for m in mentioned]), strict=True)),
         edits=list_edits(run, theme),
+        parts=[t for t in run.themes if t.parent_id == theme.id],
         kinds=EDIT_KINDS,
         form=failing,
         problem=problem,

@@ -212,3 +212,22 @@ def test_a_theme_cannot_be_given_the_name_of_another(client, team, run):
     db.session.rollback()
     assert db.session.get(type(a), a.id).label == before
     assert client.post(f"{base}/rename", data={**token, "label": before}).status_code == 303
+
+
+def test_a_split_theme_s_page_leads_to_its_parts(client, team, run):
+    """Another member split the theme while this one had it open: the page (and the rename
+    they send from it) says where its entries went instead of offering edits that all fail."""
+    theme = visible_themes(run)[0]
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    stale = hidden_fields(client.get(base).text)
+    assert client.post(f"{base}/split", data={**stale, "parts": 2}).status_code == 303
+    db.session.rollback()
+    parts = [t for t in visible_themes(run) if t.parent_id == theme.id]
+    response = client.post(f"{base}/rename", data={**stale, "label": "Buses"})
+    assert response.status_code == 400 and "was merged or split" in response.text
+    for page in (response.text, client.get(base).text):
+        notice = page.split('id="split-into"')[1].split("</div>")[0]
+        assert "The team split this theme: its entries are now in 2 themes." in notice
+        for part in parts:
+            assert f'/runs/{run.id}/themes/{part.id}">{escape(part.label)}</a>' in notice
+        assert "Rename the theme" not in page and "Move the ticked entries" not in page
