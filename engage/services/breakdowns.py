@@ -114,9 +114,15 @@ def suppress(counts: list[list[int]], row_totals_known: bool = False) -> list[li
 def _next_to_hide(line, grid, marks, row_totals_known=False):
     total = line[-1]
     n_cols = len(grid[0]) - 1
+    n_rows = len(grid) - 1
     open_cells = [p for p in line[:-1] if not marks[p[0]][p[1]]]
     if row_totals_known:
         open_cells = [p for p in open_cells if p[1] != n_cols]
+    # A zero in a row or column whose total is 0 is known to be 0: hiding it protects nothing
+    # (a decile column of a place with no deciles imported would fill with "not shown").
+    open_cells = [
+        p for p in open_cells if grid[p[0]][p[1]] or (grid[p[0]][n_cols] and grid[n_rows][p[1]])
+    ]
     nonzero = [p for p in open_cells if grid[p[0]][p[1]] > 0]
     for pool in (nonzero, open_cells):
         if pool:

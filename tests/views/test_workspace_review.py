@@ -57,9 +57,8 @@ def _numbers(html: str, table_id: str) -> list[list[str]]:
     return [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in rows]
 
 
-def test_a_small_theme_from_one_area_is_not_given_away_by_its_size(client, team, run):
-    """The team moves entries until a theme holds 5, all from one area: its size is on the
-    themes page, so its area breakdown must not rest on hiding that size."""
+def _shrink_to_five_from_abbey(client, run):
+    """The team moves entries out of the biggest theme until it holds 5, all from Abbey."""
     big, other = visible_themes(run)[:2]
     abbey = next(a for a in run.consultation.areas if a.name == "Abbey")
     members = db.session.scalars(
@@ -74,6 +73,13 @@ def test_a_small_theme_from_one_area_is_not_given_away_by_its_size(client, team,
     response = client.post(f"{base}/{big.id}/entries", data={**hidden_fields(page.text), **moving})
     assert response.status_code == 303
     assert "<strong>5 entries</strong>" in client.get(f"{base}/{big.id}").text
+
+
+def test_a_small_theme_from_one_area_is_not_given_away_by_its_size(client, team, run):
+    """A theme holds 5 entries, all from one area: its size is on the themes page, so its
+    area breakdown must not rest on hiding that size."""
+    _shrink_to_five_from_abbey(client, run)
+    base = f"/staff/workspace/runs/{run.id}/themes"
     themes_page = client.get(base).text
     sizes = re.findall(r"<strong>([\d,]+) entr", themes_page)
     page = client.get(f"/staff/workspace/runs/{run.id}/breakdowns/area").text
@@ -231,3 +237,14 @@ def test_a_split_theme_s_page_leads_to_its_parts(client, team, run):
         for part in parts:
             assert f'/runs/{run.id}/themes/{part.id}">{escape(part.label)}</a>' in notice
         assert "Rename the theme" not in page and "Move the ticked entries" not in page
+
+
+def test_no_count_is_hidden_where_its_column_total_says_0(client, team, run):
+    """No deprivation deciles are imported: every entry is "Not known", and the empty decile
+    columns, each totalling 0, show their zeros rather than "not shown"."""
+    _shrink_to_five_from_abbey(client, run)
+    page = client.get(f"/staff/workspace/runs/{run.id}/breakdowns/deprivation").text
+    *rows, totals = _numbers(page, "breakdown-table")
+    assert totals[:10] == ["0"] * 10
+    assert all(row[:10] == ["0"] * 10 for row in rows), rows
+    assert "fewer than 10" in [row[10] for row in rows]
