@@ -16,6 +16,7 @@ from engage.models._types import utcnow
 from engage.services.analysis_runs import (
     fit_model,
     framework_for,
+    lock_run,
     matching_terms,
     refresh_sizes,
     save_model,
@@ -53,15 +54,9 @@ def get_theme(run: AnalysisRun, theme_id: int | None) -> RunTheme | None:
     return theme if theme is not None and theme.run_id == run.id else None
 
 
-def _lock(run: AnalysisRun) -> None:
-    """Edits of one run wait for each other, then see what the one before did: two members
-    merging two themes into each other at once would otherwise each hide the other's."""
-    db.session.execute(select(AnalysisRun.id).where(AnalysisRun.id == run.id).with_for_update())
-    db.session.expire_all()  # read the themes again as the edit before left them
-
-
 def _require_editable(run: AnalysisRun, *themes: RunTheme | None) -> None:
-    _lock(run)
+    # Two members merging two themes into each other at once would each hide the other's.
+    lock_run(run.id)
     if not run.is_done:
         raise ThemeEditError("The run has not finished: wait for it before changing its themes")
     for theme in themes:

@@ -4,6 +4,7 @@ since the run, and breakdowns whose hidden counts must stay hidden beside the th
 import io
 import re
 import threading
+import time
 from html import escape, unescape
 
 import pytest
@@ -11,10 +12,11 @@ from openpyxl import load_workbook
 
 from engage.extensions import db
 from engage.models import Job, PopulationBaseline, ThemeAssignment, Wish
-from engage.services import theme_edits
+from engage.services import analysis_runs, theme_edits
 from engage.services.analysis_runs import model_folder, visible_themes
 from engage.services.moderation import decide
 from engage.services.theme_edits import mapping_choices
+from engage.workspace import jobs as workspace_jobs
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_wish
 from tests.strategy_factories import make_strategy
@@ -248,3 +250,54 @@ def test_no_count_is_hidden_where_its_column_total_says_0(client, team, run):
     assert totals[:10] == ["0"] * 10
     assert all(row[:10] == ["0"] * 10 for row in rows), rows
     assert "fewer than 10" in [row[10] for row in rows]
+
+
+def test_a_new_entry_given_themes_during_a_merge_joins_the_merged_theme(
+    app, client, team, run, monkeypatch
+):
+    """A member merges B into A while another opens the themes page and the entry published
+    meanwhile is given its theme, B: it must end in A, counted, not in B, which no page shows."""
+    a, b = visible_themes(run)[:2]
+    a_id, b_id = a.id, b.id
+    b_text = db.session.get(Wish, b.representatives[0][1]).text
+    make_wish(run.consultation, text=b_text)  # it will fit B as the entry it repeats
+    db.session.commit()
+    assigned = threading.Event()
+    real_assign, real_move = analysis_runs.assign_new_entries, theme_edits.move_mentions
+
+    def assign(run_id):
+        try:
+            return real_assign(run_id)
+        finally:
+            assigned.set()
+
+    def held_move(*args):
+        assigned.wait(4)  # the merge's checks are done: give the new entry its chance
+        return real_move(*args)
+
+    monkeypatch.setattr(analysis_runs, "assign_new_entries", assign)
+    monkeypatch.setattr(workspace_jobs, "assign_new_entries", assign)
+    monkeypatch.setattr(theme_edits, "move_mentions", held_move)
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    other = app.test_client()
+    sign_in(other, make_staff("strategy"))
+    token = hidden_fields(client.get(f"{base}/{a.id}").text)
+    answers = {}
+    merging = threading.Thread(
+        target=lambda: answers.update(
+            merge=client.post(f"{base}/{a_id}/merge", data={**token, "other": b_id}).status_code
+        )
+    )
+    merging.start()
+    time.sleep(0.5)
+    answers["themes"] = other.get(base).status_code
+    merging.join(30)
+    assert answers == {"merge": 303, "themes": 200}
+    db.session.rollback()
+    late = db.session.scalar(
+        db.select(ThemeAssignment).where(ThemeAssignment.added_later.is_(True))
+    )
+    assert late is not None and late.theme_id == a_id
+    page = client.get(base).text
+    sizes = [int(n.replace(",", "")) for n in re.findall(r"<strong>([\d,]+) entr", page)]
+    assert sum(sizes) == 41
