@@ -97,12 +97,11 @@ def _forms(run, theme, **given):
 
 
 def render_theme(run, theme, *, problem=None, status=200, **given):
-    page = db.paginate(
-        members_query(run, theme),
-        page=min(max(request.args.get("page", 1, type=int), 1), 10_000),
-        per_page=current_app.config["WORKSPACE_PER_PAGE"],
-        error_out=False,
-    )
+    query, per_page = members_query(run, theme), current_app.config["WORKSPACE_PER_PAGE"]
+    wanted = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    page = db.paginate(query, page=wanted, per_page=per_page, error_out=False)
+    if page.total and wanted > page.pages:  # a link kept from before entries left the theme
+        page = db.paginate(query, page=page.pages, per_page=per_page, error_out=False)
     forms = _forms(run, theme, **given)
     mentioned = mentions_of_theme(run, theme)
     failing = next((f for f in forms.values() if f.errors), None)

@@ -301,3 +301,13 @@ def test_a_new_entry_given_themes_during_a_merge_joins_the_merged_theme(
     page = client.get(base).text
     sizes = [int(n.replace(",", "")) for n in re.findall(r"<strong>([\d,]+) entr", page)]
     assert sum(sizes) == 41
+
+
+def test_a_page_of_entries_past_the_last_shows_the_last(app, client, team, run):
+    app.config["WORKSPACE_PER_PAGE"] = 5
+    theme = visible_themes(run)[0]
+    last = -(-theme.size // 5)
+    page = client.get(f"/staff/workspace/runs/{run.id}/themes/{theme.id}?page={last + 3}").text
+    first = 5 * (last - 1) + 1
+    assert f"Entries {first} to {theme.size} of {theme.size}" in page
+    assert page.count('name="entry"') == theme.size - first + 1
