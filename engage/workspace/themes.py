@@ -173,7 +173,9 @@ def merge(run_id, theme_id):
     form = _forms(run, theme, merge_form=MergeForm())["merge_form"]
 
     def action():
-        other = get_theme(run, form.other.data) or abort(400)
+        other = get_theme(run, valid_id(form.other.data))
+        if other is None:
+            raise EngageError("Choose the theme to merge into this one")
         merge_themes(theme, other, staff_user())
         return f"Merged “{other.label}” into “{theme.label}”"
 

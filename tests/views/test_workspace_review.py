@@ -311,3 +311,20 @@ def test_a_page_of_entries_past_the_last_shows_the_last(app, client, team, run):
     first = 5 * (last - 1) + 1
     assert f"Entries {first} to {theme.size} of {theme.size}" in page
     assert page.count('name="entry"') == theme.size - first + 1
+
+
+def test_merging_a_theme_another_member_has_just_merged_says_so(app, client, team, run):
+    a, b, c = visible_themes(run)[:3]
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    stale = hidden_fields(client.get(f"{base}/{a.id}").text)  # B is in its list
+    other = app.test_client()
+    sign_in(other, make_staff("strategy"))
+    token = hidden_fields(other.get(f"{base}/{c.id}").text)
+    assert other.post(f"{base}/{c.id}/merge", data={**token, "other": b.id}).status_code == 303
+    response = client.post(f"{base}/{a.id}/merge", data={**stale, "other": b.id})
+    assert response.status_code == 400
+    assert f"“{b.label}” was merged or split: choose a current theme" in unescape(response.text)
+    assert "Not a valid choice" not in response.text
+    for huge in ("99999999999999999999", "0", "-3"):
+        response = client.post(f"{base}/{a.id}/merge", data={**stale, "other": huge})
+        assert response.status_code == 400, huge
