@@ -124,9 +124,16 @@ def _next_to_hide(line, grid, marks, row_totals_known=False):
         p for p in open_cells if grid[p[0]][p[1]] or (grid[p[0]][n_cols] and grid[n_rows][p[1]])
     ]
     nonzero = [p for p in open_cells if grid[p[0]][p[1]] > 0]
+
+    def order(p):
+        # Equal counts are told apart by their whole column, not its place: the report's
+        # deprivation table is the area table with its columns in another order, and two
+        # tables hiding different ones of two equal counts would give the hidden one away.
+        return grid[p[0]][p[1]], [row[p[1]] for row in grid]
+
     for pool in (nonzero, open_cells):
         if pool:
-            return min(pool, key=lambda p: grid[p[0]][p[1]])
+            return min(pool, key=order)
     if marks[total[0]][total[1]] or (row_totals_known and total[1] == n_cols):
         return None
     return total
