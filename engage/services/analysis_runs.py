@@ -85,6 +85,25 @@ def latest_done_run(consultation_id: int, before: int | None = None) -> Analysis
     return db.session.scalar(query.order_by(AnalysisRun.id.desc()).limit(1))
 
 
+def lock_run(run_id: int) -> None:
+    """Changes to one run's themes (the team's edits, new entries given themes) wait for each
+    other, then read the themes as the change before left them: an entry given a theme the
+    team is merging at that moment would otherwise land in a theme no page shows."""
+    db.session.execute(select(AnalysisRun.id).where(AnalysisRun.id == run_id).with_for_update())
+    db.session.expire_all()
+
+
+def newer_done_run(run: AnalysisRun) -> AnalysisRun | None:
+    """The latest finished run of the same consultation after this one: the next run carries
+    over its edits, not this one's."""
+    query = select(AnalysisRun).where(
+        AnalysisRun.consultation_id == run.consultation_id,
+        AnalysisRun.status == "done",
+        AnalysisRun.id > run.id,
+    )
+    return db.session.scalar(query.order_by(AnalysisRun.id.desc()).limit(1))
+
+
 def visible_themes(run: AnalysisRun) -> list[RunTheme]:
     """The run's themes as the team sees them now, biggest first."""
     themes = [t for t in run.themes if t.visible]
@@ -401,6 +420,14 @@ def save_model(model) -> str:
     return name
 
 
+def model_stored(name: str | None) -> bool:
+    """Whether a run's fitted model is still on disk (without loading it)."""
+    return (
+        bool(name and re.fullmatch(r"[0-9a-f]{32}\.joblib", name))
+        and (_model_folder() / name).exists()
+    )
+
+
 def load_model(name: str | None):
     """A stored model; None when it is gone (the run can still be read, not extended)."""
     if not name or not re.fullmatch(r"[0-9a-f]{32}\.joblib", name):
@@ -429,6 +456,7 @@ def queue_new_entries(run: AnalysisRun):
 def assign_new_entries(run_id: int) -> int:
     """Give entries published since the run its themes, and drop entries no longer published.
     Returns how many entries were added."""
+    lock_run(run_id)
     run = get_run(run_id)
     withdrawn = entries.withdrawn_assignments(run.id)
     if withdrawn:

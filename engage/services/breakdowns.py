@@ -10,6 +10,10 @@ The suppression rule (statistical disclosure control, as official statistics do 
   other count is hidden too (the smallest non-zero first, then a zero, and the line's total
   only when nothing else is left). This repeats until no line has exactly one hidden number.
   A count hidden only for this reason is shown as "not shown", because it may be 10 or more.
+* A run's breakdowns never hide their row totals or grand total: those are the themes' sizes
+  and the relevant entries, which the themes page, the report and the exports show anyway. A
+  row total hidden here would only seem to protect its row (a theme of 7 entries, all from
+  one area, would show "fewer than 10", 0 and a hidden total, and its size gives the 7).
 """
 
 from dataclasses import dataclass, field
@@ -75,17 +79,22 @@ class Table:
         return any(c.hidden for line in grid for c in line)
 
 
-def suppress(counts: list[list[int]]) -> list[list[str]]:
+def suppress(counts: list[list[int]], row_totals_known: bool = False) -> list[list[str]]:
     """The hiding marks for a grid of counts extended with its totals (see the module doc).
 
     Returns a grid one row and one column larger than `counts`: the last column holds the row
     totals' marks, the last row the column totals' and the corner the grand total's.
+    ``row_totals_known``: the row totals and grand total are published elsewhere, so they are
+    never hidden, and their lines are protected by hiding counts instead.
     """
     n_rows, n_cols = len(counts), len(counts[0]) if counts else 0
     grid = [row[:] + [sum(row)] for row in counts]
     grid.append([sum(counts[i][j] for i in range(n_rows)) for j in range(n_cols)])
     grid[-1].append(sum(grid[-1]))
     marks = [["primary" if 0 < v < SMALL else "" for v in row] for row in grid]
+    if row_totals_known:
+        for row in marks:
+            row[n_cols] = ""
     lines = [[(i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
     lines += [[(i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
     changed = True
@@ -95,28 +104,46 @@ def suppress(counts: list[list[int]]) -> list[list[str]]:
             hidden = [p for p in line if marks[p[0]][p[1]]]
             if len(hidden) != 1:
                 continue
-            pick = _next_to_hide(line, grid, marks)
+            pick = _next_to_hide(line, grid, marks, row_totals_known)
             if pick is not None:
                 marks[pick[0]][pick[1]] = "secondary"
                 changed = True
     return marks
 
 
-def _next_to_hide(line, grid, marks):
+def _next_to_hide(line, grid, marks, row_totals_known=False):
     total = line[-1]
+    n_cols = len(grid[0]) - 1
+    n_rows = len(grid) - 1
     open_cells = [p for p in line[:-1] if not marks[p[0]][p[1]]]
+    if row_totals_known:
+        open_cells = [p for p in open_cells if p[1] != n_cols]
+    # A zero in a row or column whose total is 0 is known to be 0: hiding it protects nothing
+    # (a decile column of a place with no deciles imported would fill with "not shown").
+    open_cells = [
+        p for p in open_cells if grid[p[0]][p[1]] or (grid[p[0]][n_cols] and grid[n_rows][p[1]])
+    ]
     nonzero = [p for p in open_cells if grid[p[0]][p[1]] > 0]
+
+    def order(p):
+        # Equal counts are told apart by their whole column, not its place: the report's
+        # deprivation table is the area table with its columns in another order, and two
+        # tables hiding different ones of two equal counts would give the hidden one away.
+        return grid[p[0]][p[1]], [row[p[1]] for row in grid]
+
     for pool in (nonzero, open_cells):
         if pool:
-            return min(pool, key=lambda p: grid[p[0]][p[1]])
-    return None if marks[total[0]][total[1]] else total
+            return min(pool, key=order)
+    if marks[total[0]][total[1]] or (row_totals_known and total[1] == n_cols):
+        return None
+    return total
 
 
-def make_table(rows, columns, counts: list[list[int]]) -> Table:
-    """A table of counts with totals, small numbers hidden."""
+def make_table(rows, columns, counts: list[list[int]], row_totals_known: bool = False) -> Table:
+    """A table of counts with totals, small numbers hidden (see ``suppress``)."""
     if not rows or not columns:
         return Table(rows, columns, [[] for _ in rows], [Cell(0) for _ in rows], [], Cell(0))
-    marks = suppress(counts)
+    marks = suppress(counts, row_totals_known)
     n_rows, n_cols = len(rows), len(columns)
     cells = [[Cell(counts[i][j], marks[i][j]) for j in range(n_cols)] for i in range(n_rows)]
     row_totals = [Cell(sum(counts[i]), marks[i][n_cols]) for i in range(n_rows)]
@@ -188,4 +215,5 @@ def breakdown(run: AnalysisRun, dimension: str) -> Table:
     for (theme_id, group), n in counts.items():
         if theme_id in row_of:
             grid[row_of[theme_id]][place.get(group, place.get(None, 0))] += n
-    return make_table([(t.id, t.label) for t in themes], columns, grid)
+    # The rows' totals are the themes' sizes, shown on the themes page: never hidden here.
+    return make_table([(t.id, t.label) for t in themes], columns, grid, row_totals_known=True)

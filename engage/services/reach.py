@@ -34,6 +34,10 @@ from engage.services.breakdowns import make_table
 UNDER = 0.8
 MAX_FILE = 1024 * 1024
 MAX_ERRORS = 20
+TOO_MANY = (
+    "it has more values than the first row names columns (write a number such as 1,000 as "
+    "1000, or in quotes)"
+)
 
 
 class ReachImportError(ImportError_):
@@ -72,14 +76,19 @@ def _read(data: bytes, columns: list[str]) -> list[tuple[int, dict]]:
         missing = [c for c in columns if c not in header]
         if missing:
             raise ReachImportError([f"the first row must name the columns {', '.join(columns)}"])
-        number = 2
+        number, extra = 2, []
         for row in reader:
+            # More values than columns: csv sets them aside, so "1,000" unquoted would be 1.
+            if any(v.strip() for v in row.get(None) or []):
+                extra.append(f"row {number}: {TOO_MANY}")
             rows.append(
                 (number, {k.strip().lower(): (v or "").strip() for k, v in row.items() if k})
             )
             number += 1
     except csv.Error as error:
         raise ReachImportError([f"row {number}: {_unreadable(error)}"]) from error
+    if extra:
+        raise ReachImportError(extra)
     if not rows:
         raise ReachImportError(["the file has no rows under its header"])
     return rows

@@ -16,6 +16,7 @@ from engage.models._types import utcnow
 from engage.services.analysis_runs import (
     fit_model,
     framework_for,
+    lock_run,
     matching_terms,
     refresh_sizes,
     save_model,
@@ -54,6 +55,8 @@ def get_theme(run: AnalysisRun, theme_id: int | None) -> RunTheme | None:
 
 
 def _require_editable(run: AnalysisRun, *themes: RunTheme | None) -> None:
+    # Two members merging two themes into each other at once would each hide the other's.
+    lock_run(run.id)
     if not run.is_done:
         raise ThemeEditError("The run has not finished: wait for it before changing its themes")
     for theme in themes:
@@ -71,6 +74,11 @@ def rename_theme(theme: RunTheme, label: str, user: User | None) -> None:
         raise ThemeEditError("Enter the theme's new name")
     if len(label) > MAX_LABEL:
         raise ThemeEditError(f"The name must be {MAX_LABEL} characters or fewer")
+    others = [t for t in theme.run.themes if t.visible and t.id != theme.id]
+    if any(t.label.casefold() == label.casefold() for t in others):
+        raise ThemeEditError(
+            f"Another theme is already called “{label}”: choose another name, or merge the two"
+        )
     log_edit(theme.run, "rename", user, theme, before=theme.label, after=label)
     theme.label, theme.renamed = label, True
     db.session.flush()

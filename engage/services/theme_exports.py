@@ -20,7 +20,7 @@ from engage.services.analysis_runs import visible_themes
 from engage.services.flags import redact_personal_data
 from engage.services.run_counts import entry_counts
 from engage.services.theme_mentions import mentions_by_assignment
-from engage.services.theme_reports import relevant_total
+from engage.services.theme_reports import WITHDRAWN, relevant_total
 from engage.services.workspace_entries import ENTRY_TYPES, references_of, texts_of
 from engage.template_helpers import local_datetime
 
@@ -129,7 +129,7 @@ def assignment_rows(run: AnalysisRun) -> Iterator[list]:
                 channels.get(a.channel, a.channel),
                 AGE_BANDS.get(a.age_band or "", ""),
                 a.week.isoformat(),
-                redact_personal_data(texts.get(key, "")),
+                redact_personal_data(texts[key]) if key in texts else WITHDRAWN,
             ]
 
 

@@ -14,6 +14,7 @@ from engage.services.workspace_entries import ENTRY_TYPES, references_of, texts_
 
 QUOTES = 5
 MIN_QUOTES = 3
+WITHDRAWN = "Withdrawn since the run: no longer published, it leaves the theme shortly"
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def members(assignments: list[ThemeAssignment]) -> list[Member]:
     return [
         Member(
             a,
-            redact_personal_data(texts.get(k, "")),
+            redact_personal_data(texts[k]) if k in texts else WITHDRAWN,
             references.get(k, ""),
             ENTRY_TYPES.get(a.entry_type, a.entry_type),
         )

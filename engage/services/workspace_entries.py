@@ -198,7 +198,8 @@ def withdrawn_assignments(run_id: int) -> list[int]:
 
 
 def texts_of(keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    """The public text of each entry."""
+    """The public text of each entry still published: an entry rejected since a run read it
+    has none here, so no page, quote or download shows it (nor does an edit use it)."""
     wanted: dict[str, list[int]] = {}
     for entry_type, entry_id in keys:
         wanted.setdefault(entry_type, []).append(entry_id)
@@ -214,7 +215,10 @@ def texts_of(keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
         )
         for start in range(0, len(ids), 500):
             rows = db.session.execute(
-                select(model.id, text).where(model.id.in_(ids[start : start + 500]))
+                select(model.id, text).where(
+                    model.id.in_(ids[start : start + 500]),
+                    model.status == ModerationStatus.APPROVED,
+                )
             )
             found.update({(entry_type, row[0]): row[1] for row in rows})
     return found

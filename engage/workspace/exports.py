@@ -2,7 +2,7 @@
 
 from flask import Response, render_template, stream_with_context
 
-from engage.services.analysis_runs import get_run
+from engage.services.analysis_runs import get_run, newer_done_run
 from engage.services.breakdowns import DIMENSIONS, breakdown
 from engage.services.reach import reach
 from engage.services.run_counts import entry_counts
@@ -22,8 +22,9 @@ from engage.workspace.themes import _done_run_or_404
 
 @bp.context_processor
 def _entry_counts():
-    # The run, themes and report pages all say how their entries add up, the same way.
-    return {"entry_counts": entry_counts}
+    # The run, themes and report pages all say how their entries add up, the same way; a
+    # run's pages say when a newer run has taken over (edits here are not carried on).
+    return {"entry_counts": entry_counts, "newer_run": newer_done_run}
 
 
 def _download(body, mimetype: str, filename: str) -> Response:

@@ -63,9 +63,12 @@ class RenameForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
+    # The choice is checked by the service, which can say that a theme listed when the page
+    # was opened has since been merged or split by another member of the team.
     other = SelectField(
         "Theme to merge into this one",
         coerce=int,
+        validate_choice=False,
         validators=[InputRequired("Choose the theme to merge into this one")],
         widget=GovSelect(),
     )

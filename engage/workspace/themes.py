@@ -9,7 +9,12 @@ from engage.extensions import db
 from engage.jobs import recover_stalled
 from engage.models import EDIT_KINDS
 from engage.numbers import parse_id, valid_id
-from engage.services.analysis_runs import new_entries_waiting, queue_new_entries, visible_themes
+from engage.services.analysis_runs import (
+    model_stored,
+    new_entries_waiting,
+    queue_new_entries,
+    visible_themes,
+)
 from engage.services.theme_edits import (
     confirm_mapping,
     get_theme,
@@ -43,17 +48,20 @@ def _done_run_or_404(run_id):
 
 
 def _catch_up(run):
-    """Entries published since the run get its themes in a job (at once when jobs run inline)."""
+    """Entries published since the run get its themes in a job (at once when jobs run inline).
+    Returns how many wait, and False when they cannot be given themes (the model is gone)."""
     waiting = new_entries_waiting(run)
     if not waiting:
         return None
+    if not model_stored(run.model_file):
+        return waiting, False  # a job would fail, again on every visit
     db.session.commit()  # end the read, so the job's own transaction starts cleanly
     with write_transactions():
         recover_stalled()  # an earlier assignment job whose process stopped must not block
         job = queue_new_entries(run)
         db.session.commit()
     db.session.refresh(job)
-    return None if job.status == "done" else waiting
+    return None if job.status == "done" else (waiting, True)
 
 
 @bp.get("/runs/<int:run_id>/themes")
@@ -89,12 +97,11 @@ def _forms(run, theme, **given):
 
 
 def render_theme(run, theme, *, problem=None, status=200, **given):
-    page = db.paginate(
-        members_query(run, theme),
-        page=min(max(request.args.get("page", 1, type=int), 1), 10_000),
-        per_page=current_app.config["WORKSPACE_PER_PAGE"],
-        error_out=False,
-    )
+    query, per_page = members_query(run, theme), current_app.config["WORKSPACE_PER_PAGE"]
+    wanted = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    page = db.paginate(query, page=wanted, per_page=per_page, error_out=False)
+    if page.total and wanted > page.pages:  # a link kept from before entries left the theme
+        page = db.paginate(query, page=page.pages, per_page=per_page, error_out=False)
     forms = _forms(run, theme, **given)
     mentioned = mentions_of_theme(run, theme)
     failing = next((f for f in forms.values() if f.errors), None)
@@ -107,6 +114,7 @@ def render_theme(run, theme, *, problem=None, status=200, **given):
         raised=mentions_by_assignment([a.id for a in page.items]),
         also=list(zip(mentioned, members([m.assignment for m in mentioned]), strict=True)),
         edits=list_edits(run, theme),
+        parts=[t for t in run.themes if t.parent_id == theme.id],
         kinds=EDIT_KINDS,
         form=failing,
         problem=problem,
@@ -165,7 +173,9 @@ def merge(run_id, theme_id):
     form = _forms(run, theme, merge_form=MergeForm())["merge_form"]
 
     def action():
-        other = get_theme(run, form.other.data) or abort(400)
+        other = get_theme(run, valid_id(form.other.data))
+        if other is None:
+            raise EngageError("Choose the theme to merge into this one")
         merge_themes(theme, other, staff_user())
         return f"Merged “{other.label}” into “{theme.label}”"
 

@@ -69,3 +69,22 @@ def test_breakdown_of_a_run_hides_small_counts(app):
                 assert cell.text == FEWER
     for dimension in ("channel", "age-band", "deprivation", "entry-type"):
         assert breakdown(run, dimension).total.value == 40
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_same_counts_in_another_column_order_hide_the_same_counts(seed):
+    """The report shows a run by area and by deprivation decile: with one area a decile, the
+    second table is the first with its columns reordered. Were different ones of two equal
+    counts hidden in each, each table would show the count the other hides."""
+    rng = random.Random(seed)
+    n_rows, n_cols = rng.randint(1, 4), rng.randint(2, 6)
+    counts = [[rng.choice([0, 3, 5, 12, 12, 20]) for _ in range(n_cols)] for _ in range(n_rows)]
+    order = list(range(n_cols))
+    rng.shuffle(order)
+    columns = [[row[j] for row in counts] for j in range(n_cols)]
+    if len({tuple(c) for c in columns}) < n_cols:
+        return  # two identical columns: nothing tells them apart
+    marks = suppress(counts, row_totals_known=True)
+    moved = suppress([[row[j] for j in order] for row in counts], row_totals_known=True)
+    for i in range(n_rows):
+        assert [marks[i][j] for j in order] == moved[i][:n_cols], (counts, order)

@@ -185,7 +185,7 @@ def test_every_edit_form_refuses_bad_input(client, team, run):
     cases = [
         ("rename", {"label": ""}, "Enter the theme&#39;s new name"),
         ("rename", {"label": "x" * 201}, "200 characters"),
-        ("merge", {"other": "999999"}, "Not a valid choice"),
+        ("merge", {"other": "999999"}, "Choose the theme to merge into this one"),
         ("merge", {"other": "x"}, "Invalid Choice"),
         ("split", {"parts": "one"}, "Not a valid integer"),
         ("split", {"parts": "1"}, "from 2 to 10"),
