@@ -2,6 +2,8 @@
 
 import secrets
 
+from sqlalchemy import select
+
 # Crockford-style: no I, L, O or U, so a reference read aloud or copied by hand stays right.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -19,3 +21,22 @@ def normalise_reference(value: str) -> str:
     if len(compact) != 7:
         return compact
     return f"{compact[0]}-{compact[1:5]}-{compact[5:]}"
+
+
+def unused_references(prefix: str, n: int, column) -> list[str]:
+    """``n`` distinct new references that no row has in ``column`` yet, for a batch insert.
+
+    Drawn one at a time, the 5,000 references of a workshop sheet would meet one already used
+    by a consultation of 100,000 entries one time in three (about 10^9 values), failing the
+    whole import; so the batch is checked against the database and any clash drawn again.
+    """
+    from engage.extensions import db
+
+    chosen: set[str] = set()
+    while len(chosen) < n:
+        drawn = list({new_reference(prefix) for _ in range(n - len(chosen))} - chosen)
+        for start in range(0, len(drawn), 500):
+            part = drawn[start : start + 500]
+            used = set(db.session.scalars(select(column).where(column.in_(part))))
+            chosen.update(r for r in part if r not in used)
+    return list(chosen)

@@ -28,7 +28,7 @@ from engage.models import (
 from engage.models._types import utcnow
 from engage.services.moderation import flag_new_wishes
 from engage.services.postcodes import find_area, normalise_postcode
-from engage.services.references import new_reference
+from engage.services.references import unused_references
 from engage.services.search import search_key
 from engage.services.sheets import MAX_DATA_ROWS, Cell, read_sheet, write_csv, write_xlsx
 from engage.services.sheets import safe_cell as safe_cell  # part of this module's interface
@@ -391,6 +391,7 @@ def _partner(name: str) -> Partner:
 def _add_rows(record: WorkshopImport, preview: Preview, now: datetime) -> None:
     prefix = _token_prefix(preview.sha256)
     area_of = _area_finder(record.consultation)
+    references = iter(unused_references("W", len(preview.valid), Submission.reference))
     # One flush for the whole sheet: a flush (and a postcode query) per row made a 5,000-row
     # sheet take minutes, which is why set_respondent_details is not called row by row.
     with db.session.no_autoflush:
@@ -400,7 +401,7 @@ def _add_rows(record: WorkshopImport, preview: Preview, now: datetime) -> None:
                 channel="workshop",
                 received_at=now,
                 form_token=f"{prefix}{row.row_number}",
-                reference=new_reference("W"),
+                reference=next(references),
                 workshop_import=record,
                 sheet_row=row.row_number,
                 area=area_of(row.postcode) if row.postcode else None,

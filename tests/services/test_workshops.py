@@ -23,7 +23,7 @@ from engage.models import (
     WorkshopImport,
 )
 from engage.models._types import utcnow
-from engage.services import sheets, workshops
+from engage.services import references, sheets, workshops
 from engage.services.search import search_key
 from engage.services.text import clean_text
 from engage.services.workshops import (
@@ -616,7 +616,7 @@ def test_a_clashing_reference_is_retried(app, monkeypatch):
     do_import(consultation, sheet_preview([HEADER, ["Buses"]]))
     taken = db.session.scalar(select(Submission.reference))
     fresh = iter([taken, "W-FRSH-01", "W-FRSH-02"])
-    monkeypatch.setattr(workshops, "new_reference", lambda prefix: next(fresh))
+    monkeypatch.setattr(references, "new_reference", lambda prefix: next(fresh))
     record = do_import(consultation, sheet_preview([HEADER, ["Parks"]]), make_user("Sam Second"))
     db.session.commit()
     assert record.rows_imported == 1 and record.id is not None
