@@ -6,20 +6,50 @@ from datetime import date, datetime, time, timedelta
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from engage.moderation.forms import DateInput
 from engage.services.judging import CompetitionDates
 from engage.services.text import clean_text
 from engage.template_helpers import LOCAL_TZ
 
+# A competition runs within a few years of now; a year such as 9999 (the last day there is)
+# would otherwise fail when its closing moment, the next day's midnight, is worked out.
+YEARS = range(2000, 2100)
+
+
+def _in_years(form, field) -> None:
+    if field.data is not None and field.data.year not in YEARS:
+        raise ValidationError(
+            f"{field.label.text} must be a date between {YEARS[0]} and {YEARS[-1]}"
+        )
+
+
+class _DayField(DateField):
+    """A date whose parts do not make a real day get a message that says so, in words."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type = "DateField"  # the error summary links a date to its day box by this
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                f"{self.label.text} must be a real date, for example 27 3 2026"
+            ) from error
+
 
 def _date(label: str, hint: str) -> DateField:
-    return DateField(
+    return _DayField(
         label,
         description=hint,
         format="%d %m %Y",
-        validators=[InputRequired(f"Enter the date: {label.lower()}, as day, month and year")],
+        validators=[
+            InputRequired(f"Enter the date: {label.lower()}, as day, month and year"),
+            _in_years,
+        ],
         widget=DateInput(),
     )
 
