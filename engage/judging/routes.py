@@ -33,7 +33,9 @@ def index():
     for competition in competitions:
         mine = scores_of(judge, competition)
         entries = shortlisted_entries(competition)
-        done = sum(1 for e in entries if len(mine.get(e.id, {})) == len(competition.criteria))
+        criteria = len(competition.criteria)
+        # With no criteria yet, nothing can have been scored.
+        done = sum(1 for e in entries if criteria and len(mine.get(e.id, {})) == criteria)
         progress[competition.id] = (done, len(entries))
     return render_template("judging/index.html", competitions=competitions, progress=progress)
 

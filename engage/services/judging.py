@@ -341,7 +341,11 @@ def _score_text(competition: Competition, kind: str, entry: PhotoEntry) -> str:
     return ""
 
 
-def list_awards(competition: Competition) -> list[Award]:
+def list_awards(competition: Competition, *, public: bool = False) -> list[Award]:
+    """The awards in order; `public` leaves out a photo taken down since (reported and
+    rejected), whose words and credit must no longer be shown."""
     order = {"winner": 0, "runner_up": 1, "peoples_choice": 2}
-    awards = db.session.scalars(select(Award).where(Award.competition_id == competition.id))
-    return sorted(awards, key=lambda a: order.get(a.kind, 9))
+    query = select(Award).where(Award.competition_id == competition.id)
+    if public:
+        query = query.join(Award.entry).where(PhotoEntry.status == ModerationStatus.APPROVED)
+    return sorted(db.session.scalars(query), key=lambda a: order.get(a.kind, 9))

@@ -1,11 +1,15 @@
 """The photo competition as admins, judges and residents meet it: edge cases found in review."""
 
+from datetime import timedelta
+
 import pytest
 
 from engage.extensions import db
-from engage.models import Competition
-from tests.conftest import hidden_fields
+from engage.models import Award, Competition, JudgeAppointment, ModerationStatus, User, Vote
+from engage.models._types import utcnow
+from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
+from tests.photo_factories import make_competition, make_photo_entry
 
 
 def post_form(client, page_url, url, data):
@@ -49,3 +53,77 @@ def test_a_competition_date_out_of_range_gets_a_message(client, login_as, app, f
     assert f'href="#{field}-day"' in response.text
     assert 'value="Picture your wish"' in response.text  # what was typed is kept
     assert db.session.query(Competition).count() == 0
+
+
+def closed_competition(**overrides):
+    now = utcnow()
+    return make_competition(
+        slug="pics",
+        entries_open_at=now - timedelta(days=40),
+        entries_close_at=now - timedelta(days=10),
+        voting_open_at=now - timedelta(days=20),
+        voting_close_at=now - timedelta(hours=1),
+        **overrides,
+    )
+
+
+def test_a_winning_photo_taken_down_later_leaves_the_results(client, app):
+    competition = closed_competition()
+    winner = make_photo_entry(competition, title="Oak avenue", entrant_name="Robin Vale")
+    choice = make_photo_entry(competition, title="Night bus", entrant_name="Ash Lee")
+    admin = make_staff("admin")
+    for kind, entry in [("winner", winner), ("peoples_choice", choice)]:
+        db.session.add(
+            Award(competition_id=competition.id, entry=entry, kind=kind, published_by_id=admin.id)
+        )
+    competition.results_published_at = utcnow()
+    db.session.commit()
+    assert "Robin Vale" in client.get("/competitions/pics/results").text
+    # Reported after the results, and rejected by an officer (say, someone did not consent).
+    winner.status, winner.status_reason = ModerationStatus.REJECTED, "personal"
+    db.session.commit()
+    page = client.get("/competitions/pics/results").text
+    assert (
+        "Robin Vale" not in page and "Oak avenue" not in page and f"/photos/{winner.id}" not in page
+    )
+    assert "Night bus" in page and "Ash Lee" in page
+
+
+def test_a_vote_for_a_photo_taken_down_can_be_given_again(client, app):
+    competition = make_competition(slug="pics")
+    first = make_photo_entry(competition, title="Oak avenue")
+    second = make_photo_entry(competition, title="Night bus")
+    db.session.commit()
+    page = client.get(f"/competitions/pics/photos/{first.id}")
+    client.post(f"/competitions/pics/photos/{first.id}/vote", data=hidden_fields(page.text))
+    first.status = ModerationStatus.REJECTED
+    db.session.commit()
+    # The page no longer points them to the photo they voted for (it is gone: a 404).
+    page = client.get(f"/competitions/pics/photos/{second.id}")
+    assert f"/photos/{first.id}" not in page.text
+    assert "Vote for this photo" in page.text
+    response = client.post(
+        f"/competitions/pics/photos/{second.id}/vote", data=hidden_fields(page.text)
+    )
+    assert response.status_code == 303
+    assert "your vote for “Night bus” is counted" in client.get(response.location).text
+    assert [v.entry_id for v in db.session.query(Vote)] == [second.id]
+    # And that vote, for a photo still in the gallery, is the one that stands.
+    assert client.get(f"/competitions/pics/photos/{first.id}").status_code == 404
+    # A second tab, still showing the button, cannot vote twice.
+    again = client.post(
+        f"/competitions/pics/photos/{second.id}/vote", data=hidden_fields(page.text)
+    )
+    assert again.status_code == 303, again.text
+    assert "already voted" in client.get(again.headers["Location"]).text
+
+
+def test_a_judge_sees_nothing_scored_before_there_are_criteria(client, app):
+    competition = make_competition(slug="pics")
+    make_photo_entry(competition, title="Oak avenue", shortlisted=True)
+    judge = make_staff("judge")
+    db.session.add(JudgeAppointment(competition=competition, user=db.session.get(User, judge.id)))
+    db.session.commit()
+    sign_in(client, judge)
+    page = client.get("/staff/judging/").text
+    assert "0 of 1 shortlisted photos scored" in page
