@@ -127,3 +127,22 @@ def test_a_judge_sees_nothing_scored_before_there_are_criteria(client, app):
     sign_in(client, judge)
     page = client.get("/staff/judging/").text
     assert "0 of 1 shortlisted photos scored" in page
+
+
+def test_the_shortlist_message_counts_what_was_saved(client, app):
+    competition = closed_competition()
+    kept = make_photo_entry(competition, title="Oak avenue")
+    taken_down = make_photo_entry(competition, title="Night bus")
+    db.session.commit()
+    sign_in(client, make_staff("admin"))
+    url = f"/staff/admin/competitions/{competition.id}"
+    page = client.get(url)
+    # Another officer rejects a photo while the admin has the page open with both ticked.
+    taken_down.status = ModerationStatus.REJECTED
+    db.session.commit()
+    data = {**hidden_fields(page.text), "shortlisted": [str(kept.id), str(taken_down.id)]}
+    response = client.post(f"{url}/shortlist", data=data)
+    assert response.status_code == 303
+    assert "Shortlist saved: 1 photo" in client.get(response.location).text
+    db.session.expire_all()
+    assert [kept.shortlisted, taken_down.shortlisted] == [True, False]
