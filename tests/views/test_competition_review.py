@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from engage.admin.competition_forms import start_of
 from engage.extensions import db
 from engage.models import Award, Competition, JudgeAppointment, ModerationStatus, User, Vote
 from engage.models._types import utcnow
+from engage.template_helpers import LOCAL_TZ
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
 from tests.photo_factories import make_competition, make_photo_entry
@@ -146,3 +148,34 @@ def test_the_shortlist_message_counts_what_was_saved(client, app):
     assert "Shortlist saved: 1 photo" in client.get(response.location).text
     db.session.expire_all()
     assert [kept.shortlisted, taken_down.shortlisted] == [True, False]
+
+
+def test_closing_dates_are_the_last_day_the_admin_chose(client, app):
+    # As the admin's form stores them: entries and voting close as the day after starts.
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    last_entry_day, last_voting_day = today - timedelta(days=5), today + timedelta(days=9)
+    competition = make_competition(
+        slug="pics",
+        entries_open_at=start_of(today - timedelta(days=30)),
+        entries_close_at=start_of(last_entry_day + timedelta(days=1)),
+        voting_open_at=start_of(today - timedelta(days=2)),
+        voting_close_at=start_of(last_voting_day + timedelta(days=1)),
+    )
+    entry = make_photo_entry(competition)
+    db.session.commit()
+
+    def day(d):
+        return f"{d:%-d %B %Y}"
+
+    page = client.get("/competitions/pics").text
+    assert f"Entries closed on {day(last_entry_day)}." in page
+    assert f"{day(last_entry_day)} at 11:59pm" in page  # the dates list
+    assert f"{day(last_voting_day)} at 11:59pm" in page
+    assert day(last_entry_day + timedelta(days=1)) not in page
+    assert day(last_voting_day + timedelta(days=1)) not in page
+    page = client.get("/competitions/pics/enter").text
+    assert f"Entries closed on {day(last_entry_day)} at 11:59pm" in page
+    page = client.get(f"/competitions/pics/photos/{entry.id}").text
+    assert f"Voting is open until {day(last_voting_day)} at 11:59pm" in page
+    page = client.get("/competitions/pics/results").text
+    assert f"after voting closes on {day(last_voting_day)}." in page
