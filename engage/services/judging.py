@@ -312,9 +312,14 @@ def publish_results(
         for kind, entry in awards.items()
         if entry is not None
     ]
+    savepoint = db.session.begin_nested()
     db.session.add_all(made)
     competition.results_published_at = now
-    db.session.flush()
+    try:
+        savepoint.commit()
+    except IntegrityError as error:  # the same results sent twice at once: the first stands
+        savepoint.rollback()
+        raise JudgingError("The results are already published") from error
     return made
 
 

@@ -11,7 +11,7 @@ from engage.models._types import utcnow
 from engage.template_helpers import LOCAL_TZ
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
-from tests.photo_factories import make_competition, make_photo_entry
+from tests.photo_factories import make_competition, make_criteria, make_photo_entry
 
 
 def post_form(client, page_url, url, data):
@@ -179,3 +179,26 @@ def test_closing_dates_are_the_last_day_the_admin_chose(client, app):
     assert f"Voting is open until {day(last_voting_day)} at 11:59pm" in page
     page = client.get("/competitions/pics/results").text
     assert f"after voting closes on {day(last_voting_day)}." in page
+
+
+def test_publishing_twice_at_once_keeps_the_first_results(client, app):
+    competition = closed_competition()
+    make_criteria(competition)
+    entry = make_photo_entry(competition, title="Oak avenue", shortlisted=True)
+    db.session.commit()
+    sign_in(client, make_staff("admin"))
+    url = f"/staff/admin/competitions/{competition.id}"
+    page = client.get(url)
+    # A double click: the first request stores its awards while the second is on its way, and
+    # the second read the competition before the first marked it published.
+    first = make_staff("admin")
+    db.session.add(
+        Award(competition_id=competition.id, entry=entry, kind="winner", published_by_id=first.id)
+    )
+    db.session.commit()
+    response = client.post(
+        f"{url}/publish", data={**hidden_fields(page.text), "winner": str(entry.id)}
+    )
+    assert response.status_code == 303
+    assert "already published" in client.get(response.location).text
+    assert db.session.query(Award).count() == 1
