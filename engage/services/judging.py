@@ -74,8 +74,13 @@ def create_competition(
         rules=rules,
         **vars(dates),
     )
+    savepoint = db.session.begin_nested()
     db.session.add(competition)
-    db.session.flush()
+    try:
+        savepoint.commit()
+    except IntegrityError as error:  # the same address created at the same moment
+        savepoint.rollback()
+        raise JudgingError(f"The web address “{slug}” is taken: choose another") from error
     return competition
 
 

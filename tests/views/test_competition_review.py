@@ -202,3 +202,28 @@ def test_publishing_twice_at_once_keeps_the_first_results(client, app):
     assert response.status_code == 303
     assert "already published" in client.get(response.location).text
     assert db.session.query(Award).count() == 1
+
+
+def test_a_competition_created_twice_at_once_gets_a_message(client, login_as, app, monkeypatch):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    login_as("admin")
+    url = "/staff/admin/competitions"
+    page = client.get(url)
+    # A double click: the first request creates it after the second checked the address.
+    make_competition(consultation, slug="picture-your-wish")
+    db.session.commit()
+    # ...so the second request's check of the address finds nothing.
+    real_scalar = db.session.scalar
+
+    def scalar(statement, *args, **kwargs):
+        if "photo_competitions.slug" in str(statement):
+            return None
+        return real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", scalar)
+    response = client.post(url, data={**hidden_fields(page.text), **competition_data(consultation)})
+    monkeypatch.undo()
+    assert response.status_code == 400
+    assert "is taken: choose another" in response.text
+    assert db.session.query(Competition).count() == 1
