@@ -1,5 +1,6 @@
 """The photo competition as admins, judges and residents meet it: edge cases found in review."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -227,3 +228,26 @@ def test_a_competition_created_twice_at_once_gets_a_message(client, login_as, ap
     assert response.status_code == 400
     assert "is taken: choose another" in response.text
     assert db.session.query(Competition).count() == 1
+
+
+def test_a_criterion_left_unscored_is_marked_and_linked(client, app):
+    competition = closed_competition()
+    criteria = make_criteria(competition)
+    entry = make_photo_entry(competition, title="Oak avenue", shortlisted=True)
+    judge = make_staff("judge")
+    db.session.add(JudgeAppointment(competition=competition, user=db.session.get(User, judge.id)))
+    db.session.commit()
+    sign_in(client, judge)
+    url = f"/staff/judging/{competition.id}"
+    page = client.get(url)
+    data = {**hidden_fields(page.text), f"criterion-{criteria[0].id}": "4"}
+    data[f"criterion-{criteria[2].id}"] = "9"  # not a score: sent by hand
+    response = client.post(f"{url}/entries/{entry.id}", data=data)
+    assert response.status_code == 400
+    # The summary takes the judge to the first criterion without a score...
+    assert f'href="#criterion-{criteria[1].id}-{entry.id}-1"' in response.text
+    assert f'id="criterion-{criteria[1].id}-{entry.id}-1"' in response.text
+    # ...and each one without a score says so, where the judge is; the score given is kept.
+    assert response.text.count("govuk-form-group--error") == 2
+    assert response.text.count("Choose a score from 1 to 5") == 2
+    assert re.search(rf'id="criterion-{criteria[0].id}-{entry.id}-4"[^>]*checked', response.text)

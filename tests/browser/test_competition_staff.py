@@ -47,6 +47,16 @@ def test_a_judge_scores_long_titles_on_a_small_screen(
     sign_in(page, live_server, judge, f"/staff/judging/{competition.id}", "Score the shortlist")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page, "score the shortlist, 320 px")
+    # Saving with a criterion left out: the summary's link takes the judge to it.
+    page.get_by_role("radio", name="4").first.check()
+    page.get_by_role("button", name="Save scores").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "score the shortlist, a criterion left out, 320 px")
+    page.locator(".govuk-error-summary a").click()
+    assert page.evaluate("document.activeElement.name") == "criterion-" + str(
+        competition.criteria[1].id
+    )
     page.goto(f"{live_server}/staff/judging/")
     assert page.evaluate(_OVERFLOWING) == []
     context.close()
