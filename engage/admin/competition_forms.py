@@ -64,7 +64,10 @@ class CompetitionForm(FlaskForm):
     title = StringField(
         "Title",
         filters=[clean_text],
-        validators=[InputRequired("Enter a title"), Length(max=200)],
+        validators=[
+            InputRequired("Enter a title"),
+            Length(max=200, message="Enter the title in 200 characters or fewer"),
+        ],
         widget=GovTextInput(),
     )
     slug = StringField(
@@ -73,7 +76,7 @@ class CompetitionForm(FlaskForm):
         filters=[lambda v: (v or "").strip().lower()],
         validators=[
             InputRequired("Enter the web address"),
-            Length(max=80),
+            Length(max=80, message="Enter the web address in 80 characters or fewer"),
             Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", re.ASCII, "Use letters, numbers and hyphens"),
         ],
         widget=GovTextInput(),
@@ -81,13 +84,19 @@ class CompetitionForm(FlaskForm):
     summary = TextAreaField(
         "What to photograph",
         filters=[clean_text],
-        validators=[InputRequired("Say what people should photograph"), Length(max=2000)],
+        validators=[
+            InputRequired("Say what people should photograph"),
+            Length(max=2000, message="Say what to photograph in 2,000 characters or fewer"),
+        ],
         widget=GovTextArea(),
     )
     rules = TextAreaField(
         "Rules and licence",
         filters=[clean_text],
-        validators=[InputRequired("Enter the rules"), Length(max=10_000)],
+        validators=[
+            InputRequired("Enter the rules"),
+            Length(max=10_000, message="Enter the rules in 10,000 characters or fewer"),
+        ],
         widget=GovTextArea(),
     )
     entries_open = _date("Entries open", "From the start of this day, UK time")

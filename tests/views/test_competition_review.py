@@ -251,3 +251,24 @@ def test_a_criterion_left_unscored_is_marked_and_linked(client, app):
     assert response.text.count("govuk-form-group--error") == 2
     assert response.text.count("Choose a score from 1 to 5") == 2
     assert re.search(rf'id="criterion-{criteria[0].id}-{entry.id}-4"[^>]*checked', response.text)
+
+
+@pytest.mark.parametrize(
+    "field, limit, message",
+    [
+        ("title", 200, "Enter the title in 200 characters or fewer"),
+        ("slug", 80, "Enter the web address in 80 characters or fewer"),
+        ("summary", 2000, "Say what to photograph in 2,000 characters or fewer"),
+        ("rules", 10_000, "Enter the rules in 10,000 characters or fewer"),
+    ],
+)
+def test_a_competition_field_over_its_limit_names_it(client, login_as, app, field, limit, message):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    login_as("admin")
+    url = "/staff/admin/competitions"
+    data = competition_data(consultation, **{field: "a" * (limit + 1)})
+    response = post_form(client, url, url, data)
+    assert response.status_code == 400
+    assert f'<a href="#{field}">{message}</a>' in response.text
+    assert "Field cannot be longer" not in response.text
