@@ -64,6 +64,9 @@ def create_competition(
         raise JudgingError("The closing date for entries must be after the opening date")
     if dates.voting_open_at >= dates.voting_close_at:
         raise JudgingError("Voting must close after it opens")
+    if dates.voting_close_at <= dates.entries_open_at:
+        # A mistyped year, most often: there would be no photo to vote for.
+        raise JudgingError("Voting must close after entries open")
     if db.session.scalar(select(Competition.id).where(Competition.slug == slug)):
         raise JudgingError(f"The web address “{slug}” is taken: choose another")
     competition = Competition(

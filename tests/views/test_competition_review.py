@@ -272,3 +272,17 @@ def test_a_competition_field_over_its_limit_names_it(client, login_as, app, fiel
     assert response.status_code == 400
     assert f'<a href="#{field}">{message}</a>' in response.text
     assert "Field cannot be longer" not in response.text
+
+
+def test_voting_that_ends_before_entries_open_is_refused(client, login_as, app):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    login_as("admin")
+    url = "/staff/admin/competitions"
+    data = competition_data(
+        consultation, voting_open=["10", "6", "2025"], voting_close=["30", "6", "2025"]
+    )
+    response = post_form(client, url, url, data)
+    assert response.status_code == 400
+    assert "Voting must close after entries open" in response.text
+    assert db.session.query(Competition).count() == 0
