@@ -1,10 +1,10 @@
-"""Judges and admins on a 320 px screen: long unbroken competition and photo titles wrap
-instead of pushing the page sideways (tables of figures may still scroll, as WCAG allows)."""
+"""Judges, admins and officers on a 320 px screen: long unbroken competition and photo titles
+wrap instead of pushing the page sideways (tables of figures may still scroll, as WCAG allows)."""
 
 from datetime import timedelta
 
 from engage.extensions import db
-from engage.models import JudgeAppointment
+from engage.models import JudgeAppointment, ModerationStatus
 from engage.models._types import utcnow
 from tests.browser.test_photo_competition import sign_in
 from tests.conftest import make_staff
@@ -74,4 +74,22 @@ def test_an_admin_sees_long_titles_wrapped_on_a_small_screen(browser, live_serve
         assert page.evaluate(_OVERFLOWING) == [], path
         # Only the tables' own columns may need more room than the screen, not a title.
         assert page.evaluate("document.documentElement.scrollWidth") < 640, path
+    context.close()
+
+
+def test_an_officer_moderates_long_titles_on_a_small_screen(
+    browser, live_server, derby, assert_accessible
+):
+    competition = make_competition(derby, slug="pics", title="Picture" * 12)
+    make_photo_entry(
+        competition, title=TITLE, entrant_name="Bartholomew" * 10, status=ModerationStatus.PENDING
+    )
+    officer = make_staff("officer")
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    sign_in(page, live_server, officer, "/staff/queue/photos", "Moderation queue: photos")
+    # The competition filter lists the long title: the page must not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "photo queue, 320 px")
     context.close()
