@@ -6,20 +6,50 @@ from datetime import date, datetime, time, timedelta
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from engage.moderation.forms import DateInput
 from engage.services.judging import CompetitionDates
 from engage.services.text import clean_text
 from engage.template_helpers import LOCAL_TZ
 
+# A competition runs within a few years of now; a year such as 9999 (the last day there is)
+# would otherwise fail when its closing moment, the next day's midnight, is worked out.
+YEARS = range(2000, 2100)
+
+
+def _in_years(form, field) -> None:
+    if field.data is not None and field.data.year not in YEARS:
+        raise ValidationError(
+            f"{field.label.text} must be a date between {YEARS[0]} and {YEARS[-1]}"
+        )
+
+
+class _DayField(DateField):
+    """A date whose parts do not make a real day get a message that says so, in words."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type = "DateField"  # the error summary links a date to its day box by this
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                f"{self.label.text} must be a real date, for example 27 3 2026"
+            ) from error
+
 
 def _date(label: str, hint: str) -> DateField:
-    return DateField(
+    return _DayField(
         label,
         description=hint,
         format="%d %m %Y",
-        validators=[InputRequired(f"Enter the date: {label.lower()}, as day, month and year")],
+        validators=[
+            InputRequired(f"Enter the date: {label.lower()}, as day, month and year"),
+            _in_years,
+        ],
         widget=DateInput(),
     )
 
@@ -34,7 +64,10 @@ class CompetitionForm(FlaskForm):
     title = StringField(
         "Title",
         filters=[clean_text],
-        validators=[InputRequired("Enter a title"), Length(max=200)],
+        validators=[
+            InputRequired("Enter a title"),
+            Length(max=200, message="Enter the title in 200 characters or fewer"),
+        ],
         widget=GovTextInput(),
     )
     slug = StringField(
@@ -43,7 +76,7 @@ class CompetitionForm(FlaskForm):
         filters=[lambda v: (v or "").strip().lower()],
         validators=[
             InputRequired("Enter the web address"),
-            Length(max=80),
+            Length(max=80, message="Enter the web address in 80 characters or fewer"),
             Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", re.ASCII, "Use letters, numbers and hyphens"),
         ],
         widget=GovTextInput(),
@@ -51,13 +84,19 @@ class CompetitionForm(FlaskForm):
     summary = TextAreaField(
         "What to photograph",
         filters=[clean_text],
-        validators=[InputRequired("Say what people should photograph"), Length(max=2000)],
+        validators=[
+            InputRequired("Say what people should photograph"),
+            Length(max=2000, message="Say what to photograph in 2,000 characters or fewer"),
+        ],
         widget=GovTextArea(),
     )
     rules = TextAreaField(
         "Rules and licence",
         filters=[clean_text],
-        validators=[InputRequired("Enter the rules"), Length(max=10_000)],
+        validators=[
+            InputRequired("Enter the rules"),
+            Length(max=10_000, message="Enter the rules in 10,000 characters or fewer"),
+        ],
         widget=GovTextArea(),
     )
     entries_open = _date("Entries open", "From the start of this day, UK time")

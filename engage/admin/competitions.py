@@ -97,16 +97,17 @@ def _back(competition_id: int, anchor: str):
     return redirect(target, 303)
 
 
-def _run(competition_id: int, anchor: str, action, done: str):
-    """Run one change, commit, and say what happened (or why nothing did)."""
+def _run(competition_id: int, anchor: str, action, done):
+    """Run one change, commit, and say what happened (or why nothing did); `done` is the
+    message, or makes it from what the change returned."""
     try:
-        action()
+        result = action()
     except EngageError as error:
         db.session.rollback()
         flash(f"Not saved: {error.message}", "error")
         return _back(competition_id, anchor)
     db.session.commit()
-    flash(done)
+    flash(done(result) if callable(done) else done)
     return _back(competition_id, anchor)
 
 
@@ -157,7 +158,8 @@ def shortlist(competition_id):
         competition.id,
         "shortlist",
         lambda: set_shortlist(competition, ids),
-        f"Shortlist saved: {len(ids)} {'photo' if len(ids) == 1 else 'photos'}",
+        # What was saved: a photo ticked on a page opened before it was rejected is not.
+        lambda n: f"Shortlist saved: {n} {'photo' if n == 1 else 'photos'}",
     )
 
 

@@ -33,7 +33,9 @@ def index():
     for competition in competitions:
         mine = scores_of(judge, competition)
         entries = shortlisted_entries(competition)
-        done = sum(1 for e in entries if len(mine.get(e.id, {})) == len(competition.criteria))
+        criteria = len(competition.criteria)
+        # With no criteria yet, nothing can have been scored.
+        done = sum(1 for e in entries if criteria and len(mine.get(e.id, {})) == criteria)
         progress[competition.id] = (done, len(entries))
     return render_template("judging/index.html", competitions=competitions, progress=progress)
 
@@ -58,8 +60,18 @@ def score_entries(competition_id, problem=None, problem_entry=None, status=200):
         form=ScoreForm(),
         problem=problem,
         problem_entry=problem_entry,
+        unscored=_unscored(competition) if problem else [],
         sent=request.form if problem else {},
     ), status
+
+
+def _unscored(competition) -> list[int]:
+    """The criteria the form sent no score from 1 to 5 for, to mark them on the page."""
+    return [
+        c.id
+        for c in competition.criteria
+        if whole_number(request.form.get(f"criterion-{c.id}"), 1, 5) is None
+    ]
 
 
 @bp.post("/<int:competition_id>/entries/<int:entry_id>")

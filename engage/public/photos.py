@@ -381,7 +381,7 @@ def vote(slug, entry_id):
 def results(slug):
     """The winners and the people's choice, once published."""
     competition = _competition_or_404(slug)
-    awards = list_awards(competition) if competition.results_published else []
+    awards = list_awards(competition, public=True) if competition.results_published else []
     return render_template(
         "photos/results.html", competition=competition, awards=awards, labels=AWARDS
     )

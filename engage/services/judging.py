@@ -64,6 +64,9 @@ def create_competition(
         raise JudgingError("The closing date for entries must be after the opening date")
     if dates.voting_open_at >= dates.voting_close_at:
         raise JudgingError("Voting must close after it opens")
+    if dates.voting_close_at <= dates.entries_open_at:
+        # A mistyped year, most often: there would be no photo to vote for.
+        raise JudgingError("Voting must close after entries open")
     if db.session.scalar(select(Competition.id).where(Competition.slug == slug)):
         raise JudgingError(f"The web address “{slug}” is taken: choose another")
     competition = Competition(
@@ -74,8 +77,13 @@ def create_competition(
         rules=rules,
         **vars(dates),
     )
+    savepoint = db.session.begin_nested()
     db.session.add(competition)
-    db.session.flush()
+    try:
+        savepoint.commit()
+    except IntegrityError as error:  # the same address created at the same moment
+        savepoint.rollback()
+        raise JudgingError(f"The web address “{slug}” is taken: choose another") from error
     return competition
 
 
@@ -312,9 +320,14 @@ def publish_results(
         for kind, entry in awards.items()
         if entry is not None
     ]
+    savepoint = db.session.begin_nested()
     db.session.add_all(made)
     competition.results_published_at = now
-    db.session.flush()
+    try:
+        savepoint.commit()
+    except IntegrityError as error:  # the same results sent twice at once: the first stands
+        savepoint.rollback()
+        raise JudgingError("The results are already published") from error
     return made
 
 
@@ -341,7 +354,11 @@ def _score_text(competition: Competition, kind: str, entry: PhotoEntry) -> str:
     return ""
 
 
-def list_awards(competition: Competition) -> list[Award]:
+def list_awards(competition: Competition, *, public: bool = False) -> list[Award]:
+    """The awards in order; `public` leaves out a photo taken down since (reported and
+    rejected), whose words and credit must no longer be shown."""
     order = {"winner": 0, "runner_up": 1, "peoples_choice": 2}
-    awards = db.session.scalars(select(Award).where(Award.competition_id == competition.id))
-    return sorted(awards, key=lambda a: order.get(a.kind, 9))
+    query = select(Award).where(Award.competition_id == competition.id)
+    if public:
+        query = query.join(Award.entry).where(PhotoEntry.status == ModerationStatus.APPROVED)
+    return sorted(db.session.scalars(query), key=lambda a: order.get(a.kind, 9))

@@ -276,6 +276,13 @@ def get_public_entry(competition: Competition, entry_id: int) -> PhotoEntry | No
 
 
 def get_vote(competition: Competition, voter_key: str | None) -> Vote | None:
+    """This voter's vote in the competition, unless the photo it was for has been taken down
+    since: that vote no longer counts, and the voter may vote again."""
+    vote = _vote_row(competition, voter_key)
+    return vote if vote is not None and vote.entry.status == ModerationStatus.APPROVED else None
+
+
+def _vote_row(competition: Competition, voter_key: str | None) -> Vote | None:
     if not voter_key:
         return None
     return db.session.scalar(
@@ -292,8 +299,13 @@ def cast_vote(
         raise VotingClosed("Voting is not open for this competition.")
     if entry.competition_id != competition.id or entry.status != ModerationStatus.APPROVED:
         raise EntryError("You can vote only for a photo in the gallery.")
-    if get_vote(competition, voter_key):
-        return False
+    if (earlier := _vote_row(competition, voter_key)) is not None:
+        if earlier.entry.status == ModerationStatus.APPROVED:
+            return False
+        # The photo voted for was taken down: this vote takes the place of that one.
+        earlier.entry, earlier.created_at = entry, now
+        db.session.flush()
+        return True
     savepoint = db.session.begin_nested()
     db.session.add(
         Vote(competition_id=competition.id, entry=entry, voter_key=voter_key, created_at=now)

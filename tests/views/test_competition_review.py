@@ -1,0 +1,288 @@
+"""The photo competition as admins, judges and residents meet it: edge cases found in review."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from engage.admin.competition_forms import start_of
+from engage.extensions import db
+from engage.models import Award, Competition, JudgeAppointment, ModerationStatus, User, Vote
+from engage.models._types import utcnow
+from engage.template_helpers import LOCAL_TZ
+from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.factories import make_consultation
+from tests.photo_factories import make_competition, make_criteria, make_photo_entry
+
+
+def post_form(client, page_url, url, data):
+    page = client.get(page_url)
+    return client.post(url, data={**hidden_fields(page.text), **data})
+
+
+def competition_data(consultation, **dates):
+    data = {
+        "consultation": str(consultation.id),
+        "title": "Picture your wish",
+        "slug": "picture-your-wish",
+        "summary": "Photograph a wish.",
+        "rules": "One photo each.",
+        "entries_open": ["1", "6", "2026"],
+        "entries_close": ["20", "6", "2026"],
+        "voting_open": ["10", "6", "2026"],
+        "voting_close": ["30", "6", "2026"],
+    }
+    return {**data, **dates}
+
+
+@pytest.mark.parametrize(
+    "field, day, message",
+    [
+        # The last day there is: its end (the next midnight) cannot be worked out.
+        ("voting_close", ["31", "12", "9999"], "Voting closes must be a date between"),
+        ("entries_close", ["1", "1", "1999"], "Entries close must be a date between"),
+        ("entries_open", ["31", "2", "2026"], "Entries open must be a real date"),
+        ("voting_open", ["1", "1", "99999"], "Voting opens must be a real date"),
+    ],
+)
+def test_a_competition_date_out_of_range_gets_a_message(client, login_as, app, field, day, message):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    login_as("admin")
+    url = "/staff/admin/competitions"
+    response = post_form(client, url, url, competition_data(consultation, **{field: day}))
+    assert response.status_code == 400
+    assert message in response.text
+    assert f'href="#{field}-day"' in response.text
+    assert 'value="Picture your wish"' in response.text  # what was typed is kept
+    assert db.session.query(Competition).count() == 0
+
+
+def closed_competition(**overrides):
+    now = utcnow()
+    return make_competition(
+        slug="pics",
+        entries_open_at=now - timedelta(days=40),
+        entries_close_at=now - timedelta(days=10),
+        voting_open_at=now - timedelta(days=20),
+        voting_close_at=now - timedelta(hours=1),
+        **overrides,
+    )
+
+
+def test_a_winning_photo_taken_down_later_leaves_the_results(client, app):
+    competition = closed_competition()
+    winner = make_photo_entry(competition, title="Oak avenue", entrant_name="Robin Vale")
+    choice = make_photo_entry(competition, title="Night bus", entrant_name="Ash Lee")
+    admin = make_staff("admin")
+    for kind, entry in [("winner", winner), ("peoples_choice", choice)]:
+        db.session.add(
+            Award(competition_id=competition.id, entry=entry, kind=kind, published_by_id=admin.id)
+        )
+    competition.results_published_at = utcnow()
+    db.session.commit()
+    assert "Robin Vale" in client.get("/competitions/pics/results").text
+    # Reported after the results, and rejected by an officer (say, someone did not consent).
+    winner.status, winner.status_reason = ModerationStatus.REJECTED, "personal"
+    db.session.commit()
+    page = client.get("/competitions/pics/results").text
+    assert (
+        "Robin Vale" not in page and "Oak avenue" not in page and f"/photos/{winner.id}" not in page
+    )
+    assert "Night bus" in page and "Ash Lee" in page
+
+
+def test_a_vote_for_a_photo_taken_down_can_be_given_again(client, app):
+    competition = make_competition(slug="pics")
+    first = make_photo_entry(competition, title="Oak avenue")
+    second = make_photo_entry(competition, title="Night bus")
+    db.session.commit()
+    page = client.get(f"/competitions/pics/photos/{first.id}")
+    client.post(f"/competitions/pics/photos/{first.id}/vote", data=hidden_fields(page.text))
+    first.status = ModerationStatus.REJECTED
+    db.session.commit()
+    # The page no longer points them to the photo they voted for (it is gone: a 404).
+    page = client.get(f"/competitions/pics/photos/{second.id}")
+    assert f"/photos/{first.id}" not in page.text
+    assert "Vote for this photo" in page.text
+    response = client.post(
+        f"/competitions/pics/photos/{second.id}/vote", data=hidden_fields(page.text)
+    )
+    assert response.status_code == 303
+    assert "your vote for “Night bus” is counted" in client.get(response.location).text
+    assert [v.entry_id for v in db.session.query(Vote)] == [second.id]
+    # And that vote, for a photo still in the gallery, is the one that stands.
+    assert client.get(f"/competitions/pics/photos/{first.id}").status_code == 404
+    # A second tab, still showing the button, cannot vote twice.
+    again = client.post(
+        f"/competitions/pics/photos/{second.id}/vote", data=hidden_fields(page.text)
+    )
+    assert again.status_code == 303, again.text
+    assert "already voted" in client.get(again.headers["Location"]).text
+
+
+def test_a_judge_sees_nothing_scored_before_there_are_criteria(client, app):
+    competition = make_competition(slug="pics")
+    make_photo_entry(competition, title="Oak avenue", shortlisted=True)
+    judge = make_staff("judge")
+    db.session.add(JudgeAppointment(competition=competition, user=db.session.get(User, judge.id)))
+    db.session.commit()
+    sign_in(client, judge)
+    page = client.get("/staff/judging/").text
+    assert "0 of 1 shortlisted photos scored" in page
+
+
+def test_the_shortlist_message_counts_what_was_saved(client, app):
+    competition = closed_competition()
+    kept = make_photo_entry(competition, title="Oak avenue")
+    taken_down = make_photo_entry(competition, title="Night bus")
+    db.session.commit()
+    sign_in(client, make_staff("admin"))
+    url = f"/staff/admin/competitions/{competition.id}"
+    page = client.get(url)
+    # Another officer rejects a photo while the admin has the page open with both ticked.
+    taken_down.status = ModerationStatus.REJECTED
+    db.session.commit()
+    data = {**hidden_fields(page.text), "shortlisted": [str(kept.id), str(taken_down.id)]}
+    response = client.post(f"{url}/shortlist", data=data)
+    assert response.status_code == 303
+    assert "Shortlist saved: 1 photo" in client.get(response.location).text
+    db.session.expire_all()
+    assert [kept.shortlisted, taken_down.shortlisted] == [True, False]
+
+
+def test_closing_dates_are_the_last_day_the_admin_chose(client, app):
+    # As the admin's form stores them: entries and voting close as the day after starts.
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    last_entry_day, last_voting_day = today - timedelta(days=5), today + timedelta(days=9)
+    competition = make_competition(
+        slug="pics",
+        entries_open_at=start_of(today - timedelta(days=30)),
+        entries_close_at=start_of(last_entry_day + timedelta(days=1)),
+        voting_open_at=start_of(today - timedelta(days=2)),
+        voting_close_at=start_of(last_voting_day + timedelta(days=1)),
+    )
+    entry = make_photo_entry(competition)
+    db.session.commit()
+
+    def day(d):
+        return f"{d:%-d %B %Y}"
+
+    page = client.get("/competitions/pics").text
+    assert f"Entries closed on {day(last_entry_day)}." in page
+    assert f"{day(last_entry_day)} at 11:59pm" in page  # the dates list
+    assert f"{day(last_voting_day)} at 11:59pm" in page
+    assert day(last_entry_day + timedelta(days=1)) not in page
+    assert day(last_voting_day + timedelta(days=1)) not in page
+    page = client.get("/competitions/pics/enter").text
+    assert f"Entries closed on {day(last_entry_day)} at 11:59pm" in page
+    page = client.get(f"/competitions/pics/photos/{entry.id}").text
+    assert f"Voting is open until {day(last_voting_day)} at 11:59pm" in page
+    page = client.get("/competitions/pics/results").text
+    assert f"after voting closes on {day(last_voting_day)}." in page
+
+
+def test_publishing_twice_at_once_keeps_the_first_results(client, app):
+    competition = closed_competition()
+    make_criteria(competition)
+    entry = make_photo_entry(competition, title="Oak avenue", shortlisted=True)
+    db.session.commit()
+    sign_in(client, make_staff("admin"))
+    url = f"/staff/admin/competitions/{competition.id}"
+    page = client.get(url)
+    # A double click: the first request stores its awards while the second is on its way, and
+    # the second read the competition before the first marked it published.
+    first = make_staff("admin")
+    db.session.add(
+        Award(competition_id=competition.id, entry=entry, kind="winner", published_by_id=first.id)
+    )
+    db.session.commit()
+    response = client.post(
+        f"{url}/publish", data={**hidden_fields(page.text), "winner": str(entry.id)}
+    )
+    assert response.status_code == 303
+    assert "already published" in client.get(response.location).text
+    assert db.session.query(Award).count() == 1
+
+
+def test_a_competition_created_twice_at_once_gets_a_message(client, login_as, app, monkeypatch):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    login_as("admin")
+    url = "/staff/admin/competitions"
+    page = client.get(url)
+    # A double click: the first request creates it after the second checked the address.
+    make_competition(consultation, slug="picture-your-wish")
+    db.session.commit()
+    # ...so the second request's check of the address finds nothing.
+    real_scalar = db.session.scalar
+
+    def scalar(statement, *args, **kwargs):
+        if "photo_competitions.slug" in str(statement):
+            return None
+        return real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", scalar)
+    response = client.post(url, data={**hidden_fields(page.text), **competition_data(consultation)})
+    monkeypatch.undo()
+    assert response.status_code == 400
+    assert "is taken: choose another" in response.text
+    assert db.session.query(Competition).count() == 1
+
+
+def test_a_criterion_left_unscored_is_marked_and_linked(client, app):
+    competition = closed_competition()
+    criteria = make_criteria(competition)
+    entry = make_photo_entry(competition, title="Oak avenue", shortlisted=True)
+    judge = make_staff("judge")
+    db.session.add(JudgeAppointment(competition=competition, user=db.session.get(User, judge.id)))
+    db.session.commit()
+    sign_in(client, judge)
+    url = f"/staff/judging/{competition.id}"
+    page = client.get(url)
+    data = {**hidden_fields(page.text), f"criterion-{criteria[0].id}": "4"}
+    data[f"criterion-{criteria[2].id}"] = "9"  # not a score: sent by hand
+    response = client.post(f"{url}/entries/{entry.id}", data=data)
+    assert response.status_code == 400
+    # The summary takes the judge to the first criterion without a score...
+    assert f'href="#criterion-{criteria[1].id}-{entry.id}-1"' in response.text
+    assert f'id="criterion-{criteria[1].id}-{entry.id}-1"' in response.text
+    # ...and each one without a score says so, where the judge is; the score given is kept.
+    assert response.text.count("govuk-form-group--error") == 2
+    assert response.text.count("Choose a score from 1 to 5") == 2
+    assert re.search(rf'id="criterion-{criteria[0].id}-{entry.id}-4"[^>]*checked', response.text)
+
+
+@pytest.mark.parametrize(
+    "field, limit, message",
+    [
+        ("title", 200, "Enter the title in 200 characters or fewer"),
+        ("slug", 80, "Enter the web address in 80 characters or fewer"),
+        ("summary", 2000, "Say what to photograph in 2,000 characters or fewer"),
+        ("rules", 10_000, "Enter the rules in 10,000 characters or fewer"),
+    ],
+)
+def test_a_competition_field_over_its_limit_names_it(client, login_as, app, field, limit, message):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    login_as("admin")
+    url = "/staff/admin/competitions"
+    data = competition_data(consultation, **{field: "a" * (limit + 1)})
+    response = post_form(client, url, url, data)
+    assert response.status_code == 400
+    assert f'<a href="#{field}">{message}</a>' in response.text
+    assert "Field cannot be longer" not in response.text
+
+
+def test_voting_that_ends_before_entries_open_is_refused(client, login_as, app):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    login_as("admin")
+    url = "/staff/admin/competitions"
+    data = competition_data(
+        consultation, voting_open=["10", "6", "2025"], voting_close=["30", "6", "2025"]
+    )
+    response = post_form(client, url, url, data)
+    assert response.status_code == 400
+    assert "Voting must close after entries open" in response.text
+    assert db.session.query(Competition).count() == 0
