@@ -14,6 +14,7 @@ from engage.extensions import db
 from engage.models import ROLE_LABELS, Role, User
 from engage.services.auth import (
     SignInError,
+    Throttled,
     accept_code,
     check_password,
     end_session,
@@ -127,7 +128,11 @@ def _try_code(form: CodeForm, user: User, secret: str) -> tuple[bool, str | None
     except SignInError as error:
         db.session.commit()  # keep the failure count
         audit.record("sign_in_failed", actor=user, stage="code")
-        return False, error.message
+        if isinstance(error, Throttled):
+            return False, error.message
+        # A wrong code is the field's error: shown on it, and the summary links to it.
+        form.code.errors.append(error.message)
+        return False, None
     return True, None
 
 
