@@ -146,6 +146,14 @@ def _finish(user: User):
     return redirect(target or landing_page(user), 303)
 
 
+@bp.get("/session")
+def keep_session():
+    """The staff pages' "Stay signed in": a signed-in request restarts the idle clock (see
+    engage.staff); 401 once the session has ended."""
+    status = 204 if current_user.is_authenticated else 401
+    return "", status, {"Cache-Control": "no-store"}
+
+
 @bp.get("/")
 def home():
     """The staff home: the pages this member of staff can use."""

@@ -219,3 +219,29 @@ def test_keyboard_shortcuts_are_not_offered_without_javascript(browser, live_ser
     assert not page.get_by_text("press J and K").is_visible()
     assert not page.get_by_label("Use the keyboard shortcuts").is_visible()
     context.close()
+
+
+def test_staff_are_warned_before_their_session_ends(page, live_server, derby, assert_accessible):
+    """WCAG 2.2.1: 2 minutes before the idle limit a dialog says so, takes focus, and one
+    button keeps the session (the server's idle clock restarts) and gives focus back."""
+    make_wish(derby, text="Keep the library open", status=ModerationStatus.PENDING)
+    db.session.commit()
+    page.clock.install()
+    sign_in(page, live_server, make_staff("officer"), assert_accessible)
+    page.wait_for_load_state("load")
+    note = page.locator("#note-bulk")
+    note.fill("Half-typed note")
+    dialog = page.get_by_role("dialog", name="You will be signed out in 2 minutes")
+    page.clock.run_for("27:00")
+    assert not dialog.is_visible()
+    page.clock.run_for("01:01")
+    dialog.wait_for()
+    stay = dialog.get_by_role("button", name="Stay signed in")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Stay signed in"
+    assert_accessible(page, "session timeout warning")
+    with page.expect_response(re.compile(r"/staff/session$")) as response:
+        stay.press("Enter")
+    assert response.value.status == 204
+    dialog.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.id") == "note-bulk"
+    assert note.input_value() == "Half-typed note"

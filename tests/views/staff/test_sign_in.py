@@ -194,6 +194,19 @@ def test_activity_keeps_the_session_alive(app, client, login_as):
     assert utcnow() - db.session.query(StaffSession).one().last_seen_at < timedelta(minutes=1)
 
 
+def test_stay_signed_in_keeps_the_session_and_the_warning_is_on_staff_pages(app, client, login_as):
+    assert client.get("/staff/session").status_code == 401
+    login_as("officer")
+    assert 'id="session-timeout"' in client.get("/staff/queue").text
+    staff_session = db.session.query(StaffSession).one()
+    staff_session.last_seen_at = utcnow() - timedelta(minutes=28)
+    db.session.commit()
+    kept = client.get("/staff/session")
+    assert kept.status_code == 204 and kept.headers["Cache-Control"] == "no-store"
+    db.session.rollback()  # a fresh snapshot
+    assert utcnow() - db.session.query(StaffSession).one().last_seen_at < timedelta(minutes=1)
+
+
 @pytest.mark.parametrize(
     "password,ok",
     [
