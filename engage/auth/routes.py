@@ -14,6 +14,7 @@ from engage.extensions import db
 from engage.models import ROLE_LABELS, Role, User
 from engage.services.auth import (
     SignInError,
+    Throttled,
     accept_code,
     check_password,
     end_session,
@@ -127,7 +128,11 @@ def _try_code(form: CodeForm, user: User, secret: str) -> tuple[bool, str | None
     except SignInError as error:
         db.session.commit()  # keep the failure count
         audit.record("sign_in_failed", actor=user, stage="code")
-        return False, error.message
+        if isinstance(error, Throttled):
+            return False, error.message
+        # A wrong code is the field's error: shown on it, and the summary links to it.
+        form.code.errors.append(error.message)
+        return False, None
     return True, None
 
 
@@ -139,6 +144,14 @@ def _finish(user: User):
     audit.record("sign_in", actor=user)
     flash(f"Signed in as {user.name}")
     return redirect(target or landing_page(user), 303)
+
+
+@bp.get("/session")
+def keep_session():
+    """The staff pages' "Stay signed in": a signed-in request restarts the idle clock (see
+    engage.staff); 401 once the session has ended."""
+    status = 204 if current_user.is_authenticated else 401
+    return "", status, {"Cache-Control": "no-store"}
 
 
 @bp.get("/")

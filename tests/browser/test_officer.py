@@ -182,3 +182,66 @@ def test_admin_resets_a_lost_authenticator(page, live_server, derby, assert_acce
     page.get_by_text("they are signed out everywhere").wait_for()
     db.session.rollback()
     assert db.session.get(type(officer), officer.id).totp_secret is None
+
+
+def test_keyboard_shortcuts_can_be_turned_off(page, live_server, derby, assert_accessible):
+    """Single-key shortcuts (WCAG 2.1.4): an officer who dictates, or whose fingers slip, can
+    turn them off, and they stay off on the next page."""
+    wish = make_wish(derby, text="Keep the library open", status=ModerationStatus.PENDING)
+    db.session.commit()
+    sign_in(page, live_server, make_staff("officer"), assert_accessible)
+    page.wait_for_load_state("load")
+    shortcuts = page.get_by_label("Use the keyboard shortcuts")
+    assert shortcuts.is_checked()
+    shortcuts.uncheck()
+    assert_accessible(page, "queue, shortcuts off")
+    page.reload()
+    page.wait_for_load_state("load")
+    assert not page.get_by_label("Use the keyboard shortcuts").is_checked()
+    page.locator("body").press("j")
+    page.keyboard.press("a")
+    page.wait_for_timeout(500)
+    db.session.rollback()
+    assert db.session.get(Wish, wish.id).status == ModerationStatus.PENDING
+    page.get_by_label("Use the keyboard shortcuts").check()
+    page.locator(f"#entry-{wish.id}").focus()
+    page.keyboard.press("a")
+    page.get_by_text("Approved: 1 entry").wait_for()
+
+
+def test_keyboard_shortcuts_are_not_offered_without_javascript(browser, live_server, derby):
+    make_wish(derby, text="Keep the library open", status=ModerationStatus.PENDING)
+    db.session.commit()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    sign_in(page, live_server, make_staff("officer"), lambda page, label: None)  # axe needs JS
+    assert not page.get_by_text("press J and K").is_visible()
+    assert not page.get_by_label("Use the keyboard shortcuts").is_visible()
+    context.close()
+
+
+def test_staff_are_warned_before_their_session_ends(page, live_server, derby, assert_accessible):
+    """WCAG 2.2.1: 2 minutes before the idle limit a dialog says so, takes focus, and one
+    button keeps the session (the server's idle clock restarts) and gives focus back."""
+    make_wish(derby, text="Keep the library open", status=ModerationStatus.PENDING)
+    db.session.commit()
+    page.clock.install()
+    sign_in(page, live_server, make_staff("officer"), assert_accessible)
+    page.wait_for_load_state("load")
+    note = page.locator("#note-bulk")
+    note.fill("Half-typed note")
+    dialog = page.get_by_role("dialog", name="You will be signed out in 2 minutes")
+    page.clock.run_for("27:00")
+    assert not dialog.is_visible()
+    page.clock.run_for("01:01")
+    dialog.wait_for()
+    stay = dialog.get_by_role("button", name="Stay signed in")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Stay signed in"
+    assert_accessible(page, "session timeout warning")
+    with page.expect_response(re.compile(r"/staff/session$")) as response:
+        stay.press("Enter")
+    assert response.value.status == 204
+    dialog.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.id") == "note-bulk"
+    assert note.input_value() == "Half-typed note"

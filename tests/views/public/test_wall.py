@@ -88,6 +88,9 @@ def test_a_search_too_long_says_so_and_lists_nothing(client, wall):
     assert "<title>Error: Wish wall" in page.text
     assert "results-heading" not in page.text and "More buses at night" not in page.text
     assert "bus bus" in page.text  # the search is kept, to shorten
+    # The summary comes first in the main content, where a screen reader starts reading.
+    main = page.text.split('id="main-content"', 1)[1]
+    assert main.index("govuk-error-summary") < main.index("<h1")
 
 
 def report(client, reason):

@@ -84,6 +84,19 @@ def test_code_is_needed_and_cannot_be_replayed_or_stale(app):
     assert second.get("/staff/queue").status_code == 302
 
 
+def test_a_wrong_code_is_shown_on_its_field_and_the_summary_links_to_it(app):
+    """A screen reader user on the code field hears that the code was wrong (WCAG 3.3.1)."""
+    user = make_staff("officer")
+    page = sign_in(app.test_client(), user, code="000000")
+    assert page.status_code == 400
+    assert page.text.startswith("<!DOCTYPE html>") and "<title>Error: " in page.text
+    assert '<a href="#code">Enter the current 6-digit code' in page.text
+    assert 'id="code-error"' in page.text
+    field = re.search(r"<input[^>]*id=\"code\"[^>]*>", page.text).group(0)
+    assert 'aria-describedby="code-hint code-error"' in field
+    assert 'autocomplete="one-time-code"' in field and 'inputmode="numeric"' in field
+
+
 def test_password_alone_does_not_sign_in(client, app):
     user = make_staff("officer")
     page = client.get("/staff/sign-in")
@@ -177,6 +190,19 @@ def test_activity_keeps_the_session_alive(app, client, login_as):
     staff_session.last_seen_at = utcnow() - timedelta(minutes=29)
     db.session.commit()
     assert client.get("/staff/queue").status_code == 200
+    db.session.rollback()  # a fresh snapshot
+    assert utcnow() - db.session.query(StaffSession).one().last_seen_at < timedelta(minutes=1)
+
+
+def test_stay_signed_in_keeps_the_session_and_the_warning_is_on_staff_pages(app, client, login_as):
+    assert client.get("/staff/session").status_code == 401
+    login_as("officer")
+    assert 'id="session-timeout"' in client.get("/staff/queue").text
+    staff_session = db.session.query(StaffSession).one()
+    staff_session.last_seen_at = utcnow() - timedelta(minutes=28)
+    db.session.commit()
+    kept = client.get("/staff/session")
+    assert kept.status_code == 204 and kept.headers["Cache-Control"] == "no-store"
     db.session.rollback()  # a fresh snapshot
     assert utcnow() - db.session.query(StaffSession).one().last_seen_at < timedelta(minutes=1)
 
