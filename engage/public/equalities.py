@@ -32,7 +32,7 @@ def _step(consultation, source: str, done_url: str, ask_age: bool):
             abort(400)
         db.session.commit()
         session[_SESSION_KEY] = {**known, key: pseudonym}
-        flash("Thank you: your answers are saved, apart from what you told us.")
+        flash("Thank you: your answers are saved, apart from what you told us.", "success")
         return redirect(done_url, 303)
     page = render_template(
         "public/equalities.html", consultation=consultation, form=form, back=done_url

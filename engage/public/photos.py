@@ -362,7 +362,7 @@ def vote(slug, entry_id):
     counted = cast_vote(competition, entry, voter)
     db.session.commit()
     if counted:
-        flash(f"Thank you: your vote for “{entry.title}” is counted.")
+        flash(f"Thank you: your vote for “{entry.title}” is counted.", "success")
     else:
         flash("You have already voted in this competition: your first vote stands.")
     response = redirect(url_for("public.show_entry", slug=slug, entry_id=entry.id), 303)

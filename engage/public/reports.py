@@ -16,7 +16,7 @@ def report_page(reported, form, back: str, template: str, **context):
         ratelimit.hit(f"report:{request.remote_addr}", REPORTS_PER_HOUR, 3600)
         moderation.report_entry(reported, form.reason.data)
         db.session.commit()
-        flash(f"Thank you. A moderator will look at this {reported.entry_type} again.")
+        flash(f"Thank you. A moderator will look at this {reported.entry_type} again.", "success")
         return redirect(back, 303)
     status = 400 if form.is_submitted() else 200
     return render_template(template, form=form, **context), status

@@ -342,6 +342,11 @@ def vote(client, entry, page=None):
     return client.post(f"/competitions/pics/photos/{entry.id}/vote", data=hidden_fields(page.text))
 
 
+def _banner_title(html: str) -> str:
+    found = re.search(r'class="govuk-notification-banner__title"[^>]*>\s*([^<]*?)\s*<', html)
+    return found.group(1) if found else ""
+
+
 def test_one_vote_per_browser(client, app, competition):
     first = make_photo_entry(competition, title="First")
     second = make_photo_entry(competition, title="Second")
@@ -350,10 +355,14 @@ def test_one_vote_per_browser(client, app, competition):
     second_tab = client.get(f"/competitions/pics/photos/{second.id}")
     response = vote(client, first)
     assert response.status_code == 303 and "engage_voter=" in response.headers["Set-Cookie"]
-    assert "your vote for “First” is counted" in client.get(response.location).text
+    counted = client.get(response.location).text
+    assert "your vote for “First” is counted" in counted
+    assert _banner_title(counted) == "Success"
     again = vote(client, second, page=second_tab)
     assert again.status_code == 303
-    assert "You have already voted" in client.get(again.location).text
+    stands = client.get(again.location).text
+    assert "You have already voted" in stands  # not done: an important notice, not a success
+    assert _banner_title(stands) == "Important"
     assert [v.entry_id for v in db.session.query(Vote)] == [first.id]
     page = client.get(f"/competitions/pics/photos/{second.id}").text
     assert "You have voted for" in page and "Vote for this photo" not in page
