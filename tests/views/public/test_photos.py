@@ -388,6 +388,18 @@ def test_clearing_cookies_is_held_back_by_the_rate_limit(client, app, competitio
     assert db.session.query(Vote).count() == 2
 
 
+def test_a_second_click_on_vote_does_not_use_up_the_rate_limit(client, app, competition):
+    app.config["VOTE_RATE_LIMIT"] = 1
+    entry = make_photo_entry(competition)
+    db.session.commit()
+    page = client.get(f"/competitions/pics/photos/{entry.id}")  # no JavaScript: both clicks send
+    assert vote(client, entry, page=page).status_code == 303
+    again = vote(client, entry, page=page)
+    assert again.status_code == 303
+    assert "your first vote stands" in client.get(again.location).text
+    assert db.session.query(Vote).count() == 1
+
+
 def test_no_votes_outside_the_voting_dates(client, app):
     competition = make_competition(slug="pics", voting_open_at=utcnow().replace(year=2099))
     entry = make_photo_entry(competition)
