@@ -92,6 +92,25 @@ def test_a_winning_photo_taken_down_later_leaves_the_results(client, app):
     assert "Night bus" in page and "Ash Lee" in page
 
 
+def test_an_award_whose_entrant_asked_to_be_erased_says_so_to_admins(client, login_as, app):
+    from engage.services.rights import erase
+    from engage.storage import get_storage
+
+    competition = closed_competition()
+    winner = make_photo_entry(competition, title="Oak avenue", email="robin@example.org")
+    admin = make_staff("admin")
+    db.session.add(
+        Award(competition_id=competition.id, entry=winner, kind="winner", published_by_id=admin.id)
+    )
+    competition.results_published_at = utcnow()
+    erase("robin@example.org", get_storage())
+    db.session.commit()
+    login_as("admin")
+    page = client.get(f"/staff/admin/competitions/{competition.id}").text
+    assert "“Oak avenue” (its entrant's details were removed at their request)" in page
+    assert "” by </li>" not in page
+
+
 def test_a_vote_for_a_photo_taken_down_can_be_given_again(client, app):
     competition = make_competition(slug="pics")
     first = make_photo_entry(competition, title="Oak avenue")
