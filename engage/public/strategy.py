@@ -299,7 +299,11 @@ def strategy_compare(slug):
             abort(404)
         older, newer = versions[-2].number, versions[-1].number
     old, new = _version_or_404(strategy, older), _version_or_404(strategy, newer)
-    if old.number >= new.number:
+    if old.number > new.number:  # asked the other way round: the same comparison
+        return redirect(
+            url_for("public.strategy_compare", slug=slug, **{"from": newer, "to": older})
+        )
+    if old.number == new.number:
         abort(400)
     # Reasons are recorded against the version revised from, so show them only for that pair.
     recorded = {c.key: c for c in new.changes} if previous_version(new) is old else {}

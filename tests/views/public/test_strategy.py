@@ -264,7 +264,9 @@ def test_compare_with_bad_arguments(client, strategy):
     db.session.commit()
     base = "/consultations/derby/strategy/compare"
     assert client.get(base).status_code == 200
-    assert client.get(f"{base}?from=2&to=1").status_code == 400
+    swapped = client.get(f"{base}?from=2&to=1")
+    assert swapped.status_code == 302 and swapped.location == f"{base}?from=1&to=2"
+    assert client.get(f"{base}?from=2&to=2").status_code == 400
     assert client.get(f"{base}?from=1&to=9").status_code == 404
     assert client.get(f"{base}?from=x&to=2").status_code == 200  # falls back to the latest pair
 
