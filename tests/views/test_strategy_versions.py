@@ -22,3 +22,16 @@ def test_versions_page_links_are_markup_not_text(client, strategy):
     assert 'href="/consultations/derby/strategy/versions/2"' in page
     assert "Read version 2</a>" in page and "Compare with version 1</a>" in page
     assert 'href="/consultations/derby/strategy/versions/1"' in page
+
+
+def test_a_version_without_a_note_has_no_empty_what_changed_row(client, strategy):
+    import re
+
+    strategy.versions[-1].note = "Priorities reordered after the comments"
+    strategy.versions[0].note = ""
+    db.session.commit()
+    page = client.get("/consultations/derby/strategy/versions").text
+    values = re.findall(
+        r'What changed</dt>\s*<dd class="govuk-summary-list__value[^"]*">([^<]*)</dd>', page
+    )
+    assert values == ["Priorities reordered after the comments"]
