@@ -61,6 +61,32 @@ def test_three_wishes_then_about_you_then_reference(client, consultation):
     assert submission.details.postcode == "DE22 1AB" and submission.details.email_consent
 
 
+def test_on_a_shared_computer_the_next_person_cannot_see_what_was_sent(client, consultation):
+    sent = send_wishes(client, "More buses")
+    step2 = client.get(sent.location)
+    details = client.post(
+        sent.location,
+        data={
+            **hidden_fields(step2.text),
+            "postcode": "de22 1ab",
+            "email": "sam@example.org",
+            "email_consent": "y",
+        },
+    )
+    confirmation = client.get(details.location)
+    assert "Clear my answers from this browser" in confirmation.text
+    assert "DE22 1AB" in client.get(sent.location).text  # the about-you page, filled in
+    cleared = client.post("/finished", data=hidden_fields(confirmation.text))
+    assert cleared.status_code == 303
+    assert "cleared from this browser" in client.get(cleared.location).text
+    # The next person: no answers, no confirmation; what was sent is kept.
+    about_you = client.get(sent.location)
+    assert about_you.status_code == 302 and about_you.location.endswith("/wishes/new")
+    assert client.get(details.location).status_code in (302, 303, 404)
+    submission = db.session.query(Submission).one()
+    assert submission.details.postcode == "DE22 1AB" and submission.wishes[0].text == "More buses"
+
+
 def test_skip_about_you_stores_no_details(client, consultation):
     sent = send_wishes(client, "More trees")
     step2 = client.get(sent.location)
