@@ -108,9 +108,12 @@ def test_erasure_removes_details_and_photos_and_keeps_what_was_said(client, app,
     storage = get_storage()
     photo = entries["photo"]
     keys = [photo.master_key, photo.display_key, photo.thumb_key]
+    area_before = entries["mine"].submission.area_id
     _ask(client, entries["mine"].submission.reference, "sam@example.com")
     link = _link(app)
     page = client.get(link)
+    # What is kept is said before the resident confirms: the wish, and the area it counts for.
+    assert "with the local area your postcode was in" in page.text
     refused = client.post(f"{link}/erase", data=hidden_fields(page.text))
     assert refused.status_code == 400 and "Tick the box to confirm" in refused.text
     done = client.post(f"{link}/erase", data={**hidden_fields(page.text), "confirm": "y"})
@@ -119,6 +122,7 @@ def test_erasure_removes_details_and_photos_and_keeps_what_was_said(client, app,
     assert db.session.query(RespondentDetails).one().email == "alex@example.org"
     wish = db.session.get(Wish, entries["mine"].id)
     assert wish.text == "More buses to Sinfin" and wish.submission.details is None
+    assert wish.submission.area_id == area_before
     entry = db.session.get(PhotoEntry, photo.id)
     assert (entry.email, entry.entrant_name, entry.status) == ("", "", ModerationStatus.REJECTED)
     for key in keys:
