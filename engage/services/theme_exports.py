@@ -1,9 +1,10 @@
 """Exports of a run: its themes and their assignments as CSV and XLSX, and what the printable
 report for the partnership board shows.
 
-No cell can run as a formula: text starting with =, +, -, @, a tab or a carriage return is
-prefixed with an apostrophe (the OWASP advice for CSV injection), in CSV and in XLSX alike,
-and every XLSX cell is written as text or a number, never a formula.
+No cell can run as a formula: in CSV, text starting with =, +, -, @, a tab or a carriage
+return is prefixed with an apostrophe (the OWASP advice for CSV injection); in XLSX every cell
+is written as text or a number, never a formula, and such text keeps its own first character
+with the "quote prefix" style, which keeps it text when someone edits the cell.
 """
 
 import csv
@@ -165,9 +166,11 @@ def workbook(run: AnalysisRun) -> bytes:
 
 
 def _cell(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=neutralise(value))
-    if isinstance(cell.value, str):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
         cell.data_type = "s"  # never "f": openpyxl would otherwise store "=…" as a formula
+        # "- more buses" reads as written, and stays text if the cell is edited.
+        cell.quotePrefix = value.startswith(DANGEROUS)
     return cell
 
 
