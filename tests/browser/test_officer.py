@@ -155,6 +155,11 @@ def test_keyboard_decisions(page, live_server, derby, assert_accessible):
     # (on a busy machine the queue's heading shows before it has).
     page.wait_for_load_state("load")
     page.keyboard.press("j")
+    # The entry in focus has the service's focus ring (3 px, yellow), not the browser's 1 px one.
+    ring = page.locator(f"#entry-{first.id}").evaluate(
+        "e => [getComputedStyle(e).outlineWidth, getComputedStyle(e).outlineColor]"
+    )
+    assert ring == ["3px", "rgb(255, 221, 0)"]
     page.keyboard.press("a")
     page.get_by_text("Approved: 1 entry").wait_for()
     page.wait_for_load_state("load")
