@@ -10,6 +10,10 @@ The suppression rule (statistical disclosure control, as official statistics do 
   other count is hidden too (the smallest non-zero first, then a zero, and the line's total
   only when nothing else is left). This repeats until no line has exactly one hidden number.
   A count hidden only for this reason is shown as "not shown", because it may be 10 or more.
+* Tables published together whose counts are sums of each other's are hidden together: a
+  deprivation decile's count is the sum of its areas' counts, so the decile with its areas
+  is one more line (``suppress_linked``). Otherwise a decile of two areas, shown, would give
+  away the one area the area table hides.
 * A run's breakdowns never hide their row totals or grand total: those are the themes' sizes
   and the relevant entries, which the themes page, the report and the exports show anyway. A
   row total hidden here would only seem to protect its row (a theme of 7 entries, all from
@@ -21,14 +25,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from engage.extensions import db
-from engage.models import (
-    AGE_BANDS,
-    CHANNELS,
-    AnalysisRun,
-    Area,
-    AreaDeprivation,
-    ThemeAssignment,
-)
+from engage.models import AGE_BANDS, CHANNELS, AnalysisRun, Area, AreaDeprivation, ThemeAssignment
 from engage.services.analysis_runs import visible_themes
 from engage.services.workspace_entries import ENTRY_TYPES
 
@@ -87,54 +84,80 @@ def suppress(counts: list[list[int]], row_totals_known: bool = False) -> list[li
     ``row_totals_known``: the row totals and grand total are published elsewhere, so they are
     never hidden, and their lines are protected by hiding counts instead.
     """
-    n_rows, n_cols = len(counts), len(counts[0]) if counts else 0
-    grid = [row[:] + [sum(row)] for row in counts]
-    grid.append([sum(counts[i][j] for i in range(n_rows)) for j in range(n_cols)])
-    grid[-1].append(sum(grid[-1]))
-    marks = [["primary" if 0 < v < SMALL else "" for v in row] for row in grid]
-    if row_totals_known:
-        for row in marks:
-            row[n_cols] = ""
-    lines = [[(i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
-    lines += [[(i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
+    return suppress_linked([counts], [], row_totals_known)[0]
+
+
+def suppress_linked(
+    grids: list[list[list[int]]], links: list[list[tuple[int, int, int]]], row_totals_known=False
+) -> list[list[list[str]]]:
+    """Hide small counts in several tables published together, whose counts are related.
+
+    Each grid is extended with its totals as in :func:`suppress`. ``links`` are the further
+    lines that tie the tables: each is a list of ``(grid, row, column)`` places in the
+    extended grids whose last place is the sum of the others (a deprivation decile's count is
+    the sum of the counts of the areas in that decile). A line of either kind with exactly
+    one hidden number would give it away, so the same rule runs over all of them at once.
+    """
+    extended, marks, lines = [], [], []
+    for g, counts in enumerate(grids):
+        n_rows, n_cols = len(counts), len(counts[0]) if counts else 0
+        grid = [row[:] + [sum(row)] for row in counts]
+        grid.append([sum(counts[i][j] for i in range(n_rows)) for j in range(n_cols)])
+        grid[-1].append(sum(grid[-1]))
+        mark = [["primary" if 0 < v < SMALL else "" for v in row] for row in grid]
+        if row_totals_known:
+            for row in mark:
+                row[n_cols] = ""
+        extended.append(grid)
+        marks.append(mark)
+        lines += [[(g, i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
+        lines += [[(g, i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
+    lines += [list(link) for link in links if len(link) > 1]
+    # The totals of the lines each number is in; a line's total counts itself among them.
+    totals: dict[tuple[int, int, int], list] = {}
+    for line in lines:
+        for p in line:
+            totals.setdefault(p, []).append(line[-1])
     changed = True
     while changed:
         changed = False
         for line in lines:
-            hidden = [p for p in line if marks[p[0]][p[1]]]
+            hidden = [p for p in line if marks[p[0]][p[1]][p[2]]]
             if len(hidden) != 1:
                 continue
-            pick = _next_to_hide(line, grid, marks, row_totals_known)
+            pick = _next_to_hide(line, extended, marks, totals, row_totals_known)
             if pick is not None:
-                marks[pick[0]][pick[1]] = "secondary"
+                marks[pick[0]][pick[1]][pick[2]] = "secondary"
                 changed = True
     return marks
 
 
-def _next_to_hide(line, grid, marks, row_totals_known=False):
-    total = line[-1]
-    n_cols = len(grid[0]) - 1
-    n_rows = len(grid) - 1
-    open_cells = [p for p in line[:-1] if not marks[p[0]][p[1]]]
+def _next_to_hide(line, grids, marks, totals, row_totals_known=False):
+    def value(p):
+        return grids[p[0]][p[1]][p[2]]
+
+    def is_row_total(p):
+        return p[2] == len(grids[p[0]][0]) - 1
+
+    open_cells = [p for p in line[:-1] if not marks[p[0]][p[1]][p[2]]]
     if row_totals_known:
-        open_cells = [p for p in open_cells if p[1] != n_cols]
-    # A zero in a row or column whose total is 0 is known to be 0: hiding it protects nothing
-    # (a decile column of a place with no deciles imported would fill with "not shown").
-    open_cells = [
-        p for p in open_cells if grid[p[0]][p[1]] or (grid[p[0]][n_cols] and grid[n_rows][p[1]])
-    ]
-    nonzero = [p for p in open_cells if grid[p[0]][p[1]] > 0]
+        open_cells = [p for p in open_cells if not is_row_total(p)]
+    # A zero in a line whose total is 0 is known to be 0: hiding it protects nothing (a
+    # decile column of a place with no deciles imported would fill with "not shown").
+    open_cells = [p for p in open_cells if value(p) or all(value(t) for t in totals[p])]
+    nonzero = [p for p in open_cells if value(p) > 0]
 
     def order(p):
         # Equal counts are told apart by their whole column, not its place: the report's
         # deprivation table is the area table with its columns in another order, and two
         # tables hiding different ones of two equal counts would give the hidden one away.
-        return grid[p[0]][p[1]], [row[p[1]] for row in grid]
+        return value(p), [row[p[2]] for row in grids[p[0]]]
 
     for pool in (nonzero, open_cells):
         if pool:
             return min(pool, key=order)
-    if marks[total[0]][total[1]] or (row_totals_known and total[1] == n_cols):
+    total = line[-1]
+    if marks[total[0]][total[1]][total[2]] or (row_totals_known and is_row_total(total)):
         return None
     return total
 
@@ -143,7 +166,11 @@ def make_table(rows, columns, counts: list[list[int]], row_totals_known: bool = 
     """A table of counts with totals, small numbers hidden (see ``suppress``)."""
     if not rows or not columns:
         return Table(rows, columns, [[] for _ in rows], [Cell(0) for _ in rows], [], Cell(0))
-    marks = suppress(counts, row_totals_known)
+    return marked_table(rows, columns, counts, suppress(counts, row_totals_known))
+
+
+def marked_table(rows, columns, counts, marks) -> Table:
+    """A table of counts with totals, hidden by marks from `suppress` or `suppress_linked`."""
     n_rows, n_cols = len(rows), len(columns)
     cells = [[Cell(counts[i][j], marks[i][j]) for j in range(n_cols)] for i in range(n_rows)]
     row_totals = [Cell(sum(counts[i]), marks[i][n_cols]) for i in range(n_rows)]
@@ -173,10 +200,7 @@ def _area_columns(run, counts):
     return sorted(areas.items(), key=lambda item: item[1])
 
 
-def _deprivation(run, counts):
-    deciles = dict(
-        db.session.execute(select(AreaDeprivation.area_id, AreaDeprivation.decile)).all()
-    )
+def _deprivation(counts, deciles):
     folded: dict[tuple[int, object], int] = {}
     for (theme_id, area_id), n in counts.items():
         key = (theme_id, deciles.get(area_id))
@@ -186,15 +210,61 @@ def _deprivation(run, counts):
     return folded, columns
 
 
+def _grid(themes, columns, counts):
+    known = {key for key, _ in columns}
+    if any(g not in known for _, g in counts):
+        columns.append((None, UNKNOWN))
+    place = {key: j for j, (key, _) in enumerate(columns)}
+    row_of = {t.id: i for i, t in enumerate(themes)}
+    grid = [[0] * len(columns) for _ in themes]
+    for (theme_id, group), n in counts.items():
+        if theme_id in row_of:
+            grid[row_of[theme_id]][place.get(group, place.get(None, 0))] += n
+    return grid
+
+
+def _area_and_deprivation(run: AnalysisRun) -> dict[str, Table]:
+    """The area and deprivation tables, hidden together: a decile's count is the sum of its
+    areas' counts, so a decile of two areas would otherwise show what one of them hides."""
+    themes = visible_themes(run)
+    rows = [(t.id, t.label) for t in themes]
+    counts = _grouped(run, ThemeAssignment.area_id)
+    deciles = dict(
+        db.session.execute(select(AreaDeprivation.area_id, AreaDeprivation.decile)).all()
+    )
+    folded, decile_columns = _deprivation(counts, deciles)
+    area_columns = _area_columns(run, counts)
+    by_area = _grid(themes, area_columns, counts)
+    by_decile = _grid(themes, decile_columns, folded)
+    if not rows:
+        return {
+            "area": make_table(rows, area_columns, by_area),
+            "deprivation": make_table(rows, decile_columns, by_decile),
+        }
+    place = {key: j for j, (key, _) in enumerate(decile_columns)}
+    members: dict[int, list[int]] = {}
+    for j, (area_id, _) in enumerate(area_columns):
+        d = place.get(deciles.get(area_id) if area_id is not None else None, place.get(None))
+        if d is not None:
+            members.setdefault(d, []).append(j)
+    links = [
+        [(0, i, j) for j in areas] + [(1, i, d)]
+        for i in range(len(rows) + 1)  # every theme, and the column totals
+        for d, areas in members.items()
+    ]
+    # The rows' totals are the themes' sizes, shown on the themes page: never hidden here.
+    marks = suppress_linked([by_area, by_decile], links, row_totals_known=True)
+    return {
+        "area": marked_table(rows, area_columns, by_area, marks[0]),
+        "deprivation": marked_table(rows, decile_columns, by_decile, marks[1]),
+    }
+
+
 def breakdown(run: AnalysisRun, dimension: str) -> Table:
     """Every current theme of the run by one dimension, small counts hidden."""
     if dimension in ("area", "deprivation"):
-        counts = _grouped(run, ThemeAssignment.area_id)
-        if dimension == "area":
-            columns = _area_columns(run, counts)
-        else:
-            counts, columns = _deprivation(run, counts)
-    elif dimension == "channel":
+        return _area_and_deprivation(run)[dimension]
+    if dimension == "channel":
         counts = _grouped(run, ThemeAssignment.channel)
         columns = list({**CHANNELS, "photo": "Photo competition"}.items())
     elif dimension == "age-band":
@@ -205,15 +275,7 @@ def breakdown(run: AnalysisRun, dimension: str) -> Table:
         columns = list(ENTRY_TYPES.items())
     else:
         raise KeyError(dimension)
-    known = {key for key, _ in columns}
-    if any(g not in known for _, g in counts):
-        columns.append((None, UNKNOWN))
     themes = visible_themes(run)
-    place = {key: j for j, (key, _) in enumerate(columns)}
-    row_of = {t.id: i for i, t in enumerate(themes)}
-    grid = [[0] * len(columns) for _ in themes]
-    for (theme_id, group), n in counts.items():
-        if theme_id in row_of:
-            grid[row_of[theme_id]][place.get(group, place.get(None, 0))] += n
+    grid = _grid(themes, columns, counts)
     # The rows' totals are the themes' sizes, shown on the themes page: never hidden here.
     return make_table([(t.id, t.label) for t in themes], columns, grid, row_totals_known=True)

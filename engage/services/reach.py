@@ -29,7 +29,7 @@ from engage.models import (
     Wish,
 )
 from engage.numbers import whole_number
-from engage.services.breakdowns import make_table
+from engage.services.breakdowns import marked_table, suppress_linked
 
 UNDER = 0.8
 MAX_FILE = 1024 * 1024
@@ -214,16 +214,34 @@ def reach(consultation: Consultation) -> dict[str, list[ReachRow]]:
             (f"Decile {d}", lambda k, d=d: deciles.get(k[0]) == d) for d in range(1, 11)
         ],
     }
-    return {name: _rows(spec, counts, population) for name, spec in groups.items()}
+    responded = {
+        name: [sum(n for k, n in counts.items() if match(k)) for _, match in spec]
+        for name, spec in groups.items()
+    }
+    # A decile's respondents include its areas': the area and decile counts are hidden
+    # together, so that a decile does not give away an area the area table hides.
+    names = list(groups)
+    index_of = {a.id: i for i, a in enumerate(areas)}
+    links = [
+        [(0, index_of[a], 0) for a in sorted(index_of) if deciles.get(a) == d]
+        + [(names.index("deprivation"), d - 1, 0)]
+        for d in range(1, 11)
+    ]
+    marks = suppress_linked([[[r] for r in responded[name]] for name in names], links)
+    return {
+        name: _rows(groups[name], responded[name], marks[g], population)
+        for g, name in enumerate(names)
+    }
 
 
-def _rows(spec, counts, population) -> list[ReachRow]:
-    responded = [sum(n for k, n in counts.items() if match(k)) for _, match in spec]
+def _rows(spec, responded, marks, population) -> list[ReachRow]:
     people = [sum(n for k, n in population.items() if match(k)) or None for _, match in spec]
     known = [(r, p) for r, p in zip(responded, people, strict=True) if p]
     all_responded = sum(r for r, _ in known) or 0
     all_people = sum(p for _, p in known) or 0
-    table = make_table([(i, "") for i in range(len(spec))], [(0, "")], [[r] for r in responded])
+    table = marked_table(
+        [(i, "") for i in range(len(spec))], [(0, "")], [[r] for r in responded], marks
+    )
     out = []
     for (label, _), cell, r, p in zip(
         spec, (row[0] for row in table.cells), responded, people, strict=True

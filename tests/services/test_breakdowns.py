@@ -4,8 +4,22 @@ import random
 
 import pytest
 
-from engage.services.breakdowns import FEWER, NOT_SHOWN, breakdown, make_table, suppress
-from tests.workspace_factories import make_consultation_with_wishes, run_analysis
+from engage.extensions import db
+from engage.models import AreaDeprivation
+from engage.services.breakdowns import (
+    FEWER,
+    NOT_SHOWN,
+    breakdown,
+    make_table,
+    suppress,
+    suppress_linked,
+)
+from tests.factories import make_area, make_consultation
+from tests.workspace_factories import (
+    make_consultation_with_wishes,
+    make_wishes,
+    run_analysis,
+)
 
 
 def _lines(marks):
@@ -88,3 +102,86 @@ def test_the_same_counts_in_another_column_order_hide_the_same_counts(seed):
     moved = suppress([[row[j] for j in order] for row in counts], row_totals_known=True)
     for i in range(n_rows):
         assert [marks[i][j] for j in order] == moved[i][:n_cols], (counts, order)
+
+
+def _linked_lines(grids, members):
+    """Every line of two linked tables, as (count, is a published row total) pairs: their
+    rows and columns, and each decile with its areas (``members``: decile -> area columns)."""
+    for grid in grids:
+        last = len(grid[0]) - 1
+        yield from ([(v, j == last) for j, v in enumerate(row)] for row in grid)
+        yield from ([(row[j], j == last) for row in grid] for j in range(last + 1))
+    area, decile = grids
+    for i in range(len(area)):
+        for d, columns in members.items():
+            yield [(area[i][j], False) for j in columns] + [(decile[i][d], False)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_linked_tables_leave_no_line_with_one_hidden_number(seed):
+    rng = random.Random(seed)
+    n_rows, n_areas, n_deciles = rng.randint(1, 4), rng.randint(2, 7), rng.randint(1, 4)
+    decile_of = [rng.randrange(n_deciles) for _ in range(n_areas)]
+    by_area = [[rng.choice([0, 2, 6, 11, 15, 40]) for _ in range(n_areas)] for _ in range(n_rows)]
+    by_decile = [
+        [sum(row[a] for a in range(n_areas) if decile_of[a] == d) for d in range(n_deciles)]
+        for row in by_area
+    ]
+    members = {d: [a for a in range(n_areas) if decile_of[a] == d] for d in range(n_deciles)}
+    links = [
+        [(0, i, a) for a in columns] + [(1, i, d)]
+        for i in range(n_rows + 1)
+        for d, columns in members.items()
+    ]
+    marks = suppress_linked([by_area, by_decile], links, row_totals_known=True)
+    # The same lines, with each number's mark in place of its value.
+    lines = zip(
+        _linked_lines(marks, members),
+        _linked_lines([_extended(by_area), _extended(by_decile)], members),
+        strict=True,
+    )
+    for line, values in lines:
+        if sum(1 for m, _ in line if m) == 1:
+            # Allowed only when nothing else could be hidden: the rest are published row
+            # totals (a theme's size) and zeros.
+            others = [v for (m, known), (v, _) in zip(line, values, strict=True) if not m]
+            published = [known for (m, known) in line if not m]
+            assert all(k or v == 0 for v, k in zip(others, published, strict=True)), (
+                by_area,
+                decile_of,
+            )
+
+
+def _extended(counts):
+    grid = [row[:] + [sum(row)] for row in counts]
+    grid.append([sum(col) for col in zip(*grid, strict=True)])
+    return grid
+
+
+def test_a_decile_of_two_areas_does_not_give_an_area_count_away(app):
+    """Area A (5 entries of a theme) is hidden in the area table; were the decile A shares
+    with C shown, A = decile - C. The two tables are hidden together."""
+    consultation = make_consultation()
+    a, b, c = (make_area(name=n, code=f"E0900000{i}") for i, n in enumerate("ABC"))
+    consultation.areas = [a, b, c]
+    db.session.add_all(
+        [AreaDeprivation(area=a, decile=1), AreaDeprivation(area=c, decile=1)]
+        + [AreaDeprivation(area=b, decile=2)]
+    )
+    make_wishes(consultation, 150, areas=[a] + [b] * 6 + [c] * 8)
+    db.session.commit()
+    run = run_analysis(consultation, n_themes=3)
+    area, decile = breakdown(run, "area"), breakdown(run, "deprivation")
+    place = {label: j for j, (_, label) in enumerate(area.columns)}
+    first = {label: j for j, (key, label) in enumerate(decile.columns)}
+    hidden_somewhere = False
+    for row_a, row_d in zip(area.cells, decile.cells, strict=True):
+        cell_a, cell_c = row_a[place["A"]], row_a[place["C"]]
+        decile_1 = row_d[first["1 (most deprived)"]]
+        hidden_somewhere |= bool(cell_a.hidden)
+        if cell_a.hidden and decile_1.shown is not None:
+            # Shown, the decile only gives A away when C is shown too.
+            assert cell_c.hidden, (cell_a.value, cell_c.value, decile_1.value)
+        if decile_1.hidden:
+            assert cell_a.hidden or cell_c.hidden
+    assert hidden_somewhere  # the case the test is about arose

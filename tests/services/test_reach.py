@@ -95,3 +95,20 @@ def test_reach_finds_the_under_represented(consultation):
     assert deciles["Decile 1"].status == "Under-represented"
     assert deciles["Decile 9"].status == "Fair share or more"
     assert deciles["Decile 4"].status == "No population figure"
+
+
+def test_a_decile_of_two_areas_does_not_give_an_area_away(consultation):
+    """Abbey (3 respondents) is hidden; Abbey and Spondon share decile 1, so Spondon or the
+    decile is hidden too, or the decile's count less Spondon's would be Abbey's."""
+    abbey, spondon, chaddesden = consultation.areas
+    import_deprivation(b"area_code,decile\nE1,1\nE2,1\nE3,5\n")
+    areas = [spondon] * 24 + [chaddesden] * 15 + [abbey] * 3
+    for i, area in enumerate(areas):
+        make_wish(consultation, text=f"More buses {i}", area=area)
+    db.session.flush()
+    found = reach(consultation)
+    by_area = {r.label: r for r in found["area"]}
+    deciles = {r.label: r for r in found["deprivation"]}
+    assert by_area["Abbey"].respondents == "fewer than 10"
+    shown = [by_area["Spondon"].respondents, deciles["Decile 1"].respondents]
+    assert "not shown" in shown and "27" not in shown
