@@ -113,6 +113,48 @@ class CompetitionForm(FlaskForm):
         )
 
 
+class CompetitionDetailsForm(CompetitionForm):
+    """The same details, for a competition that exists: its consultation stays as it is."""
+
+    consultation = None
+
+    @classmethod
+    def of(cls, competition) -> "CompetitionDetailsForm":
+        """The form filled in with the competition's details (closing days are the last day
+        open, as the form takes them)."""
+        return cls(
+            title=competition.title,
+            slug=competition.slug,
+            summary=competition.summary,
+            rules=competition.rules,
+            **_days_of(competition),
+        )
+
+    def dates_for(self, competition) -> CompetitionDates:
+        """The dates typed; a day left as it was keeps the competition's own moment (one
+        set to the hour, as the demo's are, is not moved to midnight by an unrelated edit)."""
+        typed = vars(self.dates())
+        days = _days_of(competition)
+        fields = ("entries_open", "entries_close", "voting_open", "voting_close")
+        for name, attribute in zip(fields, typed, strict=True):
+            if getattr(self, name).data == days[name]:
+                typed[attribute] = getattr(competition, attribute)
+        return CompetitionDates(**typed)
+
+
+def _days_of(competition) -> dict[str, date]:
+    def day(moment: datetime) -> date:
+        return moment.astimezone(LOCAL_TZ).date()
+
+    # A closing moment is the start of the day after the last day open.
+    return {
+        "entries_open": day(competition.entries_open_at),
+        "entries_close": day(competition.entries_close_at - timedelta(microseconds=1)),
+        "voting_open": day(competition.voting_open_at),
+        "voting_close": day(competition.voting_close_at - timedelta(microseconds=1)),
+    }
+
+
 class CriterionForm(FlaskForm):
     name = StringField(
         "Criterion",

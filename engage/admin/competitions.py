@@ -4,7 +4,13 @@ see the judges' combined scores and the votes; publish the results."""
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from engage.admin import bp
-from engage.admin.competition_forms import ActionForm, CompetitionForm, CriterionForm, JudgeForm
+from engage.admin.competition_forms import (
+    ActionForm,
+    CompetitionDetailsForm,
+    CompetitionForm,
+    CriterionForm,
+    JudgeForm,
+)
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import AWARDS, PhotoEntry, User
@@ -19,7 +25,11 @@ from engage.services.judging import (
     list_judge_candidates,
     list_judges,
     publish_results,
+    remove_criterion,
+    remove_judge,
+    scoring_started,
     set_shortlist,
+    update_competition,
     votes_ranking,
 )
 from engage.services.photos import gallery_query, get_competition_by_id, list_competitions
@@ -73,6 +83,36 @@ def competition(competition_id):
     return _competition_page(_competition_or_404(competition_id))
 
 
+@bp.route("/competitions/<int:competition_id>/edit", methods=["GET", "POST"])
+def edit_competition(competition_id):
+    """Change a competition's wording, web address or dates."""
+    competition = _competition_or_404(competition_id)
+    form = CompetitionDetailsForm() if request.method == "POST" else None
+    form = form or CompetitionDetailsForm.of(competition)
+    problem = None
+    if form.validate_on_submit():
+        try:
+            update_competition(
+                competition,
+                slug=form.slug.data,
+                title=form.title.data,
+                summary=form.summary.data,
+                rules=form.rules.data,
+                dates=form.dates_for(competition),
+            )
+        except EngageError as error:
+            db.session.rollback()
+            problem = error.message
+        else:
+            db.session.commit()
+            flash(f"Saved the details of {competition.title}")
+            return redirect(url_for("admin.competition", competition_id=competition.id), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/competition_edit.html", competition=competition, form=form, problem=problem
+    ), status
+
+
 def _competition_page(competition, criterion_form: CriterionForm | None = None, status=200):
     """The competition's page; a refused criterion is shown again with its message."""
     judge_form = JudgeForm(formdata=None)
@@ -89,6 +129,7 @@ def _competition_page(competition, criterion_form: CriterionForm | None = None, 
         votes=votes_ranking(competition),
         awards=list_awards(competition),
         labels=AWARDS,
+        scoring_started=scoring_started(competition),
     ), status
 
 
@@ -123,6 +164,37 @@ def add_competition_criterion(competition_id):
         "criteria",
         lambda: add_criterion(competition, form.name.data, form.description.data),
         f"Added the criterion “{form.name.data}”",
+    )
+
+
+@bp.post("/competitions/<int:competition_id>/criteria/<int:criterion_id>/remove")
+def remove_competition_criterion(competition_id, criterion_id):
+    """Take a criterion off, before judges start scoring."""
+    competition = _competition_or_404(competition_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _run(
+        competition.id,
+        "criteria",
+        lambda: remove_criterion(competition, criterion_id),
+        lambda criterion: f"Removed the criterion “{criterion.name}”",
+    )
+
+
+@bp.post("/competitions/<int:competition_id>/judges/<int:appointment_id>/remove")
+def remove_competition_judge(competition_id, appointment_id):
+    """End a judge's appointment to this competition."""
+    competition = _competition_or_404(competition_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _run(
+        competition.id,
+        "judges",
+        lambda: remove_judge(competition, appointment_id),
+        lambda user: (
+            f"{user.name} no longer judges this competition "
+            "(any scores they gave are kept, and no longer count)"
+        ),
     )
 
 

@@ -60,15 +60,7 @@ def create_competition(
     dates: CompetitionDates,
 ) -> Competition:
     """A new competition for a consultation; the slug must be new."""
-    if dates.entries_open_at >= dates.entries_close_at:
-        raise JudgingError("The closing date for entries must be after the opening date")
-    if dates.voting_open_at >= dates.voting_close_at:
-        raise JudgingError("Voting must close after it opens")
-    if dates.voting_close_at <= dates.entries_open_at:
-        # A mistyped year, most often: there would be no photo to vote for.
-        raise JudgingError("Voting must close after entries open")
-    if db.session.scalar(select(Competition.id).where(Competition.slug == slug)):
-        raise JudgingError(f"The web address “{slug}” is taken: choose another")
+    _check_details(None, slug, dates)
     competition = Competition(
         consultation=consultation,
         slug=slug,
@@ -87,8 +79,86 @@ def create_competition(
     return competition
 
 
+def _check_details(competition: Competition | None, slug: str, dates: CompetitionDates) -> None:
+    if dates.entries_open_at >= dates.entries_close_at:
+        raise JudgingError("The closing date for entries must be after the opening date")
+    if dates.voting_open_at >= dates.voting_close_at:
+        raise JudgingError("Voting must close after it opens")
+    if dates.voting_close_at <= dates.entries_open_at:
+        # A mistyped year, most often: there would be no photo to vote for.
+        raise JudgingError("Voting must close after entries open")
+    taken = select(Competition.id).where(Competition.slug == slug)
+    if competition is not None:
+        taken = taken.where(Competition.id != competition.id)
+    if db.session.scalar(taken):
+        raise JudgingError(f"The web address “{slug}” is taken: choose another")
+
+
+def update_competition(
+    competition: Competition,
+    *,
+    slug: str,
+    title: str,
+    summary: str,
+    rules: str,
+    dates: CompetitionDates,
+) -> Competition:
+    """Change a competition's wording, address or dates (a typo, a closing date moved).
+
+    Once the results are published its dates and address stay as they were: the results
+    page and what was announced depend on them."""
+    if competition.results_published and (
+        slug != competition.slug
+        or any(getattr(competition, name) != value for name, value in vars(dates).items())
+    ):
+        raise JudgingError(
+            "The results are published: the dates and web address can no longer change"
+        )
+    _check_details(competition, slug, dates)
+    competition.slug, competition.title = slug, title
+    competition.summary, competition.rules = summary, rules
+    for name, value in vars(dates).items():
+        setattr(competition, name, value)
+    savepoint = db.session.begin_nested()
+    try:
+        savepoint.commit()
+    except IntegrityError as error:  # the same address taken at the same moment
+        savepoint.rollback()
+        raise JudgingError(f"The web address “{slug}” is taken: choose another") from error
+    return competition
+
+
+def remove_criterion(competition: Competition, criterion_id: int) -> Criterion:
+    """Take a criterion off before any judge has scored; the others keep their order."""
+    criterion = next((c for c in competition.criteria if c.id == criterion_id), None)
+    if criterion is None:
+        raise JudgingError("That criterion is not one of this competition's")
+    if scoring_started(competition):
+        raise JudgingError("Judges have started scoring: the criteria can no longer change")
+    competition.criteria.remove(criterion)
+    db.session.delete(criterion)
+    for position, kept in enumerate(competition.criteria, start=1):
+        kept.position = position
+    db.session.flush()
+    return criterion
+
+
+def remove_judge(competition: Competition, appointment_id: int) -> User:
+    """End a judge's appointment. Their scores are kept (nothing is lost), but only the
+    scores of the competition's judges count in the combined ranking."""
+    appointment = db.session.get(JudgeAppointment, appointment_id)
+    if appointment is None or appointment.competition_id != competition.id:
+        raise JudgingError("That judge is not one of this competition's")
+    if competition.results_published:
+        raise JudgingError("The results are published: the judges can no longer change")
+    user = appointment.user
+    db.session.delete(appointment)
+    db.session.flush()
+    return user
+
+
 def add_criterion(competition: Competition, name: str, description: str = "") -> Criterion:
-    if _scores_exist(competition):
+    if scoring_started(competition):
         raise JudgingError("Judges have started scoring: the criteria can no longer change")
     criterion = Criterion(
         competition=competition,
@@ -101,7 +171,7 @@ def add_criterion(competition: Competition, name: str, description: str = "") ->
     return criterion
 
 
-def _scores_exist(competition: Competition) -> bool:
+def scoring_started(competition: Competition) -> bool:
     query = select(Score.id).join(Criterion).where(Criterion.competition_id == competition.id)
     return db.session.scalar(query.limit(1)) is not None
 
@@ -244,8 +314,13 @@ def judges_ranking(competition: Competition) -> list[Ranked]:
     over the judges who scored every criterion. Entries not yet scored come last."""
     criteria = {c.id for c in competition.criteria}
     totals: dict[int, dict[int, dict[int, int]]] = {}
+    judges = select(JudgeAppointment.user_id).where(
+        JudgeAppointment.competition_id == competition.id
+    )
     rows = db.session.scalars(
-        select(Score).join(Criterion).where(Criterion.competition_id == competition.id)
+        select(Score)
+        .join(Criterion)
+        .where(Criterion.competition_id == competition.id, Score.judge_id.in_(judges))
     )
     for score in rows:
         totals.setdefault(score.entry_id, {}).setdefault(score.judge_id, {})[score.criterion_id] = (

@@ -62,18 +62,45 @@ def test_a_judge_scores_long_titles_on_a_small_screen(
     context.close()
 
 
-def test_an_admin_sees_long_titles_wrapped_on_a_small_screen(browser, live_server, derby):
+def test_an_admin_sees_long_titles_wrapped_on_a_small_screen(
+    browser, live_server, derby, assert_accessible
+):
     competition = _long_titled_competition(derby)
     admin = make_staff("admin")
+    judge = make_staff("judge")
+    db.session.add(JudgeAppointment(competition=competition, user=judge))
     db.session.commit()
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     sign_in(page, live_server, admin, "/staff/admin/competitions", "Photo competitions")
-    for path in ["/staff/admin/competitions", f"/staff/admin/competitions/{competition.id}"]:
+    paths = [
+        "/staff/admin/competitions",
+        f"/staff/admin/competitions/{competition.id}",
+        f"/staff/admin/competitions/{competition.id}/edit",
+    ]
+    for path in paths:
         page.goto(f"{live_server}{path}")
         assert page.evaluate(_OVERFLOWING) == [], path
         # Only the tables' own columns may need more room than the screen, not a title.
         assert page.evaluate("document.documentElement.scrollWidth") < 640, path
+        assert_accessible(page, f"{path}, 320 px")
+    # The edit form refuses a voting period that ends before it starts, keeping the rest.
+    page.get_by_label("Title").fill("Picture your wish")
+    for box, value in zip(
+        page.locator("#voting_close input").all(), ["1", "1", "2001"], strict=True
+    ):
+        box.fill(value)
+    page.get_by_role("button", name="Save details").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert page.get_by_label("Title").input_value() == "Picture your wish"
+    assert_accessible(page, "edit refused, 320 px")
+    # A judge and a criterion are removed by their own buttons, named for what they remove.
+    page.goto(f"{live_server}/staff/admin/competitions/{competition.id}")
+    page.get_by_role("button", name=f"Remove {judge.name} as a judge").click()
+    page.get_by_text(f"{judge.name} no longer judges this competition").wait_for()
+    page.get_by_role("button", name="Remove the criterion “Impact”").click()
+    page.get_by_text("Removed the criterion “Impact”").wait_for()
+    assert page.evaluate(_OVERFLOWING) == []
     context.close()
 
 

@@ -9,6 +9,7 @@ import pytest
 from engage.extensions import db
 from engage.models import Award, Competition, Score
 from engage.models._types import utcnow
+from engage.template_helpers import LOCAL_TZ
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
 from tests.photo_factories import make_competition, make_criteria, make_photo_entry
@@ -275,3 +276,172 @@ def test_a_refused_criterion_keeps_what_was_typed(client, app, judged):
     assert name.strip() in response.text and "Does it show the wish?" in response.text
     db.session.expire_all()
     assert len(db.session.get(Competition, competition.id).criteria) == len(criteria)
+
+
+def _details(competition_id, client):
+    """The edit form's fields as the page fills them in."""
+    page = client.get(f"/staff/admin/competitions/{competition_id}/edit")
+    assert page.status_code == 200
+    return page
+
+
+def test_admin_changes_a_competitions_wording_and_dates(client, login_as, app):
+    competition = make_competition(slug="pics", title="Picture yuor wish")
+    make_competition(slug="taken")
+    db.session.commit()
+    login_as("admin")
+    url = f"/staff/admin/competitions/{competition.id}/edit"
+    page = client.get(f"/staff/admin/competitions/{competition.id}").text
+    assert f'href="{url}"' in page and "Change the details and dates" in page
+    form = _details(competition.id, client).text
+    assert 'value="Picture yuor wish"' in form and 'value="pics"' in form
+
+    def send(**changes):
+        data = {
+            "title": "Picture your wish",
+            "slug": "pics",
+            "summary": "Photograph a wish.",
+            "rules": "One photo each.",
+            "entries_open": ["1", "6", "2026"],
+            "entries_close": ["20", "6", "2026"],
+            "voting_open": ["10", "6", "2026"],
+            "voting_close": ["30", "6", "2026"],
+            **changes,
+        }
+        return post_form(client, url, url, data)
+
+    taken = send(slug="taken")
+    assert taken.status_code == 400 and "The web address “taken” is taken" in taken.text
+    assert 'value="Picture your wish"' in taken.text  # what was typed is kept
+    backwards = send(voting_close=["5", "6", "2026"])
+    assert backwards.status_code == 400 and "Voting must close after it opens" in backwards.text
+    db.session.refresh(competition)
+    assert competition.title == "Picture yuor wish"  # nothing saved by a refused form
+
+    done = send()
+    assert done.status_code == 303
+    shown = client.get(done.location).text
+    assert "Saved the details of Picture your wish" in shown
+    db.session.refresh(competition)
+    assert competition.title == "Picture your wish"
+    assert competition.voting_close_at.isoformat() == "2026-06-30T23:00:00+00:00"
+    # Opened again, the form shows the last day open, as it was typed.
+    again = _details(competition.id, client).text
+    assert 'value="30"' in again and 'value="20"' in again
+
+
+def test_published_results_keep_their_dates_and_address(client, login_as, app, judged):
+    competition, _criteria, entries = judged
+    competition.results_published_at = utcnow()
+    db.session.commit()
+    login_as("admin")
+    url = f"/staff/admin/competitions/{competition.id}/edit"
+    form = client.get(url)
+    assert "the dates and web address cannot" in form.text
+    moved = post_form(client, url, url, {"slug": "new-pics", "title": "Photos", "rules": "x",
+                                          "summary": "y", **_days(competition)})  # fmt: skip
+    assert moved.status_code == 400
+    assert "the dates and web address can no longer change" in moved.text
+    closes = competition.voting_close_at
+    same = {"slug": "pics", "rules": "x", "summary": "y", **_days(competition)}
+    wording = post_form(client, url, url, {**same, "title": "Photos of wishes"})
+    assert wording.status_code == 303, wording.text
+    db.session.refresh(competition)
+    assert competition.slug == "pics" and competition.title == "Photos of wishes"
+    assert competition.voting_close_at == closes  # to the hour, not moved to midnight
+
+
+def _days(competition):
+    """The form's four dates, as the competition has them."""
+
+    def parts(moment, closing=False):
+        # A closing moment is the start of the day after the last day open.
+        day = (moment - timedelta(microseconds=1 if closing else 0)).astimezone(LOCAL_TZ)
+        return [str(day.day), str(day.month), str(day.year)]
+
+    return {
+        "entries_open": parts(competition.entries_open_at),
+        "entries_close": parts(competition.entries_close_at, closing=True),
+        "voting_open": parts(competition.voting_open_at),
+        "voting_close": parts(competition.voting_close_at, closing=True),
+    }
+
+
+def test_admin_removes_a_criterion_until_judges_score(client, app, judged):
+    competition, criteria, entries = judged
+    admin = make_staff("admin", email="admin@example.org")
+    judge = make_staff("judge", email="judge@example.org")
+    sign_in(client, admin)
+    url = f"/staff/admin/competitions/{competition.id}"
+    names = [c.name for c in criteria]
+    removed = post_form(client, url, f"{url}/criteria/{criteria[1].id}/remove", {})
+    assert removed.status_code == 303
+    page = client.get(removed.location).text
+    assert f"Removed the criterion “{names[1]}”" in page
+    db.session.expire_all()
+    assert [c.name for c in competition.criteria] == [names[0], names[2]]
+    assert [c.position for c in competition.criteria] == [1, 2]
+    other = make_competition(slug="other")
+    foreign = make_criteria(other)[0]
+    db.session.commit()
+    wrong = post_form(client, url, f"{url}/criteria/{foreign.id}/remove", {})
+    assert (
+        "Not saved: That criterion is not one of this competition"
+        in client.get(wrong.location).text
+    )
+    assert client.post(f"{url}/criteria/{criteria[0].id}/remove").status_code == 400  # no token
+
+    appoint(client, competition, judge)
+    db.session.add(
+        Score(
+            judge_id=judge.id,
+            entry_id=entries[0].id,
+            criterion_id=criteria[0].id,
+            value=4,
+            scored_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    page = client.get(url).text
+    assert "Judges have started scoring: the criteria can no longer change" in page
+    assert 'Remove<span class="govuk-visually-hidden"> the criterion' not in page
+    late = post_form(client, url, f"{url}/criteria/{criteria[0].id}/remove", {})
+    assert "Not saved: Judges have started scoring" in client.get(late.location).text
+    assert len(competition.criteria) == 2
+
+
+def test_a_removed_judges_scores_are_kept_and_no_longer_count(client, app, judged):
+    competition, criteria, entries = judged
+    admin = make_staff("admin", email="admin@example.org")
+    first = make_staff("judge", email="first@example.org")
+    second = make_staff("judge", email="second@example.org")
+    second.name = "Bo Judge"
+    sign_in(client, admin)
+    for judge in (first, second):
+        appoint(client, competition, judge)
+    for judge, value in ((first, 5), (second, 1)):
+        for criterion in criteria:
+            db.session.add(
+                Score(judge_id=judge.id, entry_id=entries[0].id, criterion_id=criterion.id,
+                      value=value, scored_at=utcnow())
+            )  # fmt: skip
+    db.session.commit()
+    url = f"/staff/admin/competitions/{competition.id}"
+    page = client.get(url).text
+    assert "9 out of 15" in page  # (15 + 3) / 2
+    appointment = next(a for a in competition_appointments(competition) if a.user_id == second.id)
+    removed = post_form(client, url, f"{url}/judges/{appointment.id}/remove", {})
+    page = client.get(removed.location).text
+    assert "Bo Judge no longer judges this competition" in page
+    scores = page[page.index('id="scores"') : page.index('id="votes"')]
+    assert "15 out of 15" in scores and "1 of 1" in scores
+    assert db.session.query(Score).filter_by(judge_id=second.id).count() == 3  # kept
+    client.post("/staff/sign-out", data=hidden_fields(page))
+    sign_in(client, second, None)
+    assert client.get(f"/staff/judging/{competition.id}").status_code in (403, 404)
+
+
+def competition_appointments(competition):
+    from engage.services.judging import list_judges
+
+    return list_judges(competition)
