@@ -148,9 +148,9 @@ def decode(image: Image.Image) -> Image.Image:
         ImageOps.exif_transpose(image, in_place=True)
     except (Image.DecompressionBombError, zlib.error, *_DECODE_ERRORS) as error:
         raise ImageRefused(DAMAGED) from error
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
-    )
+    # A palette, grey or truecolour PNG (and a GIF-like palette WebP) may name transparent
+    # colours in `info` instead of carrying an alpha channel.
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     target = "RGBA" if has_alpha else "RGB"
     try:
         pixels = image if image.mode == target else image.convert(target)

@@ -120,6 +120,22 @@ def test_transparent_png_is_flattened_for_the_jpeg_copies():
     assert display.mode == "RGB" and display.getpixel((20, 20)) == (255, 255, 255)
 
 
+@pytest.mark.parametrize(("mode", "key"), [("RGB", (0, 0, 0)), ("L", 0)])
+def test_a_png_with_one_transparent_colour_keeps_it_transparent(mode, key):
+    """A truecolour or grey PNG may name one colour as transparent (its tRNS chunk): that
+    colour is see-through in every browser, so it is white in the JPEG copies, not black."""
+    image = Image.new(mode, (40, 40), key)
+    image.paste(200 if mode == "L" else (200, 30, 30), (0, 0, 20, 40))
+    out = io.BytesIO()
+    image.save(out, "PNG", transparency=key)
+    photo = process_photo(out.getvalue())
+    master = Image.open(io.BytesIO(photo.master.data))
+    assert master.mode == "RGBA" and master.getpixel((30, 20))[3] == 0
+    display = Image.open(io.BytesIO(photo.display.data))
+    assert min(display.getpixel((30, 20))) >= 250  # white, to within JPEG rounding
+    assert display.getpixel((10, 20))[0] > 150  # the opaque half is as it was
+
+
 @pytest.mark.parametrize(
     ("name", "make"),
     [("png", pf.png_bomb), ("jpeg", pf.jpeg_bomb), ("webp", pf.webp_bomb)],
