@@ -90,6 +90,13 @@ def test_a_winning_photo_taken_down_later_leaves_the_results(client, app):
         "Robin Vale" not in page and "Oak avenue" not in page and f"/photos/{winner.id}" not in page
     )
     assert "Night bus" in page and "Ash Lee" in page
+    # Every awarded photo taken down: the page says the results were out, not that they are due.
+    choice.status, choice.status_reason = ModerationStatus.REJECTED, "personal"
+    db.session.commit()
+    page = client.get("/competitions/pics/results").text
+    assert "The judges have not chosen the winners yet" not in page
+    assert "The awarded photos have since been taken down" in page
+    assert "Night bus" not in page and "Ash Lee" not in page
 
 
 def test_an_award_whose_entrant_asked_to_be_erased_says_so_to_admins(client, login_as, app):
