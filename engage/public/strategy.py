@@ -236,7 +236,20 @@ def _comment_form_again(strategy, priority, form, error=None):
 def _closed(strategy, priority, form=None):
     """Not open for comments (perhaps it closed while they typed): their text comes back."""
     kept = typed_texts(form) if form is not None else []
-    return _render("closed.html", strategy, priority=priority, kept=kept), 403
+    # The same priority (by its key) in the version open for comments now, if there is one:
+    # the resident's words can go there.
+    current = current_version(strategy)
+    same = next(
+        (
+            p
+            for theme in (current.themes if current else [])
+            for p in theme.priorities
+            if p.key == priority.key and p.id != priority.id
+        ),
+        None,
+    )
+    open_now = same if same is not None and accepts_comments(same) else None
+    return _render("closed.html", strategy, priority=priority, kept=kept, open_now=open_now), 403
 
 
 def _remember(comment_id: int) -> None:

@@ -222,6 +222,26 @@ def test_old_versions_take_no_comments(client, strategy):
     assert "This is an earlier version" in old
 
 
+def test_a_form_on_a_replaced_draft_leads_to_the_same_priority_in_the_new_one(client, strategy):
+    """A resident typed on version 1 while version 2 went out for comment: their words come
+    back with a link to comment on the same priority in version 2."""
+    from engage.services.strategy_revisions import publish
+
+    old = priority_of(strategy)
+    fields = hidden_fields(client.get(comment_url(old)).text)
+    revision = start_revision(strategy)
+    publish(revision, "consultation")
+    db.session.commit()
+    new = get_priority_in(revision, "feeling-safe-at-night")
+    response = send_comment(client, old, fields, stance="support", text="Brighter streets")
+    assert response.status_code == 403
+    assert "Brighter streets" in response.text  # kept to copy
+    assert "This priority is in the current draft, version 2" in response.text
+    assert f'href="{comment_url(new)}"' in response.text
+    assert client.get(comment_url(new)).status_code == 200
+    assert db.session.query(Comment).count() == 0
+
+
 @pytest.mark.parametrize(
     "url",
     [
