@@ -3,7 +3,7 @@ authenticator."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from sqlalchemy import select
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +16,7 @@ from engage.extensions import db
 from engage.models import ROLE_LABELS, Role, User
 from engage.services.auth import create_user, disable_user, enable_user, reset_sign_in
 from engage.staff import staff_user
+from engage.widgets import RadioInput
 
 
 class UserForm(FlaskForm):
@@ -37,7 +38,7 @@ class UserForm(FlaskForm):
         "Role",
         choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
         validators=[InputRequired("Choose a role")],
-        widget=GovRadioInput(),
+        widget=RadioInput(),
     )
     password = PasswordField(
         "First password",

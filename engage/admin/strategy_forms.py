@@ -5,7 +5,6 @@ from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovFileInput,
-    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -24,6 +23,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from engage.moderation.forms import DateInput
 from engage.services.strategy import MAX_TEXT, MAX_TITLE, PrioritySpec
 from engage.services.text import clean_text
+from engage.widgets import RadioInput
 
 
 def _title(label: str, message: str) -> StringField:
@@ -102,7 +102,7 @@ class PublishForm(FlaskForm):
             SelectChoice("final", "The final, agreed strategy"),
         ],
         validators=[InputRequired("Choose how to publish it")],
-        widget=GovRadioInput(),
+        widget=RadioInput(),
     )
     note = StringField(
         "What changed in this version (optional)",
@@ -118,7 +118,7 @@ class ChangeForm(FlaskForm):
     kind = RadioField(
         "What happened to this priority",
         validators=[InputRequired("Choose what happened to this priority")],
-        widget=GovRadioInput(),
+        widget=RadioInput(),
     )
     merged_into = SelectField("Merged into", validators=[Optional()], widget=GovSelect())
     reason = _text(

@@ -3,10 +3,8 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovDateInput,
     GovFileInput,
-    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -28,6 +26,7 @@ from engage.public.forms import AboutYouForm, WishesForm
 from engage.services.flags import REDACTION_GROWTH
 from engage.services.text import clean_text
 from engage.services.wishes import MAX_WISH_LENGTH
+from engage.widgets import CheckboxInput, RadioInput
 
 MAX_REDACTED_WISH = REDACTION_GROWTH * MAX_WISH_LENGTH
 
@@ -55,7 +54,7 @@ class DecisionForm(FlaskForm):
         "Reason for rejecting",
         choices=_choices(REJECT_REASONS),
         validators=[Optional()],
-        widget=GovRadioInput(),
+        widget=RadioInput(),
     )
     note = StringField(
         "Note (needed for “other”)",
@@ -82,7 +81,7 @@ class CardForm(WishesForm):
             SelectChoice("wish_tree", "Wish tree"),
         ],
         default="paper_card",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
     )
     card_number = StringField(
         "Card number",
@@ -92,9 +91,9 @@ class CardForm(WishesForm):
     )
     postcode = AboutYouForm.postcode
     age_band = RadioField(
-        "Age", choices=_choices(AGE_BANDS), validators=[Optional()], widget=GovRadioInput()
+        "Age", choices=_choices(AGE_BANDS), validators=[Optional()], widget=RadioInput()
     )
-    confirm_duplicate = BooleanField("Save it anyway", widget=GovCheckboxInput())
+    confirm_duplicate = BooleanField("Save it anyway", widget=CheckboxInput())
 
 
 class WorkshopUploadForm(FlaskForm):

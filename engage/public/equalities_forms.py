@@ -1,12 +1,12 @@
 """The optional equalities questions, one radio group per census question."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from engage.models import EQUALITIES_QUESTIONS
+from engage.widgets import RadioInput
 
 
 class _Answer(RadioField):
@@ -22,7 +22,7 @@ def _field(question: str) -> _Answer:
         description=spec.get("hint", ""),
         choices=[SelectChoice(value, label) for value, label in spec["choices"].items()],
         validators=[Optional()],
-        widget=GovRadioInput(),
+        widget=RadioInput(),
     )
 
 

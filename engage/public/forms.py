@@ -4,8 +4,6 @@ from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxInput,
-    GovRadioInput,
     GovTextInput,
 )
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
@@ -16,6 +14,7 @@ from engage.models import AGE_BANDS
 from engage.services.postcodes import normalise_postcode
 from engage.services.text import clean_text
 from engage.services.wishes import MAX_WISH_LENGTH, MAX_WISHES
+from engage.widgets import CheckboxInput, RadioInput
 
 
 def max_length(n: int, what: str) -> Length:
@@ -95,7 +94,7 @@ class AboutYouForm(FlaskForm):
         "Age",
         choices=[SelectChoice(value, label) for value, label in AGE_BANDS.items()],
         validators=[Optional()],
-        widget=GovRadioInput(),
+        widget=RadioInput(),
     )
     email = StringField(
         "Email address",
@@ -110,7 +109,7 @@ class AboutYouForm(FlaskForm):
     )
     email_consent = BooleanField(
         "I agree to be emailed about this consultation and what happens next",
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
     )
 
     def validate_email_consent(self, field):

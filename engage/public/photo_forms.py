@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxInput,
     GovFileInput,
     GovTextInput,
 )
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, StopValidation
 from engage.public.forms import _email, required
 from engage.public.forms import max_length as _max
 from engage.services.text import clean_text
+from engage.widgets import CheckboxInput
 
 
 def chosen_file(data) -> bool:
@@ -90,18 +90,18 @@ class EntryForm(FlaskForm):
     took_photo = BooleanField(
         "I took this photo myself",
         validators=[DataRequired("Confirm that you took the photo yourself")],
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
     )
     people_consented = BooleanField(
         "Everyone who can be recognised in the photo agreed to it being entered (for anyone "
         "under 16, their parent or guardian agreed), or nobody can be recognised in it",
         validators=[DataRequired("Confirm that the people in the photo agreed")],
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
     )
     accepted_rules = BooleanField(
         "I accept the competition rules, and give the partnership a licence to use the photo",
         validators=[DataRequired("Accept the rules and the licence to enter")],
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
     )
     form_token = HiddenField()
     held_photo = HiddenField()

@@ -1,11 +1,12 @@
 """Residents' rights forms: ask for a link; confirm erasure."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
 from engage.public.forms import _email, max_length, required
+from engage.widgets import CheckboxInput
 
 
 class RightsRequestForm(FlaskForm):
@@ -42,5 +43,5 @@ class EraseForm(FlaskForm):
     confirm = BooleanField(
         "I understand that my details and photos will be removed and cannot be restored",
         validators=[DataRequired("Tick the box to confirm you want your details erased")],
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
     )

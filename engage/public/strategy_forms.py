@@ -1,7 +1,7 @@
 """Residents' form for commenting on a priority of the draft strategy."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
@@ -10,6 +10,7 @@ from engage.models import STANCES
 from engage.public.forms import max_length, required
 from engage.services.comments import MAX_COMMENT_LENGTH
 from engage.services.text import clean_text
+from engage.widgets import RadioInput
 
 
 class StanceField(RadioField):
@@ -25,7 +26,7 @@ class CommentForm(FlaskForm):
         "Do you support this priority?",
         choices=[SelectChoice(value, label) for value, label in STANCES.items()],
         validators=[InputRequired("Choose whether you support this priority")],
-        widget=GovRadioInput(),
+        widget=RadioInput(),
     )
     text = TextAreaField(
         "Your comment",

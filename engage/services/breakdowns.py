@@ -165,12 +165,14 @@ def _next_to_hide(line, grids, marks, totals, row_totals_known=False):
 def make_table(rows, columns, counts: list[list[int]], row_totals_known: bool = False) -> Table:
     """A table of counts with totals, small numbers hidden (see ``suppress``)."""
     if not rows or not columns:
-        return Table(rows, columns, [[] for _ in rows], [Cell(0) for _ in rows], [], Cell(0))
+        return marked_table(rows, columns, counts, [])
     return marked_table(rows, columns, counts, suppress(counts, row_totals_known))
 
 
 def marked_table(rows, columns, counts, marks) -> Table:
     """A table of counts with totals, hidden by marks from `suppress` or `suppress_linked`."""
+    if not rows or not columns:
+        return Table(rows, columns, [[] for _ in rows], [Cell(0) for _ in rows], [], Cell(0))
     n_rows, n_cols = len(rows), len(columns)
     cells = [[Cell(counts[i][j], marks[i][j]) for j in range(n_cols)] for i in range(n_rows)]
     row_totals = [Cell(sum(counts[i]), marks[i][n_cols]) for i in range(n_rows)]

@@ -3,7 +3,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovFileInput,
     GovSelect,
     GovTextInput,
@@ -14,6 +13,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from engage.services.analysis_runs import MAX_STOP_WORDS_TEXT, MAX_THEMES
 from engage.services.text import clean_text
 from engage.services.theme_edits import MAX_LABEL, MAX_SPLIT
+from engage.widgets import CheckboxInput
 
 
 class StartRunForm(FlaskForm):
@@ -49,7 +49,7 @@ class StartRunForm(FlaskForm):
             "The themes that still hold keep their entries, and so their names and your "
             "edits; new entries join them. Leave it unticked for a fresh analysis."
         ),
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
     )
 
 

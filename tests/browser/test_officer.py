@@ -57,7 +57,13 @@ def test_officer_moderates_the_queue(page, live_server, derby, assert_accessible
     page.get_by_text("Approved: 1 entry").wait_for()
 
     item = page.locator(f"#entry-{spam.id}")
-    item.get_by_label("Reason").select_option("spam")
+    reason = item.get_by_label("Reason, if rejected")
+    # Each entry's fields say which entry they belong to, as its buttons do.
+    assert reason.get_attribute("aria-describedby") == f"entry-{spam.id}-heading"
+    assert item.get_by_label("Note (optional)").get_attribute("aria-describedby") == (
+        f"entry-{spam.id}-heading"
+    )
+    reason.select_option("spam")
     item.get_by_role("button", name="Reject").click()
     page.get_by_text("Rejected: 1 entry").wait_for()
 

@@ -112,3 +112,11 @@ def test_a_decile_of_two_areas_does_not_give_an_area_away(consultation):
     assert by_area["Abbey"].respondents == "fewer than 10"
     shown = [by_area["Spondon"].respondents, deciles["Decile 1"].respondents]
     assert "not shown" in shown and "27" not in shown
+
+
+def test_a_consultation_with_no_areas_has_no_area_rows(app):
+    from tests.factories import make_consultation
+
+    found = reach(make_consultation())
+    assert found["area"] == []
+    assert [r.respondents for r in found["deprivation"]] == ["0"] * 10
