@@ -44,9 +44,27 @@ def browser(_playwright):
     browser.close()
 
 
+def _buffered(app):
+    """The app with each response read whole (and closed) before the server sends it.
+
+    Werkzeug's development server leaves a response's iterable unclosed when the browser drops
+    the connection (it moved to the next page while a file was being sent), and the open file
+    is then reported as a ResourceWarning in whichever test collects it."""
+
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return serve
+
+
 @pytest.fixture(scope="session")
 def _server(_app):
-    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
