@@ -84,3 +84,20 @@ def make_criteria(competition, names=("Relevance to the wish", "Impact", "Qualit
     db.session.flush()
     db.session.refresh(competition)
     return criteria
+
+
+def competition_data(consultation=None, **changes) -> dict:
+    """What an admin types into the competition form (the edit form has no consultation)."""
+    data = {
+        "title": "Picture your wish",
+        "slug": "picture-your-wish",
+        "summary": "Photograph a wish.",
+        "rules": "One photo each.",
+        "entries_open": ["1", "6", "2026"],
+        "entries_close": ["20", "6", "2026"],
+        "voting_open": ["10", "6", "2026"],
+        "voting_close": ["30", "6", "2026"],
+    }
+    if consultation is not None:
+        data["consultation"] = str(consultation.id)
+    return {**data, **changes}

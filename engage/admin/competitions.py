@@ -46,31 +46,41 @@ def _competition_form() -> CompetitionForm:
 def competitions():
     """Every photo competition, and a form to create one."""
     form = _competition_form()
+    return _details_form(
+        form,
+        lambda details: create_competition(
+            get_consultation_by_id(form.consultation.data) or abort(400),
+            dates=form.dates(),
+            **details,
+        ),
+        lambda competition: f"Created {competition.title}. Now add its criteria and judges.",
+        "admin/competitions.html",
+        competitions=list_competitions(),
+    )
+
+
+def _details_form(form, save, done, template, **context):
+    """Save a competition's details from `form` (a refusal is shown on the form, with what was
+    typed), or show the form."""
     problem = None
     if form.validate_on_submit():
+        details = {
+            "slug": form.slug.data,
+            "title": form.title.data,
+            "summary": form.summary.data,
+            "rules": form.rules.data,
+        }
         try:
-            competition = create_competition(
-                get_consultation_by_id(form.consultation.data) or abort(400),
-                slug=form.slug.data,
-                title=form.title.data,
-                summary=form.summary.data,
-                rules=form.rules.data,
-                dates=form.dates(),
-            )
+            competition = save(details)
         except EngageError as error:
             db.session.rollback()
             problem = error.message
         else:
             db.session.commit()
-            flash(f"Created {competition.title}. Now add its criteria and judges.")
+            flash(done(competition))
             return redirect(url_for("admin.competition", competition_id=competition.id), 303)
     status = 400 if form.is_submitted() else 200
-    return render_template(
-        "admin/competitions.html",
-        form=form,
-        problem=problem,
-        competitions=list_competitions(),
-    ), status
+    return render_template(template, form=form, problem=problem, **context), status
 
 
 def _competition_or_404(competition_id: int):
@@ -89,28 +99,15 @@ def edit_competition(competition_id):
     competition = _competition_or_404(competition_id)
     form = CompetitionDetailsForm() if request.method == "POST" else None
     form = form or CompetitionDetailsForm.of(competition)
-    problem = None
-    if form.validate_on_submit():
-        try:
-            update_competition(
-                competition,
-                slug=form.slug.data,
-                title=form.title.data,
-                summary=form.summary.data,
-                rules=form.rules.data,
-                dates=form.dates_for(competition),
-            )
-        except EngageError as error:
-            db.session.rollback()
-            problem = error.message
-        else:
-            db.session.commit()
-            flash(f"Saved the details of {competition.title}")
-            return redirect(url_for("admin.competition", competition_id=competition.id), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "admin/competition_edit.html", competition=competition, form=form, problem=problem
-    ), status
+    return _details_form(
+        form,
+        lambda details: update_competition(
+            competition, dates=form.dates_for(competition), **details
+        ),
+        lambda saved: f"Saved the details of {saved.title}",
+        "admin/competition_edit.html",
+        competition=competition,
+    )
 
 
 def _competition_page(competition, criterion_form: CriterionForm | None = None, status=200):

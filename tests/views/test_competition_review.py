@@ -12,27 +12,17 @@ from engage.models._types import utcnow
 from engage.template_helpers import LOCAL_TZ
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
-from tests.photo_factories import make_competition, make_criteria, make_photo_entry
+from tests.photo_factories import (
+    competition_data,
+    make_competition,
+    make_criteria,
+    make_photo_entry,
+)
 
 
 def post_form(client, page_url, url, data):
     page = client.get(page_url)
     return client.post(url, data={**hidden_fields(page.text), **data})
-
-
-def competition_data(consultation, **dates):
-    data = {
-        "consultation": str(consultation.id),
-        "title": "Picture your wish",
-        "slug": "picture-your-wish",
-        "summary": "Photograph a wish.",
-        "rules": "One photo each.",
-        "entries_open": ["1", "6", "2026"],
-        "entries_close": ["20", "6", "2026"],
-        "voting_open": ["10", "6", "2026"],
-        "voting_close": ["30", "6", "2026"],
-    }
-    return {**data, **dates}
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,12 @@ from engage.models._types import utcnow
 from engage.template_helpers import LOCAL_TZ
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
-from tests.photo_factories import make_competition, make_criteria, make_photo_entry
+from tests.photo_factories import (
+    competition_data,
+    make_competition,
+    make_criteria,
+    make_photo_entry,
+)
 
 
 def post_form(client, page_url, url, data):
@@ -297,18 +302,7 @@ def test_admin_changes_a_competitions_wording_and_dates(client, login_as, app):
     assert 'value="Picture yuor wish"' in form and 'value="pics"' in form
 
     def send(**changes):
-        data = {
-            "title": "Picture your wish",
-            "slug": "pics",
-            "summary": "Photograph a wish.",
-            "rules": "One photo each.",
-            "entries_open": ["1", "6", "2026"],
-            "entries_close": ["20", "6", "2026"],
-            "voting_open": ["10", "6", "2026"],
-            "voting_close": ["30", "6", "2026"],
-            **changes,
-        }
-        return post_form(client, url, url, data)
+        return post_form(client, url, url, competition_data(**{"slug": "pics", **changes}))
 
     taken = send(slug="taken")
     assert taken.status_code == 400 and "The web address “taken” is taken" in taken.text
