@@ -105,6 +105,15 @@ def _empty_tables():
 
 
 @pytest.fixture
+def csrf_app(app):
+    """The app with CSRF protection on, as in production (most tests leave it off). A module
+    whose forms must be sent with their tokens says ``pytestmark =
+    pytest.mark.usefixtures("csrf_app")``."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -16,10 +16,7 @@ from tests.workspace_factories import make_consultation_with_wishes, run_analysi
 KEY = "feeling-safe-at-night"
 
 
-@pytest.fixture
-def app(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    return app
+pytestmark = pytest.mark.usefixtures("csrf_app")
 
 
 @pytest.fixture

@@ -16,11 +16,7 @@ from tests.conftest import hidden_fields
 from tests.factories import make_consultation, make_wish
 from tests.strategy_factories import DEMO_FILE, make_strategy
 
-
-@pytest.fixture
-def app(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    return app
+pytestmark = pytest.mark.usefixtures("csrf_app")
 
 
 @pytest.fixture

@@ -21,10 +21,7 @@ from tests.views.public.test_strategy import priority_of
 HOSTILE = '<script>alert("x")</script> & more'
 
 
-@pytest.fixture
-def app(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    return app
+pytestmark = pytest.mark.usefixtures("csrf_app")
 
 
 @pytest.fixture

@@ -19,10 +19,7 @@ def consultation(app):
     return consultation
 
 
-@pytest.fixture
-def app(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    return app
+pytestmark = pytest.mark.usefixtures("csrf_app")
 
 
 def open_form(client, slug="derby"):
