@@ -6,9 +6,10 @@ The new run's themes are matched to the previous run's themes as the team left t
    half), or, when its entries are new, the previous theme whose keywords it shares most
    (Jaccard of keywords at least 0.5).
 2. A previous theme the team made by merging: the new themes it owns are merged again.
-   A previous theme the team split: the new theme holding most of its parts' entries (at
-   least half of its own) is split again by the model fitted at the split, into parts that
-   continue the team's parts.
+   A previous theme the team split: the new themes made mostly (at least half) of its parts'
+   entries are made one theme again (more than one when the team had merged two themes and
+   then split the result), which is split again by the model fitted at the split, into
+   parts that continue the team's parts.
 3. A previous theme *persists* as the new theme it owns with the highest Jaccard overlap of
    members (at least 0.3). A persisting renamed theme keeps the team's name, and its confirmed
    mappings onto the strategy.
@@ -65,7 +66,7 @@ def carry_over(previous: AnalysisRun, run: AnalysisRun) -> dict:
     new_members = _members(run, relevant_only=False)
     owner = _owners(old, old_members, new, new_members)
     merged = _merge_again(previous, run, owner, new, new_members)
-    split = _split_again(previous, run, owner, new, new_members, old_members)
+    split = _split_again(previous, run, owner, new, new_members, old_members, merged)
     successor = _persisting(old, old_members, new, new_members, owner)
     moved, dropped, touched = _entries(previous, run, successor)
     describe_from_members(run, touched)
@@ -112,24 +113,30 @@ def _merge_again(previous, run, owner, new, new_members) -> list[str]:
             continue
         keep, *rest = sorted(themes, key=lambda n: (-len(new_members[n]), n))
         for n in rest:
-            db.session.execute(
-                update(ThemeAssignment)
-                .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id == n)
-                .values(theme_id=keep)
-            )
-            move_mentions(run.id, n, keep)
-            new[keep].keywords = new[keep].keywords + [
-                k for k in new[n].keywords if k not in new[keep].keywords
-            ]
-            new[keep].representatives = new[keep].representatives + new[n].representatives
-            new[n].merged_into = new[keep]
-            new_members[keep] |= new_members.pop(n)
-            labels.append(new[n].label)
-            del owner[n]
+            labels.append(_fold(run, new, new_members, owner, n, keep))
     return labels
 
 
-def _split_again(previous, run, owner, new, new_members, old_members) -> list[str]:
+def _fold(run, new, new_members, owner, n: int, keep: int) -> str:
+    """Merge the new run's theme `n` into `keep`; returns the label merged away."""
+    db.session.execute(
+        update(ThemeAssignment)
+        .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id == n)
+        .values(theme_id=keep)
+    )
+    move_mentions(run.id, n, keep)
+    new[keep].keywords = new[keep].keywords + [
+        k for k in new[n].keywords if k not in new[keep].keywords
+    ]
+    new[keep].representatives = new[keep].representatives + new[n].representatives
+    new[n].merged_into = new[keep]
+    new_members[keep] |= new_members.pop(n)
+    owner.pop(n, None)
+    return new[n].label
+
+
+def _split_again(previous, run, owner, new, new_members, old_members, merged) -> list[str]:
+    """Split again what the team split; `merged` gets the labels of themes made one first."""
     labels = []
     for parent in (t for t in previous.themes if t.split):
         parts = [t for t in previous.themes if t.parent_id == parent.id and t.visible]
@@ -139,12 +146,20 @@ def _split_again(previous, run, owner, new, new_members, old_members) -> list[st
             for n, keys in new_members.items()
             if keys and new[n].visible
         }
-        target = max(shares, key=lambda n: (shares[n], -n), default=None)
-        if target is None or shares[target] < OWN_SHARE or len(parts) < 2:
+        # Every new theme made mostly of the split theme's entries: more than one when the
+        # team had merged two themes before splitting the result, and the new run found the
+        # two again. They are one theme again, then split as the team split it.
+        held = sorted(
+            (n for n, share in shares.items() if share >= OWN_SHARE),
+            key=lambda n: (-shares[n] * len(new_members[n]), n),
+        )
+        if not held or len(parts) < 2:
             continue
         model = load_model(parent.split_model_file)
         if model is None:
             continue
+        target, *rest = held
+        merged += [_fold(run, new, new_members, owner, n, target) for n in rest]
         children = _split_along(new[target], parent, parts)
         for part, child in children.items():
             owner[child.id], new[child.id] = part.id, child

@@ -189,6 +189,33 @@ def test_the_next_run_splits_a_split_theme_again_into_the_teams_parts(consultati
     assert sum(t.size for t in themes) == len(now)
 
 
+def test_a_merged_theme_split_by_the_team_comes_back_as_their_parts_once(consultation):
+    """The team merged two themes, split the result their own way and named a part. The next
+    run finds the two themes again: they are made one and split as the team split them, so
+    each of the team's parts comes back once, with its entries (not a second theme of the
+    same name next to it)."""
+    user = make_staff("strategy")
+    first = run_analysis(consultation, user, n_themes=4)
+    target, source = visible_themes(first)[:2]
+    merge_themes(target, source, user)
+    parts = split_theme(target, 2, user)
+    rename_theme(parts[0], "Part one", user)
+    db.session.commit()
+    was = {k: a.theme_id for k, a in _assignments(first).items()}
+    named = {k for k, t in was.items() if t == parts[0].id}
+
+    second = run_analysis(consultation, user, n_themes=4)
+    themes = visible_themes(second)
+    labels = [t.label for t in themes]
+    assert labels.count("Part one") == 1, labels
+    assert len(set(labels)) == len(labels)
+    again = next(t for t in themes if t.label == "Part one")
+    assert again.carried_from_id == parts[0].id
+    now = _assignments(second)
+    assert sum(now[k].theme_id == again.id for k in named) >= 0.8 * len(named)
+    assert sum(t.size for t in themes) == len(now)
+
+
 def make_text_like(theme: RunTheme) -> str:
     return " and ".join(theme.keywords[:3]) or "more buses"
 
