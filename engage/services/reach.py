@@ -81,9 +81,10 @@ def _read(data: bytes, columns: list[str]) -> list[tuple[int, dict]]:
             # More values than columns: csv sets them aside, so "1,000" unquoted would be 1.
             if any(v.strip() for v in row.get(None) or []):
                 extra.append(f"row {number}: {TOO_MANY}")
-            rows.append(
-                (number, {k.strip().lower(): (v or "").strip() for k, v in row.items() if k})
-            )
+            values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            # Excel writes cleared or formatted rows under the figures as bare commas.
+            if any(values.values()):
+                rows.append((number, values))
             number += 1
     except csv.Error as error:
         raise ReachImportError([f"row {number}: {_unreadable(error)}"]) from error

@@ -1,0 +1,39 @@
+"""Reach uploads as spreadsheets save them: rows Excel writes as bare commas under the
+figures (cells cleared, or formatted and left empty)."""
+
+import pytest
+
+from engage.extensions import db
+from engage.models import AreaDeprivation, PopulationBaseline
+from tests.views.test_reach_numbers import _upload, reach_page  # noqa: F401
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "saved"),
+    [
+        (
+            "baselines",
+            b"area_code,age_band,population\r\nE05001768,25_34,1200\r\n,,\r\n , ,\r\n,,\r\n",
+            PopulationBaseline.population,
+        ),
+        ("deprivation", b"area_code,decile\r\nE05001768,2\r\n,\r\n,\r\n", AreaDeprivation.decile),
+    ],
+)
+def test_rows_left_empty_under_the_figures_are_passed_over(client, reach_page, kind, data, saved):  # noqa: F811
+    response = _upload(client, reach_page, kind, data)
+    assert response.status_code == 303, response.text
+    assert "Imported 1 " in client.get(response.location).text
+    assert db.session.scalars(db.select(saved)).all() in ([1200], [2])
+
+
+def test_an_empty_row_between_figures_keeps_the_row_numbers_of_the_rest(client, reach_page):  # noqa: F811
+    data = b"area_code,decile\r\nE05001768,2\r\n,\r\nE09,3\r\n"
+    response = _upload(client, reach_page, "deprivation", data)
+    assert response.status_code == 400
+    assert "row 4: no area has the code “E09”" in response.text
+
+
+def test_a_file_of_empty_rows_says_it_has_no_rows(client, reach_page):  # noqa: F811
+    response = _upload(client, reach_page, "deprivation", b"area_code,decile\r\n,\r\n,\r\n")
+    assert response.status_code == 400
+    assert "the file has no rows under its header" in response.text
