@@ -69,7 +69,8 @@ def _read(data: bytes, columns: list[str]) -> list[tuple[int, dict]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ReachImportError(["the file is not UTF-8 text (save it as CSV UTF-8)"]) from error
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="" leaves line ends to csv, which reads \r alone too (Excel's "CSV (Macintosh)").
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     number, rows = 1, []  # the row being read, to name one the csv module cannot read
     try:
         header = [h.strip().lower() for h in reader.fieldnames or []]

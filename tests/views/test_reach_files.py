@@ -1,5 +1,6 @@
 """Reach uploads as spreadsheets save them: rows Excel writes as bare commas under the
-figures (cells cleared, or formatted and left empty)."""
+figures (cells cleared, or formatted and left empty), and the carriage-return line ends of
+Excel's "CSV (Macintosh)"."""
 
 import pytest
 
@@ -37,3 +38,10 @@ def test_a_file_of_empty_rows_says_it_has_no_rows(client, reach_page):  # noqa: 
     response = _upload(client, reach_page, "deprivation", b"area_code,decile\r\n,\r\n,\r\n")
     assert response.status_code == 400
     assert "the file has no rows under its header" in response.text
+
+
+def test_a_file_with_carriage_return_line_ends_is_read(client, reach_page):  # noqa: F811
+    data = b"area_code,decile\rE05001768,3\r"
+    response = _upload(client, reach_page, "deprivation", data)
+    assert response.status_code == 303, response.text
+    assert db.session.scalars(db.select(AreaDeprivation.decile)).all() == [3]
