@@ -105,6 +105,8 @@ def render_theme(run, theme, *, problem=None, status=200, **given):
     forms = _forms(run, theme, **given)
     mentioned = mentions_of_theme(run, theme)
     failing = next((f for f in forms.values() if f.errors), None)
+    # Shown again, the page of entries keeps the boxes the member ticked on it.
+    ticked = {n for v in request.form.getlist("entry") if (n := parse_id(v))}
     return render_template(
         "workspace/theme.html",
         run=run,
@@ -116,6 +118,7 @@ def render_theme(run, theme, *, problem=None, status=200, **given):
         edits=list_edits(run, theme),
         parts=[t for t in run.themes if t.parent_id == theme.id],
         kinds=EDIT_KINDS,
+        ticked=ticked,
         form=failing,
         problem=problem,
         **forms,
@@ -150,7 +153,10 @@ def _edit(run, theme, form_name, form, action, done):
         return render_theme(run, theme, problem=error.message, status=400, **{form_name: form})
     db.session.commit()
     flash(message)
-    return redirect(url_for("workspace.show_theme", run_id=run.id, theme_id=done().id), 303)
+    page = request.args.get("page", type=int)  # the page of entries a change was made on
+    return redirect(
+        url_for("workspace.show_theme", run_id=run.id, theme_id=done().id, page=page), 303
+    )
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/rename")

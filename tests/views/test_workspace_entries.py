@@ -1,0 +1,51 @@
+"""Ticking a theme's entries to move them or mark them not relevant, as the team does it on
+a page of entries after the first."""
+
+import re
+from html import unescape
+
+import pytest
+
+from engage.services.analysis_runs import visible_themes
+from tests.conftest import hidden_fields
+from tests.workspace_factories import make_consultation_with_wishes, run_analysis
+
+
+@pytest.fixture
+def run(app):
+    return run_analysis(make_consultation_with_wishes(n=40), n_themes=4)
+
+
+def _form_of_entries(html: str) -> tuple[str, list[str]]:
+    """The entries form's action and the entry ids it lists, as a browser reads them."""
+    form = re.search(r'<form method="post" action="([^"]+/entries[^"]*)"(.*?)</form>', html, re.S)
+    return unescape(form.group(1)), re.findall(r'name="entry" type="checkbox" value="(\d+)"', html)
+
+
+def test_a_move_without_a_theme_keeps_the_page_and_the_ticks(app, client, team, run):
+    app.config["WORKSPACE_PER_PAGE"] = 5
+    theme = visible_themes(run)[0]
+    assert theme.size > 5
+    page = client.get(f"/staff/workspace/runs/{run.id}/themes/{theme.id}?page=2").text
+    action, listed = _form_of_entries(page)
+    ticked = listed[:2]
+    data = {**hidden_fields(page), "entry": ticked, "action": "move", "move_to": "0"}
+    response = client.post(action, data=data)
+    assert response.status_code == 400
+    assert "Choose the theme to move the ticked entries to" in response.text
+    assert "Entries 6 to " in response.text  # the page they were ticked on, not the first
+    for entry in listed:
+        box = re.search(rf'<input [^>]*value="{entry}"[^>]*>', response.text).group(0)
+        assert (" checked" in box) == (entry in ticked), entry
+
+
+def test_entries_marked_on_a_later_page_lead_back_to_that_page(app, client, team, run):
+    app.config["WORKSPACE_PER_PAGE"] = 5
+    theme = visible_themes(run)[0]
+    page = client.get(f"/staff/workspace/runs/{run.id}/themes/{theme.id}?page=2").text
+    action, listed = _form_of_entries(page)
+    data = {**hidden_fields(page), "entry": listed[0], "action": "not_relevant"}
+    response = client.post(action, data=data)
+    assert response.status_code == 303
+    page = client.get(response.location).text
+    assert "Marked 1 entry not relevant" in page and "Entries 6 to " in page
