@@ -142,15 +142,20 @@ def show_theme(run_id, theme_id):
     return render_theme(run, theme)
 
 
-def _edit(run, theme, form_name, form, action, done):
-    """Validate, call the service, commit once, flash, redirect; or show the page again."""
+def _edit(run, theme, form_name, form, action, done, field=None):
+    """Validate, call the service, commit once, flash, redirect; or show the page again, with
+    a refusal at `field` when there is one to correct."""
     if not form.validate_on_submit():
         return render_theme(run, theme, status=400, **{form_name: form})
     try:
         message = action()
     except EngageError as error:
         db.session.rollback()
-        return render_theme(run, theme, problem=error.message, status=400, **{form_name: form})
+        problem = error.message
+        if field and not theme.split:  # a split theme's page has no fields to correct
+            form[field].errors.append(problem)
+            problem = None
+        return render_theme(run, theme, problem=problem, status=400, **{form_name: form})
     db.session.commit()
     flash(message)
     page = request.args.get("page", type=int)  # the page of entries a change was made on
@@ -169,7 +174,7 @@ def rename(run_id, theme_id):
         rename_theme(theme, form.label.data, staff_user())
         return f"Renamed the theme “{theme.label}”"
 
-    return _edit(run, theme, "rename_form", form, action, lambda: theme)
+    return _edit(run, theme, "rename_form", form, action, lambda: theme, "label")
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/merge")
@@ -185,7 +190,7 @@ def merge(run_id, theme_id):
         merge_themes(theme, other, staff_user())
         return f"Merged “{other.label}” into “{theme.label}”"
 
-    return _edit(run, theme, "merge_form", form, action, lambda: theme)
+    return _edit(run, theme, "merge_form", form, action, lambda: theme, "other")
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/split")
@@ -199,7 +204,7 @@ def split(run_id, theme_id):
         parts.extend(split_theme(theme, form.parts.data, staff_user()))
         return f"Split “{theme.label}” into {len(parts)} themes"
 
-    return _edit(run, theme, "split_form", form, action, lambda: parts[0])
+    return _edit(run, theme, "split_form", form, action, lambda: parts[0], "parts")
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/mapping")
@@ -212,7 +217,7 @@ def map_theme(run_id, theme_id):
         mapping = confirm_mapping(theme, form.strategy_target.data, staff_user())
         return f"Confirmed: “{theme.label}” belongs to {mapping.target_title}"
 
-    return _edit(run, theme, "mapping_form", form, action, lambda: theme)
+    return _edit(run, theme, "mapping_form", form, action, lambda: theme, "strategy_target")
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/mapping/remove")

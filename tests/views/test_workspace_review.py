@@ -222,6 +222,28 @@ def test_a_theme_cannot_be_given_the_name_of_another(client, team, run):
     assert client.post(f"{base}/rename", data={**token, "label": before}).status_code == 303
 
 
+def test_a_change_refused_is_shown_at_its_field_with_the_form_open(client, team, run):
+    """The rename, merge and split fields sit in "Change this theme": a name already taken or
+    a theme too small to split is told beside the field, with the section open."""
+    a, b = visible_themes(run)[:2]
+    small = visible_themes(run)[-1]
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    for theme, action, data, field, message in [
+        (a, "rename", {"label": b.label}, "label", f"Another theme is already called “{b.label}”"),
+        (small, "split", {"parts": 10}, "parts", f"“{small.label}” has too few entries"),
+    ]:
+        token = hidden_fields(client.get(f"{base}/{theme.id}").text)
+        response = client.post(f"{base}/{theme.id}/{action}", data={**token, **data})
+        assert response.status_code == 400
+        page = unescape(response.text)
+        assert re.search(r'<details class="govuk-details engage-no-print"\s+open>', page)
+        assert f'<a href="#{field}">{message}' in page
+        shown = re.search(
+            rf'<p id="{field}-error" class="govuk-error-message">(.*?)</p>', page, re.S
+        )
+        assert shown and message in shown.group(1), action
+
+
 def test_a_split_theme_s_page_leads_to_its_parts(client, team, run):
     """Another member split the theme while this one had it open: the page (and the rename
     they send from it) says where its entries went instead of offering edits that all fail."""
