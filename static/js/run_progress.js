@@ -3,10 +3,21 @@
 // JavaScript the "Check again" link does the same.
 const box = document.getElementById("progress");
 
-async function check() {
+async function runStatus() {
   const response = await fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" } });
-  if (!response.ok) return;
-  const status = await response.json();
+  if (!response.ok) throw new Error(`status ${response.status}`);
+  return response.json();
+}
+
+async function check() {
+  let status;
+  try {
+    status = await runStatus();
+  } catch {
+    // The database busy or the connection dropped: the run carries on, so ask again.
+    window.setTimeout(check, 5000);
+    return;
+  }
   if (status.finished) {
     window.location.reload();
     return;
