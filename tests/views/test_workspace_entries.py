@@ -49,3 +49,17 @@ def test_entries_marked_on_a_later_page_lead_back_to_that_page(app, client, team
     assert response.status_code == 303
     page = client.get(response.location).text
     assert "Marked 1 entry not relevant" in page and "Entries 6 to " in page
+
+
+def test_a_theme_page_counts_its_entries_marked_not_relevant(client, team, run):
+    theme = visible_themes(run)[0]
+    size = theme.size - 2
+    url = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    page = client.get(url).text
+    action, listed = _form_of_entries(page)
+    data = {**hidden_fields(page), "entry": listed[:2], "action": "not_relevant"}
+    assert client.post(action, data=data).status_code == 303
+    page = " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get(url).text)).split())
+    # The heading's count and the list's agree: the list holds the two left out as well.
+    assert f"{size} entries , and 2 more marked not relevant (left out of its count)." in page
+    assert f"Entries 1 to {size + 2} of {size + 2}" in page
