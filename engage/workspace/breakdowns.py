@@ -70,6 +70,6 @@ def import_reach(consultation_id, kind):
         db.session.rollback()
         return _render_reach(consultation, problem=error.message, status=400, **{name: form})
     db.session.commit()
-    what = "population figures" if kind == "baselines" else "deprivation deciles"
-    flash(f"Imported {count} {what}")
+    what = "population figure" if kind == "baselines" else "deprivation decile"
+    flash(f"Imported {count:,} {what}{'' if count == 1 else 's'}")
     return redirect(url_for("workspace.show_reach", consultation_id=consultation.id), 303)

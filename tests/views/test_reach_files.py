@@ -10,20 +10,33 @@ from tests.views.test_reach_numbers import _upload, reach_page  # noqa: F401
 
 
 @pytest.mark.parametrize(
-    ("kind", "data", "saved"),
+    ("kind", "data", "saved", "told"),
     [
         (
             "baselines",
             b"area_code,age_band,population\r\nE05001768,25_34,1200\r\n,,\r\n , ,\r\n,,\r\n",
             PopulationBaseline.population,
+            "Imported 1 population figure\n",
         ),
-        ("deprivation", b"area_code,decile\r\nE05001768,2\r\n,\r\n,\r\n", AreaDeprivation.decile),
+        (
+            "deprivation",
+            b"area_code,decile\r\nE05001768,2\r\n,\r\n,\r\n",
+            AreaDeprivation.decile,
+            "Imported 1 deprivation decile\n",
+        ),
     ],
 )
-def test_rows_left_empty_under_the_figures_are_passed_over(client, reach_page, kind, data, saved):  # noqa: F811
+def test_rows_left_empty_under_the_figures_are_passed_over(
+    client,
+    reach_page,  # noqa: F811
+    kind,
+    data,
+    saved,
+    told,
+):
     response = _upload(client, reach_page, kind, data)
     assert response.status_code == 303, response.text
-    assert "Imported 1 " in client.get(response.location).text
+    assert told in client.get(response.location).text
     assert db.session.scalars(db.select(saved)).all() in ([1200], [2])
 
 
