@@ -64,7 +64,9 @@ class ReachRow:
 
 def _read(data: bytes, columns: list[str]) -> list[tuple[int, dict]]:
     if len(data) > MAX_FILE:
-        raise ReachImportError(["the file is larger than 1 MB"])
+        raise ReachImportError(
+            ["the file is larger than 1 MB (keep only the rows of this consultation’s areas)"]
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -1,12 +1,18 @@
 """Breakdowns of a run's themes (small counts hidden), and reach against the population."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.services.breakdowns import DIMENSIONS, breakdown
 from engage.services.consultations import get_consultation_by_id
-from engage.services.reach import has_baselines, import_baselines, import_deprivation, reach
+from engage.services.reach import (
+    MAX_FILE,
+    has_baselines,
+    import_baselines,
+    import_deprivation,
+    reach,
+)
 from engage.workspace import bp
 from engage.workspace.forms import UploadForm
 from engage.workspace.themes import _done_run_or_404
@@ -29,6 +35,15 @@ def show_breakdown(run_id, dimension):
         table=table,
         row=row,
     )
+
+
+@bp.url_value_preprocessor
+def _reach_form_body_limit(endpoint, values) -> None:
+    """Let the reach imports take a body larger than MAX_CONTENT_LENGTH, so that a file over
+    the import's limit (a national file) gets the reach page's message, not the public "too
+    large" page. Set before CSRFProtect's before_request reads the body."""
+    if endpoint == "workspace.import_reach":
+        request.max_content_length = current_app.config["REACH_FORM_MAX_CONTENT_LENGTH"]
 
 
 def _render_reach(consultation, problem=None, status=200, **forms):
@@ -56,6 +71,14 @@ def show_reach(consultation_id):
 @bp.post("/consultations/<int:consultation_id>/reach/<kind>")
 def import_reach(consultation_id, kind):
     """Import population baselines or deprivation deciles from a CSV file."""
+    try:
+        return _import(consultation_id, kind)
+    finally:
+        for upload in request.files.values():
+            upload.close()  # a large upload is spooled to a temporary file
+
+
+def _import(consultation_id: int, kind: str):
     consultation = get_consultation_by_id(consultation_id) or abort(404)
     importers = {"baselines": import_baselines, "deprivation": import_deprivation}
     if kind not in importers:
@@ -65,7 +88,7 @@ def import_reach(consultation_id, kind):
     if not form.validate_on_submit():
         return _render_reach(consultation, status=400, **{name: form})
     try:
-        count = importers[kind](form.upload.data.read())
+        count = importers[kind](form.upload.data.read(MAX_FILE + 1))  # enough to refuse it
     except EngageError as error:
         db.session.rollback()
         return _render_reach(consultation, problem=error.message, status=400, **{name: form})

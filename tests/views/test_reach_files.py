@@ -6,6 +6,7 @@ import pytest
 
 from engage.extensions import db
 from engage.models import AreaDeprivation, PopulationBaseline
+from tests.conftest import post_multipart
 from tests.views.test_reach_numbers import _upload, reach_page  # noqa: F401
 
 
@@ -58,3 +59,18 @@ def test_a_file_with_carriage_return_line_ends_is_read(client, reach_page):  # n
     response = _upload(client, reach_page, "deprivation", data)
     assert response.status_code == 303, response.text
     assert db.session.scalars(db.select(AreaDeprivation.decile)).all() == [3]
+
+
+def test_a_national_file_gets_the_reach_page_s_own_message(client, reach_page):  # noqa: F811
+    row = b"E05001768,25_34,1200\n"
+    data = b"area_code,age_band,population\n" + row * (13 * 1024 * 1024 // len(row))
+    url, token = reach_page
+    fields = {"csrf_token": token}
+    response = post_multipart(
+        client, f"{url}/baselines", fields, "baselines-upload", "england.csv", data
+    )
+    assert response.status_code == 400
+    assert "<title>Error: Reach of" in response.text
+    assert "Nothing was imported. the file is larger than 1 MB" in response.text
+    assert "keep only the rows of this consultation’s areas" in response.text
+    assert "Photos can be up to 10 MB" not in response.text
