@@ -8,9 +8,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from engage.services.analysis_runs import MAX_STOP_WORDS_TEXT, MAX_THEMES
+from engage.services.analysis_runs import (
+    MAX_STOP_WORDS_TEXT,
+    MAX_THEMES,
+    RunError,
+    parse_stop_words,
+)
 from engage.services.text import clean_text
 from engage.services.theme_edits import MAX_LABEL, MAX_SPLIT
 from engage.widgets import CheckboxInput
@@ -51,6 +56,14 @@ class StartRunForm(FlaskForm):
         ),
         widget=CheckboxInput(),
     )
+
+    def validate_stop_words(self, field):
+        # Checked again when the run starts; here a word too long or too many is told at the
+        # field, with the rest of the form as it was sent.
+        try:
+            parse_stop_words(field.data)
+        except RunError as error:
+            raise ValidationError(error.message) from error
 
 
 class RenameForm(FlaskForm):

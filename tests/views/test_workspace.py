@@ -123,6 +123,10 @@ def test_words_to_leave_out_are_left_out_of_the_themes_in_every_form(client, tea
     ]:
         response = _post(client, "/staff/workspace/", {**data, "stop_words": words})
         assert response.status_code == 400 and message in response.text, words
+        # Told at the field, and the summary leads there.
+        assert '<a href="#stop_words">' in response.text, words
+        field = response.text.split('id="stop_words-error"')[1].split("</p>")[0]
+        assert message in field, words
     assert db.session.query(AnalysisRun).count() == 0
 
     assert _post(client, "/staff/workspace/", data).status_code == 303
