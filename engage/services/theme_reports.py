@@ -2,7 +2,7 @@
 with personal data redacted, its weekly trend, and its member entries with why they are there."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -44,7 +44,10 @@ def weeks_of(run: AnalysisRun) -> tuple[list[date], dict[int, dict[date, int]]]:
         .where(ThemeAssignment.run_id == run.id, ThemeAssignment.not_relevant.is_(False))
         .group_by(ThemeAssignment.theme_id, ThemeAssignment.week)
     ).all()
-    weeks = sorted({week for _, week, _ in rows})
+    found = sorted({week for _, week, _ in rows})
+    # Every week from the first to the last: a week nobody wrote in is a 0 in the trend.
+    count = (found[-1] - found[0]).days // 7 + 1 if found else 0
+    weeks = [found[0] + timedelta(weeks=i) for i in range(count)]
     by_theme: dict[int, dict[date, int]] = {}
     for theme_id, week, n in rows:
         by_theme.setdefault(theme_id, {})[week] = n

@@ -6,13 +6,14 @@ parameters in words."""
 import csv
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
 from openpyxl import load_workbook
 
 from engage.extensions import db
-from engage.models import ThemeAssignment
+from engage.models import ThemeAssignment, Wish
 from engage.services.analysis_runs import visible_themes
 from engage.services.theme_edits import mark_relevance
 from engage.template_helpers import local_datetime
@@ -92,3 +93,20 @@ def test_report_shows_dates_and_parameters_in_words(client, team, run):
     assert "random_state" not in about and "[]" not in about
     assert "Number of themes 5, as asked for" in about
     assert "Words left out None" in about
+
+
+def test_a_week_without_entries_is_a_0_in_the_trend_not_left_out(client, team, app):
+    """Entries in the weeks of 2 and 16 March, none in the week between (a holiday): the trend
+    has three weeks, the middle one 0, so its small charts do not close the gap."""
+    consultation = make_consultation_with_wishes(n=40)
+    monday = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    for i, wish in enumerate(db.session.scalars(db.select(Wish).order_by(Wish.id))):
+        wish.created_at = monday + timedelta(weeks=2 * (i % 2))
+    db.session.commit()
+    run = run_analysis(consultation, n_themes=4)
+    page = client.get(f"/staff/workspace/runs/{run.id}/themes").text
+    table = page.split('id="trend-table"')[1].split("</thead>")[0]
+    assert re.findall(r">(\d+ Mar 2026)<", table) == ["2 Mar 2026", "9 Mar 2026", "16 Mar 2026"]
+    for theme in visible_themes(run):
+        title = unescape(page).split(f"Entries a week in “{theme.label}”: ")[1].split("<")[0]
+        assert "week of 9 March: 0; week of 16 March" in title, theme.label
