@@ -63,3 +63,17 @@ def test_a_theme_page_counts_its_entries_marked_not_relevant(client, team, run):
     # The heading's count and the list's agree: the list holds the two left out as well.
     assert f"{size} entries , and 2 more marked not relevant (left out of its count)." in page
     assert f"Entries 1 to {size + 2} of {size + 2}" in page
+
+
+def test_a_theme_whose_entries_were_all_moved_out_says_so(client, team, run):
+    empty, other = visible_themes(run)[-1], visible_themes(run)[0]
+    url = f"/staff/workspace/runs/{run.id}/themes/{empty.id}"
+    page = client.get(url).text
+    action, listed = _form_of_entries(page)
+    data = {**hidden_fields(page), "entry": listed, "action": "move", "move_to": other.id}
+    assert client.post(action, data=data).status_code == 303
+    page = client.get(url).text
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "No entries are in this theme now." in text
+    assert "open another theme and merge this one into it" in text
+    assert "Entries 0 to 0 of 0" not in text and "Move the ticked entries" not in text
