@@ -58,6 +58,11 @@ def test_counts_add_up_after_new_entries_and_one_not_relevant(client, team, run)
     page = _text(client.get(base).text)
     assert f"themes in {total} entries" in page and "2 more were published after it" in page
 
+    # The list of runs says what its figure is: the entries the run read, not the themes' total.
+    runs = client.get("/staff/workspace/").text
+    head = runs.split("<thead")[1].split("</thead>")[0]
+    assert "Entries analysed" in head
+
     rows = list(csv.reader(io.StringIO(client.get(f"{base}/assignments.csv").text)))
     assert len(rows) - 1 == 52
     header = rows[0]
