@@ -197,14 +197,7 @@ def about_rows(run: AnalysisRun) -> list[list]:
         ["Entries marked not relevant", counts.not_relevant],
         ["Entries counted in the themes", counts.relevant],
         ["Analysis library version", run.library_version],
-        [
-            "Number of themes",
-            f"{asked}, as asked for"
-            if asked
-            else f"{chosen[0]}, chosen by the analysis"
-            if chosen
-            else "Chosen by the analysis",
-        ],
+        ["Number of themes", _number_of_themes(run, asked, chosen[0] if chosen else None)],
         ["Words left out", ", ".join(parameters.get("extra_stop_words") or []) or "None"],
         ["Themes started from", f"Run {start}" if start else "A fresh analysis"],
         [
@@ -212,3 +205,15 @@ def about_rows(run: AnalysisRun) -> list[list]:
             f"Run {run.previous_run_id}" if run.previous_run_id else "None",
         ],
     ]
+
+
+def _number_of_themes(run: AnalysisRun, asked: int | None, chosen: int | None) -> str:
+    """How many themes the analysis found, and how many were asked for or it chose: fewer
+    are found where themes too small to act on joined their nearest."""
+    found = sum(1 for t in run.themes if t.parent_id is None and not t.is_other)
+    wanted, how = (asked, "asked for") if asked else (chosen, "chosen by the analysis")
+    if wanted is None:
+        return "Chosen by the analysis"
+    if found == wanted:
+        return f"{found}, as asked for" if asked else f"{found}, chosen by the analysis"
+    return f"{found} found, of {wanted} {how} (themes too small to act on joined their nearest)"

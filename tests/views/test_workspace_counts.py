@@ -115,3 +115,17 @@ def test_a_week_without_entries_is_a_0_in_the_trend_not_left_out(client, team, a
     for theme in visible_themes(run):
         title = unescape(page).split(f"Entries a week in “{theme.label}”: ")[1].split("<")[0]
         assert "week of 9 March: 0; week of 16 March" in title, theme.label
+
+
+def test_the_report_says_how_many_themes_were_found_when_fewer_than_asked(client, team, app):
+    """25 themes asked of 30 entries: the analysis merges those too small to act on and finds
+    fewer. The report and the workbook say both numbers, beside the themes they list."""
+    run = run_analysis(make_consultation_with_wishes(n=30), n_themes=25)
+    found = len(visible_themes(run))
+    assert found < 25
+    told = f"{found} found, of 25 asked for"
+    report = _text(client.get(f"/staff/workspace/runs/{run.id}/report").text)
+    assert f"Number of themes {told}" in report
+    book = load_workbook(io.BytesIO(client.get(f"/staff/workspace/runs/{run.id}/themes.xlsx").data))
+    about = {r[0]: r[1] for r in book["About this run"].iter_rows(values_only=True)}
+    assert about["Number of themes"].startswith(told)
