@@ -256,4 +256,6 @@ def change_entries(run_id, theme_id):
             return f"Marked {n} {'entry' if n == 1 else 'entries'} {state}"
         raise EngageError("Choose what to do with the ticked entries")
 
-    return _edit(run, theme, "members_form", form, action, lambda: theme)
+    # A move of ticked entries refused is about where they go: told at that choice.
+    field = "move_to" if what == "move" and ids else None
+    return _edit(run, theme, "members_form", form, action, lambda: theme, field)

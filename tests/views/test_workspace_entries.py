@@ -32,7 +32,10 @@ def test_a_move_without_a_theme_keeps_the_page_and_the_ticks(app, client, team, 
     data = {**hidden_fields(page), "entry": ticked, "action": "move", "move_to": "0"}
     response = client.post(action, data=data)
     assert response.status_code == 400
-    assert "Choose the theme to move the ticked entries to" in response.text
+    message = "Choose the theme to move the ticked entries to"
+    assert f'<a href="#move_to">{message}</a>' in response.text  # the summary leads to it
+    assert message in response.text.split('id="move_to-error"')[1].split("</p>")[0]
+    assert re.search(r'<details class="govuk-details engage-no-print"\s+>', response.text)
     assert "Entries 6 to " in response.text  # the page they were ticked on, not the first
     for entry in listed:
         box = re.search(rf'<input [^>]*value="{entry}"[^>]*>', response.text).group(0)
