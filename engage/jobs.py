@@ -83,7 +83,11 @@ def get_job(job_id: int) -> Job | None:
 
 
 def list_jobs(limit: int = 50) -> list[Job]:
-    return list(db.session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)))
+    """The `limit` most recent jobs, and every failed one however old (newest first): a failed
+    analysis must not drop off the list behind routine jobs that followed it."""
+    recent = select(Job.id).order_by(Job.id.desc()).limit(limit).scalar_subquery()
+    query = select(Job).where(Job.id.in_(recent) | (Job.status == "failed"))
+    return list(db.session.scalars(query.order_by(Job.id.desc())))
 
 
 def init_app(app: Flask) -> None:

@@ -131,3 +131,14 @@ def test_staff_see_a_stalled_analysis_run_fail_with_the_reason(threaded):
     assert "the process running it stopped" in page.text
     jobs = client.get("/staff/workspace/jobs")
     assert "the process running it stopped" in jobs.text
+
+
+def test_a_failed_job_stays_on_the_jobs_page_behind_newer_ones(app, client):
+    db.session.add(Job(name="analysis_run", status="failed", error="Out of memory at stage 3"))
+    db.session.add_all(Job(name="assign_new_entries", status="done") for _ in range(60))
+    db.session.commit()
+    sign_in(client, make_staff("strategy"))
+    page = client.get("/staff/workspace/jobs").text
+    assert "Out of memory at stage 3" in page
+    assert "the 50 most recent jobs and every failed one" in page
+    assert page.count("assign new entries") == 50
