@@ -207,17 +207,24 @@ def move_entries(run: AnalysisRun, ids: list[int], target: RunTheme, user: User 
 
 
 def mark_relevance(run: AnalysisRun, ids: list[int], relevant: bool, user: User | None) -> int:
-    """Leave entries out of the counts (not relevant), or count them again."""
+    """Leave entries out of the counts (not relevant), or count them again; returns how many
+    changed (entries already so are left as they are, and out of the log)."""
     if not run.is_done:
         raise ThemeEditError("The run has not finished: wait for it before changing its themes")
-    found = _assignments(run, ids)
-    for assignment in found:
+    changed = [a for a in _assignments(run, ids) if a.not_relevant == relevant]
+    if not changed:
+        return 0
+    for assignment in changed:
         assignment.not_relevant = not relevant
     log_edit(
-        run, "relevant" if relevant else "not_relevant", user, None, entries=[a.key for a in found]
+        run,
+        "relevant" if relevant else "not_relevant",
+        user,
+        None,
+        entries=[a.key for a in changed],
     )
     refresh_sizes(run)
-    return len(found)
+    return len(changed)
 
 
 def mapping_choices(run: AnalysisRun) -> list[tuple[str, str]]:

@@ -253,6 +253,8 @@ def change_entries(run_id, theme_id):
         if what in ("not_relevant", "relevant"):
             n = mark_relevance(run, ids, what == "relevant", user)
             state = "relevant" if what == "relevant" else "not relevant"
+            if n == 0:
+                return f"Nothing changed: the ticked entries were already marked {state}"
             return f"Marked {n} {'entry' if n == 1 else 'entries'} {state}"
         raise EngageError("Choose what to do with the ticked entries")
 

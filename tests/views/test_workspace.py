@@ -231,6 +231,27 @@ def test_edits_through_the_pages(client, team, run):
     assert response.status_code == 303
     page = client.get(response.location)
     assert "Marked 1 entry not relevant" in page.text and "not relevant</strong>" in page.text
+    # Ticked again with one that counts: only that one changes, and the message says so.
+    other = (
+        db.session.query(analysis_runs.ThemeAssignment)
+        .filter_by(theme_id=a.id, not_relevant=False)
+        .first()
+    )
+    again = _post(
+        client,
+        f"{base}/{a.id}/entries",
+        {"action": "relevant", "entry": [entry.id, other.id]},
+        f"{base}/{a.id}",
+    )
+    assert "Marked 1 entry relevant" in client.get(again.location).text
+    same = _post(
+        client,
+        f"{base}/{a.id}/entries",
+        {"action": "relevant", "entry": other.id},
+        f"{base}/{a.id}",
+    )
+    page = client.get(same.location).text
+    assert "Nothing changed: the ticked entries were already marked relevant" in page
 
 
 def test_a_split_made_on_its_page_is_made_again_by_the_next_run(client, team, run):
