@@ -10,6 +10,7 @@ Respondents are submissions (a form or card) with at least one published entry; 
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, exists, func, or_, select
@@ -32,6 +33,7 @@ from engage.numbers import whole_number
 from engage.services.breakdowns import marked_table, suppress_linked
 
 UNDER = 0.8
+_LINES = re.compile(r"\r\n|\r|\n")
 MAX_FILE = 1024 * 1024
 MAX_ERRORS = 20
 TOO_MANY = (
@@ -67,19 +69,16 @@ def _read(data: bytes, columns: list[str]) -> list[tuple[int, dict]]:
         raise ReachImportError(
             ["the file is larger than 1 MB (keep only the rows of this consultation’s areas)"]
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ReachImportError(["the file is not UTF-8 text (save it as CSV UTF-8)"]) from error
+    text, delimiter, skipped = _text(data)
     # newline="" leaves line ends to csv, which reads \r alone too (Excel's "CSV (Macintosh)").
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    number, rows = 1, []  # the row being read, to name one the csv module cannot read
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number, rows = 1 + skipped, []  # the row being read, to name one csv cannot read
     try:
         header = [h.strip().lower() for h in reader.fieldnames or []]
         missing = [c for c in columns if c not in header]
         if missing:
             raise ReachImportError([f"the first row must name the columns {', '.join(columns)}"])
-        number, extra = 2, []
+        number, extra = 2 + skipped, []
         for row in reader:
             # More values than columns: csv sets them aside, so "1,000" unquoted would be 1.
             if any(v.strip() for v in row.get(None) or []):
@@ -96,6 +95,28 @@ def _read(data: bytes, columns: list[str]) -> list[tuple[int, dict]]:
     if not rows:
         raise ReachImportError(["the file has no rows under its header"])
     return rows
+
+
+def _text(data: bytes) -> tuple[str, str, int]:
+    """The file as text, its separator, and how many lines before its header were dropped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReachImportError(["the file is not UTF-8 text (save it as CSV UTF-8)"]) from error
+    delimiter, skipped = _separator(text)
+    if skipped:
+        text = "".join(_LINES.split(text, 1)[1:])
+    return text, delimiter, skipped
+
+
+def _separator(text: str) -> tuple[str, int]:
+    """The file's separator, and 1 if its first line only names it. Excel where the decimal
+    mark is a comma saves CSV with semicolons, and some tools write "sep=;" first for Excel.
+    The header names hold no separator, so the first line that is not "sep=" tells."""
+    first = _LINES.split(text, 1)[0]
+    if first.lower().startswith("sep=") and len(first) == 5:
+        return first[4], 1
+    return next((d for d in (",", ";", "\t") if d in first), ","), 0
 
 
 def _unreadable(error: csv.Error) -> str:

@@ -74,3 +74,27 @@ def test_a_national_file_gets_the_reach_page_s_own_message(client, reach_page): 
     assert "Nothing was imported. the file is larger than 1 MB" in response.text
     assert "keep only the rows of this consultation’s areas" in response.text
     assert "Photos can be up to 10 MB" not in response.text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"area_code;decile\r\nE05001768;4\r\n",  # Excel where the decimal mark is a comma
+        b"area_code\tdecile\nE05001768\t4\n",  # tab-separated
+        b"sep=;\r\narea_code;decile\r\nE05001768;4\r\n",  # a tool's hint to Excel
+    ],
+)
+def test_a_file_separated_by_semicolons_or_tabs_is_read(client, reach_page, data):  # noqa: F811
+    response = _upload(client, reach_page, "deprivation", data)
+    assert response.status_code == 303, response.text
+    assert db.session.scalars(db.select(AreaDeprivation.decile)).all() == [4]
+
+
+def test_rows_after_a_separator_line_are_numbered_as_a_spreadsheet_shows_them(
+    client,
+    reach_page,  # noqa: F811
+):
+    data = b"sep=;\r\narea_code;decile\r\nE05001768;4\r\nE09;3\r\n"
+    response = _upload(client, reach_page, "deprivation", data)
+    assert response.status_code == 400
+    assert "row 4: no area has the code “E09”" in response.text
