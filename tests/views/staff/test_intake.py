@@ -1,6 +1,7 @@
 """Paper cards keyed in by officers, and workshop sheets uploaded, previewed and imported."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from itsdangerous import TimestampSigner
@@ -218,3 +219,16 @@ def test_unknown_upload_id_is_refused(client, login_as):
     login_as("officer")
     assert client.get("/staff/workshops/" + "0" * 64 + "/problems.csv").status_code == 404
     assert client.get("/staff/workshops/../etc/problems.csv").status_code in (400, 404)
+
+
+def test_the_next_card_keeps_the_consultation_and_channel_of_the_last(
+    client, login_as, consultation
+):
+    login_as("officer")
+    older = make_consultation(slug="older", opens_at=consultation.opens_at - timedelta(days=9))
+    db.session.commit()
+    saved = _card(client, older, channel="wish_tree")
+    assert saved.status_code == 303
+    page = client.get(saved.location).text
+    assert f'<option value="{older.id}" selected>' in page
+    assert 'value="wish_tree" checked' in page
