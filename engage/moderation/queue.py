@@ -13,6 +13,7 @@ from engage.services.flags import redaction_suggestion
 from engage.services.moderation import (
     QueueFilters,
     decide,
+    decision_log_query,
     flags_for,
     list_areas_for_filter,
     list_decisions,
@@ -21,6 +22,8 @@ from engage.services.moderation import (
 )
 
 register_queue("Wishes", "moderation.queue", waiting_wishes)
+
+DECISIONS_PER_PAGE = 100
 
 
 def _filters() -> QueueFilters:
@@ -100,10 +103,16 @@ def show_wish(wish_id):
 
 @bp.get("/decisions")
 def decisions():
-    """The decision log, newest first."""
+    """The decision log, newest first, page by page."""
+    page = db.paginate(
+        decision_log_query(),
+        page=max(1, min(request.args.get("page", 1, type=int), 100_000)),
+        per_page=DECISIONS_PER_PAGE,
+        error_out=False,
+    )
     return render_template(
         "moderation/decisions.html",
-        decisions=list_decisions(limit=200),
+        page=page,
         actions=ACTIONS,
         reasons=REJECT_REASONS,
     )
