@@ -163,7 +163,8 @@ def import_workshop_sheet():
         flash(f"Not imported: {error.message}", "error")
         return redirect(url_for("moderation.workshops"), 303)
     db.session.commit()
-    flash(f"Imported {done.rows_imported} rows from {filename}. They are in the moderation queue.")
+    rows = "1 row" if done.rows_imported == 1 else f"{done.rows_imported:,} rows"
+    flash(f"Imported {rows} from {filename}. The wishes are in the moderation queue.")
     return redirect(url_for("moderation.workshops"), 303)
 
 

@@ -232,3 +232,12 @@ def test_the_next_card_keeps_the_consultation_and_channel_of_the_last(
     page = client.get(saved.location).text
     assert f'<option value="{older.id}" selected>' in page
     assert 'value="wish_tree" checked' in page
+
+
+def test_one_imported_row_is_one_row(client, login_as, consultation):
+    login_as("officer")
+    preview = _upload(client, consultation, b"wish_1\nMore buses\n")
+    done = client.post(
+        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
+    )
+    assert "Imported 1 row from sheet.csv." in client.get(done.location).text
