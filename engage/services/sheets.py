@@ -147,9 +147,19 @@ def _decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        # Line by line: a UTF-8 file with rows pasted in from an older one was read all as
+        # Windows-1252, which garbled its accents and its byte order mark (so its header too).
+        lines = data.removeprefix(codecs.BOM_UTF8).split(b"\n")
+        text = "\n".join(map(_utf8_or_cp1252, lines))
     # A stray NUL would stop the csv module; it is never meaningful in a cell.
     return text.replace("\x00", "")
+
+
+def _utf8_or_cp1252(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 # Excel's own limit for one cell.

@@ -155,6 +155,15 @@ def test_csv_happy_path(delimiter, encoding):
     assert first.raw["postcode"] == "de22 1ab"
 
 
+def test_a_utf8_csv_with_rows_pasted_from_a_windows_file_reads_both_right():
+    # A partner pasted rows from an older file (Windows-1252) into a UTF-8 CSV.
+    data = csv_bytes([["wish_1"], ["A café by the river"]], encoding="utf-8-sig")
+    data += csv_bytes([["Naïve art trail – by the “old” mill"]], encoding="cp1252")
+    first, second = preview_sheet("s.csv", data).valid
+    assert first.wishes == ("A café by the river",)
+    assert second.wishes == ("Naïve art trail – by the “old” mill",)
+
+
 @pytest.mark.parametrize("value", ["16 to 24", "16-24", "16_24", " 16 TO 24 ", "16–24"])
 def test_age_band_as_key_or_label(value):
     preview = preview_sheet("s.csv", csv_bytes([["wish_1", "age_band"], ["Buses", value]]))
