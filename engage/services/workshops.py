@@ -138,6 +138,11 @@ def preview_sheet(filename: str, data: bytes) -> Preview:
             valid.append(row)
         elif row is not None:
             problems.append(row)
+    if not valid and not problems:
+        raise ImportError_(
+            "The file has its column headings but no rows under them. Add one row per person, "
+            "then upload it again."
+        )
     return Preview(
         _clean_filename(filename), hashlib.sha256(data).hexdigest(), tuple(valid), tuple(problems)
     )

@@ -241,3 +241,14 @@ def test_one_imported_row_is_one_row(client, login_as, consultation):
         "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
     )
     assert "Imported 1 row from sheet.csv." in client.get(done.location).text
+
+
+@pytest.mark.parametrize(
+    "content", [b"wish_1,wish_2,postcode\r\n", b"wish_1,wish_2,postcode\r\n ,  ,\r\n,,\r\n"]
+)
+def test_a_sheet_with_headings_and_no_rows_says_so(client, login_as, consultation, content):
+    login_as("officer")
+    page = _upload(client, consultation, content)
+    assert page.status_code == 400
+    assert "The file has its column headings but no rows under them" in page.text
+    assert "Normanton Residents Group" in page.text
