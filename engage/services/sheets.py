@@ -51,6 +51,7 @@ NOT_A_SHEET = (
 # (OWASP "CSV injection"); white space or control characters before them do not disarm them.
 _FORMULA_START = re.compile(r"^[\t\r]|^[\s\x00-\x1f\x7f]*[=+\-@]")
 _DELIMITERS = ",;\t"
+_SEP_LINE = re.compile(r"sep=([^\r\n\"])[ \t]*(?:\r\n|\r|\n)", re.IGNORECASE)
 
 
 class Cell(NamedTuple):
@@ -173,7 +174,13 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    # Excel splits a CSV at the character a first line "sep=;" names, and hides that line, so
+    # the rows are numbered as the partner sees them.
+    if sep := _SEP_LINE.match(text):
+        text, delimiter = text[sep.end() :], sep.group(1)
+    else:
+        delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         # A record is one spreadsheet row, even when a quoted cell spans several lines.
         for number, row in enumerate(reader, start=1):

@@ -164,6 +164,14 @@ def test_a_utf8_csv_with_rows_pasted_from_a_windows_file_reads_both_right():
     assert second.wishes == ("Naïve art trail – by the “old” mill",)
 
 
+@pytest.mark.parametrize("sep", ["sep=;\r\n", "\ufeffSEP=;\n"])
+def test_a_csv_that_names_its_separator_on_a_first_line_reads_as_excel_shows_it(sep):
+    # Excel hides a first line "sep=;" and splits the rows at that character.
+    data = (sep + "wish_1;postcode\r\nMore buses, and later;DE1 2AB\r\n").encode("utf-8")
+    (row,) = preview_sheet("s.csv", data).valid
+    assert (row.row_number, row.wishes, row.postcode) == (2, ("More buses, and later",), "DE1 2AB")
+
+
 @pytest.mark.parametrize("value", ["16 to 24", "16-24", "16_24", " 16 TO 24 ", "16–24"])
 def test_age_band_as_key_or_label(value):
     preview = preview_sheet("s.csv", csv_bytes([["wish_1", "age_band"], ["Buses", value]]))
