@@ -1,7 +1,7 @@
 """The comment queue: officers decide on residents' comments on the draft strategy, with the
 same reasons, redaction and decision log as for wishes."""
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import TextAreaField
 from wtforms.validators import Length
@@ -10,7 +10,7 @@ from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, STANCES, Comment
 from engage.moderation import bp, register_queue
 from engage.moderation import photos as _photos_first  # noqa: F401 - tabs: wishes, photos, comments
-from engage.moderation.decisions import decide_selected
+from engage.moderation.decisions import back_to_queue, decide_selected
 from engage.moderation.forms import DecisionForm
 from engage.services.comments import (
     MAX_COMMENT_LENGTH,
@@ -69,7 +69,7 @@ def decide_comment_entries():
         Comment,
         decide_comments,
         ("comment", "comments"),
-        back=url_for("moderation.comment_queue"),
+        back=back_to_queue("moderation.comment_queue"),
         extra_fields=("redacted_text",),
     )
 

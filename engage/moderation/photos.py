@@ -1,13 +1,13 @@
 """Officers moderate photo entries: the photo, its alt text and consents, and the same
 decisions and reasons as wishes, logged under entry_type "photo"."""
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 
 from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, PhotoEntry
 from engage.moderation import bp, register_queue
 from engage.moderation import queue as _wishes_first  # noqa: F401 - its tab comes first
-from engage.moderation.decisions import decide_selected
+from engage.moderation.decisions import back_to_queue, decide_selected
 from engage.moderation.forms import DecisionForm
 from engage.numbers import id_arg
 from engage.photo_responses import send_stored
@@ -52,7 +52,7 @@ def decide_photo_entries():
         PhotoEntry,
         decide_photos,
         ("photo", "photos"),
-        back=url_for("moderation.photo_queue"),
+        back=back_to_queue("moderation.photo_queue"),
     )
 
 

@@ -5,7 +5,7 @@ from flask import abort, current_app, render_template, request, url_for
 from engage.extensions import db
 from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
 from engage.moderation import bp, register_queue
-from engage.moderation.decisions import decide_selected
+from engage.moderation.decisions import back_to_queue, decide_selected
 from engage.moderation.forms import MAX_REDACTED_WISH, DecisionForm
 from engage.numbers import id_arg
 from engage.services.consultations import list_consultations
@@ -72,17 +72,10 @@ def decide_entries():
         Wish,
         decide,
         ("entry", "entries"),
-        back=_back_to_queue(),
+        back=back_to_queue("moderation.queue"),
         failed_back=request.referrer or url_for("moderation.queue"),
         extra_fields=("redacted_text",),
     )
-
-
-def _back_to_queue() -> str:
-    referrer = request.referrer or ""
-    if "/staff/queue" in referrer:
-        return referrer
-    return url_for("moderation.queue")
 
 
 @bp.get("/entries/wish/<int:wish_id>")
