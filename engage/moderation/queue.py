@@ -1,11 +1,11 @@
 """The moderation queue, decisions and the decision log."""
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 
 from engage.extensions import db
 from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
 from engage.moderation import bp, register_queue
-from engage.moderation.decisions import back_to_queue, decide_selected
+from engage.moderation.decisions import back_to_queue, decide_selected, queue_page
 from engage.moderation.forms import MAX_REDACTED_WISH, DecisionForm
 from engage.numbers import id_arg
 from engage.services.consultations import list_consultations
@@ -42,12 +42,7 @@ def _filters() -> QueueFilters:
 def queue():
     """What waits for a decision, oldest first."""
     filters = _filters()
-    page = db.paginate(
-        queue_query(filters),
-        page=max(1, min(request.args.get("page", 1, type=int), 10_000)),
-        per_page=current_app.config["QUEUE_PER_PAGE"],
-        error_out=False,
-    )
+    page = queue_page(queue_query(filters))
     return render_template(
         "moderation/queue.html",
         page=page,
