@@ -4,7 +4,7 @@ import a workshop sheet with a bad row; a resident reports a wish. Axe checks ev
 import re
 
 from engage.extensions import db
-from engage.models import ModerationStatus, Submission, Wish, WorkshopImport
+from engage.models import ModerationDecision, ModerationStatus, Submission, Wish, WorkshopImport
 from tests.conftest import STAFF_PASSWORD, current_code, make_staff
 from tests.factories import make_wish
 
@@ -256,3 +256,31 @@ def test_staff_are_warned_before_their_session_ends(page, live_server, derby, as
     dialog.wait_for(state="hidden")
     assert page.evaluate("document.activeElement.id") == "note-bulk"
     assert note.input_value() == "Half-typed note"
+
+
+def test_the_decision_log_and_an_entrys_history_reflow_at_320_pixels(
+    browser, live_server, derby, assert_accessible
+):
+    officer = make_staff("officer")
+    wish = make_wish(derby, text="More buses in the evening", status=ModerationStatus.REJECTED)
+    note = "Names a neighbour: see https://derby.example/moderation/personal-data-guidance-2026"
+    db.session.add(
+        ModerationDecision(
+            entry_type="wish",
+            entry_id=wish.id,
+            action="reject",
+            reason="other",
+            note=note,
+            moderator_id=officer.id,
+        )
+    )
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    sign_in(page, live_server, officer, assert_accessible)
+    for address in ("/staff/decisions", f"/staff/entries/wish/{wish.id}"):
+        page.goto(live_server + address)
+        page.get_by_text(note).wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, address
+        assert_accessible(page, f"{address} at 320 px")
+    context.close()
