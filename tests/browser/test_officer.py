@@ -284,3 +284,30 @@ def test_the_decision_log_and_an_entrys_history_reflow_at_320_pixels(
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, address
         assert_accessible(page, f"{address} at 320 px")
     context.close()
+
+
+def test_the_workshop_sheets_page_reflows_at_320_pixels_with_sheets_imported(
+    browser, live_server, derby, assert_accessible
+):
+    from datetime import date
+
+    from engage.services.workshops import import_workshop, preview_sheet
+
+    officer = make_staff("officer")
+    import_workshop(
+        derby,
+        preview_sheet("normanton-workshop.csv", b"wish_1\nMore buses\n"),
+        partner_name="Normanton Residents Group",
+        event_name="Summer fair",
+        event_date=date(2026, 7, 12),
+        user=officer,
+    )
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    sign_in(page, live_server, officer, assert_accessible)
+    page.goto(f"{live_server}/staff/workshops")
+    page.get_by_text("normanton-workshop.csv").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "workshop sheets at 320 px")
+    context.close()
