@@ -54,7 +54,7 @@ def _duplicate_warning(consultation, form: CardForm) -> str | None:
     if earlier is None:
         return None
     return (
-        f"Card {form.card_number.data} was already keyed in on "
+        f"Card {earlier.card_number} was already keyed in on "
         f"{earlier.received_at:%-d %B %Y} (reference {earlier.reference})."
     )
 

@@ -252,3 +252,11 @@ def test_a_sheet_with_headings_and_no_rows_says_so(client, login_as, consultatio
     assert page.status_code == 400
     assert "The file has its column headings but no rows under them" in page.text
     assert "Normanton Residents Group" in page.text
+
+
+def test_a_card_number_keyed_in_another_case_is_the_same_card(client, login_as, consultation):
+    login_as("officer")
+    _card(client, consultation, card_number="AB-0042")
+    again = _card(client, consultation, card_number="ab-0042", wish_1="Another wish")
+    assert again.status_code == 409 and "was already keyed in" in again.text
+    assert db.session.query(Submission).count() == 1
