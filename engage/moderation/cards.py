@@ -11,6 +11,7 @@ from engage.services.consultations import get_consultation_by_id, list_consultat
 from engage.services.tokens import form_token_nonce, new_form_token
 from engage.services.wishes import find_card, set_respondent_details, submit_wishes
 from engage.staff import staff_user
+from engage.template_helpers import local_datetime
 
 _PURPOSE = "keyed-card"
 
@@ -55,7 +56,7 @@ def _duplicate_warning(consultation, form: CardForm) -> str | None:
         return None
     return (
         f"Card {earlier.card_number} was already keyed in on "
-        f"{earlier.received_at:%-d %B %Y} (reference {earlier.reference})."
+        f"{local_datetime(earlier.received_at)} (reference {earlier.reference})."
     )
 
 

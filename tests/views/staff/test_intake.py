@@ -1,7 +1,7 @@
 """Paper cards keyed in by officers, and workshop sheets uploaded, previewed and imported."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from itsdangerous import TimestampSigner
@@ -10,7 +10,7 @@ from engage.extensions import db
 from engage.models import ModerationStatus, Submission, Wish, WorkshopImport
 from engage.services.tokens import issue_form_token
 from tests.conftest import hidden_fields, post_multipart
-from tests.factories import make_consultation
+from tests.factories import make_consultation, make_wish
 
 
 @pytest.fixture
@@ -260,3 +260,13 @@ def test_a_card_number_keyed_in_another_case_is_the_same_card(client, login_as, 
     again = _card(client, consultation, card_number="ab-0042", wish_1="Another wish")
     assert again.status_code == 409 and "was already keyed in" in again.text
     assert db.session.query(Submission).count() == 1
+
+
+def test_the_duplicate_warning_gives_the_uk_date_and_time(client, login_as, consultation):
+    login_as("officer")
+    earlier = make_wish(consultation, created_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    earlier.submission.card_number = "C-777"
+    db.session.commit()
+    again = _card(client, consultation, card_number="C-777")
+    assert again.status_code == 409
+    assert "Card C-777 was already keyed in on 1 July 2026 at 12:30am" in again.text
