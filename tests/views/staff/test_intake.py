@@ -204,6 +204,35 @@ def test_bad_sheets_get_a_clear_message(client, login_as, consultation, content,
     assert page.status_code == 400 and message.lower() in page.text.lower()
 
 
+@pytest.mark.parametrize(
+    "parts,message",
+    [
+        (["31", "2", "2026"], "Date of the workshop must be a real date, for example 27 3 2026"),
+        (["12", "7", "26"], "Date of the workshop must be a real date, for example 27 3 2026"),
+        (["12", "7", "2062"], "Date of the workshop must be today or in the past"),
+        (["12", "7", "0026"], "Date of the workshop must be in 2000 or later"),
+    ],
+)
+def test_a_workshop_date_that_cannot_be_right_is_refused_in_words(
+    client, login_as, consultation, parts, message
+):
+    login_as("officer")
+    page = client.get("/staff/workshops")
+    fields = {
+        **hidden_fields(page.text),
+        "consultation": str(consultation.id),
+        "partner": "Normanton Residents Group",
+        "event": "Summer fair",
+        "event_date": parts,
+    }
+    sent = post_multipart(
+        client, "/staff/workshops/preview", fields, "sheet", "s.csv", b"wish_1\nMore buses\n"
+    )
+    assert sent.status_code == 400
+    assert f'<a href="#event_date-day">{message}</a>' in sent.text
+    assert db.session.query(WorkshopImport).count() == 0
+
+
 def test_a_sheet_over_the_body_limit_gets_the_sheet_message_and_keeps_the_fields(
     client, login_as, consultation
 ):
