@@ -2,8 +2,10 @@
 
 import hashlib
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import (
     Response,
@@ -93,7 +95,13 @@ def workshop_template(kind):
 
 
 def _attachment(name: str) -> dict:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+    """A download's name. A header carries Latin-1 at most and browsers trust only ASCII there,
+    so a name with other letters goes in filename* as UTF-8 (RFC 6266), after an ASCII one."""
+    simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    header = f'attachment; filename="{simple}"'
+    if simple != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return {"Content-Disposition": header}
 
 
 @bp.post("/workshops/preview")

@@ -299,3 +299,16 @@ def test_the_duplicate_warning_gives_the_uk_date_and_time(client, login_as, cons
     again = _card(client, consultation, card_number="C-777")
     assert again.status_code == 409
     assert "Card C-777 was already keyed in on 1 July 2026 at 12:30am" in again.text
+
+
+def test_the_rows_to_fix_of_a_sheet_named_beyond_ascii_download_under_its_name(
+    client, login_as, consultation
+):
+    # A header can only carry Latin-1: 'ş' made the server fail mid-response, and browsers
+    # dropped the 'é' of a Latin-1 name, so the name goes in filename* (RFC 6266) as UTF-8.
+    login_as("officer")
+    preview = _upload(client, consultation, SHEET, name="Çalıştay café.csv")
+    href = next(p.split('"')[0] for p in preview.text.split('href="') if "problems.csv" in p)
+    disposition = client.get(href).headers["Content-Disposition"]
+    assert disposition.isascii()
+    assert "filename*=UTF-8''%C3%87al%C4%B1%C5%9Ftay-caf%C3%A9-rows-to-fix.csv" in disposition
