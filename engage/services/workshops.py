@@ -77,6 +77,8 @@ class RowProblem:
     row_number: int
     messages: tuple[str, ...]
     raw: dict[str, str]
+    # What was written in columns with no heading: kept in the rows to fix, to be moved.
+    unheaded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def _check_row(
 ) -> SheetRow | RowProblem | None:
     """A SheetRow, a RowProblem, or None for a row with nothing in it once cleaned."""
     raw = dict.fromkeys(TEMPLATE_COLUMNS, "")
-    messages = []
+    messages, unheaded = [], []
     for index, cell in enumerate(cells):
         name = columns[index] if index < len(columns) else None
         message = _cell_problem(number, index, cell, name)
@@ -190,6 +192,8 @@ def _check_row(
             messages.append(message)
         if name in raw:
             raw[name] = cell.text
+        elif name is None and clean_text(cell.text):
+            unheaded.append(cell.text)
     if not messages and not any(clean_text(value) for value in raw.values()):
         return None
     wishes, wish_messages = _wishes(raw)
@@ -197,7 +201,7 @@ def _check_row(
     age_band, age_message = _age_band(raw["age_band"])
     messages += [*wish_messages, *filter(None, [postcode_message, age_message])]
     if messages:
-        return RowProblem(number, tuple(messages), raw)
+        return RowProblem(number, tuple(messages), raw, tuple(unheaded))
     return SheetRow(number, wishes, postcode, age_band, raw)
 
 
@@ -266,11 +270,17 @@ def _clean_filename(filename: str) -> str:
 
 
 def problems_csv(preview: Preview) -> bytes:
-    """The rows that could not be imported, with their errors, as a CSV to fix and upload again."""
-    rows: list[tuple[str, ...]] = [(*TEMPLATE_COLUMNS, ERRORS_COLUMN)]
+    """The rows that could not be imported, with their errors, as a CSV to fix and upload again.
+
+    Words written in columns with no heading follow, under no heading, so that nothing written
+    is lost and the row is refused again until they are moved under one.
+    """
+    extra = max((len(p.unheaded) for p in preview.problems), default=0)
+    rows: list[tuple[str, ...]] = [(*TEMPLATE_COLUMNS, ERRORS_COLUMN, *[""] * extra)]
     for problem in preview.problems:
         errors = f"Row {problem.row_number}: " + "; ".join(problem.messages)
-        rows.append((*(problem.raw.get(c, "") for c in TEMPLATE_COLUMNS), errors))
+        cells = (problem.raw.get(c, "") for c in TEMPLATE_COLUMNS)
+        rows.append((*cells, errors, *problem.unheaded))
     return write_csv(rows)
 
 

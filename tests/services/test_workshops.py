@@ -219,6 +219,22 @@ def test_openpyxl_warnings_about_dropped_features_are_not_errors():
     assert len(preview.valid) == 1
 
 
+def test_words_in_a_column_with_no_heading_are_kept_in_the_rows_to_fix():
+    # A fourth wish written beside the third: the row is refused until it is moved under a
+    # heading, so the rows to fix must still hold it.
+    rows = [HEADER, ["Buses", "Parks", "Bins", "", "", "A bigger library"], ["Trees"]]
+    preview = preview_sheet("s.csv", csv_bytes(rows))
+    (problem,) = preview.problems
+    exported = read_csv(problems_csv(preview))
+    assert exported[0] == [*HEADER, "errors", ""]
+    assert exported[1][:3] == ["Buses", "Parks", "Bins"]
+    assert exported[1][-1] == "A bigger library"
+    again = preview_sheet("fix.csv", problems_csv(preview))
+    assert again.problems[0].messages == (
+        "Cell G2 is in a column with no heading: move it under one of the headings",
+    )
+
+
 def test_type_is_decided_by_content_not_name():
     assert preview_sheet("sheet.csv", template_xlsx()).valid
     assert preview_sheet("sheet.xlsx", template_csv()).valid
