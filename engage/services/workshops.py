@@ -49,6 +49,8 @@ EXAMPLE_ROW = (
     "25 to 34",
 )
 LATE_IMPORT_DAYS = 30
+# How far down a sheet the headings are looked for, when a title sits above them.
+_HEADING_SEARCH_ROWS = 10
 _NAME_LENGTH = 200
 
 
@@ -131,7 +133,7 @@ def preview_sheet(filename: str, data: bytes) -> Preview:
     if not rows:
         raise ImportError_("The file has no header row. " + _expected())
     (_header_number, header), *body = rows
-    columns = _columns(header)
+    columns = _header_columns(header, body)
     valid: list[SheetRow] = []
     problems: list[RowProblem] = []
     for number, cells in body:
@@ -157,6 +159,21 @@ def _header_key(text: str) -> str:
 
 def _expected() -> str:
     return "The columns must be: " + ", ".join(TEMPLATE_COLUMNS) + "."
+
+
+def _header_columns(header: list[Cell], body: list[tuple[int, list[Cell]]]) -> list[str | None]:
+    """The columns the first row names; when a title sits above the headings, say where they are."""
+    try:
+        return _columns(header)
+    except ImportError_:
+        for number, cells in body[:_HEADING_SEARCH_ROWS]:
+            keys = {_header_key(cell.text) for cell in cells} - {""}
+            if REQUIRED_COLUMNS[0] in keys and keys <= {*TEMPLATE_COLUMNS, ERRORS_COLUMN}:
+                raise ImportError_(
+                    f"The column headings must be in the first row. Row {number} has the column "
+                    "headings: delete the rows above it, then upload the file again."
+                ) from None
+        raise
 
 
 def _columns(header: list[Cell]) -> list[str | None]:

@@ -449,6 +449,13 @@ def test_unknown_columns_are_listed_with_the_expected_ones():
     assert "wish_1'" not in message
 
 
+def test_a_title_above_the_headings_is_named_as_such():
+    # A title merged across the top (and a row of column groups), the headings below them.
+    rows = [["Abbey youth forum, 3 May"], ["Wishes", None, None, "About them"], HEADER, ["Buses"]]
+    message = expect_refused(xlsx_bytes(rows), "Row 3 has the column headings")
+    assert "delete the rows above it" in message
+
+
 def test_missing_wish_1_column_is_refused():
     expect_refused(csv_bytes([["wish_2", "postcode"], ["Buses", ""]]), "no wish_1 column")
 
