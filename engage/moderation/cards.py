@@ -35,6 +35,10 @@ def new_card():
     consultation = get_consultation_by_id(form.consultation.data)
     duplicate = _duplicate_warning(consultation, form)
     if duplicate and not form.confirm_duplicate.data:
+        # An error on "Save it anyway", so the title and error summary say the card was not saved.
+        form.confirm_duplicate.errors = [
+            f"{duplicate} Check the card, then tick “Save it anyway” if it is a different card."
+        ]
         return render_template("moderation/card_form.html", form=form, duplicate=duplicate), 409
     return _save_card(form, consultation, duplicate)
 

@@ -121,7 +121,8 @@ def test_officer_keys_in_a_card_and_imports_a_sheet(
     page.get_by_label("Card number").fill("C-0042")
     page.get_by_label("Your first wish").fill("Same card again")
     page.get_by_role("button", name="Save card").click()
-    page.get_by_text("was already keyed in").wait_for()
+    page.get_by_role("link", name=re.compile("was already keyed in")).wait_for()
+    assert page.title().startswith("Error: ")
     assert_accessible(page, "card form, duplicate warning")
 
     sheet = tmp_path / "workshop.csv"

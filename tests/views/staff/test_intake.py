@@ -312,3 +312,16 @@ def test_the_rows_to_fix_of_a_sheet_named_beyond_ascii_download_under_its_name(
     disposition = client.get(href).headers["Content-Disposition"]
     assert disposition.isascii()
     assert "filename*=UTF-8''%C3%87al%C4%B1%C5%9Ftay-caf%C3%A9-rows-to-fix.csv" in disposition
+
+
+def test_a_card_not_saved_as_a_duplicate_is_an_error_linked_to_save_it_anyway(
+    client, login_as, consultation
+):
+    login_as("officer")
+    _card(client, consultation)
+    again = _card(client, consultation, wish_1="Another wish")
+    assert again.status_code == 409
+    assert "<title>Error: Key in a card" in again.text
+    summary = again.text.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert 'href="#confirm_duplicate"' in summary and "Card C-001 was already keyed in" in summary
+    assert "Another wish" in again.text
