@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
     GovFileInput,
@@ -21,7 +21,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from engage.models import AGE_BANDS, REJECT_REASONS
 from engage.public.forms import AboutYouForm, WishesForm
@@ -125,6 +125,12 @@ class CardForm(WishesForm):
     confirm_duplicate = BooleanField("Save it anyway", widget=CheckboxInput())
 
 
+def _sheet_or_kept(form, field) -> None:
+    """A file chosen now, or the one kept from the last try (see moderation.workshops)."""
+    if not field.data and not form.kept_sheet.data:
+        raise StopValidation("Choose the sheet to upload")
+
+
 class WorkshopUploadForm(FlaskForm):
     consultation = SelectField("Consultation", coerce=int, widget=GovSelect())
     partner = StringField(
@@ -150,9 +156,11 @@ class WorkshopUploadForm(FlaskForm):
     )
     sheet = FileField(
         "Workshop sheet (CSV or XLSX)",
-        validators=[FileRequired("Choose the sheet to upload")],
+        validators=[_sheet_or_kept],
         widget=GovFileInput(),
     )
+    # The sheet sent with a form that had a mistake, kept so it need not be chosen again.
+    kept_sheet = HiddenField()
 
 
 class WorkshopConfirmForm(FlaskForm):

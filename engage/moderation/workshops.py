@@ -58,11 +58,25 @@ def _stashed(upload_id: str) -> tuple[str, bytes]:
     """An uploaded sheet kept between preview and confirmation (server-side, by its hash)."""
     if not _UPLOAD_ID.match(upload_id or ""):
         abort(400)
+    return _find_stashed(upload_id) or abort(404)
+
+
+def _find_stashed(upload_id: str) -> tuple[str, bytes] | None:
+    if not _UPLOAD_ID.match(upload_id or ""):
+        return None
     folder = _stash_dir()
     data_file, name_file = folder / f"{upload_id}.upload", folder / f"{upload_id}.name"
     if not data_file.exists():
-        abort(404)
+        return None
     return name_file.read_text(encoding="utf-8"), data_file.read_bytes()
+
+
+def _stash(filename: str, data: bytes) -> str:
+    """Keep an uploaded sheet under its hash, which is returned."""
+    upload_id = hashlib.sha256(data).hexdigest()
+    (_stash_dir() / f"{upload_id}.upload").write_bytes(data)
+    (_stash_dir() / f"{upload_id}.name").write_text(filename, encoding="utf-8")
+    return upload_id
 
 
 def _upload_form() -> WorkshopUploadForm:
@@ -115,21 +129,20 @@ def preview_workshop():
 
 
 def _preview(form: WorkshopUploadForm):
-    if not form.validate_on_submit():
-        return render_template(
-            "moderation/workshops.html", form=form, imports=_recent_imports()
-        ), 400
-    data = form.sheet.data.read(MAX_FILE_BYTES + 1)
-    filename = Path(form.sheet.data.filename or "sheet").name[:200]
+    sheet = _chosen_sheet(form)
+    if not form.validate_on_submit() or sheet is None:
+        if sheet is None:
+            form.sheet.errors = ["Choose the sheet to upload"]
+            return _upload_page(form), 400
+        # Keep the file for the next try: the browser cannot put it back in the file box.
+        form.kept_sheet.data = _stash(*sheet)
+        return _upload_page(form, kept_name=sheet[0]), 400
+    filename, data = sheet
     try:
         preview = preview_sheet(filename, data)
     except EngageError as error:
-        return render_template(
-            "moderation/workshops.html", form=form, imports=_recent_imports(), problem=error.message
-        ), error.status
-    upload_id = hashlib.sha256(data).hexdigest()
-    (_stash_dir() / f"{upload_id}.upload").write_bytes(data)
-    (_stash_dir() / f"{upload_id}.name").write_text(filename, encoding="utf-8")
+        return _upload_page(form, problem=error.message), error.status
+    upload_id = _stash(filename, data)
     confirm = WorkshopConfirmForm(
         formdata=None,  # filled from the checked upload, not from this request's fields
         upload=upload_id,
@@ -140,6 +153,20 @@ def _preview(form: WorkshopUploadForm):
     )
     return render_template(
         "moderation/workshop_preview.html", preview=preview, confirm=confirm, upload_id=upload_id
+    )
+
+
+def _chosen_sheet(form: WorkshopUploadForm) -> tuple[str, bytes] | None:
+    """The name and bytes of the file chosen now, or else of the one kept from the last try."""
+    upload = form.sheet.data
+    if upload:
+        return Path(upload.filename).name[:200] or "sheet", upload.read(MAX_FILE_BYTES + 1)
+    return _find_stashed(form.kept_sheet.data)
+
+
+def _upload_page(form: WorkshopUploadForm, **context) -> str:
+    return render_template(
+        "moderation/workshops.html", form=form, imports=_recent_imports(), **context
     )
 
 

@@ -1,5 +1,6 @@
 """Paper cards keyed in by officers, and workshop sheets uploaded, previewed and imported."""
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -325,3 +326,25 @@ def test_a_card_not_saved_as_a_duplicate_is_an_error_linked_to_save_it_anyway(
     summary = again.text.split('class="govuk-error-summary"')[1].split("</ul>")[0]
     assert 'href="#confirm_duplicate"' in summary and "Card C-001 was already keyed in" in summary
     assert "Another wish" in again.text
+
+
+def test_a_sheet_sent_with_a_mistake_in_the_form_is_kept_for_the_next_try(
+    client, login_as, consultation
+):
+    login_as("officer")
+    page = client.get("/staff/workshops")
+    fields = {
+        **hidden_fields(page.text),
+        "consultation": str(consultation.id),
+        "partner": "",
+        "event": "Summer fair",
+        "event_date": ["12", "7", "2026"],
+    }
+    sent = post_multipart(client, "/staff/workshops/preview", fields, "sheet", "fair.csv", SHEET)
+    assert sent.status_code == 400 and "Enter the partner organisation" in sent.text
+    assert "fair.csv is kept" in sent.text
+    kept = re.search(r'name="kept_sheet" type="hidden" value="([0-9a-f]{64})"', sent.text)
+    fields.update(hidden_fields(sent.text), partner="Normanton Residents Group")
+    again = client.post("/staff/workshops/preview", data={**fields, "kept_sheet": kept.group(1)})
+    assert again.status_code == 200
+    assert "Check fair.csv before importing" in again.text and "2 rows are ready" in again.text
