@@ -55,10 +55,12 @@ _SEP_LINE = re.compile(r"sep=([^\r\n\"])[ \t]*(?:\r\n|\r|\n)", re.IGNORECASE)
 
 
 class Cell(NamedTuple):
-    """One cell as text; `formula` is set for an XLSX cell that holds a real formula."""
+    """One cell as text; `formula` is set for an XLSX cell that holds a real formula, `error`
+    for one that holds an error value such as #N/A (what a formula pasted as values leaves)."""
 
     text: str
     formula: bool = False
+    error: bool = False
 
 
 _BLANK = Cell("")
@@ -267,6 +269,8 @@ def _xlsx_cell(cell) -> Cell:
     value = cell.value
     if getattr(cell, "data_type", None) == "f":
         return Cell(str(getattr(value, "text", None) or value), formula=True)
+    if getattr(cell, "data_type", None) == "e":
+        return Cell(str(value), error=True)
     return Cell(unescape_cell(_as_text(value)))
 
 

@@ -226,6 +226,8 @@ def _cell_problem(number: int, index: int, cell: Cell, name: str | None) -> str 
     ref = f"{get_column_letter(index + 1)}{number}"
     if cell.formula:
         return f"Cell {ref} is a formula: type the text instead"
+    if cell.error:
+        return f"Cell {ref} shows a spreadsheet error ({cell.text[:20]}): type the text instead"
     if name is None and clean_text(cell.text):
         return f"Cell {ref} is in a column with no heading: move it under one of the headings"
     return None

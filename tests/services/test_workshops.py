@@ -293,6 +293,21 @@ def test_xlsx_formula_cells_are_refused_but_typed_text_is_kept():
     assert typed.valid[1].wishes == ("Parks", "=1+1")
 
 
+def test_xlsx_error_values_are_refused_not_imported_as_wishes():
+    # A lookup pasted as values leaves Excel's error values ("#N/A") where a wish should be.
+    workbook = Workbook()
+    for row in (["wish_1", "wish_2"], ["#N/A", "More buses"], ["Parks", "#REF!"]):
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    preview = preview_sheet("s.xlsx", out.getvalue())
+    assert not preview.valid
+    assert [p.messages for p in preview.problems] == [
+        ("Cell A2 shows a spreadsheet error (#N/A): type the text instead",),
+        ("Cell B3 shows a spreadsheet error (#REF!): type the text instead",),
+    ]
+
+
 def test_csv_formula_looking_text_is_kept_and_escaped_on_export():
     texts = ["=1+1", "+44 more buses", "-minus", "@SUM(A1)", '=HYPERLINK("x")']
     rows = [HEADER] + [[t, "", "", "bad", ""] for t in texts] + [["=2+2"]]
