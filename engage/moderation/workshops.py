@@ -30,6 +30,7 @@ from engage.services.workshops import (
     import_workshop,
     preview_sheet,
     problems_csv,
+    sheets_folder,
     template_csv,
     template_xlsx,
 )
@@ -49,7 +50,7 @@ def _sheet_form_body_limit(endpoint, values) -> None:
 
 
 def _stash_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_FOLDER"]) / "workshop-sheets"
+    path = sheets_folder(current_app.config["UPLOAD_FOLDER"])
     path.mkdir(parents=True, exist_ok=True)
     return path
 

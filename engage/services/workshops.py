@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -91,6 +91,12 @@ class Preview:
     sha256: str
     valid: tuple[SheetRow, ...]
     problems: tuple[RowProblem, ...]
+
+
+def sheets_folder(upload_folder: str | Path) -> Path:
+    """Where uploaded sheets wait, by their hash, between their check and their import; the
+    retention run removes them after RETENTION_WORKSHOP_SHEET_DAYS."""
+    return Path(upload_folder) / "workshop-sheets"
 
 
 # Templates ------------------------------------------------------------------------------------
