@@ -175,9 +175,15 @@ def _upload_page(form: WorkshopUploadForm, **context) -> str:
 def import_workshop_sheet():
     """Import the valid rows of a previewed sheet, in one transaction."""
     form = WorkshopConfirmForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not _UPLOAD_ID.match(form.upload.data or ""):
         abort(400)
-    filename, data = _stashed(form.upload.data)
+    if (stashed := _find_stashed(form.upload.data)) is None:
+        flash(
+            "Not imported: the sheet checked on that page is no longer kept. Upload it again.",
+            "error",
+        )
+        return redirect(url_for("moderation.workshops"), 303)
+    filename, data = stashed
     consultation = get_consultation_by_id(form.consultation.data)
     try:
         event_date = date.fromisoformat(form.event_date.data)

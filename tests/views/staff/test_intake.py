@@ -348,3 +348,21 @@ def test_a_sheet_sent_with_a_mistake_in_the_form_is_kept_for_the_next_try(
     again = client.post("/staff/workshops/preview", data={**fields, "kept_sheet": kept.group(1)})
     assert again.status_code == 200
     assert "Check fair.csv before importing" in again.text and "2 rows are ready" in again.text
+
+
+def test_importing_a_sheet_no_longer_kept_says_to_upload_it_again(
+    app, client, login_as, consultation
+):
+    from engage.services.workshops import sheets_folder
+
+    login_as("officer")
+    preview = _upload(client, consultation, SHEET)
+    for kept in sheets_folder(app.config["UPLOAD_FOLDER"]).iterdir():
+        kept.unlink()  # as the retention run does a week after the upload
+    done = client.post(
+        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
+    )
+    assert done.status_code == 303
+    page = client.get(done.location).text
+    assert "Not imported: the sheet checked on that page is no longer kept" in page
+    assert db.session.query(WorkshopImport).count() == 0
