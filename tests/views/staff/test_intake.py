@@ -366,3 +366,15 @@ def test_importing_a_sheet_no_longer_kept_says_to_upload_it_again(
     page = client.get(done.location).text
     assert "Not imported: the sheet checked on that page is no longer kept" in page
     assert db.session.query(WorkshopImport).count() == 0
+
+
+def test_imported_sheets_say_which_consultation_they_went_into(client, login_as, consultation):
+    login_as("officer")
+    other = make_consultation(slug="parks", title="Parks for Derby")
+    db.session.commit()
+    preview = _upload(client, other, SHEET)
+    client.post(
+        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
+    )
+    table = client.get("/staff/workshops").text.split("<table")[1].split("</table>")[0]
+    assert ">Consultation</th>" in table and "Parks for Derby" in table
