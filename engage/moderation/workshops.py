@@ -153,7 +153,12 @@ def _preview(form: WorkshopUploadForm):
         event_date=form.event_date.data.isoformat(),
     )
     return render_template(
-        "moderation/workshop_preview.html", preview=preview, confirm=confirm, upload_id=upload_id
+        "moderation/workshop_preview.html",
+        preview=preview,
+        confirm=confirm,
+        upload_id=upload_id,
+        form=form,
+        consultation=get_consultation_by_id(form.consultation.data),
     )
 
 

@@ -378,3 +378,10 @@ def test_imported_sheets_say_which_consultation_they_went_into(client, login_as,
     )
     table = client.get("/staff/workshops").text.split("<table")[1].split("</table>")[0]
     assert ">Consultation</th>" in table and "Parks for Derby" in table
+
+
+def test_the_preview_says_where_the_rows_will_go_before_importing(client, login_as, consultation):
+    login_as("officer")
+    preview = _upload(client, consultation, SHEET).text.split("<main")[1]
+    for shown in (consultation.title, "Normanton Residents Group", "Summer fair", "12 July 2026"):
+        assert shown in preview
