@@ -226,7 +226,8 @@ def _check_zip(data: bytes) -> None:
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
-    """The rows of the first worksheet; formulas are reported as formulas, never evaluated."""
+    """The rows of the first visible worksheet; formulas are reported as formulas, never
+    evaluated."""
     _check_zip(data)
     workbook = None
     try:
@@ -237,9 +238,11 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
             workbook = load_workbook(
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
-            if not workbook.worksheets:
+            # The first sheet Excel shows: a hidden one first (lookups, say) is not the data.
+            shown = [s for s in workbook.worksheets if getattr(s, "sheet_state", "") == "visible"]
+            if not shown:
                 raise ImportError_("The XLSX file has no worksheet.")
-            return _collect(_worksheet_rows(workbook.worksheets[0]))
+            return _collect(_worksheet_rows(shown[0]))
     except ImportError_:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged file; none may crash us

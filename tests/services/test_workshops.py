@@ -194,6 +194,20 @@ def test_xlsx_happy_path_reads_first_sheet_only():
     assert preview.valid[1].wishes == ("3",)
 
 
+def test_xlsx_reads_the_first_sheet_excel_shows_not_a_hidden_one():
+    workbook = Workbook()
+    lookups = workbook.active
+    lookups.title, lookups.sheet_state = "Lookups", "hidden"
+    lookups.append(["code", "name"])
+    wishes = workbook.create_sheet("Wishes")
+    wishes.append(["wish_1"])
+    wishes.append(["More buses"])
+    out = io.BytesIO()
+    workbook.save(out)
+    (row,) = preview_sheet("s.xlsx", out.getvalue()).valid
+    assert row.wishes == ("More buses",)
+
+
 def test_quoted_cells_over_several_lines_are_one_row():
     data = b'wish_1,postcode\r\n"More buses\r\nat night",\r\nParks,\r\n'
     preview = preview_sheet("s.csv", data)
