@@ -267,3 +267,13 @@ def test_deciding_the_last_entry_of_the_last_page_shows_the_entries_left(
     assert "2 entries wait for a decision" in page
     assert "Nothing waits for a decision" not in page
     assert f"select-{pending[0].id}" in page and f"select-{pending[1].id}" in page
+
+
+def test_a_filtered_queue_says_its_count_is_of_the_filtered_entries(client, login_as, pending):
+    login_as("officer")
+    make_wish(pending[0].submission.consultation, channel="workshop", status="pending")
+    db.session.commit()
+    page = client.get("/staff/queue?channel=workshop").text
+    assert "Wishes (4 waiting)" in page
+    assert "1 entry waits for a decision with these filters" in page
+    assert "4 entries wait for a decision, oldest first" in client.get("/staff/queue").text
