@@ -201,3 +201,15 @@ def test_a_decision_in_a_filtered_queue_comes_back_to_that_queue(client, login_a
     )
     assert response.location == queue
     assert "Elsewhere" not in client.get(response.location).text
+
+
+def test_a_queue_filtered_by_competition_says_its_count_is_of_that_competition(
+    client, login_as, pending
+):
+    other = make_competition(slug="other")
+    make_photo_entry(other, title="Elsewhere", status=ModerationStatus.PENDING)
+    db.session.commit()
+    login_as("officer")
+    page = client.get(f"/staff/queue/photos?competition={other.id}").text
+    assert "Photos (3 waiting)" in page
+    assert "1 photo waits for a decision in this competition" in page
