@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextIn
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
-from engage.moderation.forms import DateInput
+from engage.moderation.forms import DateInput, DayField
 from engage.services.judging import CompetitionDates
 from engage.services.text import clean_text
 from engage.template_helpers import LOCAL_TZ
@@ -25,24 +25,8 @@ def _in_years(form, field) -> None:
         )
 
 
-class _DayField(DateField):
-    """A date whose parts do not make a real day get a message that says so, in words."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.type = "DateField"  # the error summary links a date to its day box by this
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                f"{self.label.text} must be a real date, for example 27 3 2026"
-            ) from error
-
-
 def _date(label: str, hint: str) -> DateField:
-    return _DayField(
+    return DayField(
         label,
         description=hint,
         format="%d %m %Y",

@@ -1,7 +1,7 @@
 """The comment queue: officers decide on residents' comments on the draft strategy, with the
 same reasons, redaction and decision log as for wishes."""
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import TextAreaField
 from wtforms.validators import Length
@@ -10,7 +10,7 @@ from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, STANCES, Comment
 from engage.moderation import bp, register_queue
 from engage.moderation import photos as _photos_first  # noqa: F401 - tabs: wishes, photos, comments
-from engage.moderation.decisions import decide_selected
+from engage.moderation.decisions import back_to_queue, decide_selected, queue_page
 from engage.moderation.forms import DecisionForm
 from engage.services.comments import (
     MAX_COMMENT_LENGTH,
@@ -42,12 +42,7 @@ class CommentDecisionForm(DecisionForm):
 @bp.get("/comments/queue")
 def comment_queue():
     """Comments waiting for a decision, oldest first."""
-    page = db.paginate(
-        comment_queue_query(),
-        page=max(1, min(request.args.get("page", 1, type=int), 10_000)),
-        per_page=current_app.config["QUEUE_PER_PAGE"],
-        error_out=False,
-    )
+    page = queue_page(comment_queue_query())
     return render_template(
         "moderation/comment_queue.html",
         page=page,
@@ -69,7 +64,7 @@ def decide_comment_entries():
         Comment,
         decide_comments,
         ("comment", "comments"),
-        back=url_for("moderation.comment_queue"),
+        back=back_to_queue("moderation.comment_queue"),
         extra_fields=("redacted_text",),
     )
 

@@ -2,8 +2,9 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, request
+from flask import abort, current_app, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from engage import audit
@@ -22,6 +23,27 @@ def selected_ids(form: DecisionForm) -> list[int]:
     """Ids ticked in a queue, or the one entry of an entry page (at most 500)."""
     raw = request.form.getlist("selected") or (form.entry_ids.data or "").split(",")
     return sorted({n for v in raw if (n := parse_id(v.strip()))})[:MAX_SELECTED]
+
+
+def queue_page(query):
+    """The page of a queue the query string asks for. Past the end (its entries decided since
+    it was opened) it is the last page, which said "Nothing waits" above entries that did."""
+    number = max(1, min(request.args.get("page", 1, type=int), 10_000))
+    per_page = current_app.config["QUEUE_PER_PAGE"]
+    page = db.paginate(query, page=number, per_page=per_page, error_out=False)
+    if number > page.pages > 0:
+        page = db.paginate(query, page=page.pages, per_page=per_page, error_out=False)
+    return page
+
+
+def back_to_queue(endpoint: str) -> str:
+    """The queue page the decision was sent from, with its filters and page number, or else
+    the queue's first page."""
+    queue = url_for(endpoint)
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path == queue:
+        return queue + (f"?{referrer.query}" if referrer.query else "")
+    return queue
 
 
 def decide_selected(

@@ -1,7 +1,9 @@
 """Officers' forms."""
 
+from datetime import datetime
+
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
     GovFileInput,
@@ -19,13 +21,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from engage.models import AGE_BANDS, REJECT_REASONS
 from engage.public.forms import AboutYouForm, WishesForm
 from engage.services.flags import REDACTION_GROWTH
 from engage.services.text import clean_text
 from engage.services.wishes import MAX_WISH_LENGTH
+from engage.template_helpers import LOCAL_TZ
 from engage.widgets import CheckboxInput, RadioInput
 
 MAX_REDACTED_WISH = REDACTION_GROWTH * MAX_WISH_LENGTH
@@ -38,6 +41,32 @@ class DateInput(GovDateInput):
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = [*field.raw_data, "", "", ""][:3]
         return super().map_gov_params(field, **kwargs)
+
+
+class DayField(DateField):
+    """A date whose parts do not make a real day get a message that says so, in words."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type = "DateField"  # the error summary links a date to its day box by this
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                f"{self.label.text} must be a real date, for example 27 3 2026"
+            ) from error
+
+
+def _past_day(form, field) -> None:
+    """A day that has been: a workshop keyed in is over, and a year such as 0026 is a typo."""
+    if field.data is None:
+        return
+    if field.data > datetime.now(LOCAL_TZ).date():
+        raise ValidationError(f"{field.label.text} must be today or in the past")
+    if field.data.year < 2000:
+        raise ValidationError(f"{field.label.text} must be in 2000 or later")
 
 
 def _choices(mapping: dict, blank: str | None = None) -> list[SelectChoice]:
@@ -96,6 +125,12 @@ class CardForm(WishesForm):
     confirm_duplicate = BooleanField("Save it anyway", widget=CheckboxInput())
 
 
+def _sheet_or_kept(form, field) -> None:
+    """A file chosen now, or the one kept from the last try (see moderation.workshops)."""
+    if not field.data and not form.kept_sheet.data:
+        raise StopValidation("Choose the sheet to upload")
+
+
 class WorkshopUploadForm(FlaskForm):
     consultation = SelectField("Consultation", coerce=int, widget=GovSelect())
     partner = StringField(
@@ -110,17 +145,22 @@ class WorkshopUploadForm(FlaskForm):
         validators=[InputRequired("Enter the name of the workshop"), Length(max=200)],
         widget=GovTextInput(),
     )
-    event_date = DateField(
+    event_date = DayField(
         "Date of the workshop",
         format="%d %m %Y",
-        validators=[InputRequired("Enter the date of the workshop as day, month and year")],
+        validators=[
+            InputRequired("Enter the date of the workshop as day, month and year"),
+            _past_day,
+        ],
         widget=DateInput(),
     )
     sheet = FileField(
         "Workshop sheet (CSV or XLSX)",
-        validators=[FileRequired("Choose the sheet to upload")],
+        validators=[_sheet_or_kept],
         widget=GovFileInput(),
     )
+    # The sheet sent with a form that had a mistake, kept so it need not be chosen again.
+    kept_sheet = HiddenField()
 
 
 class WorkshopConfirmForm(FlaskForm):
@@ -131,4 +171,4 @@ class WorkshopConfirmForm(FlaskForm):
     event_date = HiddenField()
 
 
-__all__ = ["CardForm", "DecisionForm", "WorkshopConfirmForm", "WorkshopUploadForm"]
+__all__ = ["CardForm", "DayField", "DecisionForm", "WorkshopConfirmForm", "WorkshopUploadForm"]

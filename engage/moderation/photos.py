@@ -1,13 +1,13 @@
 """Officers moderate photo entries: the photo, its alt text and consents, and the same
 decisions and reasons as wishes, logged under entry_type "photo"."""
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request
 
 from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, PhotoEntry
 from engage.moderation import bp, register_queue
 from engage.moderation import queue as _wishes_first  # noqa: F401 - its tab comes first
-from engage.moderation.decisions import decide_selected
+from engage.moderation.decisions import back_to_queue, decide_selected, queue_page
 from engage.moderation.forms import DecisionForm
 from engage.numbers import id_arg
 from engage.photo_responses import send_stored
@@ -26,12 +26,7 @@ register_queue("Photos", "moderation.photo_queue", waiting_photos)
 def photo_queue():
     """Photo entries waiting for a decision, oldest first."""
     competition_id = request.args.get("competition", type=id_arg)
-    page = db.paginate(
-        photo_queue_query(competition_id),
-        page=max(1, min(request.args.get("page", 1, type=int), 10_000)),
-        per_page=current_app.config["QUEUE_PER_PAGE"],
-        error_out=False,
-    )
+    page = queue_page(photo_queue_query(competition_id))
     return render_template(
         "moderation/photo_queue.html",
         page=page,
@@ -52,7 +47,7 @@ def decide_photo_entries():
         PhotoEntry,
         decide_photos,
         ("photo", "photos"),
-        back=url_for("moderation.photo_queue"),
+        back=back_to_queue("moderation.photo_queue"),
     )
 
 

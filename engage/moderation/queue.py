@@ -1,11 +1,11 @@
 """The moderation queue, decisions and the decision log."""
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 
 from engage.extensions import db
 from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
 from engage.moderation import bp, register_queue
-from engage.moderation.decisions import decide_selected
+from engage.moderation.decisions import back_to_queue, decide_selected, queue_page
 from engage.moderation.forms import MAX_REDACTED_WISH, DecisionForm
 from engage.numbers import id_arg
 from engage.services.consultations import list_consultations
@@ -13,6 +13,7 @@ from engage.services.flags import redaction_suggestion
 from engage.services.moderation import (
     QueueFilters,
     decide,
+    decision_log_query,
     flags_for,
     list_areas_for_filter,
     list_decisions,
@@ -21,6 +22,8 @@ from engage.services.moderation import (
 )
 
 register_queue("Wishes", "moderation.queue", waiting_wishes)
+
+DECISIONS_PER_PAGE = 100
 
 
 def _filters() -> QueueFilters:
@@ -39,12 +42,7 @@ def _filters() -> QueueFilters:
 def queue():
     """What waits for a decision, oldest first."""
     filters = _filters()
-    page = db.paginate(
-        queue_query(filters),
-        page=max(1, min(request.args.get("page", 1, type=int), 10_000)),
-        per_page=current_app.config["QUEUE_PER_PAGE"],
-        error_out=False,
-    )
+    page = queue_page(queue_query(filters))
     return render_template(
         "moderation/queue.html",
         page=page,
@@ -69,17 +67,10 @@ def decide_entries():
         Wish,
         decide,
         ("entry", "entries"),
-        back=_back_to_queue(),
+        back=back_to_queue("moderation.queue"),
         failed_back=request.referrer or url_for("moderation.queue"),
         extra_fields=("redacted_text",),
     )
-
-
-def _back_to_queue() -> str:
-    referrer = request.referrer or ""
-    if "/staff/queue" in referrer:
-        return referrer
-    return url_for("moderation.queue")
 
 
 @bp.get("/entries/wish/<int:wish_id>")
@@ -100,10 +91,16 @@ def show_wish(wish_id):
 
 @bp.get("/decisions")
 def decisions():
-    """The decision log, newest first."""
+    """The decision log, newest first, page by page."""
+    page = db.paginate(
+        decision_log_query(),
+        page=max(1, min(request.args.get("page", 1, type=int), 100_000)),
+        per_page=DECISIONS_PER_PAGE,
+        error_out=False,
+    )
     return render_template(
         "moderation/decisions.html",
-        decisions=list_decisions(limit=200),
+        page=page,
         actions=ACTIONS,
         reasons=REJECT_REASONS,
     )

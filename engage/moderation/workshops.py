@@ -2,8 +2,10 @@
 
 import hashlib
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import (
     Response,
@@ -28,6 +30,7 @@ from engage.services.workshops import (
     import_workshop,
     preview_sheet,
     problems_csv,
+    sheets_folder,
     template_csv,
     template_xlsx,
 )
@@ -47,7 +50,7 @@ def _sheet_form_body_limit(endpoint, values) -> None:
 
 
 def _stash_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_FOLDER"]) / "workshop-sheets"
+    path = sheets_folder(current_app.config["UPLOAD_FOLDER"])
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -56,11 +59,25 @@ def _stashed(upload_id: str) -> tuple[str, bytes]:
     """An uploaded sheet kept between preview and confirmation (server-side, by its hash)."""
     if not _UPLOAD_ID.match(upload_id or ""):
         abort(400)
+    return _find_stashed(upload_id) or abort(404)
+
+
+def _find_stashed(upload_id: str) -> tuple[str, bytes] | None:
+    if not _UPLOAD_ID.match(upload_id or ""):
+        return None
     folder = _stash_dir()
     data_file, name_file = folder / f"{upload_id}.upload", folder / f"{upload_id}.name"
     if not data_file.exists():
-        abort(404)
+        return None
     return name_file.read_text(encoding="utf-8"), data_file.read_bytes()
+
+
+def _stash(filename: str, data: bytes) -> str:
+    """Keep an uploaded sheet under its hash, which is returned."""
+    upload_id = hashlib.sha256(data).hexdigest()
+    (_stash_dir() / f"{upload_id}.upload").write_bytes(data)
+    (_stash_dir() / f"{upload_id}.name").write_text(filename, encoding="utf-8")
+    return upload_id
 
 
 def _upload_form() -> WorkshopUploadForm:
@@ -93,7 +110,13 @@ def workshop_template(kind):
 
 
 def _attachment(name: str) -> dict:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+    """A download's name. A header carries Latin-1 at most and browsers trust only ASCII there,
+    so a name with other letters goes in filename* as UTF-8 (RFC 6266), after an ASCII one."""
+    simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    header = f'attachment; filename="{simple}"'
+    if simple != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return {"Content-Disposition": header}
 
 
 @bp.post("/workshops/preview")
@@ -107,21 +130,20 @@ def preview_workshop():
 
 
 def _preview(form: WorkshopUploadForm):
-    if not form.validate_on_submit():
-        return render_template(
-            "moderation/workshops.html", form=form, imports=_recent_imports()
-        ), 400
-    data = form.sheet.data.read(MAX_FILE_BYTES + 1)
-    filename = Path(form.sheet.data.filename or "sheet").name[:200]
+    sheet = _chosen_sheet(form)
+    if not form.validate_on_submit() or sheet is None:
+        if sheet is None:
+            form.sheet.errors = ["Choose the sheet to upload"]
+            return _upload_page(form), 400
+        # Keep the file for the next try: the browser cannot put it back in the file box.
+        form.kept_sheet.data = _stash(*sheet)
+        return _upload_page(form, kept_name=sheet[0]), 400
+    filename, data = sheet
     try:
         preview = preview_sheet(filename, data)
     except EngageError as error:
-        return render_template(
-            "moderation/workshops.html", form=form, imports=_recent_imports(), problem=error.message
-        ), error.status
-    upload_id = hashlib.sha256(data).hexdigest()
-    (_stash_dir() / f"{upload_id}.upload").write_bytes(data)
-    (_stash_dir() / f"{upload_id}.name").write_text(filename, encoding="utf-8")
+        return _upload_page(form, problem=error.message), error.status
+    upload_id = _stash(filename, data)
     confirm = WorkshopConfirmForm(
         formdata=None,  # filled from the checked upload, not from this request's fields
         upload=upload_id,
@@ -131,7 +153,26 @@ def _preview(form: WorkshopUploadForm):
         event_date=form.event_date.data.isoformat(),
     )
     return render_template(
-        "moderation/workshop_preview.html", preview=preview, confirm=confirm, upload_id=upload_id
+        "moderation/workshop_preview.html",
+        preview=preview,
+        confirm=confirm,
+        upload_id=upload_id,
+        form=form,
+        consultation=get_consultation_by_id(form.consultation.data),
+    )
+
+
+def _chosen_sheet(form: WorkshopUploadForm) -> tuple[str, bytes] | None:
+    """The name and bytes of the file chosen now, or else of the one kept from the last try."""
+    upload = form.sheet.data
+    if upload:
+        return Path(upload.filename).name[:200] or "sheet", upload.read(MAX_FILE_BYTES + 1)
+    return _find_stashed(form.kept_sheet.data)
+
+
+def _upload_page(form: WorkshopUploadForm, **context) -> str:
+    return render_template(
+        "moderation/workshops.html", form=form, imports=_recent_imports(), **context
     )
 
 
@@ -139,9 +180,15 @@ def _preview(form: WorkshopUploadForm):
 def import_workshop_sheet():
     """Import the valid rows of a previewed sheet, in one transaction."""
     form = WorkshopConfirmForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not _UPLOAD_ID.match(form.upload.data or ""):
         abort(400)
-    filename, data = _stashed(form.upload.data)
+    if (stashed := _find_stashed(form.upload.data)) is None:
+        flash(
+            "Not imported: the sheet checked on that page is no longer kept. Upload it again.",
+            "error",
+        )
+        return redirect(url_for("moderation.workshops"), 303)
+    filename, data = stashed
     consultation = get_consultation_by_id(form.consultation.data)
     try:
         event_date = date.fromisoformat(form.event_date.data)
@@ -163,7 +210,8 @@ def import_workshop_sheet():
         flash(f"Not imported: {error.message}", "error")
         return redirect(url_for("moderation.workshops"), 303)
     db.session.commit()
-    flash(f"Imported {done.rows_imported} rows from {filename}. They are in the moderation queue.")
+    rows = "1 row" if done.rows_imported == 1 else f"{done.rows_imported:,} rows"
+    flash(f"Imported {rows} from {filename}. The wishes are in the moderation queue.")
     return redirect(url_for("moderation.workshops"), 303)
 
 

@@ -236,6 +236,11 @@ def report_entry(entry, reason: str, now: datetime | None = None) -> None:
     db.session.flush()
 
 
+def decision_log_query() -> Select:
+    """Every decision and visitor report, newest first, for the log's pages."""
+    return select(ModerationDecision).order_by(ModerationDecision.id.desc())
+
+
 def list_decisions(entry_type: str | None = None, entry_id: int | None = None, limit: int = 200):
     query = select(ModerationDecision).order_by(ModerationDecision.id.desc()).limit(limit)
     if entry_type and entry_id:

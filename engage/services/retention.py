@@ -12,7 +12,9 @@ What goes, and when (each period from config, see config.py and the privacy noti
 * residents' rights requests (they hold an email address):
   RETENTION_RIGHTS_LINK_DAYS after the link was used or expired;
 * photos kept while an entry form was corrected but never sent (held photos):
-  RETENTION_HELD_PHOTO_DAYS after they were chosen.
+  RETENTION_HELD_PHOTO_DAYS after they were chosen;
+* workshop sheets uploaded by officers (wishes and postcodes; the imported rows live on in the
+  database): RETENTION_WORKSHOP_SHEET_DAYS after they were uploaded.
 
 A month is 30 days here, so the periods do not depend on the calendar. Everything takes ``now``,
 so it is tested with a frozen clock; running it twice changes nothing the second time.
@@ -20,6 +22,7 @@ so it is tested with a frozen clock; running it twice changes nothing the second
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import delete, func, or_, select
 
@@ -49,6 +52,7 @@ class Policy:
     client_address_days: int = 30
     rights_link_days: int = 30
     held_photo_days: int = 1
+    workshop_sheet_days: int = 7
 
     @classmethod
     def from_config(cls, config) -> "Policy":
@@ -63,10 +67,20 @@ class Removed:
     client_address_counters: int
     rights_requests: int
     held_photos: int
+    workshop_sheets: int
 
 
-def apply_retention(policy: Policy, storage: Storage, now: datetime | None = None) -> Removed:
-    """Remove whatever the policy says is due by ``now``; return how much of each went."""
+def apply_retention(
+    policy: Policy,
+    storage: Storage,
+    now: datetime | None = None,
+    *,
+    sheet_folder: Path | None = None,
+) -> Removed:
+    """Remove whatever the policy says is due by ``now``; return how much of each went.
+
+    ``sheet_folder`` is where uploaded workshop sheets wait (services.workshops.sheets_folder).
+    """
     now = now or utcnow()
     return Removed(
         contact_details=_contact_details(now - policy.contact_months * MONTH),
@@ -75,6 +89,9 @@ def apply_retention(policy: Policy, storage: Storage, now: datetime | None = Non
         client_address_counters=_counters(now - timedelta(days=policy.client_address_days)),
         rights_requests=_rights_requests(now - timedelta(days=policy.rights_link_days)),
         held_photos=_held_photos(now - timedelta(days=policy.held_photo_days), storage),
+        workshop_sheets=_workshop_sheets(
+            now - timedelta(days=policy.workshop_sheet_days), sheet_folder
+        ),
     )
 
 
@@ -151,3 +168,16 @@ def _held_photos(chosen_before: datetime, storage: Storage) -> int:
                 pass
     db.session.flush()
     return len(held)
+
+
+def _workshop_sheets(uploaded_before: datetime, folder: Path | None) -> int:
+    """Uploaded sheets (and their names) last written before the cut-off."""
+    if folder is None or not folder.is_dir():
+        return 0
+    removed = 0
+    for sheet in folder.glob("*.upload"):
+        if sheet.stat().st_mtime <= uploaded_before.timestamp():
+            sheet.unlink(missing_ok=True)
+            sheet.with_suffix(".name").unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -51,13 +51,16 @@ NOT_A_SHEET = (
 # (OWASP "CSV injection"); white space or control characters before them do not disarm them.
 _FORMULA_START = re.compile(r"^[\t\r]|^[\s\x00-\x1f\x7f]*[=+\-@]")
 _DELIMITERS = ",;\t"
+_SEP_LINE = re.compile(r"sep=([^\r\n\"])[ \t]*(?:\r\n|\r|\n)", re.IGNORECASE)
 
 
 class Cell(NamedTuple):
-    """One cell as text; `formula` is set for an XLSX cell that holds a real formula."""
+    """One cell as text; `formula` is set for an XLSX cell that holds a real formula, `error`
+    for one that holds an error value such as #N/A (what a formula pasted as values leaves)."""
 
     text: str
     formula: bool = False
+    error: bool = False
 
 
 _BLANK = Cell("")
@@ -147,9 +150,19 @@ def _decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        # Line by line: a UTF-8 file with rows pasted in from an older one was read all as
+        # Windows-1252, which garbled its accents and its byte order mark (so its header too).
+        lines = data.removeprefix(codecs.BOM_UTF8).split(b"\n")
+        text = "\n".join(map(_utf8_or_cp1252, lines))
     # A stray NUL would stop the csv module; it is never meaningful in a cell.
     return text.replace("\x00", "")
+
+
+def _utf8_or_cp1252(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 # Excel's own limit for one cell.
@@ -163,7 +176,13 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    # Excel splits a CSV at the character a first line "sep=;" names, and hides that line, so
+    # the rows are numbered as the partner sees them.
+    if sep := _SEP_LINE.match(text):
+        text, delimiter = text[sep.end() :], sep.group(1)
+    else:
+        delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         # A record is one spreadsheet row, even when a quoted cell spans several lines.
         for number, row in enumerate(reader, start=1):
@@ -207,7 +226,8 @@ def _check_zip(data: bytes) -> None:
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
-    """The rows of the first worksheet; formulas are reported as formulas, never evaluated."""
+    """The rows of the first visible worksheet; formulas are reported as formulas, never
+    evaluated."""
     _check_zip(data)
     workbook = None
     try:
@@ -218,9 +238,11 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
             workbook = load_workbook(
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
-            if not workbook.worksheets:
+            # The first sheet Excel shows: a hidden one first (lookups, say) is not the data.
+            shown = [s for s in workbook.worksheets if getattr(s, "sheet_state", "") == "visible"]
+            if not shown:
                 raise ImportError_("The XLSX file has no worksheet.")
-            return _collect(_worksheet_rows(workbook.worksheets[0]))
+            return _collect(_worksheet_rows(shown[0]))
     except ImportError_:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged file; none may crash us
@@ -250,6 +272,8 @@ def _xlsx_cell(cell) -> Cell:
     value = cell.value
     if getattr(cell, "data_type", None) == "f":
         return Cell(str(getattr(value, "text", None) or value), formula=True)
+    if getattr(cell, "data_type", None) == "e":
+        return Cell(str(value), error=True)
     return Cell(unescape_cell(_as_text(value)))
 
 

@@ -91,10 +91,11 @@ def accepts(consultation: Consultation, channel: str, now: datetime) -> bool:
 
 
 def find_card(consultation: Consultation, card_number: str) -> Submission | None:
-    """A submission already keyed in under this card number, if any."""
+    """A submission already keyed in under this card number, in any case ("ab-12" is "AB-12")."""
+    same_number = func.upper(Submission.card_number) == func.upper(card_number)
     return db.session.scalar(
         select(Submission)
-        .where(Submission.consultation_id == consultation.id, Submission.card_number == card_number)
+        .where(Submission.consultation_id == consultation.id, same_number)
         .order_by(Submission.id)
         .limit(1)
     )

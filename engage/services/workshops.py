@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -49,6 +49,8 @@ EXAMPLE_ROW = (
     "25 to 34",
 )
 LATE_IMPORT_DAYS = 30
+# How far down a sheet the headings are looked for, when a title sits above them.
+_HEADING_SEARCH_ROWS = 10
 _NAME_LENGTH = 200
 
 
@@ -77,6 +79,8 @@ class RowProblem:
     row_number: int
     messages: tuple[str, ...]
     raw: dict[str, str]
+    # What was written in columns with no heading: kept in the rows to fix, to be moved.
+    unheaded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,12 @@ class Preview:
     sha256: str
     valid: tuple[SheetRow, ...]
     problems: tuple[RowProblem, ...]
+
+
+def sheets_folder(upload_folder: str | Path) -> Path:
+    """Where uploaded sheets wait, by their hash, between their check and their import; the
+    retention run removes them after RETENTION_WORKSHOP_SHEET_DAYS."""
+    return Path(upload_folder) / "workshop-sheets"
 
 
 # Templates ------------------------------------------------------------------------------------
@@ -129,7 +139,7 @@ def preview_sheet(filename: str, data: bytes) -> Preview:
     if not rows:
         raise ImportError_("The file has no header row. " + _expected())
     (_header_number, header), *body = rows
-    columns = _columns(header)
+    columns = _header_columns(header, body)
     valid: list[SheetRow] = []
     problems: list[RowProblem] = []
     for number, cells in body:
@@ -138,6 +148,11 @@ def preview_sheet(filename: str, data: bytes) -> Preview:
             valid.append(row)
         elif row is not None:
             problems.append(row)
+    if not valid and not problems:
+        raise ImportError_(
+            "The file has its column headings but no rows under them. Add one row per person, "
+            "then upload it again."
+        )
     return Preview(
         _clean_filename(filename), hashlib.sha256(data).hexdigest(), tuple(valid), tuple(problems)
     )
@@ -150,6 +165,21 @@ def _header_key(text: str) -> str:
 
 def _expected() -> str:
     return "The columns must be: " + ", ".join(TEMPLATE_COLUMNS) + "."
+
+
+def _header_columns(header: list[Cell], body: list[tuple[int, list[Cell]]]) -> list[str | None]:
+    """The columns the first row names; when a title sits above the headings, say where they are."""
+    try:
+        return _columns(header)
+    except ImportError_:
+        for number, cells in body[:_HEADING_SEARCH_ROWS]:
+            keys = {_header_key(cell.text) for cell in cells} - {""}
+            if REQUIRED_COLUMNS[0] in keys and keys <= {*TEMPLATE_COLUMNS, ERRORS_COLUMN}:
+                raise ImportError_(
+                    f"The column headings must be in the first row. Row {number} has the column "
+                    "headings: delete the rows above it, then upload the file again."
+                ) from None
+        raise
 
 
 def _columns(header: list[Cell]) -> list[str | None]:
@@ -177,7 +207,7 @@ def _check_row(
 ) -> SheetRow | RowProblem | None:
     """A SheetRow, a RowProblem, or None for a row with nothing in it once cleaned."""
     raw = dict.fromkeys(TEMPLATE_COLUMNS, "")
-    messages = []
+    messages, unheaded = [], []
     for index, cell in enumerate(cells):
         name = columns[index] if index < len(columns) else None
         message = _cell_problem(number, index, cell, name)
@@ -185,6 +215,8 @@ def _check_row(
             messages.append(message)
         if name in raw:
             raw[name] = cell.text
+        elif name is None and clean_text(cell.text):
+            unheaded.append(cell.text)
     if not messages and not any(clean_text(value) for value in raw.values()):
         return None
     wishes, wish_messages = _wishes(raw)
@@ -192,7 +224,7 @@ def _check_row(
     age_band, age_message = _age_band(raw["age_band"])
     messages += [*wish_messages, *filter(None, [postcode_message, age_message])]
     if messages:
-        return RowProblem(number, tuple(messages), raw)
+        return RowProblem(number, tuple(messages), raw, tuple(unheaded))
     return SheetRow(number, wishes, postcode, age_band, raw)
 
 
@@ -200,6 +232,8 @@ def _cell_problem(number: int, index: int, cell: Cell, name: str | None) -> str 
     ref = f"{get_column_letter(index + 1)}{number}"
     if cell.formula:
         return f"Cell {ref} is a formula: type the text instead"
+    if cell.error:
+        return f"Cell {ref} shows a spreadsheet error ({cell.text[:20]}): type the text instead"
     if name is None and clean_text(cell.text):
         return f"Cell {ref} is in a column with no heading: move it under one of the headings"
     return None
@@ -261,11 +295,17 @@ def _clean_filename(filename: str) -> str:
 
 
 def problems_csv(preview: Preview) -> bytes:
-    """The rows that could not be imported, with their errors, as a CSV to fix and upload again."""
-    rows: list[tuple[str, ...]] = [(*TEMPLATE_COLUMNS, ERRORS_COLUMN)]
+    """The rows that could not be imported, with their errors, as a CSV to fix and upload again.
+
+    Words written in columns with no heading follow, under no heading, so that nothing written
+    is lost and the row is refused again until they are moved under one.
+    """
+    extra = max((len(p.unheaded) for p in preview.problems), default=0)
+    rows: list[tuple[str, ...]] = [(*TEMPLATE_COLUMNS, ERRORS_COLUMN, *[""] * extra)]
     for problem in preview.problems:
         errors = f"Row {problem.row_number}: " + "; ".join(problem.messages)
-        rows.append((*(problem.raw.get(c, "") for c in TEMPLATE_COLUMNS), errors))
+        cells = (problem.raw.get(c, "") for c in TEMPLATE_COLUMNS)
+        rows.append((*cells, errors, *problem.unheaded))
     return write_csv(rows)
 
 

@@ -4,7 +4,7 @@ import a workshop sheet with a bad row; a resident reports a wish. Axe checks ev
 import re
 
 from engage.extensions import db
-from engage.models import ModerationStatus, Submission, Wish, WorkshopImport
+from engage.models import ModerationDecision, ModerationStatus, Submission, Wish, WorkshopImport
 from tests.conftest import STAFF_PASSWORD, current_code, make_staff
 from tests.factories import make_wish
 
@@ -121,7 +121,8 @@ def test_officer_keys_in_a_card_and_imports_a_sheet(
     page.get_by_label("Card number").fill("C-0042")
     page.get_by_label("Your first wish").fill("Same card again")
     page.get_by_role("button", name="Save card").click()
-    page.get_by_text("was already keyed in").wait_for()
+    page.get_by_role("link", name=re.compile("was already keyed in")).wait_for()
+    assert page.title().startswith("Error: ")
     assert_accessible(page, "card form, duplicate warning")
 
     sheet = tmp_path / "workshop.csv"
@@ -256,3 +257,58 @@ def test_staff_are_warned_before_their_session_ends(page, live_server, derby, as
     dialog.wait_for(state="hidden")
     assert page.evaluate("document.activeElement.id") == "note-bulk"
     assert note.input_value() == "Half-typed note"
+
+
+def test_the_decision_log_and_an_entrys_history_reflow_at_320_pixels(
+    browser, live_server, derby, assert_accessible
+):
+    officer = make_staff("officer")
+    wish = make_wish(derby, text="More buses in the evening", status=ModerationStatus.REJECTED)
+    note = "Names a neighbour: see https://derby.example/moderation/personal-data-guidance-2026"
+    db.session.add(
+        ModerationDecision(
+            entry_type="wish",
+            entry_id=wish.id,
+            action="reject",
+            reason="other",
+            note=note,
+            moderator_id=officer.id,
+        )
+    )
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    sign_in(page, live_server, officer, assert_accessible)
+    for address in ("/staff/decisions", f"/staff/entries/wish/{wish.id}"):
+        page.goto(live_server + address)
+        page.get_by_text(note).wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, address
+        assert_accessible(page, f"{address} at 320 px")
+    context.close()
+
+
+def test_the_workshop_sheets_page_reflows_at_320_pixels_with_sheets_imported(
+    browser, live_server, derby, assert_accessible
+):
+    from datetime import date
+
+    from engage.services.workshops import import_workshop, preview_sheet
+
+    officer = make_staff("officer")
+    import_workshop(
+        derby,
+        preview_sheet("normanton-workshop.csv", b"wish_1\nMore buses\n"),
+        partner_name="Normanton Residents Group",
+        event_name="Summer fair",
+        event_date=date(2026, 7, 12),
+        user=officer,
+    )
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    sign_in(page, live_server, officer, assert_accessible)
+    page.goto(f"{live_server}/staff/workshops")
+    page.get_by_text("normanton-workshop.csv").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "workshop sheets at 320 px")
+    context.close()

@@ -17,6 +17,7 @@ from engage.models import (
 )
 from engage.services.retention import MONTH, Policy, apply_retention
 from engage.services.rights import create_link
+from engage.services.workshops import sheets_folder
 from engage.storage import get_storage
 from tests.factories import make_consultation, make_wish
 from tests.photo_factories import make_competition, make_photo_entry
@@ -61,8 +62,8 @@ def held(app):
     return {"wish": wish, "other": other, "entry": entry, "master": entry.master_key}
 
 
-def _run(now):
-    removed = apply_retention(POLICY, get_storage(), now=now)
+def _run(now, sheet_folder=None):
+    removed = apply_retention(POLICY, get_storage(), now=now, sheet_folder=sheet_folder)
     db.session.commit()
     db.session.expire_all()
     return removed
@@ -134,3 +135,24 @@ def test_a_photo_kept_for_a_form_never_sent_goes_after_a_day(app):
     for key in keys:
         with pytest.raises(FileNotFoundError):
             storage.open(key)
+
+
+def test_a_workshop_sheet_checked_but_not_imported_goes_after_a_week(
+    app, client, login_as, monkeypatch, tmp_path
+):
+    from engage.models._types import utcnow
+    from tests.views.staff.test_intake import SHEET, _upload
+
+    # A folder of this test's own: other tests leave their sheets in the shared one.
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    sheets = sheets_folder(tmp_path)
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    login_as("officer")
+    preview = _upload(client, consultation, SHEET)
+    problems = next(p.split('"')[0] for p in preview.text.split('href="') if "problems.csv" in p)
+    assert client.get(problems).status_code == 200
+    assert _run(utcnow() + timedelta(days=6), sheets).workshop_sheets == 0
+    assert client.get(problems).status_code == 200
+    assert _run(utcnow() + timedelta(days=7, minutes=1), sheets).workshop_sheets == 1
+    assert client.get(problems).status_code == 404  # the postcodes and wishes in it are gone

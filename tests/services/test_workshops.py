@@ -155,6 +155,23 @@ def test_csv_happy_path(delimiter, encoding):
     assert first.raw["postcode"] == "de22 1ab"
 
 
+def test_a_utf8_csv_with_rows_pasted_from_a_windows_file_reads_both_right():
+    # A partner pasted rows from an older file (Windows-1252) into a UTF-8 CSV.
+    data = csv_bytes([["wish_1"], ["A café by the river"]], encoding="utf-8-sig")
+    data += csv_bytes([["Naïve art trail – by the “old” mill"]], encoding="cp1252")
+    first, second = preview_sheet("s.csv", data).valid
+    assert first.wishes == ("A café by the river",)
+    assert second.wishes == ("Naïve art trail – by the “old” mill",)
+
+
+@pytest.mark.parametrize("sep", ["sep=;\r\n", "\ufeffSEP=;\n"])
+def test_a_csv_that_names_its_separator_on_a_first_line_reads_as_excel_shows_it(sep):
+    # Excel hides a first line "sep=;" and splits the rows at that character.
+    data = (sep + "wish_1;postcode\r\nMore buses, and later;DE1 2AB\r\n").encode("utf-8")
+    (row,) = preview_sheet("s.csv", data).valid
+    assert (row.row_number, row.wishes, row.postcode) == (2, ("More buses, and later",), "DE1 2AB")
+
+
 @pytest.mark.parametrize("value", ["16 to 24", "16-24", "16_24", " 16 TO 24 ", "16–24"])
 def test_age_band_as_key_or_label(value):
     preview = preview_sheet("s.csv", csv_bytes([["wish_1", "age_band"], ["Buses", value]]))
@@ -175,6 +192,20 @@ def test_xlsx_happy_path_reads_first_sheet_only():
     assert preview.valid[0].wishes == ("More buses", "42")
     assert preview.valid[0].age_band == "under_16"
     assert preview.valid[1].wishes == ("3",)
+
+
+def test_xlsx_reads_the_first_sheet_excel_shows_not_a_hidden_one():
+    workbook = Workbook()
+    lookups = workbook.active
+    lookups.title, lookups.sheet_state = "Lookups", "hidden"
+    lookups.append(["code", "name"])
+    wishes = workbook.create_sheet("Wishes")
+    wishes.append(["wish_1"])
+    wishes.append(["More buses"])
+    out = io.BytesIO()
+    workbook.save(out)
+    (row,) = preview_sheet("s.xlsx", out.getvalue()).valid
+    assert row.wishes == ("More buses",)
 
 
 def test_quoted_cells_over_several_lines_are_one_row():
@@ -200,6 +231,22 @@ def test_openpyxl_warnings_about_dropped_features_are_not_errors():
         load_workbook(io.BytesIO(rebuild_zip(data, {"xl/worksheets/sheet1.xml": sheet})))
     preview = preview_sheet("v.xlsx", rebuild_zip(data, {"xl/worksheets/sheet1.xml": sheet}))
     assert len(preview.valid) == 1
+
+
+def test_words_in_a_column_with_no_heading_are_kept_in_the_rows_to_fix():
+    # A fourth wish written beside the third: the row is refused until it is moved under a
+    # heading, so the rows to fix must still hold it.
+    rows = [HEADER, ["Buses", "Parks", "Bins", "", "", "A bigger library"], ["Trees"]]
+    preview = preview_sheet("s.csv", csv_bytes(rows))
+    (problem,) = preview.problems
+    exported = read_csv(problems_csv(preview))
+    assert exported[0] == [*HEADER, "errors", ""]
+    assert exported[1][:3] == ["Buses", "Parks", "Bins"]
+    assert exported[1][-1] == "A bigger library"
+    again = preview_sheet("fix.csv", problems_csv(preview))
+    assert again.problems[0].messages == (
+        "Cell G2 is in a column with no heading: move it under one of the headings",
+    )
 
 
 def test_type_is_decided_by_content_not_name():
@@ -258,6 +305,21 @@ def test_xlsx_formula_cells_are_refused_but_typed_text_is_kept():
     assert exported[2][1] == "'=1+1"
     typed = preview_sheet("t.xlsx", xlsx_bytes(rows))
     assert typed.valid[1].wishes == ("Parks", "=1+1")
+
+
+def test_xlsx_error_values_are_refused_not_imported_as_wishes():
+    # A lookup pasted as values leaves Excel's error values ("#N/A") where a wish should be.
+    workbook = Workbook()
+    for row in (["wish_1", "wish_2"], ["#N/A", "More buses"], ["Parks", "#REF!"]):
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    preview = preview_sheet("s.xlsx", out.getvalue())
+    assert not preview.valid
+    assert [p.messages for p in preview.problems] == [
+        ("Cell A2 shows a spreadsheet error (#N/A): type the text instead",),
+        ("Cell B3 shows a spreadsheet error (#REF!): type the text instead",),
+    ]
 
 
 def test_csv_formula_looking_text_is_kept_and_escaped_on_export():
@@ -414,6 +476,13 @@ def test_unknown_columns_are_listed_with_the_expected_ones():
     data = csv_bytes([["wish_1", "Name", "email address"], ["Buses", "Ann", "a@example.org"]])
     message = expect_refused(data, "'Name', 'email address'", "must be: wish_1, wish_2")
     assert "wish_1'" not in message
+
+
+def test_a_title_above_the_headings_is_named_as_such():
+    # A title merged across the top (and a row of column groups), the headings below them.
+    rows = [["Abbey youth forum, 3 May"], ["Wishes", None, None, "About them"], HEADER, ["Buses"]]
+    message = expect_refused(xlsx_bytes(rows), "Row 3 has the column headings")
+    assert "delete the rows above it" in message
 
 
 def test_missing_wish_1_column_is_refused():

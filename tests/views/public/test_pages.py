@@ -32,6 +32,7 @@ def test_privacy_notice_gives_the_configured_retention(client, app):
         "7 months after the consultation closes" in page and "Internet addresses: 30 days" in page
     )
     assert "entry form that you did not send: 1 day." in page
+    assert "A workshop sheet a partner sent us, as a file: 7 days" in page
     app.config["RETENTION_HELD_PHOTO_DAYS"] = 2
     assert "entry form that you did not send: 2 days." in client.get("/privacy").text
 

@@ -1,7 +1,10 @@
 """The decision log links each decision to the page of its own kind of entry."""
 
+import re
+
 from engage.extensions import db
 from engage.models import ModerationDecision, ModerationStatus
+from tests.conftest import hidden_fields
 from tests.factories import make_consultation, make_wish
 from tests.photo_factories import make_competition, make_photo_entry
 from tests.strategy_factories import make_comment, make_strategy
@@ -30,3 +33,24 @@ def test_each_decision_links_to_its_entry_page(client, login_as):
     for href, label in links.items():
         assert f'href="{href}">{label}</a>' in log
         assert client.get(href).status_code == 200
+
+
+def test_the_oldest_decisions_are_reached_page_by_page(client, login_as):
+    consultation = make_consultation(slug="derby")
+    first = make_wish(consultation, status=ModerationStatus.PENDING)
+    bulk = [make_wish(consultation, status=ModerationStatus.PENDING) for _ in range(200)]
+    db.session.commit()
+    login_as("officer")
+    token = hidden_fields(client.get("/staff/queue").text)
+    decide = {**token, "entry_ids": str(first.id), "action": "approve"}
+    client.post("/staff/queue/decide", data=decide)
+    selected = [str(wish.id) for wish in bulk]
+    client.post("/staff/queue/decide", data={**token, "selected": selected, "action": "approve"})
+    assert db.session.query(ModerationDecision).count() == 201
+    page = client.get("/staff/decisions").text
+    assert "201 decisions" in page
+    assert f">Wish {bulk[-1].id}</a>" in page and f">Wish {first.id}</a>" not in page
+    while f">Wish {first.id}</a>" not in page:
+        following = re.search(r'href="([^"]+)" rel="next"', page)
+        assert following, "the first decision cannot be reached"
+        page = client.get(following.group(1).replace("&amp;", "&")).text

@@ -248,3 +248,32 @@ def test_a_decision_sent_twice_is_taken_once(client, login_as, pending):
     assert first.status_code == again.status_code == 303
     assert "Approved: 1 entry" in client.get(again.location).text
     assert db.session.query(ModerationDecision).count() == 1
+
+
+def test_deciding_the_last_entry_of_the_last_page_shows_the_entries_left(
+    app, client, login_as, pending, monkeypatch
+):
+    monkeypatch.setitem(app.config, "QUEUE_PER_PAGE", 2)
+    login_as("officer")
+    queue = "/staff/queue?page=2"
+    page = client.get(queue)
+    assert f"select-{pending[2].id}" in page.text
+    data = {**hidden_fields(page.text), "entry_ids": str(pending[2].id), "action": "approve"}
+    done = client.post(
+        "/staff/queue/decide", data=data, headers={"Referer": f"http://localhost{queue}"}
+    )
+    assert done.location == queue
+    page = client.get(done.location).text
+    assert "2 entries wait for a decision" in page
+    assert "Nothing waits for a decision" not in page
+    assert f"select-{pending[0].id}" in page and f"select-{pending[1].id}" in page
+
+
+def test_a_filtered_queue_says_its_count_is_of_the_filtered_entries(client, login_as, pending):
+    login_as("officer")
+    make_wish(pending[0].submission.consultation, channel="workshop", status="pending")
+    db.session.commit()
+    page = client.get("/staff/queue?channel=workshop").text
+    assert "Wishes (4 waiting)" in page
+    assert "1 entry waits for a decision with these filters" in page
+    assert "4 entries wait for a decision, oldest first" in client.get("/staff/queue").text

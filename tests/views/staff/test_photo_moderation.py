@@ -186,3 +186,30 @@ def test_only_published_photos_can_be_reported(client, app, status):
     assert client.get(f"/competitions/pics/photos/{entry.id}/report").status_code == 404
     assert client.get("/competitions/pics/photos/999999/report").status_code == 404
     assert client.get(f"/competitions/other/photos/{entry.id}/report").status_code == 404
+
+
+def test_a_decision_in_a_filtered_queue_comes_back_to_that_queue(client, login_as, pending):
+    other = make_competition(slug="other")
+    make_photo_entry(other, title="Elsewhere", status=ModerationStatus.PENDING)
+    db.session.commit()
+    login_as("officer")
+    queue = f"/staff/queue/photos?competition={pending[0].competition_id}"
+    page = client.get(queue)
+    data = {**hidden_fields(page.text), "entry_ids": str(pending[0].id), "action": "approve"}
+    response = client.post(
+        "/staff/queue/photos/decide", data=data, headers={"Referer": f"http://localhost{queue}"}
+    )
+    assert response.location == queue
+    assert "Elsewhere" not in client.get(response.location).text
+
+
+def test_a_queue_filtered_by_competition_says_its_count_is_of_that_competition(
+    client, login_as, pending
+):
+    other = make_competition(slug="other")
+    make_photo_entry(other, title="Elsewhere", status=ModerationStatus.PENDING)
+    db.session.commit()
+    login_as("officer")
+    page = client.get(f"/staff/queue/photos?competition={other.id}").text
+    assert "Photos (3 waiting)" in page
+    assert "1 photo waits for a decision in this competition" in page
