@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engage import audit
 from engage.extensions import db
 from engage.models import ACTIONS, ModerationDecision
-from engage.moderation.forms import DecisionForm
+from engage.moderation.forms import NOTE_LIMIT, DecisionForm
 from engage.numbers import parse_id
 from engage.services.moderation import DecisionError
 from engage.staff import staff_user
@@ -65,8 +65,12 @@ def decide_selected(
     """
     ids = selected_ids(form)
     found = list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
-    if not form.validate_on_submit() or len(found) != len(ids):
+    valid = form.validate_on_submit()
+    if len(found) != len(ids) or (not valid and set(form.errors) != {"note"}):
         abort(400)
+    if not valid:  # a note pasted in over the limit: said, and nothing decided
+        flash(f"Not saved: keep the note to {NOTE_LIMIT} characters or fewer", "error")
+        return redirect(failed_back or back, 303)
     extra = {name: getattr(form, name).data or None for name in extra_fields}
     me = staff_user()
     since = decided_since(model.entry_type, ids, _seen_at())

@@ -32,6 +32,8 @@ from engage.template_helpers import LOCAL_TZ
 from engage.widgets import CheckboxInput, RadioInput
 
 MAX_REDACTED_WISH = REDACTION_GROWTH * MAX_WISH_LENGTH
+# A moderator's note on a decision: a reason in a sentence or two.
+NOTE_LIMIT = 500
 
 
 class DateInput(GovDateInput):
@@ -88,7 +90,7 @@ class DecisionForm(FlaskForm):
     note = StringField(
         "Note (needed for “other”)",
         filters=[clean_text],
-        validators=[Length(max=500)],
+        validators=[Length(max=NOTE_LIMIT)],
         widget=GovTextInput(),
     )
     redacted_text = TextAreaField(

@@ -69,6 +69,21 @@ def test_reject_needs_a_reason_and_other_needs_a_note(client, login_as, pending)
     assert "Spam" in counts
 
 
+def test_a_note_over_the_limit_is_said_and_nothing_is_decided(client, login_as, pending):
+    login_as("officer")
+    queue = client.get("/staff/queue").text
+    assert 'name="note" type="text" maxlength' not in queue  # a paste is never cut silently
+    response = _decide(
+        client, entry_ids=str(pending[2].id), action="reject", reason="other", note="x" * 501
+    )
+    assert response.status_code == 303
+    page = client.get(response.location).text
+    assert "Not saved: keep the note to 500 characters or fewer" in page
+    assert db.session.get(Wish, pending[2].id).status == ModerationStatus.PENDING
+    bad = _decide(client, entry_ids=str(pending[2].id), action="reject", reason="shoe")
+    assert bad.status_code == 400  # a reason no form offers is still refused outright
+
+
 def test_approve_redacted_keeps_the_original(client, login_as, pending):
     login_as("officer")
     queue = client.get("/staff/queue").text
