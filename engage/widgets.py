@@ -11,9 +11,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput
 class _NoEmptyHint:
     def map_gov_params(self, field, **kwargs):
         params = super().map_gov_params(field, **kwargs)
-        if not (params.get("hint") or {}).get("text") and not (params.get("hint") or {}).get(
-            "html"
-        ):
+        hint = params.get("hint") or {}
+        if not (hint.get("text") or hint.get("html")):
             params.pop("hint", None)
         return params
 

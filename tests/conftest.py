@@ -129,6 +129,13 @@ def hidden_fields(html: str) -> dict[str, str]:
     return {name: value for name, value in _HIDDEN.findall(html)}
 
 
+def post_form(client, page_url: str, url: str, data: dict):
+    """Open the page a form is on and send the form to `url` with its hidden fields (tokens)
+    and `data`, as a browser would."""
+    page = client.get(page_url)
+    return client.post(url, data={**hidden_fields(page.text), **data})
+
+
 def post_multipart(client, url: str, fields: dict, file_field: str, filename: str, data: bytes):
     """POST a multipart body built in memory: werkzeug's builder spools a big body to a file
     that nothing closes. A list value sends the field once per item (a date's parts)."""

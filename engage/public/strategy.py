@@ -29,6 +29,7 @@ from engage.services.strategy import (
     cited_themes,
     current_version,
     evidence_summary,
+    get_priority_in,
     get_strategy,
     get_version,
     previous_version,
@@ -239,16 +240,8 @@ def _closed(strategy, priority, form=None):
     # The same priority (by its key) in the version open for comments now, if there is one:
     # the resident's words can go there.
     current = current_version(strategy)
-    same = next(
-        (
-            p
-            for theme in (current.themes if current else [])
-            for p in theme.priorities
-            if p.key == priority.key and p.id != priority.id
-        ),
-        None,
-    )
-    open_now = same if same is not None and accepts_comments(same) else None
+    same = get_priority_in(current, priority.key) if current else None
+    open_now = same if same not in (None, priority) and accepts_comments(same) else None
     return _render("closed.html", strategy, priority=priority, kept=kept, open_now=open_now), 403
 
 

@@ -61,22 +61,8 @@ def create_competition(
 ) -> Competition:
     """A new competition for a consultation; the slug must be new."""
     _check_details(None, slug, dates)
-    competition = Competition(
-        consultation=consultation,
-        slug=slug,
-        title=title,
-        summary=summary,
-        rules=rules,
-        **vars(dates),
-    )
-    savepoint = db.session.begin_nested()
-    db.session.add(competition)
-    try:
-        savepoint.commit()
-    except IntegrityError as error:  # the same address created at the same moment
-        savepoint.rollback()
-        raise JudgingError(f"The web address “{slug}” is taken: choose another") from error
-    return competition
+    details = {"slug": slug, "title": title, "summary": summary, "rules": rules}
+    return _save(Competition(), consultation=consultation, **details, **vars(dates))
 
 
 def _check_details(competition: Competition | None, slug: str, dates: CompetitionDates) -> None:
@@ -115,16 +101,25 @@ def update_competition(
             "The results are published: the dates and web address can no longer change"
         )
     _check_details(competition, slug, dates)
-    competition.slug, competition.title = slug, title
-    competition.summary, competition.rules = summary, rules
-    for name, value in vars(dates).items():
-        setattr(competition, name, value)
+    details = {"slug": slug, "title": title, "summary": summary, "rules": rules}
+    return _save(competition, **details, **vars(dates))
+
+
+def _save(competition: Competition, **fields) -> Competition:
+    """Set a competition's fields and write them in a savepoint of their own, so that an
+    address another request took at the same moment is refused and nothing else is lost.
+    The fields are set inside the savepoint: beginning one writes what is pending."""
     savepoint = db.session.begin_nested()
+    for name, value in fields.items():
+        setattr(competition, name, value)
+    db.session.add(competition)
     try:
         savepoint.commit()
     except IntegrityError as error:  # the same address taken at the same moment
         savepoint.rollback()
-        raise JudgingError(f"The web address “{slug}” is taken: choose another") from error
+        raise JudgingError(
+            f"The web address “{fields['slug']}” is taken: choose another"
+        ) from error
     return competition
 
 

@@ -10,7 +10,7 @@ from engage.extensions import db
 from engage.models import Award, Competition, Score
 from engage.models._types import utcnow
 from engage.template_helpers import LOCAL_TZ
-from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.conftest import hidden_fields, make_staff, post_form, sign_in
 from tests.factories import make_consultation
 from tests.photo_factories import (
     competition_data,
@@ -18,11 +18,6 @@ from tests.photo_factories import (
     make_criteria,
     make_photo_entry,
 )
-
-
-def post_form(client, page_url, url, data):
-    page = client.get(page_url)
-    return client.post(url, data={**hidden_fields(page.text), **data})
 
 
 @pytest.fixture
