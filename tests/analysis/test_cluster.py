@@ -9,18 +9,16 @@ from sklearn.preprocessing import normalize
 
 from analysis.cluster import (
     NeighbourSmoother,
-    adjusted_rand,
     assign,
     assign_coords,
-    choose_n_themes,
     coords_kmeans,
     linkage_centres,
     merge_small,
     most_similar,
-    quick_spherical_kmeans,
     silhouette,
     spherical_kmeans,
 )
+from analysis.selection import adjusted_rand, choose_n_themes, quick_spherical_kmeans
 
 
 def blobs(n_per=60, k=4, d=40, spread=0.05, seed=0):
