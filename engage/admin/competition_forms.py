@@ -9,7 +9,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from engage.moderation.forms import DateInput, DayField
-from engage.services.judging import CompetitionDates
+from engage.services.competitions import CompetitionDates
 from engage.services.text import clean_text
 from engage.template_helpers import LOCAL_TZ
 

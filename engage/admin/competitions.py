@@ -15,21 +15,23 @@ from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import AWARDS, PhotoEntry, User
 from engage.numbers import parse_id
-from engage.services.consultations import get_consultation_by_id, list_consultations
-from engage.services.judging import (
+from engage.services.competitions import (
     add_criterion,
     appoint_judge,
     create_competition,
-    judges_ranking,
-    list_awards,
     list_judge_candidates,
     list_judges,
-    publish_results,
     remove_criterion,
     remove_judge,
+    update_competition,
+)
+from engage.services.consultations import get_consultation_by_id, list_consultations
+from engage.services.judging import (
+    judges_ranking,
+    list_awards,
+    publish_results,
     scoring_started,
     set_shortlist,
-    update_competition,
     votes_ranking,
 )
 from engage.services.photos import gallery_query, get_competition_by_id, list_competitions

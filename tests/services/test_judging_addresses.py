@@ -4,14 +4,16 @@ admins at the same moment): refused in words, on create and on edit, and nothing
 import pytest
 
 from engage.extensions import db
-from engage.services import judging
-from engage.services.judging import JudgingError, create_competition, update_competition
+from engage.models import Competition
+from engage.services import competitions
+from engage.services.competitions import create_competition, update_competition
+from engage.services.judging import JudgingError
 from tests.photo_factories import make_competition
 
 
 def _dates(competition):
     names = ("entries_open_at", "entries_close_at", "voting_open_at", "voting_close_at")
-    return judging.CompetitionDates(**{n: getattr(competition, n) for n in names})
+    return competitions.CompetitionDates(**{n: getattr(competition, n) for n in names})
 
 
 @pytest.fixture
@@ -20,7 +22,7 @@ def raced(app, monkeypatch):
     write lands."""
     first, second = make_competition(slug="first"), make_competition(slug="second")
     db.session.commit()
-    monkeypatch.setattr(judging, "_check_details", lambda *args: None)
+    monkeypatch.setattr(competitions, "_check_details", lambda *args: None)
     return first, second
 
 
@@ -40,4 +42,4 @@ def test_a_new_competition_at_an_address_taken_meanwhile_is_refused(raced):
     with pytest.raises(JudgingError, match="The web address “first” is taken"):
         create_competition(first.consultation, slug="first", **details)
     db.session.commit()
-    assert db.session.query(judging.Competition).count() == 2
+    assert db.session.query(Competition).count() == 2

@@ -431,6 +431,6 @@ def test_a_removed_judges_scores_are_kept_and_no_longer_count(client, app, judge
 
 
 def competition_appointments(competition):
-    from engage.services.judging import list_judges
+    from engage.services.competitions import list_judges
 
     return list_judges(competition)

@@ -103,7 +103,7 @@ def test_ids_in_forms_and_query_strings_are_bounded(app, client, seeded, login_a
 @pytest.mark.parametrize("bad", ["²", HUGE, BEYOND_POSTGRES])
 def test_a_judges_score_must_be_a_number(app, client, seeded, bad):  # noqa: F811
     from engage.models import Competition, PhotoEntry
-    from engage.services.judging import appoint_judge
+    from engage.services.competitions import appoint_judge
 
     judge = make_staff("judge")
     competition = db.session.get(Competition, seeded["ints"]["competition_id"])

@@ -1,0 +1,165 @@
+"""Setting up a photo competition: its wording, address and dates, its criteria and its
+judges. Judging it (shortlist, scores, rankings, results) is in :mod:`engage.services.judging`."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from engage.extensions import db
+from engage.models import Competition, Consultation, Criterion, JudgeAppointment, Role, User
+from engage.services.judging import JudgingError, scoring_started
+
+
+@dataclass(frozen=True)
+class CompetitionDates:
+    entries_open_at: datetime
+    entries_close_at: datetime
+    voting_open_at: datetime
+    voting_close_at: datetime
+
+
+def create_competition(
+    consultation: Consultation,
+    *,
+    slug: str,
+    title: str,
+    summary: str,
+    rules: str,
+    dates: CompetitionDates,
+) -> Competition:
+    """A new competition for a consultation; the slug must be new."""
+    _check_details(None, slug, dates)
+    details = {"slug": slug, "title": title, "summary": summary, "rules": rules}
+    return _save(Competition(), consultation=consultation, **details, **vars(dates))
+
+
+def _check_details(competition: Competition | None, slug: str, dates: CompetitionDates) -> None:
+    if dates.entries_open_at >= dates.entries_close_at:
+        raise JudgingError("The closing date for entries must be after the opening date")
+    if dates.voting_open_at >= dates.voting_close_at:
+        raise JudgingError("Voting must close after it opens")
+    if dates.voting_close_at <= dates.entries_open_at:
+        # A mistyped year, most often: there would be no photo to vote for.
+        raise JudgingError("Voting must close after entries open")
+    taken = select(Competition.id).where(Competition.slug == slug)
+    if competition is not None:
+        taken = taken.where(Competition.id != competition.id)
+    if db.session.scalar(taken):
+        raise JudgingError(f"The web address “{slug}” is taken: choose another")
+
+
+def update_competition(
+    competition: Competition,
+    *,
+    slug: str,
+    title: str,
+    summary: str,
+    rules: str,
+    dates: CompetitionDates,
+) -> Competition:
+    """Change a competition's wording, address or dates (a typo, a closing date moved).
+
+    Once the results are published its dates and address stay as they were: the results
+    page and what was announced depend on them."""
+    if competition.results_published and (
+        slug != competition.slug
+        or any(getattr(competition, name) != value for name, value in vars(dates).items())
+    ):
+        raise JudgingError(
+            "The results are published: the dates and web address can no longer change"
+        )
+    _check_details(competition, slug, dates)
+    details = {"slug": slug, "title": title, "summary": summary, "rules": rules}
+    return _save(competition, **details, **vars(dates))
+
+
+def _save(competition: Competition, **fields) -> Competition:
+    """Set a competition's fields and write them in a savepoint of their own, so that an
+    address another request took at the same moment is refused and nothing else is lost.
+    The fields are set inside the savepoint: beginning one writes what is pending."""
+    savepoint = db.session.begin_nested()
+    for name, value in fields.items():
+        setattr(competition, name, value)
+    db.session.add(competition)
+    try:
+        savepoint.commit()
+    except IntegrityError as error:  # the same address taken at the same moment
+        savepoint.rollback()
+        raise JudgingError(
+            f"The web address “{fields['slug']}” is taken: choose another"
+        ) from error
+    return competition
+
+
+def add_criterion(competition: Competition, name: str, description: str = "") -> Criterion:
+    if scoring_started(competition):
+        raise JudgingError("Judges have started scoring: the criteria can no longer change")
+    criterion = Criterion(
+        competition=competition,
+        name=name,
+        description=description,
+        position=len(competition.criteria) + 1,
+    )
+    db.session.add(criterion)
+    db.session.flush()
+    return criterion
+
+
+def remove_criterion(competition: Competition, criterion_id: int) -> Criterion:
+    """Take a criterion off before any judge has scored; the others keep their order."""
+    criterion = next((c for c in competition.criteria if c.id == criterion_id), None)
+    if criterion is None:
+        raise JudgingError("That criterion is not one of this competition's")
+    if scoring_started(competition):
+        raise JudgingError("Judges have started scoring: the criteria can no longer change")
+    competition.criteria.remove(criterion)
+    db.session.delete(criterion)
+    for position, kept in enumerate(competition.criteria, start=1):
+        kept.position = position
+    db.session.flush()
+    return criterion
+
+
+def list_judge_candidates() -> list[User]:
+    """Active staff with the judge role."""
+    query = select(User).where(User.role == Role.JUDGE, User.active.is_(True)).order_by(User.name)
+    return list(db.session.scalars(query))
+
+
+def list_judges(competition: Competition) -> list[JudgeAppointment]:
+    query = (
+        select(JudgeAppointment)
+        .where(JudgeAppointment.competition_id == competition.id)
+        .order_by(JudgeAppointment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def appoint_judge(competition: Competition, user: User) -> JudgeAppointment:
+    if user.role != Role.JUDGE or not user.active:
+        raise JudgingError("Only an active account with the judge role can be appointed")
+    appointment = JudgeAppointment(competition=competition, user=user)
+    savepoint = db.session.begin_nested()
+    db.session.add(appointment)
+    try:
+        savepoint.commit()
+    except IntegrityError as error:
+        savepoint.rollback()
+        raise JudgingError(f"{user.name} already judges this competition") from error
+    return appointment
+
+
+def remove_judge(competition: Competition, appointment_id: int) -> User:
+    """End a judge's appointment. Their scores are kept (nothing is lost), but only the
+    scores of the competition's judges count in the combined ranking."""
+    appointment = db.session.get(JudgeAppointment, appointment_id)
+    if appointment is None or appointment.competition_id != competition.id:
+        raise JudgingError("That judge is not one of this competition's")
+    if competition.results_published:
+        raise JudgingError("The results are published: the judges can no longer change")
+    user = appointment.user
+    db.session.delete(appointment)
+    db.session.flush()
+    return user
