@@ -43,7 +43,8 @@ class Config:
     # Likewise the workshop sheet upload: a sheet over the 5 MB sheet limit gets the form's own
     # message, with the partner, event and date kept.
     SHEET_FORM_MAX_CONTENT_LENGTH = _int("SHEET_FORM_MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
-    # And the reach imports: a national population file gets the reach page's own message.
+    # And the reach imports: a national file (10 to 15 MB) is read, and one over the 32 MB
+    # import limit gets the reach page's own message.
     REACH_FORM_MAX_CONTENT_LENGTH = _int("REACH_FORM_MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
     WISHES_PER_PAGE = 20
     # Staff sessions end after this long idle, and after this long in any case.

@@ -10,8 +10,8 @@ Respondents are submissions (a form or card) with at least one published entry; 
 
 import csv
 import io
-import re
 from dataclasses import dataclass
+from itertools import chain
 
 from sqlalchemy import delete, exists, func, or_, select
 
@@ -33,8 +33,10 @@ from engage.numbers import whole_number
 from engage.services.breakdowns import marked_table, suppress_linked
 
 UNDER = 0.8
-_LINES = re.compile(r"\r\n|\r|\n")
-MAX_FILE = 1024 * 1024
+# A national file (every area in England, with all its columns) is 10 to 15 MB; the form takes
+# bodies up to REACH_FORM_MAX_CONTENT_LENGTH (50 MB), so a larger one gets this service's message.
+MAX_FILE = 32 * 1024 * 1024
+TRIM = "save only the area_code column and the figures’ columns, or only this partnership’s rows"
 MAX_ERRORS = 20
 TOO_MANY = (
     "it has more values than the first row names columns (write a number such as 1,000 as "
@@ -64,56 +66,116 @@ class ReachRow:
 # Imports
 
 
-def _read(data: bytes, columns: list[str]) -> list[tuple[int, dict]]:
+@dataclass(frozen=True)
+class ReachImport:
+    """What an import saved, and how many rows it passed over as other areas'."""
+
+    what: str  # "population" or "deprivation decile"
+    areas: int
+    skipped: int
+
+    @property
+    def summary(self) -> str:
+        saved = f"Saved the {self.what} of {_count(self.areas, 'area')}"
+        if not self.skipped:
+            return saved
+        rows = "1 row for an area" if self.skipped == 1 else f"{self.skipped:,} rows for areas"
+        return f"{saved}; skipped {rows} outside this partnership"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _read(data: bytes, columns: list[str], known: set[str]) -> tuple[list[tuple[int, dict]], int]:
+    """The rows of the platform's areas (by area code, the first column named), numbered as a
+    spreadsheet shows them, and how many rows of other areas were passed over. A national file
+    lists every area in the country: only the named columns of the platform's rows are kept."""
     if len(data) > MAX_FILE:
-        raise ReachImportError(
-            ["the file is larger than 1 MB (keep only the rows of this consultation’s areas)"]
-        )
-    text, delimiter, skipped = _text(data)
-    # newline="" leaves line ends to csv, which reads \r alone too (Excel's "CSV (Macintosh)").
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    number, rows = 1 + skipped, []  # the row being read, to name one csv cannot read
+        raise ReachImportError([f"the file is larger than {MAX_FILE // (1024 * 1024)} MB ({TRIM})"])
+    # Read line by line from the bytes: a national file is not held again as one string.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    found = _Rows(columns, known)
     try:
-        header = [h.strip().lower() for h in reader.fieldnames or []]
-        missing = [c for c in columns if c not in header]
-        if missing:
-            raise ReachImportError([f"the first row must name the columns {', '.join(columns)}"])
-        number, extra = 2 + skipped, []
-        for row in reader:
-            # More values than columns: csv sets them aside, so "1,000" unquoted would be 1.
-            if any(v.strip() for v in row.get(None) or []):
-                extra.append(f"row {number}: {TOO_MANY}")
-            values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-            # Excel writes cleared or formatted rows under the figures as bare commas.
-            if any(values.values()):
-                rows.append((number, values))
-            number += 1
-    except csv.Error as error:
-        raise ReachImportError([f"row {number}: {_unreadable(error)}"]) from error
-    if extra:
-        raise ReachImportError(extra)
-    if not rows:
-        raise ReachImportError(["the file has no rows under its header"])
-    return rows
-
-
-def _text(data: bytes) -> tuple[str, str, int]:
-    """The file as text, its separator, and how many lines before its header were dropped."""
-    try:
-        text = data.decode("utf-8-sig")
+        lines, delimiter, found.number = _lines(stream)
+        # newline="" leaves line ends to csv, which reads \r alone too (Excel's "CSV (Macintosh)").
+        found.read(csv.reader(lines, delimiter=delimiter))
     except UnicodeDecodeError as error:
         raise ReachImportError(["the file is not UTF-8 text (save it as CSV UTF-8)"]) from error
-    delimiter, skipped = _separator(text)
-    if skipped:
-        text = "".join(_LINES.split(text, 1)[1:])
-    return text, delimiter, skipped
+    except csv.Error as error:
+        raise ReachImportError([f"row {found.number}: {_unreadable(error)}"]) from error
+    if found.extra:
+        raise ReachImportError(found.extra)
+    if not found.rows and not found.outside:
+        raise ReachImportError(["the file has no rows under its header"])
+    if not found.rows:
+        raise ReachImportError([_none_ours(found.outside, known)])
+    return found.rows, found.outside
 
 
-def _separator(text: str) -> tuple[str, int]:
+class _Rows:
+    """A file's rows sorted into the platform's areas' (their named columns) and the rest."""
+
+    def __init__(self, columns: list[str], known: set[str]):
+        self.columns, self.known = columns, known
+        self.number = 1  # the row being read, to name one csv cannot read
+        self.rows: list[tuple[int, dict]] = []
+        self.outside = 0
+        self.extra: list[str] = []
+
+    def read(self, reader) -> None:
+        header = [h.strip().lower() for h in next(reader, [])]
+        if any(c not in header for c in self.columns):
+            names = ", ".join(self.columns)
+            raise ReachImportError([f"the first row must name the columns {names}"])
+        where, width = [header.index(c) for c in self.columns], len(header)
+        self.number += 1
+        for row in reader:
+            kind = self._kind(row, where[0], width)
+            if kind == "ours":
+                values = [row[i].strip() if i < len(row) else "" for i in where]
+                self.rows.append((self.number, dict(zip(self.columns, values, strict=True))))
+            elif kind == "extra":
+                self.extra.append(f"row {self.number}: {TOO_MANY}")
+            elif kind == "outside":
+                self.outside += 1
+            self.number += 1
+
+    def _kind(self, row: list[str], code_at: int, width: int) -> str:
+        # Excel writes cleared or formatted rows under the figures as bare commas.
+        if not any(v.strip() for v in row):
+            return "empty"
+        ours = code_at < len(row) and row[code_at].strip().upper() in self.known
+        # More values than columns: "1,000" unquoted would be 1, and a code shifted along
+        # could be another area's, so a row naming one of the platform's areas anywhere is
+        # refused.
+        if len(row) > width and any(v.strip() for v in row[width:]):
+            if ours or any(v.strip().upper() in self.known for v in row):
+                return "extra"
+        return "ours" if ours else "outside"
+
+
+def _none_ours(outside: int, known: set[str]) -> str:
+    example = ", ".join(sorted(known)[:2])
+    such = f" (such as {example})" if example else ""
+    rows = "its one row is not" if outside == 1 else f"none of its {outside:,} rows is"
+    return (
+        f"{rows} for an area of this partnership: check that it is the right file, and that "
+        f"its area_code column holds the areas’ codes{such}"
+    )
+
+
+def _lines(stream: io.TextIOWrapper):
+    """The file's lines from its header on, its separator, and the header's row number."""
+    first = stream.readline()
+    delimiter, skipped = _separator(first.rstrip("\r\n"))
+    return (stream if skipped else chain([first], stream)), delimiter, 1 + skipped
+
+
+def _separator(first: str) -> tuple[str, int]:
     """The file's separator, and 1 if its first line only names it. Excel where the decimal
     mark is a comma saves CSV with semicolons, and some tools write "sep=;" first for Excel.
     The header names hold no separator, so the first line that is not "sep=" tells."""
-    first = _LINES.split(text, 1)[0]
     if first.lower().startswith("sep=") and len(first) == 5:
         return first[4], 1
     return next((d for d in (",", ";", "\t") if d in first), ","), 0
@@ -141,23 +203,23 @@ def _whole(value: str, low: int, high: int) -> int | None:
     return whole_number(value.replace(",", ""), low, high)
 
 
-def import_baselines(data: bytes) -> int:
+def import_baselines(data: bytes) -> ReachImport:
     """Population by area and age band (columns area_code, age_band, population). Replaces
-    the baselines of the areas in the file; nothing is saved unless every row is right."""
+    the baselines of the areas in the file; rows of areas the platform does not have are
+    passed over, and nothing is saved unless every row of its areas is right."""
     areas, problems, found = _areas(), [], {}
-    for number, row in _read(data, ["area_code", "age_band", "population"]):
-        area = areas.get(row["area_code"].upper())
+    rows, outside = _read(data, ["area_code", "age_band", "population"], set(areas))
+    for number, row in rows:
+        area = areas[row["area_code"].upper()]
         band = _band(row["age_band"])
         population = _whole(row["population"], 0, 10_000_000)
-        if area is None:
-            problems.append(f"row {number}: no area has the code “{row['area_code']}”")
         if band is None:
             problems.append(f"row {number}: “{row['age_band']}” is not an age band")
         if population is None:
             problems.append(f"row {number}: the population must be a whole number, 0 or more")
-        if area and band and (area.id, band) in found:
+        if band and (area.id, band) in found:
             problems.append(f"row {number}: {area.name}, {AGE_BANDS[band]} is in the file twice")
-        if area and band and population is not None:
+        if band and population is not None:
             found[(area.id, band)] = population
     if problems:
         raise ReachImportError(problems)
@@ -167,29 +229,29 @@ def import_baselines(data: bytes) -> int:
         PopulationBaseline(area_id=a, age_band=b, population=n) for (a, b), n in found.items()
     )
     db.session.flush()
-    return len(found)
+    return ReachImport("population", len(area_ids), outside)
 
 
-def import_deprivation(data: bytes) -> int:
-    """Each area's deprivation decile (columns area_code, decile; 1 = most deprived)."""
+def import_deprivation(data: bytes) -> ReachImport:
+    """Each area's deprivation decile (columns area_code, decile; 1 = most deprived); rows of
+    areas the platform does not have are passed over."""
     areas, problems, found = _areas(), [], {}
-    for number, row in _read(data, ["area_code", "decile"]):
-        area = areas.get(row["area_code"].upper())
+    rows, outside = _read(data, ["area_code", "decile"], set(areas))
+    for number, row in rows:
+        area = areas[row["area_code"].upper()]
         decile = _whole(row["decile"], 1, 10)
-        if area is None:
-            problems.append(f"row {number}: no area has the code “{row['area_code']}”")
         if decile is None:
             problems.append(f"row {number}: the decile must be a whole number from 1 to 10")
-        if area and area.id in found:
+        if area.id in found:
             problems.append(f"row {number}: {area.name} is in the file twice")
-        if area and decile:
+        if decile:
             found[area.id] = decile
     if problems:
         raise ReachImportError(problems)
     db.session.execute(delete(AreaDeprivation).where(AreaDeprivation.area_id.in_(found)))
     db.session.add_all(AreaDeprivation(area_id=a, decile=d) for a, d in found.items())
     db.session.flush()
-    return len(found)
+    return ReachImport("deprivation decile", len(found), outside)
 
 
 # Reach

@@ -81,7 +81,9 @@ def theme_rows(run: AnalysisRun) -> Iterator[list]:
             t.size,
             round(100 * t.size / total, 1),
             t.also_raised,
-            ", ".join(t.keywords),
+            ", ".join(t.keywords)
+            if t.size
+            else "",  # an emptied theme's are the entries' that left
             mapping.target_title if mapping else "",
             "yes" if t.is_new and mapping is None else "no",
         ]

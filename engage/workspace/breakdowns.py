@@ -39,9 +39,9 @@ def show_breakdown(run_id, dimension):
 
 @bp.url_value_preprocessor
 def _reach_form_body_limit(endpoint, values) -> None:
-    """Let the reach imports take a body larger than MAX_CONTENT_LENGTH, so that a file over
-    the import's limit (a national file) gets the reach page's message, not the public "too
-    large" page. Set before CSRFProtect's before_request reads the body."""
+    """Let the reach imports take a body larger than MAX_CONTENT_LENGTH, so that a whole
+    national file is read, and one over the import's limit gets the reach page's message, not
+    the public "too large" page. Set before CSRFProtect's before_request reads the body."""
     if endpoint == "workspace.import_reach":
         request.max_content_length = current_app.config["REACH_FORM_MAX_CONTENT_LENGTH"]
 
@@ -88,11 +88,10 @@ def _import(consultation_id: int, kind: str):
     if not form.validate_on_submit():
         return _render_reach(consultation, status=400, **{name: form})
     try:
-        count = importers[kind](form.upload.data.read(MAX_FILE + 1))  # enough to refuse it
+        saved = importers[kind](form.upload.data.read(MAX_FILE + 1))  # enough to refuse it
     except EngageError as error:
         db.session.rollback()
         return _render_reach(consultation, problem=error.message, status=400, **{name: form})
     db.session.commit()
-    what = "population figure" if kind == "baselines" else "deprivation decile"
-    flash(f"Imported {count:,} {what}{'' if count == 1 else 's'}")
+    flash(saved.summary)
     return redirect(url_for("workspace.show_reach", consultation_id=consultation.id), 303)

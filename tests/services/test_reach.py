@@ -1,11 +1,17 @@
-"""Reach: population and deprivation imports with clear row errors, and who is
-under-represented."""
+"""Reach: population and deprivation imports with clear row errors (rows of areas the
+platform does not have passed over), and who is under-represented."""
 
 import pytest
 
 from engage.extensions import db
 from engage.models import AreaDeprivation, PopulationBaseline, RespondentDetails
-from engage.services.reach import ReachImportError, import_baselines, import_deprivation, reach
+from engage.services.reach import (
+    MAX_FILE,
+    ReachImportError,
+    import_baselines,
+    import_deprivation,
+    reach,
+)
 from tests.factories import make_area, make_consultation, make_wish
 
 
@@ -35,7 +41,7 @@ def test_baselines_import_reports_every_bad_row_and_saves_nothing(consultation):
         import_baselines(data)
     message = caught.value.message
     assert message.startswith("Nothing was imported.")
-    assert "row 3: no area has the code “E9”" in message
+    assert "E9" not in message and "row 3" not in message  # another partnership's area
     assert "row 4: “teenagers” is not an age band" in message
     assert "row 5: the population must be a whole number" in message
     assert "row 6: the population must be a whole number" in message
@@ -50,7 +56,6 @@ def test_baselines_import_reports_every_bad_row_and_saves_nothing(consultation):
         (b"area,people\nE1,4\n", "must name the columns area_code, age_band, population"),
         (b"area_code,age_band,population\n", "no rows under its header"),
         (b"\xff\xfe\x00bad", "not UTF-8"),
-        (b"x" * (1024 * 1024 + 1), "larger than 1 MB"),
     ],
 )
 def test_baseline_files_that_cannot_be_read(consultation, data, problem):
@@ -58,11 +63,71 @@ def test_baseline_files_that_cannot_be_read(consultation, data, problem):
         import_baselines(data)
 
 
+def test_a_file_over_the_limit_is_refused(consultation):
+    with pytest.raises(ReachImportError, match="larger than 32 MB"):
+        import_baselines(b"x" * (MAX_FILE + 1))
+
+
 def test_deprivation_import(consultation):
     with pytest.raises(ReachImportError, match="row 2: the decile must be a whole number from 1"):
         import_deprivation(b"area_code,decile\nE1,11\n")
-    assert import_deprivation(b"area_code,decile\nE1,1\ne2,10\n") == 2
+    saved = import_deprivation(b"area_code,decile\nE1,1\ne2,10\n")
+    assert (saved.areas, saved.skipped) == (2, 0)
+    assert saved.summary == "Saved the deprivation decile of 2 areas"
     assert {d.decile for d in db.session.scalars(db.select(AreaDeprivation))} == {1, 10}
+
+
+def test_rows_of_other_areas_are_skipped_and_counted(consultation):
+    saved = import_baselines(
+        b"area_code,age_band,population\n"
+        b"E1,25_34,1000\nW99,teenagers,lots\nE1,35_44,900\n,,\nS12,16_24,5\nX,,\n"
+    )
+    assert (saved.areas, saved.skipped) == (1, 3)
+    assert (
+        saved.summary
+        == "Saved the population of 1 area; skipped 3 rows for areas outside this partnership"
+    )
+    assert sorted(db.session.scalars(db.select(PopulationBaseline.population))) == [900, 1000]
+    saved = import_deprivation(b"area_code,decile\nE1,1\nE2,2\nW1,x\n")
+    assert saved.summary == (
+        "Saved the deprivation decile of 2 areas; "
+        "skipped 1 row for an area outside this partnership"
+    )
+
+
+@pytest.mark.parametrize(
+    ("importer", "data"),
+    [
+        (import_deprivation, b"area_code,decile\nW05000001,3\nW05000002,4\n"),
+        # The names where the codes should be: a code column of another kind.
+        (import_deprivation, b"area_code,decile\nAbbey,3\nSpondon,4\n"),
+        (import_baselines, b"area_code,age_band,population\nS1,25_34,10\n"),
+    ],
+)
+def test_a_file_with_none_of_the_platform_s_areas_is_refused(consultation, importer, data):
+    with pytest.raises(ReachImportError) as caught:
+        importer(data)
+    message = caught.value.message
+    rows = data.count(b"\n") - 1
+    told = "its one row is not" if rows == 1 else f"none of its {rows} rows is"
+    assert message == (
+        f"Nothing was imported. {told} for an area of this partnership: check that it is the "
+        "right file, and that its area_code column holds the areas’ codes (such as E1, E2)"
+    )
+    assert db.session.scalars(db.select(AreaDeprivation)).all() == []
+    assert db.session.scalar(db.select(db.func.count(PopulationBaseline.id))) == 0
+
+
+def test_a_row_with_more_values_than_columns_is_refused_only_if_it_names_a_platform_area(
+    consultation,
+):
+    # Unquoted thousands push the code along; the row is refused wherever the code ends up.
+    with pytest.raises(ReachImportError, match="row 3: it has more values"):
+        import_baselines(b"population,age_band,area_code\n10,25_34,E2\n1,000,25_34,E1\n")
+    with pytest.raises(ReachImportError, match="row 2: it has more values"):
+        import_deprivation(b"area_code,decile\nE1,1,0\n")
+    saved = import_deprivation(b"area_code,decile\nE1,1\nW1,1,0\n")
+    assert (saved.areas, saved.skipped) == (1, 1)
 
 
 def test_reach_finds_the_under_represented(consultation):

@@ -6,6 +6,7 @@ import pytest
 
 from engage.extensions import db
 from engage.models import AreaDeprivation, PopulationBaseline
+from engage.services.reach import MAX_FILE
 from tests.conftest import post_multipart
 from tests.views.test_reach_numbers import _upload, reach_page  # noqa: F401
 
@@ -17,13 +18,13 @@ from tests.views.test_reach_numbers import _upload, reach_page  # noqa: F401
             "baselines",
             b"area_code,age_band,population\r\nE05001768,25_34,1200\r\n,,\r\n , ,\r\n,,\r\n",
             PopulationBaseline.population,
-            "Imported 1 population figure\n",
+            "Saved the population of 1 area\n",
         ),
         (
             "deprivation",
             b"area_code,decile\r\nE05001768,2\r\n,\r\n,\r\n",
             AreaDeprivation.decile,
-            "Imported 1 deprivation decile\n",
+            "Saved the deprivation decile of 1 area\n",
         ),
     ],
 )
@@ -42,10 +43,10 @@ def test_rows_left_empty_under_the_figures_are_passed_over(
 
 
 def test_an_empty_row_between_figures_keeps_the_row_numbers_of_the_rest(client, reach_page):  # noqa: F811
-    data = b"area_code,decile\r\nE05001768,2\r\n,\r\nE09,3\r\n"
+    data = b"area_code,decile\r\nE05001768,2\r\n,\r\nE09,3\r\n\r\nE05001768,12\r\n"
     response = _upload(client, reach_page, "deprivation", data)
     assert response.status_code == 400
-    assert "row 4: no area has the code “E09”" in response.text
+    assert "row 6: the decile must be a whole number from 1 to 10" in response.text
 
 
 def test_a_file_of_empty_rows_says_it_has_no_rows(client, reach_page):  # noqa: F811
@@ -61,9 +62,10 @@ def test_a_file_with_carriage_return_line_ends_is_read(client, reach_page):  # n
     assert db.session.scalars(db.select(AreaDeprivation.decile)).all() == [3]
 
 
-def test_a_national_file_gets_the_reach_page_s_own_message(client, reach_page):  # noqa: F811
+def test_a_file_over_the_limit_gets_the_reach_page_s_own_message(app, client, reach_page):  # noqa: F811
     row = b"E05001768,25_34,1200\n"
-    data = b"area_code,age_band,population\n" + row * (13 * 1024 * 1024 // len(row))
+    data = b"area_code,age_band,population\n" + row * (MAX_FILE // len(row) + 1)
+    assert len(data) > MAX_FILE and len(data) + 1024 < app.config["REACH_FORM_MAX_CONTENT_LENGTH"]
     url, token = reach_page
     fields = {"csrf_token": token}
     response = post_multipart(
@@ -71,8 +73,8 @@ def test_a_national_file_gets_the_reach_page_s_own_message(client, reach_page): 
     )
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
-    assert "Nothing was imported. the file is larger than 1 MB" in response.text
-    assert "keep only the rows of this consultation’s areas" in response.text
+    assert "Nothing was imported. the file is larger than 32 MB" in response.text
+    assert "save only the area_code column and the figures’ columns" in response.text
     assert "Photos can be up to 10 MB" not in response.text
 
 
@@ -94,7 +96,7 @@ def test_rows_after_a_separator_line_are_numbered_as_a_spreadsheet_shows_them(
     client,
     reach_page,  # noqa: F811
 ):
-    data = b"sep=;\r\narea_code;decile\r\nE05001768;4\r\nE09;3\r\n"
+    data = b"sep=;\r\narea_code;decile\r\nE09;3\r\nE05001768;four\r\n"
     response = _upload(client, reach_page, "deprivation", data)
     assert response.status_code == 400
-    assert "row 4: no area has the code “E09”" in response.text
+    assert "row 4: the decile must be a whole number from 1 to 10" in response.text

@@ -294,7 +294,7 @@ def test_reach_imports_refuse_bad_files(client, team, run):
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
-    assert "row 2: no area has the code “NOPE”" in response.text
+    assert "its one row is not for an area of this partnership" in response.text
     assert client.post(f"{url}/shoes", data={"csrf_token": token}).status_code == 404
 
 
