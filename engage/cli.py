@@ -147,9 +147,9 @@ def backup(target: Path | None) -> None:
     """A consistent backup of the database, uploads and analysis models, taken while the app
     runs."""
     from engage.models._types import utcnow
-    from engage.services.analysis_runs import model_folder
     from engage.services.backup import BackupError
     from engage.services.backup import backup as do_backup
+    from engage.services.run_models import model_folder
 
     config = current_app.config
     if target is None:
@@ -178,9 +178,9 @@ def backup(target: Path | None) -> None:
 )
 def restore(source: Path) -> None:
     """Put the database, uploads and analysis models back as they were in a backup folder."""
-    from engage.services.analysis_runs import model_folder
     from engage.services.backup import BackupError
     from engage.services.backup import restore as do_restore
+    from engage.services.run_models import model_folder
 
     config = current_app.config
     db.session.remove()

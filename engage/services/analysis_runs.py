@@ -2,18 +2,12 @@
 its parameters, the library's version and the time, so every report can say which run it came
 from; and new entries given the run's themes without running it again.
 
-The fitted model of each run is kept in the instance folder under a name the server makes, so
-entries published after the run are assigned by ``ThemeModel.transform``. That happens lazily:
-the themes page notices entries the run has not seen and queues a job for them.
+The fitted model of each run is kept (:mod:`engage.services.run_models`), so entries published
+after the run are given its themes (:mod:`engage.services.new_entries`).
 """
 
 import re
-import secrets
-from collections import defaultdict
-from pathlib import Path
 
-import joblib
-from flask import current_app
 from sqlalchemy import delete, func, insert, select, update
 
 import analysis
@@ -31,6 +25,7 @@ from engage.models import (
 )
 from engage.models._types import utcnow
 from engage.services import workspace_entries as entries
+from engage.services.run_models import MODEL_MISSING, load_model, save_model
 from engage.services.strategy import current_version, draft_version, get_strategy
 from engage.services.theme_mentions import mention_counts, model_mentions, store_mentions
 
@@ -312,7 +307,7 @@ def _store(run: AnalysisRun, model, rows: list[entries.EntryRow]) -> None:
         if labels[i] < 0:
             continue  # an empty entry has no theme
         theme = themes[labels[i]]
-        values.append(_assignment_values(run.id, theme, row, scores[i]))
+        values.append(assignment_values(run.id, theme, row, scores[i]))
     bulk_insert_assignments(values)
     store_mentions(run.id, model_mentions(model, rows, themes))
     _suggest_mappings(themes.values())
@@ -351,7 +346,7 @@ def _suggest_mappings(themes) -> None:
             theme.mappings.append(ThemeMapping(score=match["score"], **{target: match["id"]}))
 
 
-def _assignment_values(run_id: int, theme: RunTheme, row: entries.EntryRow, score: float) -> dict:
+def assignment_values(run_id: int, theme: RunTheme, row: entries.EntryRow, score: float) -> dict:
     return {
         "run_id": run_id,
         "entry_type": row.entry_type,
@@ -395,131 +390,3 @@ def refresh_sizes(run: AnalysisRun) -> None:
     for theme in db.session.scalars(select(RunTheme).where(RunTheme.run_id == run.id)):
         theme.size, theme.also_raised = counts.get(theme.id, 0), also.get(theme.id, 0)
     db.session.flush()
-
-
-# The fitted model, kept for new entries
-
-
-MODEL_MISSING = "{run}'s model is not stored: run the analysis afresh"
-
-
-def model_folder(instance_path: str) -> Path:
-    """Where the fitted models are kept (backups archive and restore this folder)."""
-    return Path(instance_path) / "analysis_models"
-
-
-def _model_folder() -> Path:
-    folder = model_folder(current_app.instance_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def save_model(model) -> str:
-    name = f"{secrets.token_hex(16)}.joblib"
-    joblib.dump(model, _model_folder() / name)
-    return name
-
-
-def model_stored(name: str | None) -> bool:
-    """Whether a run's fitted model is still on disk (without loading it)."""
-    return (
-        bool(name and re.fullmatch(r"[0-9a-f]{32}\.joblib", name))
-        and (_model_folder() / name).exists()
-    )
-
-
-def load_model(name: str | None):
-    """A stored model; None when it is gone (the run can still be read, not extended)."""
-    if not name or not re.fullmatch(r"[0-9a-f]{32}\.joblib", name):
-        return None
-    path = _model_folder() / name
-    return joblib.load(path) if path.exists() else None
-
-
-# New entries after a run
-
-
-def new_entries_waiting(run: AnalysisRun) -> int:
-    """Entries published (or withdrawn) since the run read them."""
-    if not run.is_done or run.started_at is None:
-        return 0
-    return entries.count_changed_since(run.consultation, run.id, run.started_at)
-
-
-def queue_new_entries(run: AnalysisRun):
-    """Queue the job that gives new entries the run's themes (once at a time)."""
-    from engage.jobs import enqueue
-
-    return enqueue("assign_new_entries", {"run_id": run.id}, key=f"assign:{run.id}")
-
-
-def assign_new_entries(run_id: int) -> int:
-    """Give entries published since the run its themes, and drop entries no longer published.
-    Returns how many entries were added."""
-    lock_run(run_id)
-    run = get_run(run_id)
-    withdrawn = entries.withdrawn_assignments(run.id)
-    if withdrawn:
-        db.session.execute(delete(ThemeAssignment).where(ThemeAssignment.id.in_(withdrawn)))
-    rows = entries.list_unassigned_entries(run.consultation, run.id)
-    if rows:
-        model = load_model(run.model_file)
-        if model is None:
-            raise RunError(MODEL_MISSING.format(run="This run"))
-        _assign(run, model, rows)
-    refresh_sizes(run)
-    return len(rows)
-
-
-def _assign(run: AnalysisRun, model, rows: list[entries.EntryRow]) -> None:
-    by_model = {t.model_theme: t for t in run.themes if t.model_theme is not None}
-    found = model.transform([r.text for r in rows], ids=[r.key for r in rows])
-    # Primary and further themes are routed together: a split theme's model loads once.
-    targets: dict[int, list[tuple[entries.EntryRow, tuple[bool, float]]]] = defaultdict(list)
-    for row, assignment in zip(rows, found, strict=True):
-        theme = by_model.get(assignment.theme_id)
-        if theme is None:
-            continue
-        targets[theme.id].append((row, (True, assignment.score)))
-        for secondary in assignment.secondary:
-            if secondary.theme_id in by_model:
-                targets[by_model[secondary.theme_id].id].append((row, (False, secondary.score)))
-    values, mentions = [], defaultdict(list)
-    for theme_id, items in targets.items():
-        for theme, row, (primary, score) in _route(db.session.get(RunTheme, theme_id), items):
-            if primary:
-                values.append(
-                    {**_assignment_values(run.id, theme, row, score), "added_later": True}
-                )
-            else:
-                mentions[row.key].append((theme.id, score))
-    bulk_insert_assignments(values)
-    store_mentions(run.id, mentions)
-
-
-def _route(theme: RunTheme, items):
-    """Follow the team's edits: a merged theme sends entries to the theme it was merged into,
-    a split theme to its parts (by the model fitted when it was split)."""
-    while theme.merged_into is not None:
-        theme = theme.merged_into
-    if not theme.split:
-        for row, score in items:
-            yield theme, row, score
-        return
-    parts = {t.split_part: t for t in theme.run.themes if t.parent_id == theme.id}
-    model = load_model(theme.split_model_file)
-    biggest = max(parts.values(), key=lambda t: t.size)
-    chosen = split_parts(model, [row.text for row, _ in items], parts, biggest)
-    for (row, score), part in zip(items, chosen, strict=True):
-        yield from _route(part, [(row, score)])
-
-
-def split_parts(model, texts: list[str], parts: dict, fallback) -> list:
-    """The part of a split theme each text goes to, by the model fitted at the split (its theme
-    i is part i + 1); ``fallback`` when the model is gone or gives a text no theme."""
-    if model is None:
-        return [fallback] * len(texts)
-    return [
-        parts.get(int(label) + 1, fallback) if label >= 0 else fallback
-        for label in model.predict(texts)
-    ]

@@ -31,7 +31,8 @@ from sqlalchemy import func, select, update
 
 from engage.extensions import db
 from engage.models import AnalysisRun, RunTheme, ThemeAssignment, ThemeMapping
-from engage.services.analysis_runs import load_model, matching_terms, split_parts
+from engage.services.analysis_runs import matching_terms
+from engage.services.run_models import load_model, split_parts
 from engage.services.theme_edits import log_edit
 from engage.services.theme_keywords import describe_from_members
 from engage.services.theme_mentions import move_mentions, route_mentions

@@ -19,9 +19,8 @@ from engage.services.analysis_runs import (
     lock_run,
     matching_terms,
     refresh_sizes,
-    save_model,
-    split_parts,
 )
+from engage.services.run_models import save_model, split_parts
 from engage.services.theme_keywords import describe_from_members
 from engage.services.theme_mentions import move_mentions, route_mentions
 from engage.services.workspace_entries import texts_of

@@ -21,7 +21,8 @@ from sqlalchemy import select
 
 from engage.extensions import db
 from engage.models import AnalysisRun, RunTheme, ThemeAssignment
-from engage.services.analysis_runs import load_model, matching_terms
+from engage.services.analysis_runs import matching_terms
+from engage.services.run_models import load_model
 from engage.services.workspace_entries import texts_of
 
 MAX_LABEL = 200

@@ -1,7 +1,8 @@
 """The workspace's background jobs: an analysis run, and new entries given a run's themes."""
 
 from engage.jobs import handler
-from engage.services.analysis_runs import assign_new_entries, fail_run, perform_run
+from engage.services.analysis_runs import fail_run, perform_run
+from engage.services.new_entries import assign_new_entries
 
 
 @handler("analysis_run", on_failure=fail_run)

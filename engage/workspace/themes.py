@@ -9,12 +9,9 @@ from engage.extensions import db
 from engage.jobs import recover_stalled
 from engage.models import EDIT_KINDS
 from engage.numbers import parse_id, valid_id
-from engage.services.analysis_runs import (
-    model_stored,
-    new_entries_waiting,
-    queue_new_entries,
-    visible_themes,
-)
+from engage.services.analysis_runs import visible_themes
+from engage.services.new_entries import new_entries_waiting, queue_new_entries
+from engage.services.run_models import model_stored
 from engage.services.theme_edits import (
     confirm_mapping,
     get_theme,

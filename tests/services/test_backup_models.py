@@ -9,13 +9,9 @@ from pathlib import Path
 import pytest
 
 from engage.extensions import db
-from engage.services.analysis_runs import (
-    RunError,
-    assign_new_entries,
-    get_run,
-    load_model,
-    start_run,
-)
+from engage.services.analysis_runs import RunError, get_run, start_run
+from engage.services.new_entries import assign_new_entries
+from engage.services.run_models import load_model
 from tests.factories import make_wish
 from tests.workspace_factories import make_consultation_with_wishes, run_analysis
 

@@ -5,7 +5,9 @@ import pytest
 
 from engage.extensions import db
 from engage.models import ThemeAssignment, ThemeMention
-from engage.services.analysis_runs import assign_new_entries, load_model, visible_themes
+from engage.services.analysis_runs import visible_themes
+from engage.services.new_entries import assign_new_entries
+from engage.services.run_models import load_model
 from engage.services.theme_edits import mark_relevance, merge_themes, move_entries, split_theme
 from engage.services.theme_mentions import (
     mention_counts,

@@ -10,14 +10,8 @@ from engage.demo import seed_demo
 from engage.extensions import db
 from engage.jobs import enqueue, handler, run_job
 from engage.models import Job, RunTheme, ThemeAssignment, ThemeEdit, Wish
-from engage.services.analysis_runs import (
-    RunError,
-    assign_new_entries,
-    framework_for,
-    new_entries_waiting,
-    start_run,
-    visible_themes,
-)
+from engage.services.analysis_runs import RunError, framework_for, start_run, visible_themes
+from engage.services.new_entries import assign_new_entries, new_entries_waiting
 from engage.services.theme_edits import (
     ThemeEditError,
     mark_relevance,

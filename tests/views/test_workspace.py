@@ -9,9 +9,10 @@ from html import escape, unescape
 import pytest
 
 from engage.extensions import db
-from engage.models import AnalysisRun, Job, Role, Wish
+from engage.models import AnalysisRun, Job, Role, ThemeAssignment, Wish
 from engage.services import analysis_runs
 from engage.services.analysis_runs import visible_themes
+from engage.services.new_entries import new_entries_waiting
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_wish
 from tests.views.staff.test_roles import _url
@@ -155,8 +156,8 @@ def test_themes_page_shows_size_share_keywords_redacted_quotes_and_trend(client,
     assert "07700 900123" not in text
     assert 'role="img"' in text and 'id="trend-table"' in text
     phone = db.session.scalar(
-        db.select(analysis_runs.ThemeAssignment).where(
-            analysis_runs.ThemeAssignment.entry_id
+        db.select(ThemeAssignment).where(
+            ThemeAssignment.entry_id
             == db.select(Wish.id).where(Wish.text == PHONE).scalar_subquery()
         )
     )
@@ -171,14 +172,12 @@ def test_new_entries_are_given_themes_when_the_page_opens(client, team, run):
     db.session.commit()
     client.get(f"/staff/workspace/runs/{run.id}/themes")
     db.session.expire_all()
-    assert analysis_runs.new_entries_waiting(run) == 0
+    assert new_entries_waiting(run) == 0
     assert db.session.query(AnalysisRun).count() == 1
     job = db.session.query(Job).filter_by(name="assign_new_entries").one()
     assert job.status == "done"
     assignment = db.session.scalar(
-        db.select(analysis_runs.ThemeAssignment).where(
-            analysis_runs.ThemeAssignment.entry_id == late.id
-        )
+        db.select(ThemeAssignment).where(ThemeAssignment.entry_id == late.id)
     )
     assert assignment.added_later and assignment.run_id == run.id
 
@@ -221,7 +220,7 @@ def test_edits_through_the_pages(client, team, run):
     assert "Merged" in client.get(response.location).text
     assert client.get(f"{base}/{b.id}").status_code == 302  # a merged theme leads to its target
     db.session.expire_all()
-    entry = db.session.query(analysis_runs.ThemeAssignment).filter_by(theme_id=a.id).first()
+    entry = db.session.query(ThemeAssignment).filter_by(theme_id=a.id).first()
     response = _post(
         client,
         f"{base}/{a.id}/entries",
@@ -232,11 +231,7 @@ def test_edits_through_the_pages(client, team, run):
     page = client.get(response.location)
     assert "Marked 1 entry not relevant" in page.text and "not relevant</strong>" in page.text
     # Ticked again with one that counts: only that one changes, and the message says so.
-    other = (
-        db.session.query(analysis_runs.ThemeAssignment)
-        .filter_by(theme_id=a.id, not_relevant=False)
-        .first()
-    )
+    other = db.session.query(ThemeAssignment).filter_by(theme_id=a.id, not_relevant=False).first()
     again = _post(
         client,
         f"{base}/{a.id}/entries",

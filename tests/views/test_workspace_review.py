@@ -12,9 +12,10 @@ from openpyxl import load_workbook
 
 from engage.extensions import db
 from engage.models import Job, PopulationBaseline, ThemeAssignment, Wish
-from engage.services import analysis_runs, theme_edits
-from engage.services.analysis_runs import model_folder, visible_themes
+from engage.services import new_entries, theme_edits
+from engage.services.analysis_runs import visible_themes
 from engage.services.moderation import decide
+from engage.services.run_models import model_folder
 from engage.services.theme_edits import mapping_choices
 from engage.workspace import jobs as workspace_jobs
 from tests.conftest import hidden_fields, make_staff, sign_in
@@ -285,7 +286,7 @@ def test_a_new_entry_given_themes_during_a_merge_joins_the_merged_theme(
     make_wish(run.consultation, text=b_text)  # it will fit B as the entry it repeats
     db.session.commit()
     assigned = threading.Event()
-    real_assign, real_move = analysis_runs.assign_new_entries, theme_edits.move_mentions
+    real_assign, real_move = new_entries.assign_new_entries, theme_edits.move_mentions
 
     def assign(run_id):
         try:
@@ -297,7 +298,7 @@ def test_a_new_entry_given_themes_during_a_merge_joins_the_merged_theme(
         assigned.wait(4)  # the merge's checks are done: give the new entry its chance
         return real_move(*args)
 
-    monkeypatch.setattr(analysis_runs, "assign_new_entries", assign)
+    monkeypatch.setattr(new_entries, "assign_new_entries", assign)
     monkeypatch.setattr(workspace_jobs, "assign_new_entries", assign)
     monkeypatch.setattr(theme_edits, "move_mentions", held_move)
     base = f"/staff/workspace/runs/{run.id}/themes"
