@@ -206,8 +206,9 @@ def move_entries(run: AnalysisRun, ids: list[int], target: RunTheme, user: User 
 
 
 def mark_relevance(run: AnalysisRun, ids: list[int], relevant: bool, user: User | None) -> int:
-    """Leave entries out of the counts (not relevant), or count them again; returns how many
-    changed (entries already so are left as they are, and out of the log)."""
+    """Leave entries out of the counts (not relevant), or count them again, and describe their
+    themes again; returns how many changed (entries already so are left as they are, and out
+    of the log)."""
     if not run.is_done:
         raise ThemeEditError("The run has not finished: wait for it before changing its themes")
     changed = [a for a in _assignments(run, ids) if a.not_relevant == relevant]
@@ -223,6 +224,9 @@ def mark_relevance(run: AnalysisRun, ids: list[int], relevant: bool, user: User 
         entries=[a.key for a in changed],
     )
     refresh_sizes(run)
+    # A theme is described by the entries that count: words only the entries left out used
+    # are no longer its keywords, and those entries are no longer quoted for it.
+    describe_from_members(run, {a.theme_id for a in changed})
     return len(changed)
 
 

@@ -78,15 +78,14 @@ def describe_from_members(run: AnalysisRun, theme_ids: Iterable[int]) -> list[Ru
 
 
 def _forget_what_left(themes, wanted: set[int], held) -> list[RunTheme]:
-    """The representative quotes of the given themes are entries they still hold; a theme with
-    no relevant entry left has no keywords either (its label stays, to name it). Returns the
-    themes emptied."""
+    """The representative quotes of the given themes are relevant entries they still hold; a
+    theme with no relevant entry left has no keywords either (its label stays, to name it).
+    Returns the themes emptied."""
     members: dict[int, set[tuple[str, int]]] = {}
-    relevant = set()
     for a in held:
-        members.setdefault(a.theme_id, set()).add((a.entry_type, a.entry_id))
         if not a.not_relevant:
-            relevant.add(a.theme_id)
+            members.setdefault(a.theme_id, set()).add((a.entry_type, a.entry_id))
+    relevant = set(members)
     emptied = []
     for theme in themes:
         if theme.id not in wanted:

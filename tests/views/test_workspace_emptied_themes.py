@@ -13,8 +13,9 @@ import pytest
 from engage.extensions import db
 from engage.models import RunTheme, ThemeAssignment
 from engage.services.analysis_runs import visible_themes
+from engage.services.workspace_entries import texts_of
 from tests.conftest import hidden_fields
-from tests.services.test_theme_keywords import _described_by_members
+from tests.services.test_theme_keywords import _described_by_members, _stems
 from tests.workspace_factories import make_consultation_with_wishes, run_analysis
 
 
@@ -36,6 +37,11 @@ def _tick(client, run, theme, action: str, entries=None, **data) -> None:
     data = {**hidden_fields(page), "entry": entries or listed, "action": action, **data}
     response = client.post(url, data=data)
     assert response.status_code == 303, response.text
+
+
+def _texts(assignments) -> list[str]:
+    found = texts_of([(a.entry_type, a.entry_id) for a in assignments])
+    return [found[(a.entry_type, a.entry_id)] for a in assignments]
 
 
 def _move_all(client, run, theme, target) -> None:
@@ -139,3 +145,28 @@ def test_a_representative_quote_moved_out_leaves_the_theme_s_quotes(client, team
     db.session.expire_all()
     kept = db.session.get(RunTheme, theme.id).representatives
     assert [kind, entry_id] not in kept and kept
+
+
+def test_entries_marked_not_relevant_no_longer_describe_their_theme(client, team, run):
+    theme = next(t for t in visible_themes(run) if not t.is_other and len(t.keywords) > 1)
+    word = theme.keywords[0]
+    held = db.session.scalars(
+        db.select(ThemeAssignment).filter_by(run_id=run.id, theme_id=theme.id)
+    ).all()
+    texts = {a.id: text for a, text in zip(held, _texts(held), strict=True)}
+    using = [a.id for a in held if _stems(word) <= _stems(texts[a.id])]
+    assert 0 < len(using) < len(held)
+    quoted = {(a.entry_type, a.entry_id) for a in held if a.id in using}
+
+    _tick(client, run, theme, "not_relevant", entries=using)
+    db.session.expire_all()
+    theme = db.session.get(RunTheme, theme.id)
+    assert word not in theme.keywords and theme.keywords
+    _described_by_members(run)  # by the entries that still count
+    assert not quoted & {(r[0], r[1]) for r in theme.representatives}
+    page = client.get(f"/staff/workspace/runs/{run.id}/themes/{theme.id}").text
+    assert f"Keywords: {escape(', '.join(theme.keywords))}" in page
+
+    _tick(client, run, theme, "relevant", entries=using)  # counted again, described again
+    db.session.expire_all()
+    assert word in db.session.get(RunTheme, theme.id).keywords
