@@ -1,0 +1,453 @@
+"""Workshop sheets read and checked before anything is stored: templates, CSV and XLSX as
+spreadsheets save them, per-row problems, the rows to fix, and files that must be refused."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from engage.errors import ImportError_
+from engage.models import AGE_BANDS
+from engage.services import sheets
+from engage.services.sheets import safe_cell
+from engage.services.text import clean_text
+from engage.services.workshop_sheets import (
+    TEMPLATE_COLUMNS,
+    preview_sheet,
+    problems_csv,
+    template_csv,
+    template_xlsx,
+)
+from tests.conftest import payload_lines
+from tests.sheet_files import csv_bytes, read_csv, rebuild_zip, xlsx_bytes
+
+HEADER = list(TEMPLATE_COLUMNS)
+_UNSAFE = re.compile(r"^[\t\r]|^[\s\x00-\x1f\x7f]*[=+\-@]")
+
+
+# Templates ------------------------------------------------------------------------------------
+
+
+def test_template_csv_previews_with_its_example_row_valid():
+    preview = preview_sheet("template.csv", template_csv())
+    assert read_csv(template_csv())[0] == HEADER
+    assert not preview.problems and len(preview.valid) == 1
+    row = preview.valid[0]
+    assert row.row_number == 2 and len(row.wishes) == 3
+    assert row.postcode == "DE1 2AB" and row.age_band in AGE_BANDS
+
+
+def test_template_xlsx_has_guidance_and_previews_valid():
+    data = template_xlsx()
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["Wishes", "Guidance"]
+    guidance = " ".join(str(c.value) for row in workbook["Guidance"].iter_rows() for c in row)
+    assert all(label in guidance for label in AGE_BANDS.values())
+    assert all(column in guidance for column in TEMPLATE_COLUMNS)
+    preview = preview_sheet("template.xlsx", data)
+    assert len(preview.valid) == 1 and not preview.problems
+
+
+# Reading --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_csv_happy_path(delimiter, encoding):
+    rows = [
+        ["Wish 1", "WISH_2", "wish-3", "Postcode", "Age band"],
+        ["A café by the river", "", "", "de22 1ab", "16-24"],
+        ["", "", "", "", ""],
+        ["  Longer   opening hours ", "More trees", "", "", "Prefer not to say"],
+        ["", "Only a second wish", "", "DE1 2AB", "75_plus"],
+    ]
+    preview = preview_sheet("c:\\Users\\me\\workshop.csv", csv_bytes(rows, delimiter, encoding))
+    assert preview.filename == "workshop.csv"
+    assert not preview.problems
+    first, second, third = preview.valid
+    assert (first.row_number, second.row_number, third.row_number) == (2, 4, 5)
+    assert first.wishes == ("A café by the river",)
+    assert (first.postcode, first.age_band) == ("DE22 1AB", "16_24")
+    assert second.wishes == ("Longer opening hours", "More trees")
+    assert (second.postcode, second.age_band) == (None, "prefer_not")
+    assert third.wishes == ("Only a second wish",) and third.age_band == "75_plus"
+    assert first.raw["postcode"] == "de22 1ab"
+
+
+def test_a_utf8_csv_with_rows_pasted_from_a_windows_file_reads_both_right():
+    # A partner pasted rows from an older file (Windows-1252) into a UTF-8 CSV.
+    data = csv_bytes([["wish_1"], ["A café by the river"]], encoding="utf-8-sig")
+    data += csv_bytes([["Naïve art trail – by the “old” mill"]], encoding="cp1252")
+    first, second = preview_sheet("s.csv", data).valid
+    assert first.wishes == ("A café by the river",)
+    assert second.wishes == ("Naïve art trail – by the “old” mill",)
+
+
+@pytest.mark.parametrize("sep", ["sep=;\r\n", "\ufeffSEP=;\n"])
+def test_a_csv_that_names_its_separator_on_a_first_line_reads_as_excel_shows_it(sep):
+    # Excel hides a first line "sep=;" and splits the rows at that character.
+    data = (sep + "wish_1;postcode\r\nMore buses, and later;DE1 2AB\r\n").encode("utf-8")
+    (row,) = preview_sheet("s.csv", data).valid
+    assert (row.row_number, row.wishes, row.postcode) == (2, ("More buses, and later",), "DE1 2AB")
+
+
+@pytest.mark.parametrize("value", ["16 to 24", "16-24", "16_24", " 16 TO 24 ", "16–24"])
+def test_age_band_as_key_or_label(value):
+    preview = preview_sheet("s.csv", csv_bytes([["wish_1", "age_band"], ["Buses", value]]))
+    assert preview.valid[0].age_band == "16_24"
+
+
+def test_xlsx_happy_path_reads_first_sheet_only():
+    rows = [
+        ["wish_1", "wish_2", "postcode", "age_band"],
+        ["More buses", 42, "DE1 2AB", "Under 16"],
+        [None, None, None, None],
+        [3.0, None, None, "65 to 74"],
+    ]
+    data = xlsx_bytes(rows, extra_sheet=["not", "read"])
+    preview = preview_sheet("w.xlsx", data)
+    assert not preview.problems
+    assert [r.row_number for r in preview.valid] == [2, 4]
+    assert preview.valid[0].wishes == ("More buses", "42")
+    assert preview.valid[0].age_band == "under_16"
+    assert preview.valid[1].wishes == ("3",)
+
+
+def test_xlsx_reads_the_first_sheet_excel_shows_not_a_hidden_one():
+    workbook = Workbook()
+    lookups = workbook.active
+    lookups.title, lookups.sheet_state = "Lookups", "hidden"
+    lookups.append(["code", "name"])
+    wishes = workbook.create_sheet("Wishes")
+    wishes.append(["wish_1"])
+    wishes.append(["More buses"])
+    out = io.BytesIO()
+    workbook.save(out)
+    (row,) = preview_sheet("s.xlsx", out.getvalue()).valid
+    assert row.wishes == ("More buses",)
+
+
+def test_quoted_cells_over_several_lines_are_one_row():
+    data = b'wish_1,postcode\r\n"More buses\r\nat night",\r\nParks,\r\n'
+    preview = preview_sheet("s.csv", data)
+    assert [(r.row_number, r.wishes) for r in preview.valid] == [
+        (2, ("More buses\nat night",)),
+        (3, ("Parks",)),
+    ]
+
+
+def test_openpyxl_warnings_about_dropped_features_are_not_errors():
+    extension = (
+        b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        b'<x14:dataValidations count="0"/></ext></extLst></worksheet>'
+    )
+    data = template_xlsx()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b"</worksheet>", extension)
+    with pytest.warns(UserWarning, match="Data Validation extension"):
+        load_workbook(io.BytesIO(rebuild_zip(data, {"xl/worksheets/sheet1.xml": sheet})))
+    preview = preview_sheet("v.xlsx", rebuild_zip(data, {"xl/worksheets/sheet1.xml": sheet}))
+    assert len(preview.valid) == 1
+
+
+def test_words_in_a_column_with_no_heading_are_kept_in_the_rows_to_fix():
+    # A fourth wish written beside the third: the row is refused until it is moved under a
+    # heading, so the rows to fix must still hold it.
+    rows = [HEADER, ["Buses", "Parks", "Bins", "", "", "A bigger library"], ["Trees"]]
+    preview = preview_sheet("s.csv", csv_bytes(rows))
+    (problem,) = preview.problems
+    exported = read_csv(problems_csv(preview))
+    assert exported[0] == [*HEADER, "errors", ""]
+    assert exported[1][:3] == ["Buses", "Parks", "Bins"]
+    assert exported[1][-1] == "A bigger library"
+    again = preview_sheet("fix.csv", problems_csv(preview))
+    assert again.problems[0].messages == (
+        "Cell G2 is in a column with no heading: move it under one of the headings",
+    )
+
+
+def test_type_is_decided_by_content_not_name():
+    assert preview_sheet("sheet.csv", template_xlsx()).valid
+    assert preview_sheet("sheet.xlsx", template_csv()).valid
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (["", "", "", "DE1 2AB", ""], "Enter at least one wish"),
+        (["Buses", "x" * 501, "", "", ""], "Wish 2 is 501 characters long"),
+        (["Buses", "", "", "", "ancient"], "Age band 'ancient' is not one of: Under 16"),
+        (["Buses", "", "", "", "", "stray"], "Cell F2 is in a column with no heading"),
+    ],
+)
+def test_row_problems(row, message):
+    preview = preview_sheet("s.csv", csv_bytes([HEADER, row]))
+    assert not preview.valid
+    assert any(m.startswith(message) for m in preview.problems[0].messages)
+
+
+def test_wish_of_500_characters_is_fine():
+    preview = preview_sheet("s.csv", csv_bytes([HEADER, ["x" * 500]]))
+    assert preview.valid[0].wishes == ("x" * 500,)
+
+
+def test_xlsx_formula_cells_are_refused_but_typed_text_is_kept():
+    rows = [
+        ["wish_1", "wish_2"],
+        ['=HYPERLINK("http://evil.example","Click")', "Buses"],
+        ["Parks", "=1+1"],
+    ]
+    formulas = xlsx_bytes(rows, formulas=True)
+    preview = preview_sheet("f.xlsx", formulas)
+    assert not preview.valid
+    assert preview.problems[0].messages == ("Cell A2 is a formula: type the text instead",)
+    assert preview.problems[1].messages == ("Cell B3 is a formula: type the text instead",)
+    exported = read_csv(problems_csv(preview))
+    assert exported[1][0] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert exported[2][1] == "'=1+1"
+    typed = preview_sheet("t.xlsx", xlsx_bytes(rows))
+    assert typed.valid[1].wishes == ("Parks", "=1+1")
+
+
+def test_xlsx_error_values_are_refused_not_imported_as_wishes():
+    # A lookup pasted as values leaves Excel's error values ("#N/A") where a wish should be.
+    workbook = Workbook()
+    for row in (["wish_1", "wish_2"], ["#N/A", "More buses"], ["Parks", "#REF!"]):
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    preview = preview_sheet("s.xlsx", out.getvalue())
+    assert not preview.valid
+    assert [p.messages for p in preview.problems] == [
+        ("Cell A2 shows a spreadsheet error (#N/A): type the text instead",),
+        ("Cell B3 shows a spreadsheet error (#REF!): type the text instead",),
+    ]
+
+
+def test_csv_formula_looking_text_is_kept_and_escaped_on_export():
+    texts = ["=1+1", "+44 more buses", "-minus", "@SUM(A1)", '=HYPERLINK("x")']
+    rows = [HEADER] + [[t, "", "", "bad", ""] for t in texts] + [["=2+2"]]
+    preview = preview_sheet("f.csv", csv_bytes(rows))
+    assert preview.valid[0].wishes == ("=2+2",)
+    assert [p.raw["wish_1"] for p in preview.problems] == texts
+    exported = read_csv(problems_csv(preview))
+    assert [row[0] for row in exported[1:]] == [f"'{t}" for t in texts]
+    again = preview_sheet("fixed.csv", problems_csv(preview))
+    assert [p.raw["wish_1"] for p in again.problems] == texts
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        (" =1+1", "' =1+1"),
+        ("\n=1", "'\n=1"),
+        ("More buses", "More buses"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (42, "42"),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+# Guards ---------------------------------------------------------------------------------------
+
+
+def expect_refused(data, *fragments):
+    with pytest.raises(ImportError_) as caught:
+        preview_sheet("file", data)
+    for fragment in fragments:
+        assert fragment in caught.value.message
+    return caught.value.message
+
+
+def test_file_over_5_mb_is_refused():
+    expect_refused(b"wish_1\n" + b"x" * (5 * 1024 * 1024), "bigger than 5 MB")
+
+
+def test_cell_too_big_for_csv_is_refused():
+    expect_refused(b"wish_1\r\n" + b"x" * 200_000, "Row 2 of the file could not be read")
+
+
+def test_5000_rows_are_fine_but_not_5001():
+    rows = [["wish_1"]] + [[f"Wish {n}"] for n in range(5000)]
+    assert len(preview_sheet("s.csv", csv_bytes(rows)).valid) == 5000
+    expect_refused(csv_bytes(rows + [["one too many"]]), "more than 5,000 rows")
+
+
+def test_xlsx_row_limit(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_DATA_ROWS", 3)
+    rows = [["wish_1"]] + [["Buses"]] * 4
+    expect_refused(xlsx_bytes(rows), "more than 3 rows")
+
+
+def bomb(megabytes, *, noise=0):
+    """The template with its worksheet replaced by megabytes of zeros (and some noise)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template_xlsx())) as src:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                if info.filename != "xl/worksheets/sheet1.xml":
+                    dst.writestr(info.filename, src.read(info))
+            with dst.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                chunk = b"0" * (1024 * 1024)
+                for n in range(megabytes):
+                    sheet.write(n.to_bytes(4) * noise + chunk)
+    return out.getvalue()
+
+
+def test_zip_bomb_is_refused_before_opening():
+    data = bomb(60)
+    assert len(data) < 1024 * 1024
+    expect_refused(data, "more than 50 MB")
+
+
+def test_compression_ratio_over_100_is_refused():
+    expect_refused(bomb(2), "compressed far more than a real spreadsheet")
+
+
+def test_uncompressed_total_is_refused(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    expect_refused(bomb(2, noise=0), "more than 1 MB")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04" + b"\x00garbage" * 20,
+        b"PK\x03\x04",
+    ],
+)
+def test_corrupt_zip_is_refused(data):
+    expect_refused(data, "damaged")
+
+
+@pytest.mark.parametrize(
+    "replace",
+    [
+        {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row><c r='A1' t='s'><v>9"},
+        {"xl/workbook.xml": b"not xml at all"},
+        {"xl/styles.xml": b"<styleSheet><unclosed"},
+        {"xl/worksheets/sheet1.xml": b'<!DOCTYPE x [<!ENTITY a "aa">]><worksheet>&a;</worksheet>'},
+    ],
+)
+def test_corrupt_xlsx_is_refused(replace):
+    expect_refused(rebuild_zip(template_xlsx(), replace), "damaged")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+        b"\x00\x01\x02\x03" * 100,
+    ],
+)
+def test_other_files_are_refused(data):
+    expect_refused(data, "must be a CSV or XLSX file")
+
+
+def test_zip_that_is_not_a_workbook_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    expect_refused(out.getvalue(), "must be a CSV or XLSX file")
+
+
+@pytest.mark.parametrize("data", [b"", b"  \r\n\r\n ", b"\xef\xbb\xbf"])
+def test_empty_file_is_refused(data):
+    expect_refused(data, "empty")
+
+
+@pytest.mark.parametrize("data", [b",,,\r\n,,\r\n", xlsx_bytes([[None], [None, ""]])])
+def test_file_without_header_row_is_refused(data):
+    expect_refused(data, "no header row", "wish_1, wish_2, wish_3, postcode, age_band")
+
+
+def test_unknown_columns_are_listed_with_the_expected_ones():
+    data = csv_bytes([["wish_1", "Name", "email address"], ["Buses", "Ann", "a@example.org"]])
+    message = expect_refused(data, "'Name', 'email address'", "must be: wish_1, wish_2")
+    assert "wish_1'" not in message
+
+
+def test_a_title_above_the_headings_is_named_as_such():
+    # A title merged across the top (and a row of column groups), the headings below them.
+    rows = [["Abbey youth forum, 3 May"], ["Wishes", None, None, "About them"], HEADER, ["Buses"]]
+    message = expect_refused(xlsx_bytes(rows), "Row 3 has the column headings")
+    assert "delete the rows above it" in message
+
+
+def test_missing_wish_1_column_is_refused():
+    expect_refused(csv_bytes([["wish_2", "postcode"], ["Buses", ""]]), "no wish_1 column")
+
+
+def test_duplicate_column_is_refused():
+    expect_refused(csv_bytes([["wish_1", "Wish 1"], ["a", "b"]]), "wish_1 more than once")
+
+
+def test_far_away_cells_cost_nothing():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["wish_1"])
+    sheet.append(["Buses"])
+    sheet.cell(row=3, column=16_000, value="far right")
+    sheet.cell(row=200_000, column=1, value="far down").data_type = "s"
+    out = io.BytesIO()
+    workbook.save(out)
+    preview = preview_sheet("far.xlsx", out.getvalue())
+    assert [r.row_number for r in preview.valid] == [2, 200_000]
+
+
+# Hostile strings ------------------------------------------------------------------------------
+
+
+def payload_rows(strings):
+    """Half the strings alone as a wish (mostly valid), half also as a postcode (a problem)."""
+    return [HEADER] + [[s, "", "", s if n % 2 else "", ""] for n, s in enumerate(strings)]
+
+
+def check_round_trip(preview, strings):
+    kept = [s for s in strings if clean_text(s)]
+    assert len(preview.valid) + len(preview.problems) == len(kept)
+    exported = problems_csv(preview)
+    for row in read_csv(exported)[1:]:
+        assert all(not _UNSAFE.match(cell) for cell in row)
+    again = preview_sheet("fixed.csv", exported)
+    assert [p.raw for p in again.problems] == [
+        p.raw for p in preview.problems if any(clean_text(v) for v in p.raw.values())
+    ]
+    for row in preview.valid:
+        assert all(len(w) <= 500 and w == clean_text(w) for w in row.wishes)
+
+
+def test_payload_strings_in_csv():
+    strings = payload_lines()
+    preview = preview_sheet("payloads.csv", csv_bytes(payload_rows(strings)))
+    check_round_trip(preview, strings)
+    assert len(preview.valid) > 1000
+
+
+def test_payload_strings_in_xlsx():
+    # An XLSX cannot hold control characters, so no real sheet will carry them.
+    strings = [ILLEGAL_CHARACTERS_RE.sub("", s).replace("\r", "\n") for s in payload_lines()]
+    preview = preview_sheet("payloads.xlsx", xlsx_bytes(payload_rows(strings)))
+    check_round_trip(preview, strings)
+    assert len(preview.valid) > 1000
+
+
+# Import ---------------------------------------------------------------------------------------
