@@ -50,13 +50,17 @@ NOT_A_SHEET = (
 # Leading characters that make Excel, LibreOffice or Google Sheets evaluate a cell
 # (OWASP "CSV injection"); white space or control characters before them do not disarm them.
 _FORMULA_START = re.compile(r"^[\t\r]|^[\s\x00-\x1f\x7f]*[=+\-@]")
+# How a spreadsheet writes a formula out as text (a text cell, a CSV, our rows to fix): with an
+# "=" first, however it was typed. Words a person wrote do not start so.
+_FORMULA_TEXT = re.compile(r"^[\s\x00-\x1f\x7f]*=")
 _DELIMITERS = ",;\t"
 _SEP_LINE = re.compile(r"sep=([^\r\n\"])[ \t]*(?:\r\n|\r|\n)", re.IGNORECASE)
 
 
 class Cell(NamedTuple):
-    """One cell as text; `formula` is set for an XLSX cell that holds a real formula, `error`
-    for one that holds an error value such as #N/A (what a formula pasted as values leaves)."""
+    """One cell as text; `formula` is set for an XLSX cell that holds a real formula, and for a
+    cell holding a formula's text (a CSV, or rows to fix saved again, keep it so); `error` for
+    one that holds an error value such as #N/A (what a formula pasted as values leaves)."""
 
     text: str
     formula: bool = False
@@ -77,6 +81,11 @@ def unescape_cell(text: str) -> str:
     if text.startswith("'") and safe_cell(text[1:]) != text[1:]:
         return text[1:]
     return text
+
+
+def _text_cell(text: str) -> Cell:
+    """A cell read as text, marked as a formula when it holds one's text."""
+    return Cell(text, formula=bool(_FORMULA_TEXT.match(text)))
 
 
 def write_csv(rows: Iterable[Sequence[object]]) -> bytes:
@@ -189,7 +198,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
             # csv's own field limit is process-wide and other code may raise it: check here.
             if any(len(value) > MAX_CELL_CHARS for value in row):
                 raise csv.Error(f"a cell is longer than {MAX_CELL_CHARS:,} characters")
-            yield number, [Cell(unescape_cell(value)) for value in row[:MAX_COLUMNS]]
+            yield number, [_text_cell(unescape_cell(value)) for value in row[:MAX_COLUMNS]]
     except csv.Error as exc:
         raise ImportError_(
             f"Row {reader.line_num} of the file could not be read as CSV ({exc})."
@@ -274,7 +283,7 @@ def _xlsx_cell(cell) -> Cell:
         return Cell(str(getattr(value, "text", None) or value), formula=True)
     if getattr(cell, "data_type", None) == "e":
         return Cell(str(value), error=True)
-    return Cell(unescape_cell(_as_text(value)))
+    return _text_cell(unescape_cell(_as_text(value)))
 
 
 def _as_text(value: object) -> str:

@@ -196,7 +196,7 @@ def test_wish_of_500_characters_is_fine():
     assert preview.valid[0].wishes == ("x" * 500,)
 
 
-def test_xlsx_formula_cells_are_refused_but_typed_text_is_kept():
+def test_xlsx_formula_cells_and_formula_text_in_text_cells_are_refused():
     rows = [
         ["wish_1", "wish_2"],
         ['=HYPERLINK("http://evil.example","Click")', "Buses"],
@@ -210,8 +210,10 @@ def test_xlsx_formula_cells_are_refused_but_typed_text_is_kept():
     exported = read_csv(problems_csv(preview))
     assert exported[1][0] == '\'=HYPERLINK("http://evil.example","Click")'
     assert exported[2][1] == "'=1+1"
+    # Typed as text ('=1+1 in Excel), or saved so from the rows to fix: still not a wish.
     typed = preview_sheet("t.xlsx", xlsx_bytes(rows))
-    assert typed.valid[1].wishes == ("Parks", "=1+1")
+    assert [p.messages for p in typed.problems] == [p.messages for p in preview.problems]
+    assert not typed.valid
 
 
 def test_xlsx_error_values_are_refused_not_imported_as_wishes():
@@ -229,16 +231,31 @@ def test_xlsx_error_values_are_refused_not_imported_as_wishes():
     ]
 
 
-def test_csv_formula_looking_text_is_kept_and_escaped_on_export():
+def test_csv_formula_looking_text_is_escaped_on_export_and_formula_text_refused():
     texts = ["=1+1", "+44 more buses", "-minus", "@SUM(A1)", '=HYPERLINK("x")']
-    rows = [HEADER] + [[t, "", "", "bad", ""] for t in texts] + [["=2+2"]]
+    rows = [HEADER] + [[t, "", "", "bad", ""] for t in texts]
+    rows += [["+44 more buses"], ["- a bigger library"], ["@DerbyCouncil more bins"], [" =2+2"]]
     preview = preview_sheet("f.csv", csv_bytes(rows))
-    assert preview.valid[0].wishes == ("=2+2",)
-    assert [p.raw["wish_1"] for p in preview.problems] == texts
+    assert [r.wishes for r in preview.valid] == [
+        ("+44 more buses",),
+        ("- a bigger library",),
+        ("@DerbyCouncil more bins",),
+    ]
+    assert [p.raw["wish_1"] for p in preview.problems] == [*texts, " =2+2"]
+    assert preview.problems[-1].messages == ("Cell A10 is a formula: type the text instead",)
+    assert [p.messages[0] for p in preview.problems[:5]] == [
+        "Cell A2 is a formula: type the text instead",
+        "Postcode 'bad' is not a full UK postcode, such as DE1 2AB",
+        "Postcode 'bad' is not a full UK postcode, such as DE1 2AB",
+        "Postcode 'bad' is not a full UK postcode, such as DE1 2AB",
+        "Cell A6 is a formula: type the text instead",
+    ]
+    preview = preview_sheet("f.csv", csv_bytes(rows[:6]))
     exported = read_csv(problems_csv(preview))
     assert [row[0] for row in exported[1:]] == [f"'{t}" for t in texts]
     again = preview_sheet("fixed.csv", problems_csv(preview))
     assert [p.raw["wish_1"] for p in again.problems] == texts
+    assert again.problems[0].messages[0] == "Cell A2 is a formula: type the text instead"
 
 
 @pytest.mark.parametrize(

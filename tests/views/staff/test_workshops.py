@@ -1,5 +1,7 @@
 """Workshop sheets uploaded, previewed with their problems, and imported."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -8,6 +10,7 @@ from engage.extensions import db
 from engage.models import Submission, Wish, WorkshopImport
 from tests.conftest import hidden_fields, post_multipart
 from tests.factories import make_consultation
+from tests.sheet_files import csv_bytes, xlsx_bytes
 
 
 @pytest.fixture
@@ -229,3 +232,66 @@ def test_the_preview_says_where_the_rows_will_go_before_importing(client, login_
     preview = _upload(client, consultation, SHEET).text.split("<main")[1]
     for shown in (consultation.title, "Normanton Residents Group", "Summer fair", "12 July 2026"):
         assert shown in preview
+
+
+def _rows_to_fix(client, preview) -> list[list[str]]:
+    """The rows-to-fix file the preview page links to, downloaded and read as a spreadsheet
+    opens it: the cells as the file holds them."""
+    href = next(p.split('"')[0] for p in preview.text.split('href="') if "problems.csv" in p)
+    download = client.get(href)
+    assert download.status_code == 200
+    return list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"), newline="")))
+
+
+# How the officer's spreadsheet saves the rows to fix: as they came (Excel and LibreOffice show
+# and keep the apostrophe the export puts before a formula); with it taken as a text marker
+# and dropped (Google Sheets); or as a workbook of text cells.
+SAVED_AS = {
+    "csv": lambda rows: csv_bytes(rows, encoding="utf-8-sig"),
+    "csv without apostrophes": lambda rows: csv_bytes(
+        [[cell.removeprefix("'") for cell in row] for row in rows]
+    ),
+    "xlsx": xlsx_bytes,
+}
+
+
+@pytest.mark.parametrize("saved_as", SAVED_AS)
+def test_formulas_in_the_rows_to_fix_are_refused_again_until_typed_as_text(
+    client, login_as, consultation, saved_as
+):
+    login_as("officer")
+    sheet = [
+        ["wish_1", "wish_2", "postcode"],
+        ["More buses", "", "DE22 1AB"],
+        ['=HYPERLINK("http://evil.example","Click")', "Safer parks", ""],
+        ["Bins", "=1+1", ""],
+    ]
+    first = _upload(client, consultation, xlsx_bytes(sheet, formulas=True), name="fair.xlsx")
+    assert "1 row is ready to import" in first.text and "2 rows have problems" in first.text
+    rows = _rows_to_fix(client, first)
+    assert [row[:2] for row in rows[1:]] == [
+        ['\'=HYPERLINK("http://evil.example","Click")', "Safer parks"],
+        ["Bins", "'=1+1"],
+    ]
+    save = SAVED_AS[saved_as]
+
+    unchanged = _upload(client, consultation, save(rows), name=f"fair-rows-to-fix.{saved_as[:4]}")
+    assert unchanged.status_code == 200
+    assert "0 rows are ready to import" in unchanged.text
+    table = unchanged.text.split("<table")[1].split("</table>")[0]
+    assert "Rows with problems" in table
+    assert "Cell A2 is a formula: type the text instead" in table
+    assert "Cell B3 is a formula: type the text instead" in table
+    assert 'action="/staff/workshops/import"' not in unchanged.text
+
+    rows[1][0] = "A crossing by the school"  # one row fixed, the other left as it was
+    fixed = _upload(client, consultation, save(rows), name=f"fair-fixed.{saved_as[:4]}")
+    assert "1 row is ready to import" in fixed.text and "1 row has problems" in fixed.text
+    assert "Cell B3 is a formula: type the text instead" in fixed.text
+    done = client.post(
+        "/staff/workshops/import", data=hidden_fields(fixed.text) | _confirm(fixed.text)
+    )
+    assert "Imported 1 row from fair-fixed" in client.get(done.location).text
+    wishes = {w.text for w in db.session.query(Wish)}
+    assert wishes == {"A crossing by the school", "Safer parks"}
+    assert [row[1] for row in _rows_to_fix(client, fixed)[1:]] == ["'=1+1"]
