@@ -53,6 +53,13 @@ _FORMULA_START = re.compile(r"^[\t\r]|^[\s\x00-\x1f\x7f]*[=+\-@]")
 # How a spreadsheet writes a formula out as text (a text cell, a CSV, our rows to fix): with an
 # "=" first, however it was typed. Words a person wrote do not start so.
 _FORMULA_TEXT = re.compile(r"^[\s\x00-\x1f\x7f]*=")
+# The error values Excel, LibreOffice and Google Sheets show for a formula that failed, and
+# write as text when the sheet is saved as CSV or pasted as values.
+_ERROR_TEXT = re.compile(
+    r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!"
+    r"|UNKNOWN!|EXTERNAL!|PYTHON!|GETTING_DATA|ERROR!)|Err:\d{3}",
+    re.IGNORECASE,
+)
 _DELIMITERS = ",;\t"
 _SEP_LINE = re.compile(r"sep=([^\r\n\"])[ \t]*(?:\r\n|\r|\n)", re.IGNORECASE)
 
@@ -60,7 +67,8 @@ _SEP_LINE = re.compile(r"sep=([^\r\n\"])[ \t]*(?:\r\n|\r|\n)", re.IGNORECASE)
 class Cell(NamedTuple):
     """One cell as text; `formula` is set for an XLSX cell that holds a real formula, and for a
     cell holding a formula's text (a CSV, or rows to fix saved again, keep it so); `error` for
-    one that holds an error value such as #N/A (what a formula pasted as values leaves)."""
+    one that holds an error value such as #N/A (what a formula pasted as values leaves), or its
+    text (what a CSV holds for one)."""
 
     text: str
     formula: bool = False
@@ -84,8 +92,9 @@ def unescape_cell(text: str) -> str:
 
 
 def _text_cell(text: str) -> Cell:
-    """A cell read as text, marked as a formula when it holds one's text."""
-    return Cell(text, formula=bool(_FORMULA_TEXT.match(text)))
+    """A cell read as text, marked as a formula or an error value when it holds one's text."""
+    error = bool(_ERROR_TEXT.fullmatch(text.strip()))
+    return Cell(text, formula=bool(_FORMULA_TEXT.match(text)), error=error)
 
 
 def write_csv(rows: Iterable[Sequence[object]]) -> bytes:

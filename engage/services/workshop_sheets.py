@@ -197,7 +197,8 @@ def _cell_problem(number: int, index: int, cell: Cell, name: str | None) -> str 
     if cell.formula:
         return f"Cell {ref} is a formula: type the text instead"
     if cell.error:
-        return f"Cell {ref} shows a spreadsheet error ({cell.text[:20]}): type the text instead"
+        shown = clean_text(cell.text)[:20]
+        return f"Cell {ref} shows a spreadsheet error ({shown}): type the text instead"
     if name is None and clean_text(cell.text):
         return f"Cell {ref} is in a column with no heading: move it under one of the headings"
     return None

@@ -231,6 +231,19 @@ def test_xlsx_error_values_are_refused_not_imported_as_wishes():
     ]
 
 
+@pytest.mark.parametrize("value", ["#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#SPILL!"])
+def test_csv_error_values_are_refused_as_in_xlsx(value):
+    # What a CSV holds for a failed formula (Excel, LibreOffice's "Err:502", Sheets' "#ERROR!").
+    rows = [HEADER, [value], ["Err:502"], [" #error! "], ["#1 more buses"], ["#DerbyParks"]]
+    preview = preview_sheet("s.csv", csv_bytes(rows))
+    assert [r.wishes for r in preview.valid] == [("#1 more buses",), ("#DerbyParks",)]
+    assert [p.messages for p in preview.problems] == [
+        (f"Cell A2 shows a spreadsheet error ({value}): type the text instead",),
+        ("Cell A3 shows a spreadsheet error (Err:502): type the text instead",),
+        ("Cell A4 shows a spreadsheet error (#error!): type the text instead",),
+    ]
+
+
 def test_csv_formula_looking_text_is_escaped_on_export_and_formula_text_refused():
     texts = ["=1+1", "+44 more buses", "-minus", "@SUM(A1)", '=HYPERLINK("x")']
     rows = [HEADER] + [[t, "", "", "bad", ""] for t in texts]

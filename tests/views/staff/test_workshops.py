@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from openpyxl import Workbook
 
 from engage.extensions import db
 from engage.models import Submission, Wish, WorkshopImport
@@ -295,3 +296,23 @@ def test_formulas_in_the_rows_to_fix_are_refused_again_until_typed_as_text(
     wishes = {w.text for w in db.session.query(Wish)}
     assert wishes == {"A crossing by the school", "Safer parks"}
     assert [row[1] for row in _rows_to_fix(client, fixed)[1:]] == ["'=1+1"]
+
+
+def test_spreadsheet_errors_in_the_rows_to_fix_are_refused_again(client, login_as, consultation):
+    # A lookup pasted as values leaves "#N/A"; the rows to fix hold it as text.
+    login_as("officer")
+    workbook = Workbook()
+    for row in (["wish_1", "wish_2"], ["#N/A", "More buses"], ["Parks", "#REF!"]):
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    first = _upload(client, consultation, out.getvalue(), name="lookups.xlsx")
+    assert "2 rows have problems" in first.text
+    rows = _rows_to_fix(client, first)
+    assert [row[:2] for row in rows[1:]] == [["#N/A", "More buses"], ["Parks", "#REF!"]]
+    again = _upload(client, consultation, csv_bytes(rows), name="lookups-rows-to-fix.csv")
+    assert "0 rows are ready to import" in again.text and "2 rows have problems" in again.text
+    table = again.text.split("<table")[1].split("</table>")[0]
+    assert "Cell A2 shows a spreadsheet error (#N/A): type the text instead" in table
+    assert "Cell B3 shows a spreadsheet error (#REF!): type the text instead" in table
+    assert 'action="/staff/workshops/import"' not in again.text
