@@ -16,6 +16,7 @@ from typing import NamedTuple
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.styles import Font
+from openpyxl.worksheet.formula import DataTableFormula
 
 from engage.errors import ImportError_
 
@@ -289,10 +290,20 @@ def _worksheet_rows(sheet) -> Iterator[tuple[int, list[Cell]]]:
 def _xlsx_cell(cell) -> Cell:
     value = cell.value
     if getattr(cell, "data_type", None) == "f":
-        return Cell(str(getattr(value, "text", None) or value), formula=True)
+        return Cell(_formula_text(value), formula=True)
     if getattr(cell, "data_type", None) == "e":
         return Cell(str(value), error=True)
     return _text_cell(unescape_cell(_as_text(value)))
+
+
+def _formula_text(value: object) -> str:
+    """A formula as the formula bar shows it. A what-if data table's has no text of its own
+    (its repr, with a memory address, went into the rows to fix and imported as a wish)."""
+    if isinstance(value, DataTableFormula):
+        two_d, by_row = (str(flag).lower() in ("1", "true") for flag in (value.dt2D, value.dtr))
+        inputs = (value.r1, value.r2) if two_d else (value.r1, None) if by_row else (None, value.r1)
+        return "=TABLE({},{})".format(*(cell or "" for cell in inputs))
+    return str(getattr(value, "text", None) or value)
 
 
 def _as_text(value: object) -> str:

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -11,7 +12,7 @@ from engage.extensions import db
 from engage.models import Submission, Wish, WorkshopImport
 from tests.conftest import hidden_fields, post_multipart
 from tests.factories import make_consultation
-from tests.sheet_files import csv_bytes, xlsx_bytes
+from tests.sheet_files import csv_bytes, rebuild_zip, xlsx_bytes
 
 
 @pytest.fixture
@@ -316,3 +317,22 @@ def test_spreadsheet_errors_in_the_rows_to_fix_are_refused_again(client, login_a
     assert "Cell A2 shows a spreadsheet error (#N/A): type the text instead" in table
     assert "Cell B3 shows a spreadsheet error (#REF!): type the text instead" in table
     assert 'action="/staff/workshops/import"' not in again.text
+
+
+def test_a_what_if_data_table_in_the_rows_to_fix_is_its_formula_and_refused_again(
+    client, login_as, consultation
+):
+    # Excel's what-if data table writes a formula with no text, shown as =TABLE(row, column).
+    login_as("officer")
+    data = xlsx_bytes([["wish_1", "wish_2"], ["Bins", "x"]])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    table = b'<c r="B2"><f t="dataTable" ref="B2:B2" dt2D="0" dtr="0" r1="A1"/><v>3</v></c>'
+    sheet = re.sub(rb'<c r="B2"[^>]*>.*?</c>', table, sheet)
+    first = _upload(client, consultation, rebuild_zip(data, {"xl/worksheets/sheet1.xml": sheet}))
+    assert "Cell B2 is a formula: type the text instead" in first.text
+    rows = _rows_to_fix(client, first)
+    assert rows[1][:2] == ["Bins", "'=TABLE(,A1)"]
+    again = _upload(client, consultation, csv_bytes(rows), name="rows-to-fix.csv")
+    assert "0 rows are ready to import" in again.text
+    assert "Cell B2 is a formula: type the text instead" in again.text
