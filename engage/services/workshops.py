@@ -147,9 +147,10 @@ def _refuse_if_imported(consultation: Consultation, sha256: str) -> None:
 
 def _imported_message(record: WorkshopImport) -> str:
     by = record.imported_by.name if record.imported_by else "another officer"
+    rows = "1 row" if record.rows_imported == 1 else f"{record.rows_imported:,} rows"
     return (
         f"This file ({record.filename}) was already imported into {record.consultation.title} "
-        f"on {local_datetime(record.imported_at)} by {by}: {record.rows_imported:,} rows from "
+        f"on {local_datetime(record.imported_at)} by {by}: {rows} from "
         f"{record.event_name}. Nothing was imported again."
     )
 

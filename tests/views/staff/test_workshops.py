@@ -336,3 +336,16 @@ def test_a_what_if_data_table_in_the_rows_to_fix_is_its_formula_and_refused_agai
     again = _upload(client, consultation, csv_bytes(rows), name="rows-to-fix.csv")
     assert "0 rows are ready to import" in again.text
     assert "Cell B2 is a formula: type the text instead" in again.text
+
+
+def test_a_fixed_file_imported_twice_is_refused_naming_its_one_row(client, login_as, consultation):
+    login_as("officer")
+    preview = _upload(client, consultation, b"wish_1\r\nA crossing by the school\r\n", "fixed.csv")
+    fields = hidden_fields(preview.text) | _confirm(preview.text)
+    client.post("/staff/workshops/import", data=fields)
+    again = _upload(client, consultation, b"wish_1\r\nA crossing by the school\r\n", "fixed.csv")
+    refused = client.post("/staff/workshops/import", data=hidden_fields(again.text) | fields)
+    page = client.get(refused.location).text
+    assert "Not imported: This file (fixed.csv) was already imported into" in page
+    assert ": 1 row from Summer fair. Nothing was imported again." in page
+    assert db.session.query(Wish).count() == 1
