@@ -32,7 +32,7 @@ from engage.services.workshop_sheets import (
     template_csv,
     template_xlsx,
 )
-from engage.services.workshops import import_workshop, sheets_folder
+from engage.services.workshops import earlier_import, import_workshop, sheets_folder
 from engage.staff import staff_user
 
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{64}$")
@@ -151,13 +151,16 @@ def _preview(form: WorkshopUploadForm):
         event=form.event.data,
         event_date=form.event_date.data.isoformat(),
     )
+    consultation = get_consultation_by_id(form.consultation.data)
     return render_template(
         "moderation/workshop_preview.html",
         preview=preview,
         confirm=confirm,
         upload_id=upload_id,
         form=form,
-        consultation=get_consultation_by_id(form.consultation.data),
+        consultation=consultation,
+        # Uploaded again for its rows to fix, most likely: say so rather than offer to import.
+        earlier=earlier_import(consultation, preview.sha256),
     )
 
 

@@ -127,8 +127,8 @@ def _token_prefix(sha256: str) -> str:
     return f"workshop:{sha256[:32]}:"
 
 
-def _refuse_if_imported(consultation: Consultation, sha256: str) -> None:
-    """Raise AlreadyImported if this file's rows are stored, in this or another consultation."""
+def earlier_import(consultation: Consultation, sha256: str) -> str | None:
+    """Where and when this file's rows were stored, in this or another consultation, or None."""
     record = db.session.scalar(
         select(WorkshopImport).where(
             WorkshopImport.consultation_id == consultation.id, WorkshopImport.file_sha256 == sha256
@@ -138,21 +138,23 @@ def _refuse_if_imported(consultation: Consultation, sha256: str) -> None:
         # The form tokens name the file, not the consultation, so they are unique across all.
         token = Submission.form_token.startswith(_token_prefix(sha256), autoescape=True)
         row = db.session.scalar(select(Submission).where(token).limit(1))
-        record = row.workshop_import if row is not None else None
-        if row is not None and record is None:
-            raise AlreadyImported("The rows of this file have already been imported.")
-    if record is not None:
-        raise AlreadyImported(_imported_message(record))
-
-
-def _imported_message(record: WorkshopImport) -> str:
+        if row is None:
+            return None
+        record = row.workshop_import
+        if record is None:
+            return "The rows of this file have already been imported."
     by = record.imported_by.name if record.imported_by else "another officer"
     rows = "1 row" if record.rows_imported == 1 else f"{record.rows_imported:,} rows"
     return (
         f"This file ({record.filename}) was already imported into {record.consultation.title} "
-        f"on {local_datetime(record.imported_at)} by {by}: {rows} from "
-        f"{record.event_name}. Nothing was imported again."
+        f"on {local_datetime(record.imported_at)} by {by}: {rows} from {record.event_name}."
     )
+
+
+def _refuse_if_imported(consultation: Consultation, sha256: str) -> None:
+    """Raise AlreadyImported if this file's rows are stored, in this or another consultation."""
+    if earlier := earlier_import(consultation, sha256):
+        raise AlreadyImported(f"{earlier} Nothing was imported again.")
 
 
 def _partner(name: str) -> Partner:

@@ -349,3 +349,22 @@ def test_a_fixed_file_imported_twice_is_refused_naming_its_one_row(client, login
     assert "Not imported: This file (fixed.csv) was already imported into" in page
     assert ": 1 row from Summer fair. Nothing was imported again." in page
     assert db.session.query(Wish).count() == 1
+
+
+def test_a_sheet_imported_before_says_so_on_its_preview_and_still_gives_its_rows_to_fix(
+    client, login_as, consultation
+):
+    # The officer uploads yesterday's sheet again to get the rows to fix: the preview must not
+    # offer to import it, but must still give them.
+    login_as("officer")
+    first = _upload(client, consultation, SHEET)
+    client.post("/staff/workshops/import", data=hidden_fields(first.text) | _confirm(first.text))
+    again = _upload(client, consultation, SHEET)
+    assert again.status_code == 200
+    main = again.text.split("<main")[1]
+    assert "This file (sheet.csv) was already imported into" in main
+    assert ": 2 rows from Summer fair. It cannot be imported again." in main
+    assert 'action="/staff/workshops/import"' not in main
+    assert "Import 2 rows" not in main and "ready to import" not in main
+    assert "NOT A POSTCODE" in "\n".join(map(",".join, _rows_to_fix(client, again)))
+    assert db.session.query(Wish).count() == 3
