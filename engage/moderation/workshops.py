@@ -26,14 +26,13 @@ from engage.moderation import bp
 from engage.moderation.forms import WorkshopConfirmForm, WorkshopUploadForm
 from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.sheets import MAX_FILE_BYTES
-from engage.services.workshops import (
-    import_workshop,
+from engage.services.workshop_sheets import (
     preview_sheet,
     problems_csv,
-    sheets_folder,
     template_csv,
     template_xlsx,
 )
+from engage.services.workshops import earlier_import, import_workshop, sheets_folder
 from engage.staff import staff_user
 
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{64}$")
@@ -152,13 +151,16 @@ def _preview(form: WorkshopUploadForm):
         event=form.event.data,
         event_date=form.event_date.data.isoformat(),
     )
+    consultation = get_consultation_by_id(form.consultation.data)
     return render_template(
         "moderation/workshop_preview.html",
         preview=preview,
         confirm=confirm,
         upload_id=upload_id,
         form=form,
-        consultation=get_consultation_by_id(form.consultation.data),
+        consultation=consultation,
+        # Uploaded again for its rows to fix, most likely: say so rather than offer to import.
+        earlier=earlier_import(consultation, preview.sha256),
     )
 
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.styles import Font
+from openpyxl.worksheet.formula import DataTableFormula
 
 from engage.errors import ImportError_
 
@@ -50,13 +51,25 @@ NOT_A_SHEET = (
 # Leading characters that make Excel, LibreOffice or Google Sheets evaluate a cell
 # (OWASP "CSV injection"); white space or control characters before them do not disarm them.
 _FORMULA_START = re.compile(r"^[\t\r]|^[\s\x00-\x1f\x7f]*[=+\-@]")
+# How a spreadsheet writes a formula out as text (a text cell, a CSV, our rows to fix): with an
+# "=" first, however it was typed. Words a person wrote do not start so.
+_FORMULA_TEXT = re.compile(r"^[\s\x00-\x1f\x7f]*=")
+# The error values Excel, LibreOffice and Google Sheets show for a formula that failed, and
+# write as text when the sheet is saved as CSV or pasted as values.
+_ERROR_TEXT = re.compile(
+    r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!"
+    r"|UNKNOWN!|EXTERNAL!|PYTHON!|GETTING_DATA|ERROR!)|Err:\d{3}",
+    re.IGNORECASE,
+)
 _DELIMITERS = ",;\t"
 _SEP_LINE = re.compile(r"sep=([^\r\n\"])[ \t]*(?:\r\n|\r|\n)", re.IGNORECASE)
 
 
 class Cell(NamedTuple):
-    """One cell as text; `formula` is set for an XLSX cell that holds a real formula, `error`
-    for one that holds an error value such as #N/A (what a formula pasted as values leaves)."""
+    """One cell as text; `formula` is set for an XLSX cell that holds a real formula, and for a
+    cell holding a formula's text (a CSV, or rows to fix saved again, keep it so); `error` for
+    one that holds an error value such as #N/A (what a formula pasted as values leaves), or its
+    text (what a CSV holds for one)."""
 
     text: str
     formula: bool = False
@@ -77,6 +90,12 @@ def unescape_cell(text: str) -> str:
     if text.startswith("'") and safe_cell(text[1:]) != text[1:]:
         return text[1:]
     return text
+
+
+def _text_cell(text: str) -> Cell:
+    """A cell read as text, marked as a formula or an error value when it holds one's text."""
+    error = bool(_ERROR_TEXT.fullmatch(text.strip()))
+    return Cell(text, formula=bool(_FORMULA_TEXT.match(text)), error=error)
 
 
 def write_csv(rows: Iterable[Sequence[object]]) -> bytes:
@@ -189,7 +208,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
             # csv's own field limit is process-wide and other code may raise it: check here.
             if any(len(value) > MAX_CELL_CHARS for value in row):
                 raise csv.Error(f"a cell is longer than {MAX_CELL_CHARS:,} characters")
-            yield number, [Cell(unescape_cell(value)) for value in row[:MAX_COLUMNS]]
+            yield number, [_text_cell(unescape_cell(value)) for value in row[:MAX_COLUMNS]]
     except csv.Error as exc:
         raise ImportError_(
             f"Row {reader.line_num} of the file could not be read as CSV ({exc})."
@@ -271,10 +290,20 @@ def _worksheet_rows(sheet) -> Iterator[tuple[int, list[Cell]]]:
 def _xlsx_cell(cell) -> Cell:
     value = cell.value
     if getattr(cell, "data_type", None) == "f":
-        return Cell(str(getattr(value, "text", None) or value), formula=True)
+        return Cell(_formula_text(value), formula=True)
     if getattr(cell, "data_type", None) == "e":
         return Cell(str(value), error=True)
-    return Cell(unescape_cell(_as_text(value)))
+    return _text_cell(unescape_cell(_as_text(value)))
+
+
+def _formula_text(value: object) -> str:
+    """A formula as the formula bar shows it. A what-if data table's has no text of its own
+    (its repr, with a memory address, went into the rows to fix and imported as a wish)."""
+    if isinstance(value, DataTableFormula):
+        two_d, by_row = (str(flag).lower() in ("1", "true") for flag in (value.dt2D, value.dtr))
+        inputs = (value.r1, value.r2) if two_d else (value.r1, None) if by_row else (None, value.r1)
+        return "=TABLE({},{})".format(*(cell or "" for cell in inputs))
+    return str(getattr(value, "text", None) or value)
 
 
 def _as_text(value: object) -> str:

@@ -292,7 +292,8 @@ def test_the_workshop_sheets_page_reflows_at_320_pixels_with_sheets_imported(
 ):
     from datetime import date
 
-    from engage.services.workshops import import_workshop, preview_sheet
+    from engage.services.workshop_sheets import preview_sheet
+    from engage.services.workshops import import_workshop
 
     officer = make_staff("officer")
     import_workshop(

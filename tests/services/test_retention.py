@@ -141,7 +141,7 @@ def test_a_workshop_sheet_checked_but_not_imported_goes_after_a_week(
     app, client, login_as, monkeypatch, tmp_path
 ):
     from engage.models._types import utcnow
-    from tests.views.staff.test_intake import SHEET, _upload
+    from tests.views.staff.test_workshops import SHEET, _upload
 
     # A folder of this test's own: other tests leave their sheets in the shared one.
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))

@@ -1,6 +1,5 @@
-"""Paper cards keyed in by officers, and workshop sheets uploaded, previewed and imported."""
+"""Paper cards keyed in by officers."""
 
-import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -8,9 +7,9 @@ import pytest
 from itsdangerous import TimestampSigner
 
 from engage.extensions import db
-from engage.models import ModerationStatus, Submission, Wish, WorkshopImport
+from engage.models import ModerationStatus, Submission
 from engage.services.tokens import issue_form_token
-from tests.conftest import hidden_fields, post_multipart
+from tests.conftest import hidden_fields
 from tests.factories import make_consultation, make_wish
 
 
@@ -127,130 +126,6 @@ def test_the_card_form_keeps_tokens_as_long_as_the_setting_says(
     assert db.session.query(Submission).count() == 1
 
 
-def _upload(client, consultation, content: bytes, name="sheet.csv"):
-    page = client.get("/staff/workshops")
-    fields = {
-        **hidden_fields(page.text),
-        "consultation": str(consultation.id),
-        "partner": "Normanton Residents Group",
-        "event": "Summer fair",
-        "event_date": ["12", "7", "2026"],
-    }
-    return post_multipart(client, "/staff/workshops/preview", fields, "sheet", name, content)
-
-
-SHEET = (
-    b"wish_1,wish_2,wish_3,postcode,age_band\n"
-    b"More buses,Safer parks,,DE22 1AB,16 to 24\n"
-    b",,,NOT A POSTCODE,\n"
-    b"A youth club,,,,\n"
-)
-
-
-def test_workshop_sheet_preview_then_import(client, login_as, consultation):
-    login_as("officer")
-    preview = _upload(client, consultation, SHEET)
-    assert preview.status_code == 200
-    assert "2 rows are ready to import" in preview.text and "1 row has problems" in preview.text
-    assert db.session.query(Submission).count() == 0  # nothing saved before confirming
-    problems_link = preview.text.split('href="')[1:]
-    problems = next(p.split('"')[0] for p in problems_link if "problems.csv" in p)
-    fix = client.get(problems)
-    assert (
-        fix.status_code == 200 and b"NOT A POSTCODE" in fix.data and b"More buses" not in fix.data
-    )
-    done = client.post(
-        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
-    )
-    assert done.status_code == 303
-    assert db.session.query(WorkshopImport).one().rows_imported == 2
-    assert {w.text for w in db.session.query(Wish)} == {"More buses", "Safer parks", "A youth club"}
-    again = client.post(
-        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
-    )
-    assert "Not imported" in client.get(again.location).text
-    assert db.session.query(Wish).count() == 3
-
-
-def _confirm(html: str) -> dict:
-    import re
-
-    return dict(
-        re.findall(
-            r'name="(upload|consultation|partner|event|event_date)" type="hidden" value="([^"]*)"',
-            html,
-        )
-    )
-
-
-def test_workshop_template_downloads(client, login_as):
-    login_as("officer")
-    csv_file = client.get("/staff/workshops/template.csv")
-    assert csv_file.status_code == 200 and b"wish_1" in csv_file.data
-    xlsx = client.get("/staff/workshops/template.xlsx")
-    assert xlsx.data[:2] == b"PK"
-
-
-@pytest.mark.parametrize(
-    "content,message",
-    [
-        (b"", "empty"),
-        (b"PK\x03\x04not really a zip", "XLSX"),
-        (b"name,colour\nx,y\n", "column"),
-    ],
-)
-def test_bad_sheets_get_a_clear_message(client, login_as, consultation, content, message):
-    login_as("officer")
-    page = _upload(client, consultation, content)
-    assert page.status_code == 400 and message.lower() in page.text.lower()
-
-
-@pytest.mark.parametrize(
-    "parts,message",
-    [
-        (["31", "2", "2026"], "Date of the workshop must be a real date, for example 27 3 2026"),
-        (["12", "7", "26"], "Date of the workshop must be a real date, for example 27 3 2026"),
-        (["12", "7", "2062"], "Date of the workshop must be today or in the past"),
-        (["12", "7", "0026"], "Date of the workshop must be in 2000 or later"),
-    ],
-)
-def test_a_workshop_date_that_cannot_be_right_is_refused_in_words(
-    client, login_as, consultation, parts, message
-):
-    login_as("officer")
-    page = client.get("/staff/workshops")
-    fields = {
-        **hidden_fields(page.text),
-        "consultation": str(consultation.id),
-        "partner": "Normanton Residents Group",
-        "event": "Summer fair",
-        "event_date": parts,
-    }
-    sent = post_multipart(
-        client, "/staff/workshops/preview", fields, "sheet", "s.csv", b"wish_1\nMore buses\n"
-    )
-    assert sent.status_code == 400
-    assert f'<a href="#event_date-day">{message}</a>' in sent.text
-    assert db.session.query(WorkshopImport).count() == 0
-
-
-def test_a_sheet_over_the_body_limit_gets_the_sheet_message_and_keeps_the_fields(
-    client, login_as, consultation
-):
-    login_as("officer")
-    page = _upload(client, consultation, b"wish_1\n" + b"More buses\n" * 1_500_000)  # 16.5 MB
-    assert page.status_code == 400
-    assert "The file is bigger than 5 MB." in page.text
-    for value in ("Normanton Residents Group", "Summer fair", 'value="12"', 'value="2026"'):
-        assert value in page.text
-
-
-def test_unknown_upload_id_is_refused(client, login_as):
-    login_as("officer")
-    assert client.get("/staff/workshops/" + "0" * 64 + "/problems.csv").status_code == 404
-    assert client.get("/staff/workshops/../etc/problems.csv").status_code in (400, 404)
-
-
 def test_the_next_card_keeps_the_consultation_and_channel_of_the_last(
     client, login_as, consultation
 ):
@@ -262,26 +137,6 @@ def test_the_next_card_keeps_the_consultation_and_channel_of_the_last(
     page = client.get(saved.location).text
     assert f'<option value="{older.id}" selected>' in page
     assert 'value="wish_tree" checked' in page
-
-
-def test_one_imported_row_is_one_row(client, login_as, consultation):
-    login_as("officer")
-    preview = _upload(client, consultation, b"wish_1\nMore buses\n")
-    done = client.post(
-        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
-    )
-    assert "Imported 1 row from sheet.csv." in client.get(done.location).text
-
-
-@pytest.mark.parametrize(
-    "content", [b"wish_1,wish_2,postcode\r\n", b"wish_1,wish_2,postcode\r\n ,  ,\r\n,,\r\n"]
-)
-def test_a_sheet_with_headings_and_no_rows_says_so(client, login_as, consultation, content):
-    login_as("officer")
-    page = _upload(client, consultation, content)
-    assert page.status_code == 400
-    assert "The file has its column headings but no rows under them" in page.text
-    assert "Normanton Residents Group" in page.text
 
 
 def test_a_card_number_keyed_in_another_case_is_the_same_card(client, login_as, consultation):
@@ -302,19 +157,6 @@ def test_the_duplicate_warning_gives_the_uk_date_and_time(client, login_as, cons
     assert "Card C-777 was already keyed in on 1 July 2026 at 12:30am" in again.text
 
 
-def test_the_rows_to_fix_of_a_sheet_named_beyond_ascii_download_under_its_name(
-    client, login_as, consultation
-):
-    # A header can only carry Latin-1: 'ş' made the server fail mid-response, and browsers
-    # dropped the 'é' of a Latin-1 name, so the name goes in filename* (RFC 6266) as UTF-8.
-    login_as("officer")
-    preview = _upload(client, consultation, SHEET, name="Çalıştay café.csv")
-    href = next(p.split('"')[0] for p in preview.text.split('href="') if "problems.csv" in p)
-    disposition = client.get(href).headers["Content-Disposition"]
-    assert disposition.isascii()
-    assert "filename*=UTF-8''%C3%87al%C4%B1%C5%9Ftay-caf%C3%A9-rows-to-fix.csv" in disposition
-
-
 def test_a_card_not_saved_as_a_duplicate_is_an_error_linked_to_save_it_anyway(
     client, login_as, consultation
 ):
@@ -326,62 +168,3 @@ def test_a_card_not_saved_as_a_duplicate_is_an_error_linked_to_save_it_anyway(
     summary = again.text.split('class="govuk-error-summary"')[1].split("</ul>")[0]
     assert 'href="#confirm_duplicate"' in summary and "Card C-001 was already keyed in" in summary
     assert "Another wish" in again.text
-
-
-def test_a_sheet_sent_with_a_mistake_in_the_form_is_kept_for_the_next_try(
-    client, login_as, consultation
-):
-    login_as("officer")
-    page = client.get("/staff/workshops")
-    fields = {
-        **hidden_fields(page.text),
-        "consultation": str(consultation.id),
-        "partner": "",
-        "event": "Summer fair",
-        "event_date": ["12", "7", "2026"],
-    }
-    sent = post_multipart(client, "/staff/workshops/preview", fields, "sheet", "fair.csv", SHEET)
-    assert sent.status_code == 400 and "Enter the partner organisation" in sent.text
-    assert "fair.csv is kept" in sent.text
-    kept = re.search(r'name="kept_sheet" type="hidden" value="([0-9a-f]{64})"', sent.text)
-    fields.update(hidden_fields(sent.text), partner="Normanton Residents Group")
-    again = client.post("/staff/workshops/preview", data={**fields, "kept_sheet": kept.group(1)})
-    assert again.status_code == 200
-    assert "Check fair.csv before importing" in again.text and "2 rows are ready" in again.text
-
-
-def test_importing_a_sheet_no_longer_kept_says_to_upload_it_again(
-    app, client, login_as, consultation
-):
-    from engage.services.workshops import sheets_folder
-
-    login_as("officer")
-    preview = _upload(client, consultation, SHEET)
-    for kept in sheets_folder(app.config["UPLOAD_FOLDER"]).iterdir():
-        kept.unlink()  # as the retention run does a week after the upload
-    done = client.post(
-        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
-    )
-    assert done.status_code == 303
-    page = client.get(done.location).text
-    assert "Not imported: the sheet checked on that page is no longer kept" in page
-    assert db.session.query(WorkshopImport).count() == 0
-
-
-def test_imported_sheets_say_which_consultation_they_went_into(client, login_as, consultation):
-    login_as("officer")
-    other = make_consultation(slug="parks", title="Parks for Derby")
-    db.session.commit()
-    preview = _upload(client, other, SHEET)
-    client.post(
-        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
-    )
-    table = client.get("/staff/workshops").text.split("<table")[1].split("</table>")[0]
-    assert ">Consultation</th>" in table and "Parks for Derby" in table
-
-
-def test_the_preview_says_where_the_rows_will_go_before_importing(client, login_as, consultation):
-    login_as("officer")
-    preview = _upload(client, consultation, SHEET).text.split("<main")[1]
-    for shown in (consultation.title, "Normanton Residents Group", "Summer fair", "12 July 2026"):
-        assert shown in preview
