@@ -79,11 +79,11 @@ def retention() -> None:
     """Remove personal data whose retention period has ended (see the privacy notice)."""
     from engage import audit
     from engage.services.retention import Policy, apply_retention
-    from engage.services.workshops import sheets_folder
+    from engage.services.workshops import legacy_sheets_folder
     from engage.storage import get_storage
 
     policy = Policy.from_config(current_app.config)
-    sheets = sheets_folder(current_app.config["UPLOAD_FOLDER"])
+    sheets = legacy_sheets_folder(current_app.config["UPLOAD_FOLDER"])
     with write_transactions():
         removed = apply_retention(policy, get_storage(), sheet_folder=sheets)
         db.session.commit()

@@ -56,7 +56,7 @@ from engage.models.submission import (
     Wish,
 )
 from engage.models.user import ROLE_LABELS, Role, StaffSession, User
-from engage.models.workshop import Partner, WorkshopImport
+from engage.models.workshop import Partner, PendingSheet, WorkshopImport
 
 __all__ = [
     "EQUALITIES_QUESTIONS",
@@ -71,6 +71,7 @@ __all__ = [
     "Flag",
     "ModerationDecision",
     "Partner",
+    "PendingSheet",
     "Role",
     "StaffSession",
     "User",

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.extensions import db
@@ -43,3 +43,16 @@ class WorkshopImport(db.Model):
     partner: Mapped[Partner] = relationship()
     consultation = relationship("Consultation")
     imported_by = relationship("User")
+
+
+class PendingSheet(db.Model):
+    """An uploaded sheet kept, by its hash, between its check and its import (or for its rows to
+    fix). In the database, so any of the app's servers can import what another one checked;
+    the retention run removes it after RETENTION_WORKSHOP_SHEET_DAYS."""
+
+    __tablename__ = "pending_sheets"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,6 +1,5 @@
 """Workshop sheets: download the template, upload, preview with per-row errors, confirm."""
 
-import hashlib
 import re
 import unicodedata
 from datetime import date
@@ -32,7 +31,7 @@ from engage.services.workshop_sheets import (
     template_csv,
     template_xlsx,
 )
-from engage.services.workshops import earlier_import, import_workshop, sheets_folder
+from engage.services.workshops import earlier_import, import_workshop, keep_sheet, kept_sheet
 from engage.staff import staff_user
 
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{64}$")
@@ -48,14 +47,8 @@ def _sheet_form_body_limit(endpoint, values) -> None:
         request.max_content_length = current_app.config["SHEET_FORM_MAX_CONTENT_LENGTH"]
 
 
-def _stash_dir() -> Path:
-    path = sheets_folder(current_app.config["UPLOAD_FOLDER"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _stashed(upload_id: str) -> tuple[str, bytes]:
-    """An uploaded sheet kept between preview and confirmation (server-side, by its hash)."""
+    """An uploaded sheet kept between preview and confirmation (by its hash)."""
     if not _UPLOAD_ID.match(upload_id or ""):
         abort(400)
     return _find_stashed(upload_id) or abort(404)
@@ -64,19 +57,7 @@ def _stashed(upload_id: str) -> tuple[str, bytes]:
 def _find_stashed(upload_id: str) -> tuple[str, bytes] | None:
     if not _UPLOAD_ID.match(upload_id or ""):
         return None
-    folder = _stash_dir()
-    data_file, name_file = folder / f"{upload_id}.upload", folder / f"{upload_id}.name"
-    if not data_file.exists():
-        return None
-    return name_file.read_text(encoding="utf-8"), data_file.read_bytes()
-
-
-def _stash(filename: str, data: bytes) -> str:
-    """Keep an uploaded sheet under its hash, which is returned."""
-    upload_id = hashlib.sha256(data).hexdigest()
-    (_stash_dir() / f"{upload_id}.upload").write_bytes(data)
-    (_stash_dir() / f"{upload_id}.name").write_text(filename, encoding="utf-8")
-    return upload_id
+    return kept_sheet(upload_id)
 
 
 def _upload_form() -> WorkshopUploadForm:
@@ -135,14 +116,16 @@ def _preview(form: WorkshopUploadForm):
             form.sheet.errors = ["Choose the sheet to upload"]
             return _upload_page(form), 400
         # Keep the file for the next try: the browser cannot put it back in the file box.
-        form.kept_sheet.data = _stash(*sheet)
+        form.kept_sheet.data = keep_sheet(*sheet)
+        db.session.commit()
         return _upload_page(form, kept_name=sheet[0]), 400
     filename, data = sheet
     try:
         preview = preview_sheet(filename, data)
     except EngageError as error:
         return _upload_page(form, problem=error.message), error.status
-    upload_id = _stash(filename, data)
+    upload_id = keep_sheet(filename, data)
+    db.session.commit()
     confirm = WorkshopConfirmForm(
         formdata=None,  # filled from the checked upload, not from this request's fields
         upload=upload_id,

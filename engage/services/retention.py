@@ -31,6 +31,7 @@ from engage.models import (
     Competition,
     Consultation,
     HeldPhoto,
+    PendingSheet,
     PhotoEntry,
     RateLimitHit,
     RespondentDetails,
@@ -79,7 +80,8 @@ def apply_retention(
 ) -> Removed:
     """Remove whatever the policy says is due by ``now``; return how much of each went.
 
-    ``sheet_folder`` is where uploaded workshop sheets wait (services.workshops.sheets_folder).
+    ``sheet_folder`` is where versions before 0009 left uploaded workshop sheets
+    (services.workshops.legacy_sheets_folder).
     """
     now = now or utcnow()
     return Removed(
@@ -171,10 +173,12 @@ def _held_photos(chosen_before: datetime, storage: Storage) -> int:
 
 
 def _workshop_sheets(uploaded_before: datetime, folder: Path | None) -> int:
-    """Uploaded sheets (and their names) last written before the cut-off."""
+    """Uploaded sheets kept (for their import or their rows to fix) since before the cut-off,
+    and any an earlier version left in ``folder``."""
+    due = delete(PendingSheet).where(PendingSheet.uploaded_at <= uploaded_before)
+    removed = db.session.execute(due).rowcount
     if folder is None or not folder.is_dir():
-        return 0
-    removed = 0
+        return removed
     for sheet in folder.glob("*.upload"):
         if sheet.stat().st_mtime <= uploaded_before.timestamp():
             sheet.unlink(missing_ok=True)

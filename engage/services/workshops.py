@@ -1,6 +1,7 @@
 """Importing a checked workshop sheet: its valid rows become workshop submissions, pending
 moderation, once per file."""
 
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from engage.models import (
     Area,
     Consultation,
     Partner,
+    PendingSheet,
     RespondentDetails,
     Submission,
     User,
@@ -40,9 +42,31 @@ class AlreadyImported(EngageError):
     title = "This sheet has already been imported"
 
 
-def sheets_folder(upload_folder: str | Path) -> Path:
-    """Where uploaded sheets wait, by their hash, between their check and their import; the
-    retention run removes them after RETENTION_WORKSHOP_SHEET_DAYS."""
+def keep_sheet(filename: str, data: bytes) -> str:
+    """Keep an uploaded sheet until it is imported (or the retention run removes it); returns
+    its hash, by which it is found again. The same file uploaded again is kept once, under its
+    latest name and time."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    savepoint = db.session.begin_nested()
+    sheet = db.session.get(PendingSheet, sha256) or PendingSheet(sha256=sha256, data=data)
+    sheet.filename, sheet.uploaded_at = filename, utcnow()
+    db.session.add(sheet)
+    try:
+        savepoint.commit()
+    except IntegrityError:  # kept by another request at the same moment: the same bytes
+        savepoint.rollback()
+    return sha256
+
+
+def kept_sheet(sha256: str) -> tuple[str, bytes] | None:
+    """The name and bytes of a kept sheet, or None once it has been removed."""
+    sheet = db.session.get(PendingSheet, sha256)
+    return None if sheet is None else (sheet.filename, sheet.data)
+
+
+def legacy_sheets_folder(upload_folder: str | Path) -> Path:
+    """Where versions before the sheets were kept in the database left them, for the retention
+    run to clear."""
     return Path(upload_folder) / "workshop-sheets"
 
 

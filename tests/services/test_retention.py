@@ -9,6 +9,7 @@ import pytest
 from engage.extensions import db
 from engage.models import (
     HeldPhoto,
+    PendingSheet,
     PhotoEntry,
     RateLimitHit,
     RespondentDetails,
@@ -17,7 +18,7 @@ from engage.models import (
 )
 from engage.services.retention import MONTH, Policy, apply_retention
 from engage.services.rights import create_link
-from engage.services.workshops import sheets_folder
+from engage.services.workshops import legacy_sheets_folder
 from engage.storage import get_storage
 from tests.factories import make_consultation, make_wish
 from tests.photo_factories import make_competition, make_photo_entry
@@ -137,22 +138,30 @@ def test_a_photo_kept_for_a_form_never_sent_goes_after_a_day(app):
             storage.open(key)
 
 
-def test_a_workshop_sheet_checked_but_not_imported_goes_after_a_week(
-    app, client, login_as, monkeypatch, tmp_path
-):
+def test_a_workshop_sheet_checked_but_not_imported_goes_after_a_week(app, client, login_as):
     from engage.models._types import utcnow
     from tests.views.staff.test_workshops import SHEET, _upload
 
-    # A folder of this test's own: other tests leave their sheets in the shared one.
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
-    sheets = sheets_folder(tmp_path)
     consultation = make_consultation(slug="derby")
     db.session.commit()
     login_as("officer")
     preview = _upload(client, consultation, SHEET)
     problems = next(p.split('"')[0] for p in preview.text.split('href="') if "problems.csv" in p)
     assert client.get(problems).status_code == 200
-    assert _run(utcnow() + timedelta(days=6), sheets).workshop_sheets == 0
+    assert _run(utcnow() + timedelta(days=6)).workshop_sheets == 0
     assert client.get(problems).status_code == 200
-    assert _run(utcnow() + timedelta(days=7, minutes=1), sheets).workshop_sheets == 1
+    assert _run(utcnow() + timedelta(days=7, minutes=1)).workshop_sheets == 1
     assert client.get(problems).status_code == 404  # the postcodes and wishes in it are gone
+    assert db.session.query(PendingSheet).count() == 0
+
+
+def test_sheets_an_earlier_version_left_on_disk_go_after_a_week(app, tmp_path):
+    from engage.models._types import utcnow
+
+    folder = legacy_sheets_folder(tmp_path)
+    folder.mkdir()
+    (folder / f"{'a' * 64}.upload").write_bytes(b"wish,postcode\nA park,DE1 1AA\n")
+    (folder / f"{'a' * 64}.name").write_text("fair.csv")
+    assert _run(utcnow() + timedelta(days=6), folder).workshop_sheets == 0
+    assert _run(utcnow() + timedelta(days=7, minutes=1), folder).workshop_sheets == 1
+    assert list(folder.iterdir()) == []

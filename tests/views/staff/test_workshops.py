@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from engage.extensions import db
-from engage.models import Submission, Wish, WorkshopImport
+from engage.models import PendingSheet, Submission, Wish, WorkshopImport
 from tests.conftest import hidden_fields, post_multipart
 from tests.factories import make_consultation
 from tests.sheet_files import csv_bytes, rebuild_zip, xlsx_bytes
@@ -199,15 +199,33 @@ def test_a_sheet_sent_with_a_mistake_in_the_form_is_kept_for_the_next_try(
     assert "Check fair.csv before importing" in again.text and "2 rows are ready" in again.text
 
 
+def test_a_sheet_checked_on_one_server_is_imported_on_another(
+    app, client, login_as, consultation, monkeypatch, tmp_path
+):
+    """Two app servers share the database, not their disks: the sheet checked on one waits in
+    the database for the import, which the other may serve."""
+    login_as("officer")
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "first"))
+    preview = _upload(client, consultation, SHEET)
+    assert not (tmp_path / "first").exists() or not any((tmp_path / "first").rglob("*.*"))
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "second"))
+    problems = re.search(r'href="([^"]+problems\.csv)"', preview.text).group(1)
+    assert "NOT A POSTCODE" in client.get(problems).text
+    done = client.post(
+        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
+    )
+    assert done.status_code == 303
+    assert "Imported 2 rows from sheet.csv" in client.get(done.location).text
+    assert db.session.query(Wish).count() == 3
+
+
 def test_importing_a_sheet_no_longer_kept_says_to_upload_it_again(
     app, client, login_as, consultation
 ):
-    from engage.services.workshops import sheets_folder
-
     login_as("officer")
     preview = _upload(client, consultation, SHEET)
-    for kept in sheets_folder(app.config["UPLOAD_FOLDER"]).iterdir():
-        kept.unlink()  # as the retention run does a week after the upload
+    db.session.execute(db.delete(PendingSheet))  # as the retention run does a week after
+    db.session.commit()
     done = client.post(
         "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
     )
