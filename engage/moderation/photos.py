@@ -12,12 +12,8 @@ from engage.moderation.forms import DecisionForm
 from engage.numbers import id_arg
 from engage.photo_responses import send_stored
 from engage.services.moderation import flags_for, list_decisions
-from engage.services.photos import (
-    decide_photos,
-    list_competitions,
-    photo_queue_query,
-    waiting_photos,
-)
+from engage.services.photo_moderation import decide_photos, photo_queue_query, waiting_photos
+from engage.services.photos import list_competitions
 
 register_queue("Photos", "moderation.photo_queue", waiting_photos)
 
