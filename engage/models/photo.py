@@ -90,6 +90,11 @@ class PhotoCopies:
     thumb_height: Mapped[int]
 
 
+# The status reason of an entry its entrant withdrew by having their details erased: its photo
+# is deleted, so it can never be published again (engage.services.rights).
+WITHDRAWN = "withdrawn"
+
+
 class PhotoEntry(PhotoCopies, db.Model):
     """One photo entered by a resident, with what it shows and the consents they gave.
 

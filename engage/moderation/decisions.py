@@ -54,6 +54,7 @@ def decide_selected(
     back: str,
     failed_back: str | None = None,
     extra_fields: tuple[str, ...] = (),
+    refused: Callable[[list, str], dict[int, str]] | None = None,
 ):
     """Apply the form's decision to the selected ``model`` entries (a model with an
     ``entry_type``: wish, photo, comment), log it and return to ``back``.
@@ -61,7 +62,9 @@ def decide_selected(
     A selection that names unknown entries or a form that does not validate is a 400; a
     decision the service refuses is rolled back and said in a message (``failed_back``),
     so nothing already saved changes. ``extra_fields`` name form fields passed on to
-    ``decide`` as keyword arguments of the same name (``redacted_text``).
+    ``decide`` as keyword arguments of the same name (``redacted_text``). ``refused`` says
+    which entries cannot take the decision, and why: they are left out, and named in the
+    message, while the others are decided.
     """
     ids = selected_ids(form)
     found = list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
@@ -71,43 +74,46 @@ def decide_selected(
     if not valid:  # a note pasted in over the limit: said, and nothing decided
         flash(f"Not saved: keep the note to {NOTE_LIMIT} characters or fewer", "error")
         return redirect(failed_back or back, 303)
-    extra = {name: getattr(form, name).data or None for name in extra_fields}
+    action, reason = form.action.data, form.reason.data or None
     me = staff_user()
     since = decided_since(model.entry_type, ids, _seen_at())
+    # The same decision sent again (a double click, a second tab) is not taken twice.
     repeated = {
         d.entry_id
         for d in since
-        if d.moderator_id == me.id
-        and (d.action, d.reason) == (form.action.data, form.reason.data or None)
+        if d.moderator_id == me.id and (d.action, d.reason) == (action, reason)
     }
     if len({d.entry_id for d in since} - repeated):
         flash(f"Not saved: {_changed_message(since, me, nouns)}", "error")
         return redirect(failed_back or back, 303)
-    # The same decision sent again (a double click, a second tab) is not taken twice.
     already = [e for e in found if e.id in repeated]
     found = [e for e in found if e.id not in repeated]
-    if already and not found:
-        count = len(already)
-        flash(f"{ACTIONS[form.action.data]}: {count} {nouns[0] if count == 1 else nouns[1]}")
-        return redirect(back, 303)
-    try:
-        decide(
-            found,
-            form.action.data,
-            me,
-            reason=form.reason.data or None,
-            note=form.note.data or "",
-            **extra,
-        )
-    except DecisionError as error:
-        db.session.rollback()
-        flash(f"Not saved: {error.message}", "error")
+    left_out = refused(found, action) if refused else {}
+    found = [e for e in found if e.id not in left_out]
+    if left_out and not (found or already):
+        flash(f"Not saved: {'; '.join(left_out.values())}", "error")
         return redirect(failed_back or back, 303)
-    db.session.commit()
-    audit.record_decision(model.entry_type, found, form.action.data, form.reason.data)
-    count = len(found) + len(already)
-    flash(f"{ACTIONS[form.action.data]}: {count} {nouns[0] if count == 1 else nouns[1]}")
+    if found or not already:
+        extra = {name: getattr(form, name).data or None for name in extra_fields}
+        try:
+            decide(found, action, me, reason=reason, note=form.note.data or "", **extra)
+        except DecisionError as error:
+            db.session.rollback()
+            flash(f"Not saved: {error.message}", "error")
+            return redirect(failed_back or back, 303)
+        db.session.commit()
+        audit.record_decision(model.entry_type, found, action, form.reason.data)
+    flash(*_outcome(action, len(found) + len(already), nouns, left_out))
     return redirect(back, 303)
+
+
+def _outcome(action: str, count: int, nouns: tuple[str, str], left_out: dict[int, str]):
+    """What was done, and what was left out and why: (message, category). Not a success when
+    something was left out."""
+    done = f"{ACTIONS[action]}: {count} {nouns[0] if count == 1 else nouns[1]}"
+    if not left_out:
+        return done, "message"
+    return f"{done}. Not {ACTIONS[action].lower()}: {'; '.join(left_out.values())}.", "error"
 
 
 def _seen_at() -> datetime | None:

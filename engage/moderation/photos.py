@@ -5,6 +5,7 @@ from flask import abort, render_template, request
 
 from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, PhotoEntry
+from engage.models.photo import WITHDRAWN
 from engage.moderation import bp, register_queue
 from engage.moderation import queue as _wishes_first  # noqa: F401 - its tab comes first
 from engage.moderation.decisions import back_to_queue, decide_selected, queue_page
@@ -12,12 +13,13 @@ from engage.moderation.forms import DecisionForm
 from engage.numbers import id_arg
 from engage.photo_responses import send_stored
 from engage.services.moderation import flags_for, list_decisions
-from engage.services.photos import (
+from engage.services.photo_moderation import (
     decide_photos,
-    list_competitions,
     photo_queue_query,
+    refused_photos,
     waiting_photos,
 )
+from engage.services.photos import list_competitions
 
 register_queue("Photos", "moderation.photo_queue", waiting_photos)
 
@@ -41,13 +43,15 @@ def photo_queue():
 
 @bp.post("/queue/photos/decide")
 def decide_photo_entries():
-    """Approve or reject one photo entry, or a bulk selection."""
+    """Approve or reject one photo entry, or a bulk selection; an entry that cannot take the
+    decision (withdrawn, or not fit to publish) is left out and named."""
     return decide_selected(
         DecisionForm(),
         PhotoEntry,
         decide_photos,
         ("photo", "photos"),
         back=back_to_queue("moderation.photo_queue"),
+        refused=refused_photos,
     )
 
 
@@ -61,7 +65,8 @@ def show_photo_entry(entry_id):
         flags=flags_for("photo", [entry.id])[entry.id],
         decisions=list_decisions("photo", entry.id),
         actions=ACTIONS,
-        reasons=REJECT_REASONS,
+        # An entry its entrant withdrew is rejected with a reason no officer gives.
+        reasons={**REJECT_REASONS, WITHDRAWN: "Withdrawn by the entrant"},
     )
 
 

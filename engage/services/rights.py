@@ -36,6 +36,7 @@ from engage.models import (
     Submission,
 )
 from engage.models._types import utcnow
+from engage.models.photo import WITHDRAWN
 from engage.storage import Storage, StorageKeyError
 
 
@@ -260,7 +261,7 @@ def erase(email: str, storage: Storage) -> Erased:
         entry.email = entry.entrant_name = ""
         entry.form_token = None
         entry.status = ModerationStatus.REJECTED
-        entry.status_reason = "withdrawn"
+        entry.status_reason = WITHDRAWN
         entry.shortlisted = False
     db.session.execute(
         update(RightsRequest)
