@@ -171,6 +171,12 @@ def test_keyboard_decisions(page, live_server, derby, assert_accessible):
     page.get_by_text("Approved: 1 entry").wait_for()
     page.wait_for_load_state("load")
     page.keyboard.press("j")
+    page.keyboard.press("r")  # no reason chosen: nothing is rejected without one
+    page.get_by_text("Choose a reason for rejecting").first.wait_for()
+    page.wait_for_load_state("load")
+    page.select_option(f"#reason-{second.id}", "spam")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("j")
     page.keyboard.press("r")
     page.get_by_text("Rejected: 1 entry").wait_for()
     db.session.rollback()

@@ -1,6 +1,8 @@
 """The moderation queue through the officer's pages: decisions, redaction, bulk, reports,
 the decision log and the public transparency page."""
 
+import re
+
 import pytest
 
 from engage.extensions import db
@@ -67,6 +69,19 @@ def test_reject_needs_a_reason_and_other_needs_a_note(client, login_as, pending)
     assert "Buy cheap watches" not in client.get("/consultations/derby/wall").text
     counts = client.get("/consultations/derby/moderation").text
     assert "Spam" in counts
+
+
+def test_an_unflagged_entry_s_reason_starts_unchosen(client, login_as, pending):
+    """Reject on an entry nothing was flagged on asks for a reason, where it rejected the entry
+    as "Personal data" unless the officer changed the box."""
+    login_as("officer")
+    page = client.get("/staff/queue").text
+    box = page.split(f'id="reason-{pending[0].id}"')[1].split("</select>")[0]
+    assert re.search(r'<option value="">Choose a reason</option>', box)
+    assert " selected" not in box
+    sent = _decide(client, entry_ids=str(pending[0].id), action="reject", reason="")
+    assert "Choose a reason for rejecting" in client.get(sent.location).text
+    assert db.session.get(Wish, pending[0].id).status == ModerationStatus.PENDING
 
 
 def test_a_note_over_the_limit_is_said_and_nothing_is_decided(client, login_as, pending):
