@@ -33,6 +33,7 @@ ACTIONS = {
     "approve_redacted": "Approved a redacted version",
     "reject": "Rejected",
     "report": "Reported by a visitor",
+    "withdraw": "Withdrawn by the entrant",
 }
 
 
@@ -70,3 +71,10 @@ class ModerationDecision(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     moderator = relationship("User")
+
+    @property
+    def actor(self) -> str:
+        """Who took it, as the log shows it: an officer by name, or the resident."""
+        if self.moderator is not None:
+            return self.moderator.name
+        return "The entrant" if self.action == "withdraw" else "A visitor"

@@ -145,11 +145,12 @@ def _changed_message(since, me, nouns: tuple[str, str]) -> str:
     latest = {d.entry_id: d for d in since}  # the last decision on each entry
     n = len(latest)
     last = next(reversed(latest.values()))
-    who = "you" if last.moderator_id == me.id else last.moderator.name
-    what = ACTIONS[last.action].lower()
+    what = ACTIONS[last.action].lower()  # a resident's action names who: "reported by a visitor"
+    if last.moderator is not None:
+        what += f" by {'you' if last.moderator_id == me.id else last.moderator.name}"
     noun = nouns[0] if n == 1 else nouns[1]
     return (
         f"{n} {noun} {'was' if n == 1 else 'were'} decided after you opened this page"
-        f" ({what} by {who} at {local_datetime(last.created_at)}). Check where"
+        f" ({what} at {local_datetime(last.created_at)}). Check where"
         f" {'it stands' if n == 1 else 'they stand'} and decide again if you need to."
     )

@@ -29,6 +29,7 @@ from engage.extensions import db
 from engage.models import (
     STANCES,
     Comment,
+    ModerationDecision,
     ModerationStatus,
     PhotoEntry,
     RespondentDetails,
@@ -263,6 +264,8 @@ def erase(email: str, storage: Storage) -> Erased:
         entry.status = ModerationStatus.REJECTED
         entry.status_reason = WITHDRAWN
         entry.shortlisted = False
+        # In the decision log too, so the queues and the log say why it went.
+        db.session.add(ModerationDecision(entry_type="photo", entry_id=entry.id, action="withdraw"))
     db.session.execute(
         update(RightsRequest)
         .where(RightsRequest.id.in_(_ids_with_email(RightsRequest.id, RightsRequest.email, email)))

@@ -36,7 +36,8 @@ def test_approval_is_refused_whole_when_a_photo_cannot_be_published(entries):
     )
     with pytest.raises(DecisionError, match="was withdrawn by its entrant"):
         decide_photos([gone], "reject", make_staff(), reason="spam")
-    assert db.session.query(ModerationDecision).count() == 0
+    decided = db.session.query(ModerationDecision.entry_id, ModerationDecision.action).all()
+    assert decided == [(gone.id, "withdraw")]  # the erasure's own line, by no officer
     assert fine.status == ModerationStatus.PENDING
 
 

@@ -269,6 +269,37 @@ def test_a_decision_taken_since_the_page_opened_is_not_overwritten(app, client, 
     assert db.session.get(Wish, wish_id).status == ModerationStatus.APPROVED
 
 
+def test_a_visitor_report_since_the_page_opened_is_said_not_a_server_error(
+    app, client, login_as, pending
+):
+    """An officer has the queue open; another approves a wish and a visitor reports it before
+    the first decides. The report is in the log by no officer, which the message named as one
+    (a 500)."""
+    from tests.conftest import make_staff, sign_in
+
+    wish = pending[0]
+    login_as("officer")
+    mine = client.get("/staff/queue").text
+    other = app.test_client()
+    sign_in(other, make_staff("officer", email="second@example.org"))
+    data = {"entry_ids": str(wish.id), "action": "approve"}
+    theirs = hidden_fields(other.get("/staff/queue").text)
+    other.post("/staff/queue/decide", data={**theirs, **data})
+    visitor = app.test_client()
+    form = visitor.get(f"/consultations/derby/wishes/{wish.id}/report").text
+    reported = visitor.post(
+        f"/consultations/derby/wishes/{wish.id}/report",
+        data={**hidden_fields(form), "reason": "It names my neighbour"},
+    )
+    assert reported.status_code == 303
+    data = {"entry_ids": str(wish.id), "action": "reject", "reason": "personal_data"}
+    response = client.post("/staff/queue/decide", data={**hidden_fields(mine), **data})
+    assert response.status_code == 303
+    message = client.get(response.location).text
+    assert "Not saved: 1 entry was decided after you opened this page" in message
+    assert "(reported by a visitor at " in message
+
+
 def test_a_decision_sent_twice_is_taken_once(client, login_as, pending):
     login_as("officer")
     page = client.get("/staff/queue").text

@@ -157,13 +157,20 @@ def test_a_photo_withdrawn_by_its_entrant_is_left_out_of_a_bulk_approval_by_name
     assert "We withdrew your photo entry" in erased
     response = _bulk(client, page, pending[2:], action="approve")
     back = client.get(response.location).text
+    assert "Not saved: 1 photo was decided after you opened this page" in back
+    assert "(withdrawn by the entrant at " in back  # in the log, by no officer
+    assert _statuses()["Bus stop mural"] == ("pending", None)
+    # Ticked again on a page opened since (or a hand-made request): the rest is decided.
+    response = _bulk(client, client.get(QUEUE).text, pending[2:], action="approve")
+    back = client.get(response.location).text
     assert "Approved: 1 photo." in back
     assert f"Not approved: {pending[3].reference} “Allotments” was withdrawn by its entrant" in back
     assert "govuk-notification-banner--success" not in back  # not all was done
     statuses = _statuses()
     assert statuses["Bus stop mural"] == ("approved", None)
     assert statuses["Allotments"] == ("rejected", "withdrawn")
-    assert [d.entry_id for d in db.session.query(ModerationDecision)] == [pending[2].id]
+    log = [(d.entry_id, d.action) for d in db.session.query(ModerationDecision)]
+    assert log == [(pending[3].id, "withdraw"), (pending[2].id, "approve")]
     gallery = client.get("/competitions/pics/gallery").text
     assert "Bus stop mural" in gallery and "Allotments" not in gallery
     # Nor one by one, nor rejected over the withdrawal.
@@ -174,6 +181,8 @@ def test_a_photo_withdrawn_by_its_entrant_is_left_out_of_a_bulk_approval_by_name
     assert _statuses()["Allotments"] == ("rejected", "withdrawn")
     history = client.get(f"/staff/entries/photo/{pending[3].id}").text
     assert "Rejected (Withdrawn by the entrant)" in history
+    assert "The entrant" in history  # who, in the entry's history
+    assert "Withdrawn by the entrant" in client.get("/staff/decisions").text
 
 
 def test_a_photo_missing_a_consent_or_its_description_is_not_approved(client, login_as, app):
