@@ -158,9 +158,9 @@ def test_a_sheet_saved_again_in_another_format_imports_nothing_new(client, impor
 
 @pytest.mark.parametrize(
     "fields",
-    [{"rows": "both"}, {"rows": "é" * 5}],
+    [{"rows": "both"}, {"rows": "é" * 5}, {"consultation": "9" * 40}],
 )
-def test_hand_made_choices_are_refused_and_change_nothing(client, imported, fields):
+def test_hand_made_values_are_refused_and_change_nothing(client, imported, fields):
     preview = _upload(client, imported, xlsx_bytes(CORRECTED), name="fair.xlsx")
     sent = client.post(
         "/staff/workshops/import",
