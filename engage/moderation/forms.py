@@ -171,6 +171,17 @@ class WorkshopConfirmForm(FlaskForm):
     partner = HiddenField()
     event = HiddenField()
     event_date = HiddenField()
+    # Asked only of a sheet whose rows were largely imported before (the labels, with their
+    # numbers, are set by the preview); without the question, rows imported before stay out.
+    rows = RadioField(
+        "Which rows do you want to import?",
+        choices=[
+            SelectChoice("new", "Import only the rows not imported before"),
+            SelectChoice("all", "Import all rows again"),
+        ],
+        default="new",
+        widget=RadioInput(),
+    )
 
 
 __all__ = ["CardForm", "DayField", "DecisionForm", "WorkshopConfirmForm", "WorkshopUploadForm"]

@@ -25,6 +25,13 @@ from engage.moderation import bp
 from engage.moderation.forms import WorkshopConfirmForm, WorkshopUploadForm
 from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.sheets import MAX_FILE_BYTES
+from engage.services.workshop_overlap import (
+    Overlap,
+    find_overlap,
+    left_out_message,
+    overlap_message,
+    rows_to_import,
+)
 from engage.services.workshop_sheets import (
     preview_sheet,
     problems_csv,
@@ -135,6 +142,11 @@ def _preview(form: WorkshopUploadForm):
         event_date=form.event_date.data.isoformat(),
     )
     consultation = get_consultation_by_id(form.consultation.data)
+    # Uploaded again for its rows to fix, most likely: say so rather than offer to import.
+    earlier = earlier_import(consultation, preview.sha256)
+    overlap = None if earlier else find_overlap(consultation, preview)
+    if overlap:
+        _ask_which_rows(confirm, overlap)
     return render_template(
         "moderation/workshop_preview.html",
         preview=preview,
@@ -142,9 +154,23 @@ def _preview(form: WorkshopUploadForm):
         upload_id=upload_id,
         form=form,
         consultation=consultation,
-        # Uploaded again for its rows to fix, most likely: say so rather than offer to import.
-        earlier=earlier_import(consultation, preview.sha256),
+        earlier=earlier,
+        overlap=overlap,
+        overlap_message=overlap and overlap_message(overlap),
     )
+
+
+def _ask_which_rows(confirm: WorkshopConfirmForm, overlap: Overlap) -> None:
+    new = len(overlap.new_rows)
+    confirm.rows.choices = [
+        (
+            "new",
+            f"Import only the {new} {'row' if new == 1 else 'rows'} not imported before"
+            if new
+            else "Import none of the rows: all were imported before",
+        ),
+        ("all", f"Import all {overlap.total} rows again"),
+    ]
 
 
 def _chosen_sheet(form: WorkshopUploadForm) -> tuple[str, bytes] | None:
@@ -182,9 +208,14 @@ def import_workshop_sheet():
     if consultation is None:
         abort(400)
     try:
+        whole = preview_sheet(filename, data)
+        rows, overlap = rows_to_import(consultation, whole, again=form.rows.data == "all")
+        if overlap and not rows.valid:
+            flash(f"Nothing imported from {filename}. All its {left_out_message(overlap)}")
+            return redirect(url_for("moderation.workshops"), 303)
         done = import_workshop(
             consultation,
-            preview_sheet(filename, data),
+            rows,
             partner_name=form.partner.data,
             event_name=form.event.data,
             event_date=event_date,
@@ -195,9 +226,14 @@ def import_workshop_sheet():
         flash(f"Not imported: {error.message}", "error")
         return redirect(url_for("moderation.workshops"), 303)
     db.session.commit()
-    rows = "1 row" if done.rows_imported == 1 else f"{done.rows_imported:,} rows"
-    flash(f"Imported {rows} from {filename}. The wishes are in the moderation queue.")
+    flash(_imported_message(done, filename, overlap))
     return redirect(url_for("moderation.workshops"), 303)
+
+
+def _imported_message(done: WorkshopImport, filename: str, overlap: Overlap | None) -> str:
+    rows = "1 row" if done.rows_imported == 1 else f"{done.rows_imported:,} rows"
+    left_out = f" {left_out_message(overlap)}" if overlap else ""
+    return f"Imported {rows} from {filename}.{left_out} The wishes are in the moderation queue."
 
 
 @bp.get("/workshops/<upload_id>/problems.csv")

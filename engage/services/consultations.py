@@ -9,6 +9,7 @@ from sqlalchemy import select
 from engage.errors import ImportError_
 from engage.extensions import db
 from engage.models import Area, AreaPostcodeDistrict, Consultation
+from engage.numbers import parse_id
 from engage.services.postcodes import normalise_district
 
 AREA_COLUMNS = ("code", "name", "postcode_districts")
@@ -19,11 +20,10 @@ def get_consultation(slug: str) -> Consultation | None:
 
 
 def get_consultation_by_id(consultation_id) -> Consultation | None:
-    """The consultation with this id; None for an unknown or malformed id."""
-    try:
-        return db.session.get(Consultation, int(consultation_id))
-    except (TypeError, ValueError):
-        return None
+    """The consultation with this id; None for an unknown or malformed id (one beyond the id
+    column's range, which the database driver would raise on, among them)."""
+    number = parse_id(str(consultation_id).strip())
+    return None if number is None else db.session.get(Consultation, number)
 
 
 def list_consultations() -> list[Consultation]:
