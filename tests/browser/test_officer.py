@@ -319,3 +319,50 @@ def test_the_workshop_sheets_page_reflows_at_320_pixels_with_sheets_imported(
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page, "workshop sheets at 320 px")
     context.close()
+
+
+def test_a_corrected_sheet_asks_which_rows_to_import(
+    browser, live_server, derby, assert_accessible, tmp_path
+):
+    """The whole sheet sent back corrected: the preview names the rows imported before and asks,
+    in radios, which rows to import; the page passes axe and reflows at 320 px."""
+    from datetime import date
+
+    from engage.services.workshop_sheets import preview_sheet
+    from engage.services.workshops import import_workshop
+
+    officer = make_staff("officer")
+    rows = ["More buses", "A youth club", "Safer parks", "Longer library hours"]
+    first = "wish_1,postcode\n" + "".join(f"{r},\n" for r in rows)
+    import_workshop(
+        derby,
+        preview_sheet("fair.csv", first.encode()),
+        partner_name="Abbey Youth Forum",
+        event_name="Youth forum night",
+        event_date=date(2026, 7, 12),
+        user=officer,
+    )
+    db.session.commit()
+    corrected = tmp_path / "fair-corrected.csv"
+    corrected.write_text(first + "A skate park,\n")
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    sign_in(page, live_server, officer, assert_accessible)
+    page.goto(f"{live_server}/staff/workshops")
+    page.get_by_label("Partner organisation").fill("Abbey Youth Forum")
+    page.get_by_label("Workshop or event").fill("Youth forum night")
+    page.get_by_label("Day").fill("12")
+    page.get_by_label("Month").fill("7")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Workshop sheet (CSV or XLSX)").set_input_files(str(corrected))
+    page.get_by_role("button", name="Check the sheet").click()
+    page.get_by_text("Is this the same sheet again?").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "workshop preview, rows imported before")
+    group = page.get_by_role("group", name="Which rows do you want to import?")
+    assert group.get_by_role("radio", name=re.compile("only the 1 row")).is_checked()
+    page.get_by_role("button", name=re.compile("Import")).click()
+    page.get_by_text(re.compile("Imported 1 row")).wait_for()
+    db.session.rollback()
+    assert db.session.query(Submission).filter_by(channel="workshop").count() == 5
+    context.close()
