@@ -34,3 +34,17 @@ class InvalidFormToken(EngageError):
 
 class ImportError_(EngageError):  # noqa: N801 - "ImportError" is a builtin
     title = "The file could not be imported"
+
+
+class ReachImportError(ImportError_):
+    """A reach file (population or deprivation) that saves nothing: every problem, the first
+    MAX_ERRORS shown."""
+
+    MAX_ERRORS = 20
+
+    def __init__(self, problems: list[str]):
+        shown = problems[: self.MAX_ERRORS]
+        more = len(problems) - len(shown)
+        message = "; ".join(shown) + (f"; and {more} more" if more else "")
+        super().__init__(f"Nothing was imported. {message}")
+        self.problems = problems

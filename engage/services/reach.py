@@ -8,14 +8,11 @@ Respondents are submissions (a form or card) with at least one published entry; 
 10 are hidden as in the breakdowns.
 """
 
-import csv
-import io
 from dataclasses import dataclass
-from itertools import chain
 
 from sqlalchemy import delete, exists, func, or_, select
 
-from engage.errors import ImportError_
+from engage.errors import ReachImportError
 from engage.extensions import db
 from engage.models import (
     AGE_BANDS,
@@ -29,28 +26,17 @@ from engage.models import (
     Submission,
     Wish,
 )
-from engage.numbers import whole_number
 from engage.services.breakdowns import marked_table, suppress_linked
+from engage.services.reach_columns import (
+    add_up,
+    deprivation_layout,
+    population_layout,
+    quoted,
+    whole,
+)
+from engage.services.reach_files import read_rows
 
 UNDER = 0.8
-# A national file (every area in England, with all its columns) is 10 to 15 MB; the form takes
-# bodies up to REACH_FORM_MAX_CONTENT_LENGTH (50 MB), so a larger one gets this service's message.
-MAX_FILE = 32 * 1024 * 1024
-TRIM = "save only the area_code column and the figures’ columns, or only this partnership’s rows"
-MAX_ERRORS = 20
-TOO_MANY = (
-    "it has more values than the first row names columns (write a number such as 1,000 as "
-    "1000, or in quotes)"
-)
-
-
-class ReachImportError(ImportError_):
-    def __init__(self, problems: list[str]):
-        shown = problems[:MAX_ERRORS]
-        more = len(problems) - len(shown)
-        message = "; ".join(shown) + (f"; and {more} more" if more else "")
-        super().__init__(f"Nothing was imported. {message}")
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -68,123 +54,25 @@ class ReachRow:
 
 @dataclass(frozen=True)
 class ReachImport:
-    """What an import saved, and how many rows it passed over as other areas'."""
+    """What an import saved, how many rows it passed over as other areas', and which columns
+    it read when they were not the platform's own."""
 
     what: str  # "population" or "deprivation decile"
     areas: int
     skipped: int
+    read: str = ""
 
     @property
     def summary(self) -> str:
         saved = f"Saved the {self.what} of {_count(self.areas, 'area')}"
-        if not self.skipped:
-            return saved
-        rows = "1 row for an area" if self.skipped == 1 else f"{self.skipped:,} rows for areas"
-        return f"{saved}; skipped {rows} outside this partnership"
+        if self.skipped:
+            rows = "1 row for an area" if self.skipped == 1 else f"{self.skipped:,} rows for areas"
+            saved += f"; skipped {rows} outside this partnership"
+        return f"{saved}. {self.read}" if self.read else saved
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _read(data: bytes, columns: list[str], known: set[str]) -> tuple[list[tuple[int, dict]], int]:
-    """The rows of the platform's areas (by area code, the first column named), numbered as a
-    spreadsheet shows them, and how many rows of other areas were passed over. A national file
-    lists every area in the country: only the named columns of the platform's rows are kept."""
-    if len(data) > MAX_FILE:
-        raise ReachImportError([f"the file is larger than {MAX_FILE // (1024 * 1024)} MB ({TRIM})"])
-    # Read line by line from the bytes: a national file is not held again as one string.
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    found = _Rows(columns, known)
-    try:
-        lines, delimiter, found.number = _lines(stream)
-        # newline="" leaves line ends to csv, which reads \r alone too (Excel's "CSV (Macintosh)").
-        found.read(csv.reader(lines, delimiter=delimiter))
-    except UnicodeDecodeError as error:
-        raise ReachImportError(["the file is not UTF-8 text (save it as CSV UTF-8)"]) from error
-    except csv.Error as error:
-        raise ReachImportError([f"row {found.number}: {_unreadable(error)}"]) from error
-    if found.extra:
-        raise ReachImportError(found.extra)
-    if not found.rows and not found.outside:
-        raise ReachImportError(["the file has no rows under its header"])
-    if not found.rows:
-        raise ReachImportError([_none_ours(found.outside, known)])
-    return found.rows, found.outside
-
-
-class _Rows:
-    """A file's rows sorted into the platform's areas' (their named columns) and the rest."""
-
-    def __init__(self, columns: list[str], known: set[str]):
-        self.columns, self.known = columns, known
-        self.number = 1  # the row being read, to name one csv cannot read
-        self.rows: list[tuple[int, dict]] = []
-        self.outside = 0
-        self.extra: list[str] = []
-
-    def read(self, reader) -> None:
-        header = [h.strip().lower() for h in next(reader, [])]
-        if any(c not in header for c in self.columns):
-            names = ", ".join(self.columns)
-            raise ReachImportError([f"the first row must name the columns {names}"])
-        where, width = [header.index(c) for c in self.columns], len(header)
-        self.number += 1
-        for row in reader:
-            kind = self._kind(row, where[0], width)
-            if kind == "ours":
-                values = [row[i].strip() if i < len(row) else "" for i in where]
-                self.rows.append((self.number, dict(zip(self.columns, values, strict=True))))
-            elif kind == "extra":
-                self.extra.append(f"row {self.number}: {TOO_MANY}")
-            elif kind == "outside":
-                self.outside += 1
-            self.number += 1
-
-    def _kind(self, row: list[str], code_at: int, width: int) -> str:
-        # Excel writes cleared or formatted rows under the figures as bare commas.
-        if not any(v.strip() for v in row):
-            return "empty"
-        ours = code_at < len(row) and row[code_at].strip().upper() in self.known
-        # More values than columns: "1,000" unquoted would be 1, and a code shifted along
-        # could be another area's, so a row naming one of the platform's areas anywhere is
-        # refused.
-        if len(row) > width and any(v.strip() for v in row[width:]):
-            if ours or any(v.strip().upper() in self.known for v in row):
-                return "extra"
-        return "ours" if ours else "outside"
-
-
-def _none_ours(outside: int, known: set[str]) -> str:
-    example = ", ".join(sorted(known)[:2])
-    such = f" (such as {example})" if example else ""
-    rows = "its one row is not" if outside == 1 else f"none of its {outside:,} rows is"
-    return (
-        f"{rows} for an area of this partnership: check that it is the right file, and that "
-        f"its area_code column holds the areas’ codes{such}"
-    )
-
-
-def _lines(stream: io.TextIOWrapper):
-    """The file's lines from its header on, its separator, and the header's row number."""
-    first = stream.readline()
-    delimiter, skipped = _separator(first.rstrip("\r\n"))
-    return (stream if skipped else chain([first], stream)), delimiter, 1 + skipped
-
-
-def _separator(first: str) -> tuple[str, int]:
-    """The file's separator, and 1 if its first line only names it. Excel where the decimal
-    mark is a comma saves CSV with semicolons, and some tools write "sep=;" first for Excel.
-    The header names hold no separator, so the first line that is not "sep=" tells."""
-    if first.lower().startswith("sep=") and len(first) == 5:
-        return first[4], 1
-    return next((d for d in (",", ";", "\t") if d in first), ","), 0
-
-
-def _unreadable(error: csv.Error) -> str:
-    if "field limit" in str(error):
-        return f"a value is longer than {csv.field_size_limit():,} characters"
-    return f"the row cannot be read as CSV ({error})"
 
 
 def _areas() -> dict[str, Area]:
@@ -199,28 +87,17 @@ def _band(value: str) -> str | None:
     return None
 
 
-def _whole(value: str, low: int, high: int) -> int | None:
-    return whole_number(value.replace(",", ""), low, high)
-
-
 def import_baselines(data: bytes) -> ReachImport:
-    """Population by area and age band (columns area_code, age_band, population). Replaces
-    the baselines of the areas in the file; rows of areas the platform does not have are
-    passed over, and nothing is saved unless every row of its areas is right."""
+    """Population by area and age band: columns area_code, age_band, population, or a row an
+    area with a column for each year of age (the ONS mid-year estimates), added up into bands.
+    Replaces the baselines of the areas in the file; rows of areas the platform does not have
+    are passed over, and nothing is saved unless every row of its areas is right."""
     areas, problems, found = _areas(), [], {}
-    rows, outside = _read(data, ["area_code", "age_band", "population"], set(areas))
-    for number, row in rows:
-        area = areas[row["area_code"].upper()]
-        band = _band(row["age_band"])
-        population = _whole(row["population"], 0, 10_000_000)
-        if band is None:
-            problems.append(f"row {number}: “{row['age_band']}” is not an age band")
-        if population is None:
-            problems.append(f"row {number}: the population must be a whole number, 0 or more")
-        if band and (area.id, band) in found:
-            problems.append(f"row {number}: {area.name}, {AGE_BANDS[band]} is in the file twice")
-        if band and population is not None:
-            found[(area.id, band)] = population
+    file = read_rows(data, population_layout, set(areas))
+    by_row = _by_ages if file.layout.wide else _by_band
+    for number, code, figures in file.rows:
+        area = areas[code.upper()]
+        problems += [f"row {number}: {p}" for p in by_row(file.layout, area, figures, found)]
     if problems:
         raise ReachImportError(problems)
     area_ids = {a for a, _ in found}
@@ -229,17 +106,47 @@ def import_baselines(data: bytes) -> ReachImport:
         PopulationBaseline(area_id=a, age_band=b, population=n) for (a, b), n in found.items()
     )
     db.session.flush()
-    return ReachImport("population", len(area_ids), outside)
+    return ReachImport("population", len(area_ids), file.outside, file.read)
+
+
+def _by_band(layout, area: Area, figures: dict[str, list[str]], found: dict) -> list[str]:
+    """A row of one area and age band: its problems, or its population kept in `found`."""
+    (value,), (people,) = figures["age_band"], figures["population"]
+    band, population, problems = _band(value), whole(people, 0, 10_000_000), []
+    if band is None:
+        problems.append(f"“{value}” is not an age band")
+    if population is None:
+        problems.append("the population must be a whole number, 0 or more")
+    if band and (area.id, band) in found:
+        problems.append(f"{area.name}, {AGE_BANDS[band]} is in the file twice")
+    if band and population is not None:
+        found[(area.id, band)] = population
+    return problems
+
+
+def _by_ages(layout, area: Area, figures: dict[str, list[str]], found: dict) -> list[str]:
+    """A row of one area, a column for each year of age: its bands' populations, added up."""
+    populations, wrong = add_up(layout, figures)
+    problems = []
+    if wrong:
+        more = f" (and {_count(len(wrong) - 1, 'more column')})" if len(wrong) > 1 else ""
+        column = quoted(layout.header[wrong[0]])
+        problems.append(f"the population must be a whole number, 0 or more, in {column}{more}")
+    if (area.id, "under_16") in found:
+        problems.append(f"{area.name} is in the file twice")
+    found.update(((area.id, band), n) for band, n in populations.items())
+    return problems
 
 
 def import_deprivation(data: bytes) -> ReachImport:
-    """Each area's deprivation decile (columns area_code, decile; 1 = most deprived); rows of
-    areas the platform does not have are passed over."""
+    """Each area's deprivation decile (1 = most deprived): columns area_code, decile, or the
+    English Indices of Deprivation's code and overall decile columns; rows of areas the
+    platform does not have are passed over."""
     areas, problems, found = _areas(), [], {}
-    rows, outside = _read(data, ["area_code", "decile"], set(areas))
-    for number, row in rows:
-        area = areas[row["area_code"].upper()]
-        decile = _whole(row["decile"], 1, 10)
+    file = read_rows(data, deprivation_layout, set(areas))
+    for number, code, figures in file.rows:
+        area = areas[code.upper()]
+        decile = whole(figures["decile"][0], 1, 10)
         if decile is None:
             problems.append(f"row {number}: the decile must be a whole number from 1 to 10")
         if area.id in found:
@@ -251,7 +158,7 @@ def import_deprivation(data: bytes) -> ReachImport:
     db.session.execute(delete(AreaDeprivation).where(AreaDeprivation.area_id.in_(found)))
     db.session.add_all(AreaDeprivation(area_id=a, decile=d) for a, d in found.items())
     db.session.flush()
-    return ReachImport("deprivation decile", len(found), outside)
+    return ReachImport("deprivation decile", len(found), file.outside, file.read)
 
 
 # Reach

@@ -6,13 +6,8 @@ from engage.errors import EngageError
 from engage.extensions import db
 from engage.services.breakdowns import DIMENSIONS, breakdown
 from engage.services.consultations import get_consultation_by_id
-from engage.services.reach import (
-    MAX_FILE,
-    has_baselines,
-    import_baselines,
-    import_deprivation,
-    reach,
-)
+from engage.services.reach import has_baselines, import_baselines, import_deprivation, reach
+from engage.services.reach_files import MAX_FILE
 from engage.workspace import bp
 from engage.workspace.forms import UploadForm
 from engage.workspace.themes import _done_run_or_404

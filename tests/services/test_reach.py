@@ -6,12 +6,12 @@ import pytest
 from engage.extensions import db
 from engage.models import AreaDeprivation, PopulationBaseline, RespondentDetails
 from engage.services.reach import (
-    MAX_FILE,
     ReachImportError,
     import_baselines,
     import_deprivation,
     reach,
 )
+from engage.services.reach_files import MAX_FILE
 from tests.factories import make_area, make_consultation, make_wish
 
 

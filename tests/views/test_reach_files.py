@@ -6,7 +6,7 @@ import pytest
 
 from engage.extensions import db
 from engage.models import AreaDeprivation, PopulationBaseline
-from engage.services.reach import MAX_FILE
+from engage.services.reach_files import MAX_FILE
 from tests.conftest import post_multipart
 from tests.views.test_reach_numbers import _upload, reach_page  # noqa: F401
 

@@ -1,0 +1,172 @@
+"""Reading the reach page's CSV files: the rows of the platform's areas, numbered as a
+spreadsheet shows them, and how many rows of other areas were passed over.
+
+A national file lists every area in the country, with all its columns: only the columns its
+layout names (engage/services/reach_columns.py) are kept, and only for the platform's rows.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import chain, islice
+
+from engage.errors import ReachImportError
+from engage.services.reach_columns import Layout, code_rank, quoted
+
+# A national file (every area in England, with all its columns) is 10 to 25 MB; the form takes
+# bodies up to REACH_FORM_MAX_CONTENT_LENGTH (50 MB), so a larger one gets this service's message.
+MAX_FILE = 32 * 1024 * 1024
+TRIM = "save only the area_code column and the figures’ columns, or only this partnership’s rows"
+TOO_MANY = (
+    "it has more values than the first row names columns (write a number such as 1,000 as "
+    "1000, or in quotes)"
+)
+# A spreadsheet saved as CSV keeps the title and notes above its table (ONS's sheets have three
+# or four such rows): the column names are the first row naming a column of area codes.
+TITLE_ROWS = 20
+
+
+@dataclass(frozen=True)
+class FileRows:
+    """The platform's rows (row number, area code, each figure's values) and what was read."""
+
+    layout: Layout
+    rows: list[tuple[int, str, dict[str, list[str]]]]
+    outside: int
+    read: str  # "Read area codes from “…” and …", when not the platform's own columns
+
+
+def read_rows(data: bytes, layout_of: Callable[[list[str]], Layout], known: set[str]) -> FileRows:
+    """The rows of the platform's areas (by area code), laid out as `layout_of` finds from the
+    column names, and how many rows of other areas were passed over."""
+    if len(data) > MAX_FILE:
+        raise ReachImportError([f"the file is larger than {MAX_FILE // (1024 * 1024)} MB ({TRIM})"])
+    # Read line by line from the bytes: a national file is not held again as one string.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    found = _Rows(layout_of, known)
+    try:
+        lines, delimiter, found.number = _lines(stream)
+        # newline="" leaves line ends to csv, which reads \r alone too (Excel's "CSV (Macintosh)").
+        found.read(csv.reader(lines, delimiter=delimiter))
+    except UnicodeDecodeError as error:
+        raise ReachImportError(["the file is not UTF-8 text (save it as CSV UTF-8)"]) from error
+    except csv.Error as error:
+        raise ReachImportError([f"row {found.number}: {_unreadable(error)}"]) from error
+    if found.extra:
+        raise ReachImportError(found.extra)
+    if not found.rows and not found.outside:
+        raise ReachImportError(["the file has no rows under its header"])
+    layout = found.layout
+    if not found.rows:
+        raise ReachImportError([_none_ours(found.outside, known, layout.header[layout.code])])
+    return FileRows(layout, found.rows, found.outside, found.told())
+
+
+class _Rows:
+    """A file's rows sorted into the platform's areas' (their figures' columns) and the rest."""
+
+    def __init__(self, layout_of: Callable[[list[str]], Layout], known: set[str]):
+        self.layout_of, self.known = layout_of, known
+        self.number = 1  # the row being read, to name one csv cannot read
+        self.titles = 0  # rows above the column names
+        self.header_at = 1
+        self.layout: Layout
+        self.rows: list[tuple[int, str, dict[str, list[str]]]] = []
+        self.outside = 0
+        self.extra: list[str] = []
+
+    def read(self, reader) -> None:
+        header = self._header(reader)
+        try:
+            self.layout = self.layout_of(header)
+        except ReachImportError as error:
+            if not self.titles:
+                raise
+            where = f"row {self.header_at}, read as the column names: "
+            raise ReachImportError([where + p for p in error.problems]) from error
+        code_at, width = self.layout.code, len(header)
+        wanted = self.layout.columns.items()
+        self.number += 1
+        for row in reader:
+            kind = self._kind(row, code_at, width)
+            if kind == "ours":
+                figures = {name: [_at(row, i) for i in at] for name, at in wanted}
+                self.rows.append((self.number, row[code_at].strip(), figures))
+            elif kind == "extra":
+                self.extra.append(f"row {self.number}: {TOO_MANY}")
+            elif kind == "outside":
+                self.outside += 1
+            self.number += 1
+
+    def _header(self, reader) -> list[str]:
+        """The column names: the first row, or the first of the first rows to name a column of
+        area codes; if none does, the first row, for the layout to say what it lacks."""
+        above: list[list[str]] = []
+        for row in islice(reader, TITLE_ROWS):
+            names = [name.strip() for name in row]
+            if any(code_rank(name) is not None for name in names):
+                self.titles, self.header_at = len(above), self.number
+                return names
+            above.append(names)
+            self.number += 1
+        # No layout takes a row without a code column: the layout refuses it, unnumbered.
+        return above[0] if above else []
+
+    def _kind(self, row: list[str], code_at: int, width: int) -> str:
+        # Excel writes cleared or formatted rows under the figures as bare commas.
+        if not any(v.strip() for v in row):
+            return "empty"
+        ours = code_at < len(row) and row[code_at].strip().upper() in self.known
+        # More values than columns: "1,000" unquoted would be 1, and a code shifted along
+        # could be another area's, so a row naming one of the platform's areas anywhere is
+        # refused.
+        if len(row) > width and any(v.strip() for v in row[width:]):
+            if ours or any(v.strip().upper() in self.known for v in row):
+                return "extra"
+        return "ours" if ours else "outside"
+
+    def told(self) -> str:
+        parts = [f"the column names from row {self.header_at}"] if self.titles else []
+        parts += [self.layout.read] if self.layout.read else []
+        return "Read " + ", ".join(parts) if parts else ""
+
+
+def _at(row: list[str], column: int) -> str:
+    return row[column].strip() if column < len(row) else ""
+
+
+def _none_ours(outside: int, known: set[str], code: str) -> str:
+    example = ", ".join(sorted(known)[:2])
+    such = f" (such as {example})" if example else ""
+    rows = "its one row is not" if outside == 1 else f"none of its {outside:,} rows is"
+    column = "area_code" if code.lower() == "area_code" else quoted(code)
+    return (
+        f"{rows} for an area of this partnership: check that it is the right file, and that "
+        f"its {column} column holds the areas’ codes{such}"
+    )
+
+
+def _lines(stream: io.TextIOWrapper):
+    """The file's lines from its header on, its separator, and the header's row number."""
+    first = stream.readline()
+    delimiter, skipped = _separator(first.rstrip("\r\n"))
+    return (stream if skipped else chain([first], stream)), delimiter, 1 + skipped
+
+
+def _separator(first: str) -> tuple[str, int]:
+    """The file's separator, and 1 if its first line only names it. Excel where the decimal
+    mark is a comma saves CSV with semicolons, and some tools write "sep=;" first for Excel.
+    The column names hold no separator, so the first line that is not "sep=" tells; a title
+    above them (its cells padded out with separators, a comma in its text) by the most found."""
+    if first.lower().startswith("sep=") and len(first) == 5:
+        return first[4], 1
+    counts = [(first.count(d), -n, d) for n, d in enumerate((",", ";", "\t"))]
+    most = max(counts)
+    return (most[2] if most[0] else ","), 0
+
+
+def _unreadable(error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return f"a value is longer than {csv.field_size_limit():,} characters"
+    return f"the row cannot be read as CSV ({error})"
