@@ -150,9 +150,8 @@ def deprivation_layout(header: list[str]) -> Layout:
         found.append(f"no deprivation decile column was found: the first row must name {DECILES}")
         found[-1] += domains
     problems += found
-    if problems:
+    if problems or code is None or decile is None:  # each missing column is a problem said
         raise ReachImportError(problems)
-    assert code is not None and decile is not None  # no problem: both were found
     more = f"deciles from {quoted(header[decile])}"
     simple = [header[code].lower(), header[decile].lower()] == ["area_code", "decile"]
     read = "" if simple else _read_from(header, code, more)
