@@ -217,6 +217,31 @@ def test_hostile_files_are_refused_with_a_clear_message(
     assert db.session.query(PhotoEntry).count() == 0 and stored_files(app) == []
 
 
+# The first bytes of files phones and cameras save in formats the competition does not take.
+HEIC_HEAD = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+AVIF_HEAD = b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf" + b"\x00" * 64
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("IMG_0412.HEIC", HEIC_HEAD, "Save a copy as a JPEG and choose that file instead"),
+        ("IMG_0412.jpg", HEIC_HEAD, "This photo is in HEIC format"),
+        ("photo.avif", AVIF_HEAD, "This photo is in AVIF format"),
+        ("dancing.gif", b"GIF89a\x01\x00\x01\x00" + b"\x00" * 32, "This is a GIF file"),
+        ("scan.tif", b"II*\x00\x08\x00\x00\x00" + b"\x00" * 32, "Save it as a JPEG (or PNG)"),
+    ],
+    ids=["heic", "heic-named-jpg", "avif", "gif", "tiff"],
+)
+def test_a_photo_in_another_format_says_which_and_how_to_convert_it(
+    client, competition, filename, data, message
+):
+    response = enter(client, data, filename=filename, title="Our park 🌳")
+    assert response.status_code == 400
+    assert message in response.text
+    assert 'value="Our park 🌳"' in response.text  # nothing typed is lost
+
+
 @pytest.mark.parametrize(
     "filename",
     [
