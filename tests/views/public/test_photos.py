@@ -80,6 +80,15 @@ def test_a_resident_enters_a_photo(client, app, competition):
     assert "Trees on the ring road" not in client.get("/competitions/pics/gallery").text
 
 
+def test_the_confirmation_of_an_entry_is_not_kept_by_the_browser(client, competition):
+    """On a shared computer the next person must not get it back from the browser's cache."""
+    refused = enter(client, pf.jpeg(), took_photo="")
+    assert refused.status_code == 400 and "Sam Taylor" in refused.text
+    sent = enter(client, pf.jpeg())
+    for page in (refused, client.get(sent.location), client.get("/competitions/pics/equalities")):
+        assert "no-store" in page.headers.get("Cache-Control", ""), page.request.path
+
+
 def test_sending_the_form_twice_stores_one_entry(client, app, competition):
     page = client.get("/competitions/pics/enter")
     first = enter(client, pf.jpeg(), page=page)
