@@ -350,7 +350,7 @@ def test_gallery_and_entry_page_show_only_approved_photos(client, app, competiti
     assert "Safe cycle lanes" in gallery and 'alt="Cyclists on a lane"' in gallery
     assert "Waiting photo" not in gallery and "1 photo" in gallery
     page = client.get(f"/competitions/pics/photos/{shown.id}").text
-    assert "More trees along the main roads" in page and "Photo by Sam Taylor" in page
+    assert "More trees along the main roads" in page and "Photo by <bdi>Sam Taylor</bdi>" in page
     assert "sam@example.com" not in page
     assert client.get(f"/competitions/pics/photos/{hidden.id}").status_code == 404
     assert client.get(f"/competitions/pics/photos/{hidden.id}/display.jpg").status_code == 404
