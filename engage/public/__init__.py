@@ -16,4 +16,5 @@ from engage.public import (  # noqa: E402,F401
     rights,
     routes,
     strategy,
+    votes,
 )

@@ -3,6 +3,7 @@ served images and the people's vote, as a resident's browser would use them."""
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -381,6 +382,11 @@ def _banner_title(html: str) -> str:
     return found.group(1) if found else ""
 
 
+def _banner_text(html: str) -> str:
+    found = re.search(r'class="govuk-notification-banner__content"[^>]*>(.*?)</div>', html, re.S)
+    return re.sub(r"<[^>]+>|\s+", " ", found.group(1)) if found else ""
+
+
 def test_one_vote_per_browser(client, app, competition):
     first = make_photo_entry(competition, title="First")
     second = make_photo_entry(competition, title="Second")
@@ -440,7 +446,26 @@ def test_no_votes_outside_the_voting_dates(client, app):
     db.session.commit()
     page = client.get(f"/competitions/pics/photos/{entry.id}").text
     assert "Voting opens on" in page and "Vote for this photo" not in page
-    assert vote(client, entry, page=client.get("/staff/sign-in")).status_code == 403
+    sent = vote(client, entry, page=client.get("/staff/sign-in"))
+    assert sent.status_code == 303
+    assert "Your vote was not counted: voting opens on" in client.get(sent.location).text
+    assert db.session.query(Vote).count() == 0
+
+
+def test_a_vote_from_a_page_left_open_after_voting_closed_says_it_did_not_count(
+    client, app, competition
+):
+    entry = make_photo_entry(competition)
+    db.session.commit()
+    page = client.get(f"/competitions/pics/photos/{entry.id}")
+    assert "Vote for this photo" in page.text
+    competition.voting_close_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    sent = vote(client, entry, page=page)
+    assert sent.status_code == 303 and sent.location.endswith(f"/photos/{entry.id}")
+    back = client.get(sent.location).text
+    assert "Your vote was not counted: voting closed on" in _banner_text(back)
+    assert "Voting closed on" in back and "Vote for this photo" not in back
     assert db.session.query(Vote).count() == 0
 
 
