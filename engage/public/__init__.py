@@ -7,4 +7,14 @@ bp = Blueprint("public", __name__)
 # Registers the views on bp: the wishes, the draft strategy's pages, the photo competition,
 # the equalities questions and residents' rights (with the privacy, accessibility and cookies
 # pages).
-from engage.public import equalities, finished, pages, photos, rights, routes, strategy  # noqa: E402,F401
+from engage.public import (  # noqa: E402,F401
+    addresses,
+    equalities,
+    finished,
+    pages,
+    photos,
+    rights,
+    routes,
+    strategy,
+    votes,
+)

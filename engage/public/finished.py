@@ -1,7 +1,7 @@
 """'Clear my answers from this browser': on a shared or public computer (a library, a drop-in
 session), the next person must not open the last one's confirmation or "about you" answers."""
 
-from flask import flash, redirect, session, url_for
+from flask import flash, redirect, request, session, url_for
 
 from engage.public import bp, equalities, photos, resent, routes, strategy
 
@@ -13,6 +13,28 @@ _SENT_KEYS = (
     equalities._SESSION_KEY,
     resent._SESSION_KEY,
 )
+
+# Pages that show what this browser's user sent or told us about themselves (their wishes,
+# email address, postcode, entry): a browser must not keep them, or Back and the history would
+# give them to the next person after "Clear my answers". Every form sent back with errors
+# holds what was typed, so every POST's answer is not kept either.
+_OWN_PAGES = {
+    "public.about_you",
+    "public.wishes_sent",
+    "public.wish_equalities",
+    "public.comment_about_you",
+    "public.comment_sent",
+    "public.comment_equalities",
+    "public.entry_sent",
+    "public.photo_equalities",
+}
+
+
+@bp.after_request
+def _not_kept(response):
+    if request.method != "GET" or request.endpoint in _OWN_PAGES:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/finished")

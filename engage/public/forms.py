@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from engage.models import AGE_BANDS
 from engage.services.postcodes import normalise_postcode
+from engage.services.search import query_terms
 from engage.services.text import clean_text
 from engage.services.wishes import MAX_WISH_LENGTH, MAX_WISHES
 from engage.widgets import CheckboxInput, RadioInput
@@ -132,6 +133,15 @@ class WallSearchForm(FlaskForm):
         widget=GovTextInput(),
     )
     area = StringField("Area")
+
+    def validate_q(self, field):
+        # Emoji or punctuation alone search for nothing: the wall would list every wish under
+        # the search as if each one matched.
+        if field.data and not query_terms(field.data):
+            raise ValidationError(
+                "Search with words or numbers, like ‘buses’ or ‘park’: "
+                "emoji and punctuation on their own cannot be searched for"
+            )
 
 
 class ReportForm(FlaskForm):

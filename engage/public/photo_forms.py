@@ -39,6 +39,7 @@ class EntryForm(FlaskForm):
     )
     title = StringField(
         "Title of your photo",
+        description="Up to 100 characters.",
         filters=[clean_text],
         validators=[required("Enter a title for your photo"), _max(100, "The title")],
         widget=GovTextInput(),

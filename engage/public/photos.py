@@ -2,7 +2,6 @@
 people's vote, the results, and the public copies of approved photos."""
 
 import hashlib
-import secrets
 
 from flask import (
     abort,
@@ -26,6 +25,7 @@ from engage.public.paging import page_or_404
 from engage.public.photo_forms import EntryForm, PhotoReportForm, VoteForm, chosen_file
 from engage.public.reports import report_page
 from engage.public.resent import content_digest, remember_sent, sent_before
+from engage.public.votes import voter_key
 from engage.services import ratelimit
 from engage.services.images import ImageRefused, process_photo, read_upload
 from engage.services.judging import list_awards
@@ -33,7 +33,6 @@ from engage.services.photos import (
     EntryDetails,
     EntryError,
     StoredPhoto,
-    cast_vote,
     discard_keys,
     gallery_query,
     get_competition,
@@ -50,8 +49,6 @@ from engage.services.tokens import form_token_nonce, new_form_token
 from engage.storage import get_storage
 
 _SESSION_KEY = "photo_entries"
-VOTER_COOKIE = "engage_voter"
-VOTER_COOKIE_DAYS = 365
 _FORM_PURPOSE = "photo:{}"
 _HELD_SALT = "engage.held-photo"
 
@@ -303,22 +300,6 @@ def gallery(slug):
     return render_template("photos/gallery.html", competition=competition, page=page)
 
 
-def _voter_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="engage.voter")
-
-
-def voter_key() -> str | None:
-    """The id in this browser's signed voter cookie, if it has a genuine one."""
-    raw = request.cookies.get(VOTER_COOKIE)
-    if not raw:
-        return None
-    try:
-        value = _voter_serializer().loads(raw)
-    except BadSignature:
-        return None
-    return value if isinstance(value, str) and 16 <= len(value) <= 64 else None
-
-
 @bp.get("/competitions/<slug>/photos/<int:entry_id>")
 def show_entry(slug, entry_id):
     """One approved photo, its wish and credit, and the vote while voting is open."""
@@ -346,36 +327,6 @@ def report_entry(slug, entry_id):
         competition=competition,
         entry=entry,
     )
-
-
-@bp.post("/competitions/<slug>/photos/<int:entry_id>/vote")
-def vote(slug, entry_id):
-    """The people's vote: one per browser per competition, and a limit per connection."""
-    competition = _competition_or_404(slug)
-    entry = get_public_entry(competition, entry_id) or abort(404)
-    voter = voter_key() or secrets.token_urlsafe(24)
-    if get_vote(competition, voter) is None:  # a browser's second click adds no vote to limit
-        ratelimit.hit(
-            f"votes:{competition.id}:{request.remote_addr}",
-            current_app.config["VOTE_RATE_LIMIT"],
-            current_app.config["VOTE_RATE_WINDOW"],
-        )
-    counted = cast_vote(competition, entry, voter)
-    db.session.commit()
-    if counted:
-        flash(f"Thank you: your vote for “{entry.title}” is counted.", "success")
-    else:
-        flash("You have already voted in this competition: your first vote stands.")
-    response = redirect(url_for("public.show_entry", slug=slug, entry_id=entry.id), 303)
-    response.set_cookie(
-        VOTER_COOKIE,
-        _voter_serializer().dumps(voter),
-        max_age=VOTER_COOKIE_DAYS * 24 * 3600,
-        httponly=True,
-        samesite="Lax",
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-    )
-    return response
 
 
 @bp.get("/competitions/<slug>/results")

@@ -72,6 +72,39 @@ def read_upload(stream, max_bytes: int = MAX_BYTES) -> bytes:
     return data
 
 
+# Photos phones and cameras save in formats we do not take, and how to get a JPEG instead:
+# "must be JPEG" alone does not tell an iPhone user, whose camera saves HEIC, what to do.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1"}
+_SAVE_AS_JPEG = "Save it as a JPEG (or PNG) and choose that file instead."
+HEIC = (
+    "This photo is in HEIC format, which iPhones and some other phones use, and we can only "
+    "take JPEG, PNG or WebP. Save a copy as a JPEG and choose that file instead. On an iPhone, "
+    "setting Settings, Camera, Formats to “Most Compatible” saves new photos as JPEG."
+)
+
+
+def _other_format(data: bytes) -> str | None:
+    """A message naming a common image format we do not take, and how to convert it."""
+    if data[4:8] == b"ftyp":
+        # The major brand, then the compatible ones: an AVIF may say "mif1" first.
+        size = int.from_bytes(data[:4], "big")
+        brands = [data[8:12]] + [data[i : i + 4] for i in range(16, min(size, 64), 4)]
+        if b"avif" in brands or b"avis" in brands:
+            return (
+                f"This photo is in AVIF format: we can only take JPEG, PNG or WebP. {_SAVE_AS_JPEG}"
+            )
+        if _HEIF_BRANDS.intersection(brands):
+            return HEIC
+    for magic, name in (
+        (b"GIF8", "GIF"),
+        (b"II*\x00", "TIFF"),
+        (b"MM\x00*", "TIFF"),
+    ):
+        if data.startswith(magic):
+            return f"This is a {name} file: we can only take JPEG, PNG or WebP. {_SAVE_AS_JPEG}"
+    return None
+
+
 def sniff_format(data: bytes) -> str:
     """The format the file's first bytes declare (JPEG, PNG or WEBP), whatever its name."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -80,7 +113,7 @@ def sniff_format(data: bytes) -> str:
         return "PNG"
     if len(data) >= 16 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WEBP"
-    raise ImageRefused(NOT_AN_IMAGE)
+    raise ImageRefused(_other_format(data) or NOT_AN_IMAGE)
 
 
 def _webp_size(data: bytes) -> tuple[int, int]:

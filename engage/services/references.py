@@ -1,6 +1,7 @@
 """Short reference numbers a resident can quote, such as W-7K3P-9Q."""
 
 import secrets
+import unicodedata
 
 from sqlalchemy import select
 
@@ -15,8 +16,11 @@ def new_reference(prefix: str = "W") -> str:
 
 
 def normalise_reference(value: str) -> str:
-    """Accept what people type: lower case, spaces, O for 0, I or L for 1."""
-    compact = "".join((value or "").upper().split()).replace("-", "")
+    """Accept what people type: lower case, spaces, any dash (a phone or a PDF may turn "-" into
+    "–" or "—"), O for 0, I or L for 1."""
+    compact = "".join(
+        c for c in (value or "").upper() if not c.isspace() and unicodedata.category(c) != "Pd"
+    )
     compact = compact.translate(str.maketrans("OIL", "011"))
     if len(compact) != 7:
         return compact

@@ -38,6 +38,7 @@ from engage.models import (
 )
 from engage.models._types import utcnow
 from engage.models.photo import WITHDRAWN
+from engage.services.references import normalise_reference
 from engage.storage import Storage, StorageKeyError
 
 
@@ -81,7 +82,7 @@ def _ids_with_email(id_column, email_column, email: str) -> list[int]:
 
 def matching_email(reference: str, email: str) -> str | None:
     """The address on file when the reference and email address belong together, else None."""
-    reference, email = (reference or "").strip().upper(), _normal(email)
+    reference, email = normalise_reference(reference), _normal(email)
     if not reference or not email:
         return None
     stored = db.session.scalar(

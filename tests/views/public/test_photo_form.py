@@ -140,3 +140,16 @@ def test_a_gallery_page_that_does_not_exist_is_not_found(app, client, competitio
 def test_an_optional_about_your_photo_of_only_spaces_is_stored_empty(client, competition):
     assert enter(client, pf.jpeg(), description=" \u200b ").status_code == 303
     assert db.session.query(PhotoEntry).one().description == ""
+
+
+def test_a_long_title_comes_back_whole_to_shorten_not_cut_by_the_browser(client, competition):
+    """A maxlength on the box would cut a pasted title at 100 characters without a word, on a
+    phone where the end of the box is out of sight; the form's own check says how long it is."""
+    page = client.get("/competitions/pics/enter").text
+    title_box = re.search(r'<input[^>]*name="title"[^>]*>', page).group(0)
+    assert "maxlength" not in title_box
+    title = "Our street on a summer evening, " * 4
+    response = enter(client, pf.jpeg(), title=title)
+    assert response.status_code == 400
+    assert "The title must be 100 characters or fewer" in response.text
+    assert f'value="{title.strip()}"' in response.text

@@ -3,6 +3,7 @@ served images and the people's vote, as a resident's browser would use them."""
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,15 @@ def test_a_resident_enters_a_photo(client, app, competition):
         data = path.read_bytes()
         assert pf.SECRET_PHONE not in data and b"Exif" not in data and pf.SECRET_NAME not in data
     assert "Trees on the ring road" not in client.get("/competitions/pics/gallery").text
+
+
+def test_the_confirmation_of_an_entry_is_not_kept_by_the_browser(client, competition):
+    """On a shared computer the next person must not get it back from the browser's cache."""
+    refused = enter(client, pf.jpeg(), took_photo="")
+    assert refused.status_code == 400 and "Sam Taylor" in refused.text
+    sent = enter(client, pf.jpeg())
+    for page in (refused, client.get(sent.location), client.get("/competitions/pics/equalities")):
+        assert "no-store" in page.headers.get("Cache-Control", ""), page.request.path
 
 
 def test_sending_the_form_twice_stores_one_entry(client, app, competition):
@@ -217,6 +227,31 @@ def test_hostile_files_are_refused_with_a_clear_message(
     assert db.session.query(PhotoEntry).count() == 0 and stored_files(app) == []
 
 
+# The first bytes of files phones and cameras save in formats the competition does not take.
+HEIC_HEAD = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+AVIF_HEAD = b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf" + b"\x00" * 64
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("IMG_0412.HEIC", HEIC_HEAD, "Save a copy as a JPEG and choose that file instead"),
+        ("IMG_0412.jpg", HEIC_HEAD, "This photo is in HEIC format"),
+        ("photo.avif", AVIF_HEAD, "This photo is in AVIF format"),
+        ("dancing.gif", b"GIF89a\x01\x00\x01\x00" + b"\x00" * 32, "This is a GIF file"),
+        ("scan.tif", b"II*\x00\x08\x00\x00\x00" + b"\x00" * 32, "Save it as a JPEG (or PNG)"),
+    ],
+    ids=["heic", "heic-named-jpg", "avif", "gif", "tiff"],
+)
+def test_a_photo_in_another_format_says_which_and_how_to_convert_it(
+    client, competition, filename, data, message
+):
+    response = enter(client, data, filename=filename, title="Our park 🌳")
+    assert response.status_code == 400
+    assert message in response.text
+    assert 'value="Our park 🌳"' in response.text  # nothing typed is lost
+
+
 @pytest.mark.parametrize(
     "filename",
     [
@@ -316,7 +351,7 @@ def test_gallery_and_entry_page_show_only_approved_photos(client, app, competiti
     assert "Safe cycle lanes" in gallery and 'alt="Cyclists on a lane"' in gallery
     assert "Waiting photo" not in gallery and "1 photo" in gallery
     page = client.get(f"/competitions/pics/photos/{shown.id}").text
-    assert "More trees along the main roads" in page and "Photo by Sam Taylor" in page
+    assert "More trees along the main roads" in page and "Photo by <bdi>Sam Taylor</bdi>" in page
     assert "sam@example.com" not in page
     assert client.get(f"/competitions/pics/photos/{hidden.id}").status_code == 404
     assert client.get(f"/competitions/pics/photos/{hidden.id}/display.jpg").status_code == 404
@@ -345,6 +380,11 @@ def vote(client, entry, page=None):
 def _banner_title(html: str) -> str:
     found = re.search(r'class="govuk-notification-banner__title"[^>]*>\s*([^<]*?)\s*<', html)
     return found.group(1) if found else ""
+
+
+def _banner_text(html: str) -> str:
+    found = re.search(r'class="govuk-notification-banner__content"[^>]*>(.*?)</div>', html, re.S)
+    return re.sub(r"<[^>]+>|\s+", " ", found.group(1)) if found else ""
 
 
 def test_one_vote_per_browser(client, app, competition):
@@ -406,7 +446,26 @@ def test_no_votes_outside_the_voting_dates(client, app):
     db.session.commit()
     page = client.get(f"/competitions/pics/photos/{entry.id}").text
     assert "Voting opens on" in page and "Vote for this photo" not in page
-    assert vote(client, entry, page=client.get("/staff/sign-in")).status_code == 403
+    sent = vote(client, entry, page=client.get("/staff/sign-in"))
+    assert sent.status_code == 303
+    assert "Your vote was not counted: voting opens on" in client.get(sent.location).text
+    assert db.session.query(Vote).count() == 0
+
+
+def test_a_vote_from_a_page_left_open_after_voting_closed_says_it_did_not_count(
+    client, app, competition
+):
+    entry = make_photo_entry(competition)
+    db.session.commit()
+    page = client.get(f"/competitions/pics/photos/{entry.id}")
+    assert "Vote for this photo" in page.text
+    competition.voting_close_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    sent = vote(client, entry, page=page)
+    assert sent.status_code == 303 and sent.location.endswith(f"/photos/{entry.id}")
+    back = client.get(sent.location).text
+    assert "Your vote was not counted: voting closed on" in _banner_text(back)
+    assert "Voting closed on" in back and "Vote for this photo" not in back
     assert db.session.query(Vote).count() == 0
 
 

@@ -60,6 +60,17 @@ def test_matching_details_mail_a_link_to_that_address(client, app, entries):
     assert db.session.query(RightsRequest).one().token_hash not in message.body
 
 
+@pytest.mark.parametrize("typed", ["w10k07q", "W 10K0 7Q", "w-IOKO-7q", " W—10K0—7Q "])
+def test_a_reference_typed_as_people_copy_it_still_earns_the_link(client, app, entries, typed):
+    """Copied from a confirmation page or read off paper: no dashes, spaces, O for 0, I for 1."""
+    entries["mine"].submission.reference = "W-10K0-7Q"
+    db.session.commit()
+    response = _ask(client, typed, "sam@example.com")
+    assert response.status_code == 303
+    (message,) = outbox(app)
+    assert message.to == "sam@example.com"
+
+
 @pytest.mark.parametrize(
     ("reference", "email"),
     [("mine", "alex@example.org"), ("theirs", "sam@example.com"), ("W-NONE-00", "sam@example.com")],

@@ -40,6 +40,20 @@ def send_comment(client, priority, fields=None, **data):
     return client.post(comment_url(priority), data={**form, **data})
 
 
+def test_comment_pages_showing_what_was_sent_are_not_kept_by_the_browser(client, strategy):
+    """As for wishes: a shared computer's cache must not give the next person these pages."""
+    sent = send_comment(client, priority_of(strategy), stance="oppose", text="Too vague")
+    about_you = client.get(sent.location)
+    details = client.post(
+        sent.location, data={**hidden_fields(about_you.text), "postcode": "DE22 1AB"}
+    )
+    pages = [client.get(sent.location), client.get(details.location)]
+    pages.append(client.get("/consultations/derby/strategy/comments/equalities"))
+    assert "DE22 1AB" in pages[0].text and "Too vague" in pages[1].text
+    for page in pages:
+        assert "no-store" in page.headers.get("Cache-Control", ""), page.request.path
+
+
 def test_contents_theme_and_priority_pages(client, strategy):
     home = client.get("/consultations/derby").text
     assert "Read Derby 2026: our community strategy" in home

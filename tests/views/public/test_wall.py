@@ -93,6 +93,16 @@ def test_a_search_too_long_says_so_and_lists_nothing(client, wall):
     assert main.index("govuk-error-summary") < main.index("<h1")
 
 
+@pytest.mark.parametrize("search", ["🚌", "🌳🌳", "?!", "— ..."])
+def test_a_search_with_no_words_says_how_to_search_and_lists_nothing(client, wall, search):
+    """Only emoji or punctuation: the wall must not list every wish as if they all matched."""
+    page = client.get("/consultations/derby/wall", query_string={"q": search})
+    assert page.status_code == 400 and "<title>Error: Wish wall" in page.text
+    assert "Search with words or numbers, like ‘buses’ or ‘park’" in page.text
+    assert "results-heading" not in page.text and "More buses at night" not in page.text
+    assert f'value="{search}"' in page.text  # the search is kept, to change
+
+
 def report(client, reason):
     wish = db.session.query(Wish).filter_by(status=ModerationStatus.APPROVED).first()
     url = f"/consultations/derby/wishes/{wish.id}/report"

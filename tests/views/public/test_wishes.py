@@ -84,6 +84,28 @@ def test_on_a_shared_computer_the_next_person_cannot_see_what_was_sent(client, c
     assert submission.details.postcode == "DE22 1AB" and submission.wishes[0].text == "More buses"
 
 
+def test_pages_showing_what_was_sent_are_not_kept_by_the_browser(client, consultation):
+    """On a shared computer, Back or the history after "Clear my answers" must not bring the
+    last person's email address, postcode or wishes back from the browser's cache."""
+    typed = send_wishes(client, "Less litter")
+    refused = send_wishes(client, "x" * 501)
+    about_you = client.get(typed.location)
+    details = client.post(
+        typed.location,
+        data={**hidden_fields(about_you.text), "email": "sam@example.org", "email_consent": "y"},
+    )
+    pages = [refused, client.get(typed.location), client.get(details.location)]
+    pages.append(client.get("/consultations/derby/wishes/equalities"))
+    assert "sam@example.org" in pages[1].text and "Less litter" in pages[2].text
+    for page in pages:
+        assert page.status_code in (200, 400)
+        assert "no-store" in page.headers.get("Cache-Control", ""), page.request.path
+    # Pages everyone sees stay cacheable as before.
+    assert "no-store" not in client.get("/consultations/derby/wall").headers.get(
+        "Cache-Control", ""
+    )
+
+
 def test_skip_about_you_stores_no_details(client, consultation):
     sent = send_wishes(client, "More trees")
     step2 = client.get(sent.location)
