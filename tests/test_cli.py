@@ -74,3 +74,26 @@ def test_create_user_offers_every_role(app):
     )
     assert result.exit_code == 0, result.output
     assert db.session.query(User).one().role == Role.JUDGE
+
+
+def test_create_user_refuses_a_blank_name_or_a_mistyped_email(app):
+    from engage.models import User
+
+    runner = app.test_cli_runner()
+    password = "correct horse battery staple\n" * 2
+    for email, name, problem in [
+        ("jo@example.org", " \t ", "Enter their name"),
+        ("jo example.org", "Jo", "'jo example.org' is not an email address"),
+        ("jo@example", "Jo", "'jo@example' is not an email address"),
+    ]:
+        result = runner.invoke(
+            args=["engage", "create-user", "--email", email, "--name", name], input=password
+        )
+        assert result.exit_code != 0 and problem in result.output
+    assert db.session.query(User).count() == 0
+    result = runner.invoke(
+        args=["engage", "create-user", "--email", " Jo@Example.org ", "--name", " Jo\x00 Bloggs"],
+        input=password,
+    )
+    assert result.exit_code == 0, result.output
+    assert [(u.email, u.name) for u in db.session.query(User)] == [("jo@example.org", "Jo Bloggs")]

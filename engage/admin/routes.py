@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from sqlalchemy import select
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from engage import audit
 from engage.admin import bp
@@ -15,6 +15,7 @@ from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import ROLE_LABELS, Role, User
 from engage.services.auth import create_user, disable_user, enable_user, reset_sign_in
+from engage.services.text import clean_text
 from engage.staff import staff_user
 from engage.widgets import RadioInput
 
@@ -22,7 +23,10 @@ from engage.widgets import RadioInput
 class UserForm(FlaskForm):
     name = StringField(
         "Full name",
-        validators=[InputRequired("Enter their name"), Length(max=120)],
+        # Cleaned first, so a name of only spaces or invisible characters counts as none, and
+        # a pasted control character (PostgreSQL refuses NUL) never reaches the database.
+        filters=[clean_text],
+        validators=[DataRequired("Enter their name"), Length(max=120)],
         widget=GovTextInput(),
     )
     email = StringField(

@@ -75,3 +75,20 @@ def test_only_admins_reach_the_account_pages(app, client, login_as):
     page = client.get("/staff/queue").text
     enable = client.post(f"/staff/admin/users/{officer.id}/enable", data=hidden_fields(page))
     assert enable.status_code == 403
+
+
+def test_a_new_account_needs_a_name_that_is_more_than_spaces(app):
+    admin = _admin_client(app)
+    url = "/staff/admin/users"
+    details = {"email": "sam@example.org", "role": "officer", "password": NEW_PASSWORD}
+    blank = admin.post(url, data={**hidden_fields(admin.get(url).text), **details,
+                                  "name": " \u200b\t "})  # fmt: skip
+    assert blank.status_code == 400 and "<title>Error: " in blank.text
+    assert 'href="#name">Enter their name' in blank.text
+    assert db.session.query(User).filter_by(email="sam@example.org").count() == 0
+    # A control character pasted with the name (PostgreSQL would refuse a NUL) is dropped.
+    added = admin.post(url, data={**hidden_fields(admin.get(url).text), **details,
+                                  "name": "Sam\x00 Jones\x07"})  # fmt: skip
+    assert added.status_code == 303
+    assert "Added Sam Jones (" in admin.get(added.location).text
+    assert db.session.query(User).filter_by(email="sam@example.org").one().name == "Sam Jones"
