@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from engage.moderation.forms import DateInput
 from engage.services.strategy import MAX_TEXT, MAX_TITLE, PrioritySpec
@@ -26,17 +26,19 @@ from engage.services.text import clean_text
 from engage.widgets import RadioInput
 
 
+# Required text is checked after clean_text: a title of only spaces or invisible characters
+# would otherwise be saved empty, and residents would read a heading with nothing in it.
 def _title(label: str, message: str) -> StringField:
     return StringField(
         label,
         filters=[clean_text],
-        validators=[InputRequired(message), Length(max=MAX_TITLE)],
+        validators=[DataRequired(message), Length(max=MAX_TITLE)],
         widget=GovTextInput(),
     )
 
 
 def _text(label: str, description: str = "", required: str | None = None) -> TextAreaField:
-    validators = [InputRequired(required)] if required else [Optional()]
+    validators = [DataRequired(required)] if required else [Optional()]
     return TextAreaField(
         label,
         description=description,

@@ -178,6 +178,31 @@ def test_themes_and_priorities_are_edited_in_the_browser(client, admin):
     )
 
 
+def test_a_title_or_statement_of_only_spaces_is_refused(client, admin):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    version = strategy.versions[0]
+    themes = len(version.themes)
+    url = f"/staff/admin/strategy/versions/{version.id}"
+    blank = _post(client, url, f"{url}/themes", {"title": " \u200b\u00a0 "})
+    assert blank.status_code == 400 and "<title>Error: " in blank.text
+    assert 'href="#title">Enter the theme&#39;s title' in blank.text
+    db.session.refresh(version)
+    assert len(version.themes) == themes
+    priority = version.priorities[0]
+    edit_url = f"/staff/admin/strategy/priorities/{priority.id}"
+    statement = priority.statement
+    spaces = _post(
+        client,
+        edit_url,
+        edit_url,
+        {"theme": str(priority.theme_id), "title": "Safer streets", "statement": " \r\n\t "},
+    )
+    assert spaces.status_code == 400 and 'href="#statement">Enter the statement' in spaces.text
+    db.session.refresh(priority)
+    assert priority.statement == statement
+
+
 def test_wishes_are_searched_and_cited(client, admin):
     consultation = make_consultation(slug="derby")
     buses = make_wish(consultation, text="More buses in the evening")
