@@ -30,6 +30,7 @@ from engage.services.strategy import (
     evidence_summary,
     previous_version,
     remove_priority,
+    require_draft,
     uncite_theme,
     uncite_wish,
     update_priority,
@@ -97,18 +98,35 @@ def edit_priority(priority_id):
     return _render_priority(version, form, priority)
 
 
-@bp.post("/strategy/priorities/<int:priority_id>/remove")
+@bp.route("/strategy/priorities/<int:priority_id>/remove", methods=["GET", "POST"])
 def remove_strategy_priority(priority_id):
+    """Ask first, naming what goes with it: a priority's words and cited evidence cannot be
+    brought back."""
     priority = db.session.get(Priority, priority_id) or abort(404)
     version = priority.theme.version
+    title = priority.title
     try:
+        if request.method == "GET":
+            require_draft(version)
+            return _confirm_removal(priority, version)
         remove_priority(priority)
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400)
     db.session.commit()
-    flash("Removed the priority from this draft")
+    flash(f"Removed the priority {title} from version {version.number}")
     return redirect(url_for("admin.edit_version", version_id=version.id), 303)
+
+
+def _confirm_removal(priority, version):
+    return render_template(
+        "admin/strategy_remove_priority.html",
+        priority=priority,
+        version=version,
+        previous=previous_version(version),
+        wishes=sum(1 for e in priority.evidence if e.wish_id),
+        themes=sum(1 for e in priority.evidence if e.run_theme_id),
+    )
 
 
 @bp.route("/strategy/priorities/<int:priority_id>/evidence", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ import pytest
 
 from engage.extensions import db
 from engage.models import Priority, PriorityChange, Strategy, StrategyVersion
-from engage.services.strategy import get_priority_in
+from engage.services.strategy import cite_wishes, get_priority_in
 from tests.conftest import hidden_fields
 from tests.factories import make_consultation, make_wish
 from tests.strategy_factories import DEMO_FILE, make_comment, make_strategy
@@ -201,6 +201,31 @@ def test_a_title_or_statement_of_only_spaces_is_refused(client, admin):
     assert spaces.status_code == 400 and 'href="#statement">Enter the statement' in spaces.text
     db.session.refresh(priority)
     assert priority.statement == statement
+
+
+def test_removing_a_priority_asks_first_and_names_what_goes(client, admin):
+    consultation = make_consultation()
+    buses = make_wish(consultation, text="More buses in the evening")
+    strategy = make_strategy(consultation, published=False)
+    db.session.flush()
+    priority = get_priority_in(strategy.versions[0], "getting-around")
+    cite_wishes(priority, [buses])
+    db.session.commit()
+    title = priority.title
+    version_url = f"/staff/admin/strategy/versions/{strategy.versions[0].id}"
+    remove_url = f"/staff/admin/strategy/priorities/{priority.id}/remove"
+    assert f'href="{remove_url}"' in client.get(version_url).text
+    page = client.get(remove_url)
+    assert page.status_code == 200
+    assert f"Remove the priority {title}?" in page.text
+    assert "with its 1 cited wish. It cannot be undone" in page.text
+    assert f'href="{version_url}">Cancel, keep it' in page.text
+    assert db.session.get(Priority, priority.id) is not None  # asking changes nothing
+    removed = client.post(remove_url, data=hidden_fields(page.text))
+    assert removed.status_code == 303
+    assert f"Removed the priority {title} from version 1" in client.get(version_url).text
+    db.session.expire_all()
+    assert get_priority_in(strategy.versions[0], "getting-around") is None
 
 
 def test_wishes_are_searched_and_cited(client, admin):
