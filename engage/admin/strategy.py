@@ -241,11 +241,19 @@ def publish_strategy_version(version_id):
     form = PublishForm()
     if not form.validate_on_submit():
         return render_editor(version, status=400, publish_form=form)
+    if not version.is_draft and version.status == form.status.data:
+        # A double click, or a second admin publishing the same draft: it is done already.
+        flash(f"Version {version.number} was already published: {_as(version)}")
+        return redirect(url_for("admin.strategy_settings", strategy_id=version.strategy_id), 303)
     try:
         publish(version, form.status.data, form.note.data or "")
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400, publish_form=form)
     db.session.commit()
-    flash(f"Published version {version.number}: {VERSION_STATUSES[version.status].lower()}")
+    flash(f"Published version {version.number}: {_as(version)}")
     return redirect(url_for("admin.strategy_settings", strategy_id=version.strategy_id), 303)
+
+
+def _as(version: StrategyVersion) -> str:
+    return VERSION_STATUSES[version.status].lower()

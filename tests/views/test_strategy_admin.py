@@ -228,6 +228,25 @@ def test_removing_a_priority_asks_first_and_names_what_goes(client, admin):
     assert get_priority_in(strategy.versions[0], "getting-around") is None
 
 
+def test_publishing_twice_says_it_is_published_already(client, admin):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    version = strategy.versions[0]
+    url = f"/staff/admin/strategy/versions/{version.id}"
+    form = {**hidden_fields(client.get(url).text), "status": "consultation"}
+    first = client.post(f"{url}/publish", data=form)
+    assert first.status_code == 303
+    again = client.post(f"{url}/publish", data=form)  # a double click sends the same form
+    assert again.status_code == 303 and again.location == first.location
+    assert (
+        "Version 1 was already published: published for comment" in client.get(again.location).text
+    )
+    final = client.post(f"{url}/publish", data={**form, "status": "final"})
+    assert final.status_code == 400 and "Version 1 is published and cannot be changed" in final.text
+    db.session.refresh(version)
+    assert version.status == "consultation"
+
+
 def test_wishes_are_searched_and_cited(client, admin):
     consultation = make_consultation(slug="derby")
     buses = make_wish(consultation, text="More buses in the evening")
