@@ -109,6 +109,10 @@ def strategy_settings(strategy_id):
 def start_strategy_revision(strategy_id):
     """A new draft copied from the latest published version, to revise after comments."""
     strategy = db.session.get(Strategy, strategy_id) or abort(404)
+    if (draft := draft_version(strategy)) is not None and previous_version(draft) is not None:
+        # A double click, or a second admin starting it too: carry on with the revision.
+        flash(f"Version {draft.number} was already started: carry on revising it")
+        return redirect(url_for("admin.edit_version", version_id=draft.id), 303)
     try:
         draft = start_revision(strategy)
     except EngageError as error:
