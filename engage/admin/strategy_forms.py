@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     DateField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -77,6 +78,8 @@ class PriorityForm(FlaskForm):
     outcome_measures = _text("Outcome measures", "One a line")
     activities = _text("Examples of partnership activity", "One a line")
     theme = SelectField("Theme", coerce=int, widget=GovSelect())
+    # The priority as the form was opened (priority_fingerprint), to notice a later save.
+    seen = HiddenField()
 
     def spec(self) -> PrioritySpec:
         return PrioritySpec(

@@ -29,6 +29,7 @@ from engage.services.strategy import (
     cite_wishes,
     evidence_summary,
     previous_version,
+    priority_fingerprint,
     remove_priority,
     require_draft,
     uncite_theme,
@@ -48,14 +49,23 @@ def _priority_form(version, obj=None) -> PriorityForm:
     return form
 
 
-def _render_priority(version, form, priority=None, problem=None):
+SAVED_SINCE = (
+    "Someone else saved this priority after you opened it. Your changes are below and are not"
+    " saved: check them against what is saved now, then save again"
+)
+
+
+def _render_priority(version, form, priority=None, problem=None, saved_since=False):
     status = 400 if form.is_submitted() else 200
+    if priority is not None and not form.is_submitted():
+        form.seen.data = priority_fingerprint(priority)
     return render_template(
         "admin/strategy_priority.html",
         version=version,
         form=form,
         priority=priority,
         problem=problem,
+        saved_since=saved_since,
     ), status
 
 
@@ -85,7 +95,11 @@ def edit_priority(priority_id):
     form = _priority_form(version, obj=priority)
     if request.method == "GET":
         form.theme.data = priority.theme_id
+    saved = priority_fingerprint(priority)
     if form.validate_on_submit():
+        if form.seen.data and form.seen.data != saved:
+            form.seen.data = saved  # saving again, after checking, keeps these words
+            return _render_priority(version, form, priority, SAVED_SINCE, saved_since=True)
         target = next(t for t in version.themes if t.id == form.theme.data)
         try:
             update_priority(priority, form.spec(), target)

@@ -1,6 +1,7 @@
 """Building the draft strategy: themes and priorities, wishes cited as evidence, versions,
 revisions whose every change records why, and publishing."""
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -102,6 +103,14 @@ def previous_version(version: StrategyVersion) -> StrategyVersion | None:
 
 def get_priority_in(version: StrategyVersion, key: str) -> Priority | None:
     return next((p for p in version.priorities if p.key == key), None)
+
+
+def priority_fingerprint(priority: Priority) -> str:
+    """A short digest of what a priority says and where it sits: a form carries the one it was
+    opened with, so a save over someone else's later save is noticed, not silently lost."""
+    parts = (priority.title, priority.statement, priority.why, priority.outcome_measures)
+    parts += (priority.activities, str(priority.theme_id))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 def evidence_summary(priority: Priority) -> tuple[int, int]:

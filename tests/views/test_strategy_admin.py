@@ -9,7 +9,7 @@ import pytest
 from engage.extensions import db
 from engage.models import Priority, PriorityChange, Strategy, StrategyVersion
 from engage.services.strategy import cite_wishes, get_priority_in
-from tests.conftest import hidden_fields
+from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation, make_wish
 from tests.strategy_factories import DEMO_FILE, make_comment, make_strategy
 
@@ -259,6 +259,31 @@ def test_starting_a_revision_twice_goes_on_to_the_same_draft(client, admin):
     assert "Version 2 was already started" in client.get(again.location).text
     db.session.expire_all()
     assert [v.number for v in db.session.get(Strategy, strategy.id).versions] == [1, 2]
+
+
+def test_a_save_over_someone_elses_later_save_is_not_lost(app, client, admin):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    priority = get_priority_in(strategy.versions[0], "getting-around")
+    url = f"/staff/admin/strategy/priorities/{priority.id}"
+    theirs = app.test_client()
+    sign_in(theirs, make_staff("admin"))
+    mine = hidden_fields(client.get(url).text)  # both admins open the page
+    their_form = hidden_fields(theirs.get(url).text)
+    fields = {"theme": str(priority.theme_id), "title": "Getting around"}
+    saved = theirs.post(url, data={**their_form, **fields, "statement": "Buses every hour."})
+    assert saved.status_code == 303
+    stale = client.post(url, data={**mine, **fields, "statement": "Trams every hour."})
+    assert stale.status_code == 400 and "<title>Error: " in stale.text
+    assert "Someone else saved this priority after you opened it" in stale.text
+    assert "Buses every hour." in stale.text and "Trams every hour." in stale.text  # both shown
+    db.session.refresh(priority)
+    assert priority.statement == "Buses every hour."  # theirs is kept
+    again = client.post(url, data={**hidden_fields(stale.text), **fields,
+                                   "statement": "Trams every hour."})  # fmt: skip
+    assert again.status_code == 303  # having seen theirs, saving again keeps mine
+    db.session.refresh(priority)
+    assert priority.statement == "Trams every hour."
 
 
 def test_wishes_are_searched_and_cited(client, admin):
