@@ -1,7 +1,7 @@
 """Staff accounts: list, add, disable and enable, reset a forgotten password or a lost
 authenticator."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from sqlalchemy import select
@@ -79,10 +79,12 @@ def users():
     ), status
 
 
-@bp.post("/users/<int:user_id>/disable")
+@bp.route("/users/<int:user_id>/disable", methods=["GET", "POST"])
 def disable(user_id):
-    """Disable an account: every session it has ends at once."""
+    """Disable an account, once asked: every session it has ends at once."""
     user = _other_account(user_id)
+    if request.method == "GET":
+        return render_template("admin/user_disable.html", account=user, roles=ROLE_LABELS)
     disable_user(user)
     db.session.commit()
     audit.record("user_disabled", target_user=user.id, target_role=user.role.value)

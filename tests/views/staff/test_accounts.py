@@ -92,3 +92,23 @@ def test_a_new_account_needs_a_name_that_is_more_than_spaces(app):
     assert added.status_code == 303
     assert "Added Sam Jones (" in admin.get(added.location).text
     assert db.session.query(User).filter_by(email="sam@example.org").one().name == "Sam Jones"
+
+
+def test_disabling_an_account_asks_first(app, client, login_as):
+    officer = login_as("officer")
+    admin = _admin_client(app)
+    url = f"/staff/admin/users/{officer.id}/disable"
+    assert f'href="{url}">Disable' in admin.get("/staff/admin/users").text
+    page = admin.get(url)
+    assert page.status_code == 200
+    assert f"Disable {officer.name}'s account?" in page.text
+    assert "They are signed out everywhere at once" in page.text
+    assert 'href="/staff/admin/users">Cancel, keep it' in page.text
+    assert client.get("/staff/queue").status_code == 200  # asking signs nobody out
+    done = admin.post(url, data=hidden_fields(page.text))
+    assert done.status_code == 303
+    assert (
+        f"Disabled {officer.name}: they are signed out everywhere" in admin.get(done.location).text
+    )
+    assert client.get("/staff/queue").status_code == 302
+    assert "The account is disabled already" in admin.get(url).text
