@@ -74,6 +74,35 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
     )
 
 
+@engage_cli.command("reset-sign-in")
+@click.option("--email", prompt=True, help="The email address the account signs in with.")
+@click.password_option(help="Their new first password (at least 8 characters).")
+def reset_sign_in(email: str, password: str) -> None:
+    """A new first password and a new authenticator for an account: for the only admin, who has
+    no other admin to reset it on the Users page, after a forgotten password or a lost phone."""
+    from engage import audit
+    from engage.errors import EngageError
+    from engage.services.auth import get_user_by_email
+    from engage.services.auth import reset_sign_in as reset
+
+    user = get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email.strip().lower()}")
+    with write_transactions():
+        try:
+            reset(user, password)
+        except EngageError as error:
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+    audit.record("user_sign_in_reset", target_user=user.id, target_role=user.role.value)
+    click.echo(
+        f"Reset the sign-in of {user.email}: signed out everywhere; they set up their "
+        "authenticator app again when they next sign in at /staff/sign-in."
+    )
+    if not user.active:
+        click.echo("The account is disabled: an admin enables it on the Users page.")
+
+
 @engage_cli.command("retention")
 def retention() -> None:
     """Remove personal data whose retention period has ended (see the privacy notice)."""

@@ -1,8 +1,9 @@
 """`flask engage …` commands, run as a user runs them."""
 
 from engage.extensions import db
-from engage.models import Consultation, ModerationStatus, Wish
+from engage.models import Consultation, ModerationStatus, StaffSession, Wish
 from engage.services.consultations import get_area_by_code
+from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
 
 
@@ -97,3 +98,33 @@ def test_create_user_refuses_a_blank_name_or_a_mistyped_email(app):
     )
     assert result.exit_code == 0, result.output
     assert [(u.email, u.name) for u in db.session.query(User)] == [("jo@example.org", "Jo Bloggs")]
+
+
+def test_reset_sign_in_lets_the_only_admin_back_in(app):
+    admin = make_staff("admin")
+    signed_in = app.test_client()
+    sign_in(signed_in, admin)
+    runner = app.test_cli_runner()
+    new_password = "a brand new passphrase\n" * 2
+    unknown = runner.invoke(
+        args=["engage", "reset-sign-in", "--email", "nobody@example.org"], input=new_password
+    )
+    assert unknown.exit_code != 0 and "No account for nobody@example.org" in unknown.output
+    weak = runner.invoke(
+        args=["engage", "reset-sign-in", "--email", admin.email], input="password\npassword\n"
+    )
+    assert weak.exit_code != 0
+    result = runner.invoke(
+        args=["engage", "reset-sign-in", "--email", admin.email.upper()], input=new_password
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Reset the sign-in of {admin.email}" in result.output
+    db.session.expire_all()
+    assert admin.totp_secret is None
+    assert all(s.ended_at for s in db.session.query(StaffSession).filter_by(user_id=admin.id))
+    assert signed_in.get("/staff/admin/users").status_code == 302  # signed out
+    fresh = app.test_client()
+    page = fresh.get("/staff/sign-in")
+    sent = fresh.post("/staff/sign-in", data={**hidden_fields(page.text), "email": admin.email,
+                                              "password": "a brand new passphrase"})  # fmt: skip
+    assert sent.status_code == 303 and sent.location.endswith("/staff/sign-in/set-up")
