@@ -26,6 +26,7 @@ from engage.services.strategy import (
     list_strategies,
     previous_version,
     remove_theme,
+    repeated_theme,
     replace_content,
     update_strategy,
     update_theme,
@@ -173,6 +174,9 @@ def add_strategy_theme(version_id):
     form = ThemeForm()
     if not form.validate_on_submit():
         return render_editor(version, status=400, theme_form=form)
+    if repeated := repeated_theme(version, form.title.data, form.summary.data or ""):
+        flash(f"The theme {repeated.title} is in version {version.number} already")
+        return redirect(url_for("admin.edit_version", version_id=version.id), 303)
     try:
         theme = add_theme(version, form.title.data, form.summary.data or "")
     except EngageError as error:

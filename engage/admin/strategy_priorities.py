@@ -31,6 +31,7 @@ from engage.services.strategy import (
     previous_version,
     priority_fingerprint,
     remove_priority,
+    repeated_priority,
     require_draft,
     uncite_theme,
     uncite_wish,
@@ -77,6 +78,9 @@ def new_priority(theme_id):
         form.theme.data = theme.id
     if form.validate_on_submit():
         target = next(t for t in theme.version.themes if t.id == form.theme.data)
+        if repeated := repeated_priority(target, form.spec()):
+            flash(f"The priority {repeated.title} is in {target.title} already")
+            return redirect(url_for("admin.edit_version", version_id=theme.version_id), 303)
         try:
             priority = add_priority(target, form.spec())
         except EngageError as error:

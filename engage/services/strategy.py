@@ -113,6 +113,20 @@ def priority_fingerprint(priority: Priority) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
+def repeated_theme(version: StrategyVersion, title: str, summary: str) -> StrategyTheme | None:
+    """The theme of the version this one repeats word for word: a double click on Add, or the
+    form sent again, is one theme, not two."""
+    return next((t for t in version.themes if (t.title, t.summary) == (title, summary)), None)
+
+
+def repeated_priority(theme: StrategyTheme, spec: PrioritySpec) -> Priority | None:
+    """The priority of the theme this one repeats word for word (as repeated_theme)."""
+    return next(
+        (p for p in theme.priorities if (p.title, p.statement) == (spec.title, spec.statement)),
+        None,
+    )
+
+
 def evidence_summary(priority: Priority) -> tuple[int, int]:
     """(published wishes cited, distinct areas they came from): a cited wish rejected since is
     no longer shown, so it is not counted either."""

@@ -286,6 +286,34 @@ def test_a_save_over_someone_elses_later_save_is_not_lost(app, client, admin):
     assert priority.statement == "Trams every hour."
 
 
+def test_a_theme_or_priority_sent_twice_is_added_once(client, admin):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    version = strategy.versions[0]
+    url = f"/staff/admin/strategy/versions/{version.id}"
+    form = {**hidden_fields(client.get(url).text), "title": "Jobs", "summary": "Good work"}
+    assert client.post(f"{url}/themes", data=form).status_code == 303
+    again = client.post(f"{url}/themes", data=form)  # a double click sends the same form
+    assert again.status_code == 303
+    assert "The theme Jobs is in version 1 already" in client.get(again.location).text
+    db.session.refresh(version)
+    assert [t.title for t in version.themes].count("Jobs") == 1
+    theme = version.themes[-1]
+    new_url = f"/staff/admin/strategy/themes/{theme.id}/priorities/new"
+    form = {**hidden_fields(client.get(new_url).text), "theme": str(theme.id),
+            "title": "Good jobs", "statement": "Well-paid jobs."}  # fmt: skip
+    assert client.post(new_url, data=form).status_code == 303
+    again = client.post(new_url, data=form)
+    assert again.status_code == 303
+    assert "The priority Good jobs is in Jobs already" in client.get(again.location).text
+    db.session.refresh(theme)
+    assert [p.title for p in theme.priorities] == ["Good jobs"]
+    other = client.post(new_url, data={**form, "statement": "Jobs near home."})
+    assert other.status_code == 303  # the same title saying something else is another priority
+    db.session.refresh(theme)
+    assert len(theme.priorities) == 2
+
+
 def test_wishes_are_searched_and_cited(client, admin):
     consultation = make_consultation(slug="derby")
     buses = make_wish(consultation, text="More buses in the evening")
