@@ -112,3 +112,37 @@ def test_disabling_an_account_asks_first(app, client, login_as):
     )
     assert client.get("/staff/queue").status_code == 302
     assert "The account is disabled already" in admin.get(url).text
+
+
+def _password_step(client, user):
+    page = client.get("/staff/sign-in")
+    sent = client.post("/staff/sign-in", data={**hidden_fields(page.text), "email": user.email,
+                                               "password": STAFF_PASSWORD})  # fmt: skip
+    assert sent.status_code == 303
+
+
+def test_a_reset_ends_a_sign_in_half_done_with_the_old_password(app, client):
+    officer = make_staff("officer")
+    _password_step(client, officer)  # someone with the old password, before the reset
+    admin = _admin_client(app)
+    url = f"/staff/admin/users/{officer.id}/reset"
+    page = admin.get(url)
+    admin.post(url, data={**hidden_fields(page.text), "password": NEW_PASSWORD})
+    # The old password must not let them set up an authenticator of their own.
+    assert client.get("/staff/sign-in/set-up").status_code == 302
+    page = client.get("/staff/sign-in/code")
+    assert page.status_code == 302 and page.location.endswith("/staff/sign-in")
+
+
+def test_a_disabled_account_cannot_finish_a_sign_in_begun_before(app, client):
+    officer = make_staff("officer")
+    _password_step(client, officer)
+    code_page = client.get("/staff/sign-in/code")
+    assert code_page.status_code == 200
+    admin = _admin_client(app)
+    page = admin.get(f"/staff/admin/users/{officer.id}/disable")
+    admin.post(f"/staff/admin/users/{officer.id}/disable", data=hidden_fields(page.text))
+    sent = client.post("/staff/sign-in/code", data={**hidden_fields(code_page.text),
+                                                    "code": current_code(officer)})  # fmt: skip
+    assert sent.status_code == 302 and sent.location.endswith("/staff/sign-in")
+    assert db.session.query(StaffSession).filter_by(user_id=officer.id).count() == 0
