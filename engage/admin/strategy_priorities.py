@@ -25,6 +25,7 @@ from engage.services.comments import published_comments
 from engage.services.search import query_terms
 from engage.services.strategy import (
     add_priority,
+    check_removable,
     cite_theme,
     cite_wishes,
     evidence_summary,
@@ -32,7 +33,6 @@ from engage.services.strategy import (
     priority_fingerprint,
     remove_priority,
     repeated_priority,
-    require_draft,
     uncite_theme,
     uncite_wish,
     update_priority,
@@ -125,7 +125,7 @@ def remove_strategy_priority(priority_id):
     title = priority.title
     try:
         if request.method == "GET":
-            require_draft(version)
+            check_removable(priority)  # a removal that would be refused is not asked about
             return _confirm_removal(priority, version)
         remove_priority(priority)
     except EngageError as error:

@@ -266,12 +266,19 @@ def update_priority(priority: Priority, spec: PrioritySpec, theme: StrategyTheme
     db.session.flush()
 
 
-def remove_priority(priority: Priority) -> None:
-    """Take a priority out of a draft; a revision then asks why it was dropped or merged."""
+def check_removable(priority: Priority) -> None:
+    """Refuse, saying why, to take out a priority of a published version or one that others
+    were merged into."""
     version = priority.theme.version
     require_draft(version)
     if any(c.after_id == priority.id and c.kind == "merged" for c in version.changes):
         raise StrategyError("Other priorities were merged into this one: change those first")
+
+
+def remove_priority(priority: Priority) -> None:
+    """Take a priority out of a draft; a revision then asks why it was dropped or merged."""
+    version = priority.theme.version
+    check_removable(priority)
     for change in [c for c in version.changes if c.after_id == priority.id]:
         change.after = None
     theme = priority.theme

@@ -8,7 +8,8 @@ import pytest
 
 from engage.extensions import db
 from engage.models import Priority, PriorityChange, Strategy, StrategyVersion
-from engage.services.strategy import cite_wishes, get_priority_in
+from engage.services.strategy import cite_wishes, get_priority_in, remove_priority
+from engage.services.strategy_revisions import record_change, start_revision
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation, make_wish
 from tests.strategy_factories import DEMO_FILE, make_comment, make_strategy
@@ -312,6 +313,20 @@ def test_a_theme_or_priority_sent_twice_is_added_once(client, admin):
     assert other.status_code == 303  # the same title saying something else is another priority
     db.session.refresh(theme)
     assert len(theme.priorities) == 2
+
+
+def test_a_priority_others_were_merged_into_is_not_offered_for_removal(client, admin):
+    strategy = make_strategy(make_consultation())
+    draft = start_revision(strategy)
+    gone, kept = draft.priorities[0], draft.priorities[1]
+    remove_priority(gone)
+    record_change(draft, gone.key, kind="merged", reason="One priority now", user=None,
+                  merged_into=kept.key)  # fmt: skip
+    db.session.commit()
+    page = client.get(f"/staff/admin/strategy/priorities/{kept.id}/remove")
+    assert page.status_code == 400 and "<title>Error: " in page.text
+    assert "Other priorities were merged into this one: change those first" in page.text
+    assert "Remove the priority" not in page.text
 
 
 def test_wishes_are_searched_and_cited(client, admin):
