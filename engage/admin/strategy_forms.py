@@ -135,3 +135,5 @@ class ChangeForm(FlaskForm):
     wishes = SelectMultipleField(
         "Wishes that led to it", coerce=int, validators=[Optional()], widget=GovCheckboxesInput()
     )
+    # The reason as recorded when the form was opened (change_fingerprint).
+    seen = HiddenField()

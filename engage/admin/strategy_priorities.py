@@ -38,7 +38,7 @@ from engage.services.strategy import (
     update_priority,
 )
 from engage.services.strategy_diff import differences
-from engage.services.strategy_revisions import FITTING_KINDS, record_change
+from engage.services.strategy_revisions import FITTING_KINDS, change_fingerprint, record_change
 from engage.services.theme_edits import get_theme
 from engage.services.wishes import wall_query
 from engage.staff import staff_user
@@ -50,6 +50,10 @@ def _priority_form(version, obj=None) -> PriorityForm:
     return form
 
 
+RECORDED_SINCE = (
+    "Someone else recorded why this priority changed after you opened this page. Your reason is"
+    " below and is not saved: check it against what is recorded now, then save again"
+)
 SAVED_SINCE = (
     "Someone else saved this priority after you opened it. Your changes are below and are not"
     " saved: check them against what is saved now, then save again"
@@ -260,8 +264,12 @@ def record_priority_change(version_id, key):
     difference or abort(404)
     existing = next((c for c in version.changes if c.key == key), None)
     form = _change_form(version, previous, difference, existing)
-    problem = None
-    if form.validate_on_submit():
+    problem, recorded = None, change_fingerprint(existing)
+    valid = form.validate_on_submit()
+    if valid and form.seen.data and form.seen.data != recorded:
+        form.seen.data = recorded  # saving again, after checking, keeps these words
+        problem = RECORDED_SINCE
+    elif valid:
         try:
             record_change(
                 version,
@@ -280,6 +288,8 @@ def record_priority_change(version_id, key):
             db.session.commit()
             flash(f"Recorded why: {(difference.after or difference.before).title}")
             return redirect(url_for("admin.version_changes", version_id=version.id), 303)
+    if not form.is_submitted():
+        form.seen.data = recorded
     return render_template(
         "admin/strategy_change.html",
         version=version,
@@ -287,6 +297,8 @@ def record_priority_change(version_id, key):
         difference=difference,
         form=form,
         problem=problem,
+        existing=existing if problem == RECORDED_SINCE else None,
+        kinds=CHANGE_KINDS,
         stances=STANCES,
     ), (400 if form.is_submitted() else 200)
 

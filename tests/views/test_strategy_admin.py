@@ -329,6 +329,32 @@ def test_a_priority_others_were_merged_into_is_not_offered_for_removal(client, a
     assert "Remove the priority" not in page.text
 
 
+def test_a_reason_recorded_by_someone_else_meanwhile_is_not_overwritten(app, client, admin):
+    strategy = make_strategy(make_consultation())
+    draft = start_revision(strategy)
+    draft.priorities[0].statement = "Reworded for the revision."
+    db.session.commit()
+    key = draft.priorities[0].key
+    url = f"/staff/admin/strategy/versions/{draft.id}/changes/{key}"
+    theirs = app.test_client()
+    sign_in(theirs, make_staff("admin"))
+    mine = hidden_fields(client.get(url).text)  # both admins open the page
+    their_form = hidden_fields(theirs.get(url).text)
+    saved = theirs.post(url, data={**their_form, "kind": "reworded", "reason": "Clearer words."})
+    assert saved.status_code == 303
+    stale = client.post(url, data={**mine, "kind": "reworded", "reason": "You asked for it."})
+    assert stale.status_code == 400 and "<title>Error: " in stale.text
+    assert "Someone else recorded why this priority changed" in stale.text
+    assert "Clearer words." in stale.text and "You asked for it." in stale.text
+    db.session.expire_all()
+    assert db.session.query(PriorityChange).filter_by(key=key).one().reason == "Clearer words."
+    again = client.post(url, data={**hidden_fields(stale.text), "kind": "reworded",
+                                   "reason": "You asked for it."})  # fmt: skip
+    assert again.status_code == 303
+    db.session.expire_all()
+    assert db.session.query(PriorityChange).filter_by(key=key).one().reason == "You asked for it."
+
+
 def test_wishes_are_searched_and_cited(client, admin):
     consultation = make_consultation(slug="derby")
     buses = make_wish(consultation, text="More buses in the evening")
