@@ -28,6 +28,7 @@ from engage.services.strategy import (
     remove_theme,
     repeated_theme,
     replace_content,
+    theme_fingerprint,
     update_strategy,
     update_theme,
 )
@@ -191,8 +192,12 @@ def add_strategy_theme(version_id):
 def edit_strategy_theme(theme_id):
     theme = db.session.get(StrategyTheme, theme_id) or abort(404)
     form = ThemeForm(obj=theme)
-    problem = None
-    if form.validate_on_submit():
+    problem, saved = None, theme_fingerprint(theme)
+    valid = form.validate_on_submit()
+    if valid and form.seen.data and form.seen.data != saved:
+        form.seen.data = saved  # saving again, after checking, keeps these words
+        problem = THEME_SAVED_SINCE
+    elif valid:
         try:
             update_theme(theme, form.title.data, form.summary.data or "")
         except EngageError as error:
@@ -202,10 +207,22 @@ def edit_strategy_theme(theme_id):
             db.session.commit()
             flash(f"Saved the theme {theme.title}")
             return redirect(url_for("admin.edit_version", version_id=theme.version_id), 303)
+    if not form.is_submitted():
+        form.seen.data = saved
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "admin/strategy_theme.html", theme=theme, form=form, problem=problem
+        "admin/strategy_theme.html",
+        theme=theme,
+        form=form,
+        problem=problem,
+        saved_since=problem == THEME_SAVED_SINCE,
     ), status
+
+
+THEME_SAVED_SINCE = (
+    "Someone else saved this theme after you opened it. Your changes are below and are not"
+    " saved: check them against what is saved now, then save again"
+)
 
 
 @bp.post("/strategy/themes/<int:theme_id>/remove")

@@ -69,6 +69,8 @@ class NewStrategyForm(StrategyForm):
 class ThemeForm(FlaskForm):
     title = _title("Theme", "Enter the theme's title")
     summary = _text("What the theme is about")
+    # The theme as the edit form was opened (theme_fingerprint), to notice a later save.
+    seen = HiddenField()
 
 
 class PriorityForm(FlaskForm):

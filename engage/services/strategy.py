@@ -109,7 +109,15 @@ def priority_fingerprint(priority: Priority) -> str:
     """A short digest of what a priority says and where it sits: a form carries the one it was
     opened with, so a save over someone else's later save is noticed, not silently lost."""
     parts = (priority.title, priority.statement, priority.why, priority.outcome_measures)
-    parts += (priority.activities, str(priority.theme_id))
+    return _digest(*parts, priority.activities, str(priority.theme_id))
+
+
+def theme_fingerprint(theme: StrategyTheme) -> str:
+    """As priority_fingerprint, for a theme's title and summary."""
+    return _digest(theme.title, theme.summary)
+
+
+def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 

@@ -355,6 +355,30 @@ def test_a_reason_recorded_by_someone_else_meanwhile_is_not_overwritten(app, cli
     assert db.session.query(PriorityChange).filter_by(key=key).one().reason == "You asked for it."
 
 
+def test_a_theme_saved_by_someone_else_meanwhile_is_not_overwritten(app, client, admin):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    theme = strategy.versions[0].themes[0]
+    url = f"/staff/admin/strategy/themes/{theme.id}"
+    theirs = app.test_client()
+    sign_in(theirs, make_staff("admin"))
+    mine = hidden_fields(client.get(url).text)  # both admins open the page
+    their_form = hidden_fields(theirs.get(url).text)
+    saved = theirs.post(url, data={**their_form, "title": "Young people", "summary": "Theirs."})
+    assert saved.status_code == 303
+    stale = client.post(url, data={**mine, "title": "Children", "summary": "Mine."})
+    assert stale.status_code == 400 and "<title>Error: " in stale.text
+    assert "Someone else saved this theme after you opened it" in stale.text
+    assert "Theirs." in stale.text and "Mine." in stale.text
+    db.session.refresh(theme)
+    assert (theme.title, theme.summary) == ("Young people", "Theirs.")
+    again = client.post(url, data={**hidden_fields(stale.text), "title": "Children",
+                                   "summary": "Mine."})  # fmt: skip
+    assert again.status_code == 303
+    db.session.refresh(theme)
+    assert (theme.title, theme.summary) == ("Children", "Mine.")
+
+
 def test_wishes_are_searched_and_cited(client, admin):
     consultation = make_consultation(slug="derby")
     buses = make_wish(consultation, text="More buses in the evening")
