@@ -14,7 +14,13 @@ from engage.admin import bp
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import ROLE_LABELS, Role, User
-from engage.services.auth import create_user, disable_user, enable_user, reset_sign_in
+from engage.services.auth import (
+    create_user,
+    disable_user,
+    enable_user,
+    get_user_by_email,
+    reset_sign_in,
+)
 from engage.services.text import clean_text
 from engage.staff import staff_user
 from engage.widgets import RadioInput
@@ -59,6 +65,10 @@ def users():
     form = UserForm()
     problem = None
     if form.validate_on_submit():
+        if repeated := _same_account(form):
+            # A double click, or the form sent again: the account was added the first time.
+            flash(f"{repeated.name} has an account already ({ROLE_LABELS[repeated.role]})")
+            return redirect(url_for("admin.users"), 303)
         try:
             user = create_user(
                 form.email.data, form.name.data, Role(form.role.data), form.password.data
@@ -77,6 +87,14 @@ def users():
     return render_template(
         "admin/users.html", form=form, accounts=accounts, problem=problem, roles=ROLE_LABELS
     ), status
+
+
+def _same_account(form: UserForm) -> User | None:
+    """The account these details describe already: same email, name and role."""
+    user = get_user_by_email(form.email.data)
+    if user and (user.name, user.role.value) == (form.name.data, form.role.data):
+        return user
+    return None
 
 
 @bp.route("/users/<int:user_id>/disable", methods=["GET", "POST"])

@@ -146,3 +146,17 @@ def test_a_disabled_account_cannot_finish_a_sign_in_begun_before(app, client):
                                                     "code": current_code(officer)})  # fmt: skip
     assert sent.status_code == 302 and sent.location.endswith("/staff/sign-in")
     assert db.session.query(StaffSession).filter_by(user_id=officer.id).count() == 0
+
+
+def test_an_account_sent_twice_is_added_once(app):
+    admin = _admin_client(app)
+    url = "/staff/admin/users"
+    form = {**hidden_fields(admin.get(url).text), "name": "Sam Jones", "role": "officer",
+            "email": "sam@example.org", "password": NEW_PASSWORD}  # fmt: skip
+    assert admin.post(url, data=form).status_code == 303
+    again = admin.post(url, data=form)  # a double click sends the same form
+    assert again.status_code == 303
+    assert "Sam Jones has an account already (Officer)" in admin.get(again.location).text
+    assert db.session.query(User).filter_by(email="sam@example.org").count() == 1
+    other = admin.post(url, data={**form, "name": "Sam Smith"})  # someone else, same address
+    assert other.status_code == 400 and "There is already an account for sam" in other.text
