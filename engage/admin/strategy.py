@@ -22,6 +22,7 @@ from engage.services.strategy import (
     add_theme,
     create_strategy,
     draft_version,
+    get_strategy,
     last_comment_day,
     list_strategies,
     previous_version,
@@ -61,6 +62,11 @@ def strategies():
     problem = None
     if form.validate_on_submit():
         consultation = get_consultation_by_id(form.consultation.data) or abort(400)
+        existing = get_strategy(consultation)
+        if existing and existing.title == form.title.data:
+            # A double click, or the form sent again: it was set up the first time.
+            flash(f"{existing.title} is set up already")
+            return redirect(url_for("admin.strategy_settings", strategy_id=existing.id), 303)
         try:
             strategy = create_strategy(
                 consultation, form.title.data, form.summary.data or "", *_dates(form)

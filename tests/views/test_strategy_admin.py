@@ -379,6 +379,23 @@ def test_a_theme_saved_by_someone_else_meanwhile_is_not_overwritten(app, client,
     assert (theme.title, theme.summary) == ("Children", "Mine.")
 
 
+def test_setting_up_a_strategy_twice_goes_on_to_it(client, admin):
+    consultation = make_consultation(slug="derby")
+    db.session.commit()
+    url = "/staff/admin/strategy"
+    dates = {**_dates("opens", 1, 9, 2026), **_dates("closes", 30, 9, 2026)}
+    form = {**hidden_fields(client.get(url).text), "consultation": str(consultation.id),
+            "title": "Derby 2026", **dates}  # fmt: skip
+    assert client.post(url, data=form).status_code == 303
+    again = client.post(url, data=form)  # a double click sends the same form
+    strategy = db.session.query(Strategy).one()
+    assert again.status_code == 303
+    assert again.location == f"/staff/admin/strategy/{strategy.id}"
+    assert "Derby 2026 is set up already" in client.get(again.location).text
+    other = client.post(url, data={**form, "title": "Another"})
+    assert other.status_code == 400 and "already has a strategy" in other.text
+
+
 def test_wishes_are_searched_and_cited(client, admin):
     consultation = make_consultation(slug="derby")
     buses = make_wish(consultation, text="More buses in the evening")
