@@ -1,7 +1,16 @@
 """Administrators edit a draft's priorities, cite wishes as evidence, and record why each
 priority changed (or did not) in a revision, with the comments and wishes that led to it."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from engage.admin import bp
@@ -98,7 +107,7 @@ def new_priority(theme_id):
 
 @bp.route("/strategy/priorities/<int:priority_id>", methods=["GET", "POST"])
 def edit_priority(priority_id):
-    priority = db.session.get(Priority, priority_id) or abort(404)
+    priority = db.session.get(Priority, priority_id) or _priority_gone()
     version = priority.theme.version
     form = _priority_form(version, obj=priority)
     if request.method == "GET":
@@ -118,6 +127,25 @@ def edit_priority(priority_id):
         flash(f"Saved the priority {priority.title}")
         return redirect(url_for("admin.edit_version", version_id=version.id), 303)
     return _render_priority(version, form, priority)
+
+
+GONE_FIELDS = (
+    ("title", "Priority"),
+    ("statement", "Statement"),
+    ("why", "Why this is a priority"),
+    ("outcome_measures", "Outcome measures"),
+    ("activities", "Examples of partnership activity"),
+)
+
+
+def _priority_gone():
+    """A save of a priority someone removed since the page was opened: say so, and show the
+    words sent so that nothing typed is lost."""
+    if request.method != "POST":
+        abort(404)
+    words = [(label, request.form.get(name, "").strip()) for name, label in GONE_FIELDS]
+    page = render_template("admin/strategy_priority_gone.html", words=[w for w in words if w[1]])
+    abort(make_response(page, 404))
 
 
 @bp.route("/strategy/priorities/<int:priority_id>/remove", methods=["GET", "POST"])

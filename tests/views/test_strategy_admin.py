@@ -396,6 +396,26 @@ def test_setting_up_a_strategy_twice_goes_on_to_it(client, admin):
     assert other.status_code == 400 and "already has a strategy" in other.text
 
 
+def test_a_save_of_a_priority_removed_meanwhile_shows_what_was_sent(app, client, admin):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    priority = get_priority_in(strategy.versions[0], "getting-around")
+    url = f"/staff/admin/strategy/priorities/{priority.id}"
+    theme_id = priority.theme_id
+    mine = hidden_fields(client.get(url).text)
+    theirs = app.test_client()
+    sign_in(theirs, make_staff("admin"))
+    confirm = theirs.get(f"{url}/remove")
+    assert theirs.post(f"{url}/remove", data=hidden_fields(confirm.text)).status_code == 303
+    sent = client.post(url, data={**mine, "theme": str(theme_id), "title": "Buses",
+                                  "statement": "Buses <b>every</b> hour.",
+                                  "outcome_measures": "Journeys\nPunctuality"})  # fmt: skip
+    assert sent.status_code == 404 and "<title>Error: This priority was removed" in sent.text
+    assert "your changes were not saved" in sent.text
+    assert "Buses &lt;b&gt;every&lt;/b&gt; hour." in sent.text
+    assert "Journeys<br>Punctuality" in sent.text
+
+
 def test_wishes_are_searched_and_cited(client, admin):
     consultation = make_consultation(slug="derby")
     buses = make_wish(consultation, text="More buses in the evening")
