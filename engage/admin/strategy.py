@@ -281,6 +281,10 @@ def publish_strategy_version(version_id):
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400, publish_form=form)
+    if form.status.data == "final" and form.confirmed.data != "yes":
+        # It could be published (nothing refused it); the final version cannot be revised, so ask.
+        db.session.rollback()
+        return render_template("admin/strategy_publish_final.html", version=version, form=form)
     db.session.commit()
     flash(f"Published version {version.number}: {_as(version)}")
     return redirect(url_for("admin.strategy_settings", strategy_id=version.strategy_id), 303)

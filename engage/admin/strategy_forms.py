@@ -117,6 +117,8 @@ class PublishForm(FlaskForm):
         validators=[Length(max=500)],
         widget=GovTextInput(),
     )
+    # "yes" once the admin has confirmed publishing the final version, which cannot be revised.
+    confirmed = HiddenField()
 
 
 class ChangeForm(FlaskForm):

@@ -502,8 +502,19 @@ def test_revision_needs_a_reason_for_each_change_then_publishes_final(client, ad
     )
     assert saved.status_code == 303
     assert client.get(f"{version_url}/changes/no-such-key").status_code == 404
-    published = _post(client, version_url, f"{version_url}/publish", {"status": "final"})
+    ask = _post(
+        client, version_url, f"{version_url}/publish", {"status": "final", "note": "Agreed"}
+    )
+    assert ask.status_code == 200 and "Publish version 2 as the final strategy?" in ask.text
+    assert "The final version cannot be revised" in ask.text
+    db.session.refresh(revision)
+    assert revision.is_draft  # asking publishes nothing
+    confirmed = {"status": "final", "note": "Agreed", "confirmed": "yes"}  # the page's fields
+    assert 'name="note" value="Agreed"' in ask.text and 'name="confirmed" value="yes"' in ask.text
+    published = client.post(f"{version_url}/publish", data={**hidden_fields(ask.text), **confirmed})
     assert published.status_code == 303
+    db.session.refresh(revision)
+    assert (revision.status, revision.note) == ("final", "Agreed")
     change = db.session.query(PriorityChange).one()
     assert (change.kind, change.reason) == ("reworded", "Residents asked for lighting")
     assert [c.id for c in change.comments] == [comment.id]
