@@ -441,6 +441,12 @@ def test_published_versions_cannot_be_edited(client, admin):
     version = strategy.versions[0]
     url = f"/staff/admin/strategy/versions/{version.id}"
     assert "Import a file" not in client.get(url).text
+    for page_url, button in [
+        (f"/staff/admin/strategy/priorities/{version.priorities[0].id}", "Save priority"),
+        (f"/staff/admin/strategy/themes/{version.themes[0].id}", "Save theme"),
+    ]:
+        page = client.get(page_url).text  # a bookmark, or Back after publishing
+        assert "Version 1 is published and cannot be changed" in page and button not in page
     response = _post(client, url, f"{url}/themes", {"title": "Late theme"})
     assert response.status_code == 400 and "published and cannot be changed" in response.text
     priority = version.priorities[0]
