@@ -183,7 +183,6 @@ def _confirm_removal(priority, version):
 def priority_evidence(priority_id):
     """Search the published wishes and cite those that ask for this priority."""
     priority = db.session.get(Priority, priority_id) or abort(404)
-    consultation = priority.theme.version.strategy.consultation
     problem = None
     if request.method == "POST":
         ids = [n for v in request.form.getlist("wish") if (n := parse_id(v))][:200]
@@ -199,6 +198,12 @@ def priority_evidence(priority_id):
             db.session.commit()
             flash(f"Cited {added} more {'wish' if added == 1 else 'wishes'}")
             return redirect(request.full_path, 303)
+    return _evidence_page(priority, problem)
+
+
+def _evidence_page(priority, problem=None):
+    """The evidence page, with what went wrong if a change to the evidence was refused."""
+    consultation = priority.theme.version.strategy.consultation
     search = WallSearchForm(request.args)
     words = query_terms(search.q.data or "") if search.validate() else []
     found = db.paginate(
@@ -230,7 +235,7 @@ def uncite_priority_wish(priority_id, wish_id):
         uncite_wish(priority, wish_id)
     except EngageError as error:
         db.session.rollback()
-        return render_editor(priority.theme.version, problem=error.message, status=400)
+        return _evidence_page(priority, error.message)
     db.session.commit()
     flash("Removed the wish from the evidence")
     return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
@@ -244,11 +249,11 @@ def cite_priority_theme(priority_id):
     theme = get_theme(run, request.form.get("run_theme", type=id_arg)) if run else None
     try:
         if theme is None:
-            raise EngageError("Choose a theme from the analysis")
+            raise EngageError("Choose a theme from the latest analysis run")
         cite_theme(priority, theme)
     except EngageError as error:
         db.session.rollback()
-        return render_editor(priority.theme.version, problem=error.message, status=400)
+        return _evidence_page(priority, error.message)
     db.session.commit()
     flash(f"Cited the theme {theme.label}")
     return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
@@ -261,7 +266,7 @@ def uncite_priority_theme(priority_id, theme_id):
         uncite_theme(priority, theme_id)
     except EngageError as error:
         db.session.rollback()
-        return render_editor(priority.theme.version, problem=error.message, status=400)
+        return _evidence_page(priority, error.message)
     db.session.commit()
     flash("Removed the theme from the evidence")
     return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
