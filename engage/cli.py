@@ -14,7 +14,13 @@ engage_cli = AppGroup("engage", help="Engage administration commands.")
 
 
 @engage_cli.command("seed-demo")
-@click.option("--wishes", default=300, show_default=True, help="How many approved wishes to add.")
+@click.option(
+    "--wishes",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    help="How many approved wishes to add.",
+)
 def seed_demo(wishes: int) -> None:
     """Create the demo consultation "3 wishes for Derby in 2026" with areas and wishes."""
     from engage.demo import seed_demo as seed

@@ -22,6 +22,12 @@ def test_seed_demo_creates_a_living_consultation_once(app):
     assert db.session.query(Wish).count() == 120
 
 
+def test_seed_demo_refuses_a_negative_number_of_wishes(app):
+    result = app.test_cli_runner().invoke(args=["engage", "seed-demo", "--wishes", "-5"])
+    assert result.exit_code == 2 and "-5 is not in the range x>=0" in result.output
+    assert db.session.query(Consultation).count() == 0  # nothing made
+
+
 def test_seeded_wall_is_searchable(app, client):
     app.test_cli_runner().invoke(args=["engage", "seed-demo"])
     page = client.get("/consultations/3-wishes-derby-2026/wall?q=bus")
