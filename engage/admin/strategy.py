@@ -29,6 +29,7 @@ from engage.services.strategy import (
     remove_theme,
     repeated_theme,
     replace_content,
+    strategy_fingerprint,
     theme_fingerprint,
     update_strategy,
     update_theme,
@@ -89,10 +90,16 @@ def strategy_settings(strategy_id):
     """A strategy's title, introduction and comment period, and its versions."""
     strategy = db.session.get(Strategy, strategy_id) or abort(404)
     form = StrategyForm(obj=strategy)
+    saved = strategy_fingerprint(strategy)
     if request.method == "GET":
         _fill_dates(form, strategy)
+        form.seen.data = saved
     problem = None
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and form.seen.data and form.seen.data != saved:
+        form.seen.data = saved  # saving again, after checking, keeps these settings
+        problem = SETTINGS_SAVED_SINCE
+    elif valid:
         try:
             update_strategy(strategy, form.title.data, form.summary.data or "", *_dates(form))
         except EngageError as error:
@@ -108,9 +115,16 @@ def strategy_settings(strategy_id):
         strategy=strategy,
         form=form,
         problem=problem,
+        saved_since=problem == SETTINGS_SAVED_SINCE,
         draft=draft_version(strategy),
         statuses=VERSION_STATUSES,
     ), status
+
+
+SETTINGS_SAVED_SINCE = (
+    "Someone else saved these settings after you opened the page. Your changes are below and are"
+    " not saved: check them against what is saved now, then save again"
+)
 
 
 @bp.post("/strategy/<int:strategy_id>/revisions")
@@ -134,6 +148,7 @@ def start_strategy_revision(strategy_id):
 def _settings_again(strategy, problem):
     form = StrategyForm(formdata=None, obj=strategy)
     _fill_dates(form, strategy)
+    form.seen.data = strategy_fingerprint(strategy)
     return render_template(
         "admin/strategy_settings.html",
         strategy=strategy,

@@ -60,6 +60,8 @@ class StrategyForm(FlaskForm):
     summary = _text("Introduction", "Shown at the top of the contents page")
     opens = _date("Comments open", "Enter the date comments open, as day, month and year")
     closes = _date("Comments close", "Enter the date comments close, as day, month and year")
+    # The settings as the form was opened (strategy_fingerprint), to notice a later save.
+    seen = HiddenField()
 
 
 class NewStrategyForm(StrategyForm):

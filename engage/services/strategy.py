@@ -112,6 +112,12 @@ def priority_fingerprint(priority: Priority) -> str:
     return _digest(*parts, priority.activities, str(priority.theme_id))
 
 
+def strategy_fingerprint(strategy: Strategy) -> str:
+    """As priority_fingerprint, for a strategy's settings."""
+    dates = (strategy.comments_open_at.isoformat(), strategy.comments_close_at.isoformat())
+    return _digest(strategy.title, strategy.summary, *dates)
+
+
 def theme_fingerprint(theme: StrategyTheme) -> str:
     """As priority_fingerprint, for a theme's title and summary."""
     return _digest(theme.title, theme.summary)

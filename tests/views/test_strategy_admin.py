@@ -416,6 +416,32 @@ def test_a_save_of_a_priority_removed_meanwhile_shows_what_was_sent(app, client,
     assert "Journeys<br>Punctuality" in sent.text
 
 
+def test_settings_saved_by_someone_else_meanwhile_are_not_overwritten(app, client, admin):
+    strategy = make_strategy(make_consultation(), published=False)
+    db.session.commit()
+    url = f"/staff/admin/strategy/{strategy.id}"
+    theirs = app.test_client()
+    sign_in(theirs, make_staff("admin"))
+    mine = hidden_fields(client.get(url).text)  # both admins open the page
+    their_form = hidden_fields(theirs.get(url).text)
+    dates = {**_dates("opens", 1, 1, 2027), **_dates("closes", 31, 1, 2027)}
+    saved = theirs.post(url, data={**their_form, **dates, "title": "Theirs"})
+    assert saved.status_code == 303
+    stale = client.post(url, data={**mine, **dates, "title": "Mine"})
+    assert stale.status_code == 400 and "<title>Error: " in stale.text
+    assert "Someone else saved these settings after you opened the page" in stale.text
+    assert "<strong>Theirs</strong>: comments from 1 January 2027 to the end of 31 January" in (
+        stale.text
+    )
+    assert 'value="Mine"' in stale.text
+    db.session.refresh(strategy)
+    assert strategy.title == "Theirs"
+    again = client.post(url, data={**hidden_fields(stale.text), **dates, "title": "Mine"})
+    assert again.status_code == 303
+    db.session.refresh(strategy)
+    assert strategy.title == "Mine"
+
+
 def test_wishes_are_searched_and_cited(client, admin):
     consultation = make_consultation(slug="derby")
     buses = make_wish(consultation, text="More buses in the evening")
