@@ -29,11 +29,10 @@ from engage.services.strategy import (
     remove_theme,
     repeated_theme,
     replace_content,
-    strategy_fingerprint,
-    theme_fingerprint,
     update_strategy,
     update_theme,
 )
+from engage.services.strategy_fingerprints import strategy_fingerprint, theme_fingerprint
 from engage.services.strategy_import import parse_strategy_file
 from engage.services.strategy_revisions import publish, start_revision, unexplained
 from engage.template_helpers import LOCAL_TZ

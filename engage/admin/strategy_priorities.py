@@ -39,7 +39,6 @@ from engage.services.strategy import (
     cite_wishes,
     evidence_summary,
     previous_version,
-    priority_fingerprint,
     remove_priority,
     repeated_priority,
     uncite_theme,
@@ -47,7 +46,8 @@ from engage.services.strategy import (
     update_priority,
 )
 from engage.services.strategy_diff import differences
-from engage.services.strategy_revisions import FITTING_KINDS, change_fingerprint, record_change
+from engage.services.strategy_fingerprints import change_fingerprint, priority_fingerprint
+from engage.services.strategy_revisions import FITTING_KINDS, record_change
 from engage.services.theme_edits import get_theme
 from engage.services.wishes import wall_query
 from engage.staff import staff_user

@@ -1,7 +1,6 @@
 """Building the draft strategy: themes and priorities, wishes cited as evidence, versions,
 revisions whose every change records why, and publishing."""
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -103,28 +102,6 @@ def previous_version(version: StrategyVersion) -> StrategyVersion | None:
 
 def get_priority_in(version: StrategyVersion, key: str) -> Priority | None:
     return next((p for p in version.priorities if p.key == key), None)
-
-
-def priority_fingerprint(priority: Priority) -> str:
-    """A short digest of what a priority says and where it sits: a form carries the one it was
-    opened with, so a save over someone else's later save is noticed, not silently lost."""
-    parts = (priority.title, priority.statement, priority.why, priority.outcome_measures)
-    return _digest(*parts, priority.activities, str(priority.theme_id))
-
-
-def strategy_fingerprint(strategy: Strategy) -> str:
-    """As priority_fingerprint, for a strategy's settings."""
-    dates = (strategy.comments_open_at.isoformat(), strategy.comments_close_at.isoformat())
-    return _digest(strategy.title, strategy.summary, *dates)
-
-
-def theme_fingerprint(theme: StrategyTheme) -> str:
-    """As priority_fingerprint, for a theme's title and summary."""
-    return _digest(theme.title, theme.summary)
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 def repeated_theme(version: StrategyVersion, title: str, summary: str) -> StrategyTheme | None:

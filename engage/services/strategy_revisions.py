@@ -2,8 +2,6 @@
 for every priority added, reworded, merged or dropped (and the comments and wishes that led to
 it), and publishing, which is refused while any change has no reason."""
 
-import hashlib
-
 from sqlalchemy import select
 
 from engage.extensions import db
@@ -96,20 +94,6 @@ def record_change(
         version.changes.append(change)
     db.session.flush()
     return change
-
-
-def change_fingerprint(change: PriorityChange | None) -> str:
-    """A short digest of a recorded reason ("none" before one is recorded): a form carries the
-    one it was opened with, so saving over a reason someone recorded since is noticed."""
-    if change is None:
-        return "none"
-    merged = change.after.key if change.kind == "merged" and change.after else ""
-    parts = [change.kind, change.reason, merged]
-    parts += [
-        ",".join(str(c.id) for c in change.comments),
-        ",".join(str(w.id) for w in change.wishes),
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 # Which kinds of recorded change fit each kind of difference found between two versions.
