@@ -14,7 +14,13 @@ engage_cli = AppGroup("engage", help="Engage administration commands.")
 
 
 @engage_cli.command("seed-demo")
-@click.option("--wishes", default=300, show_default=True, help="How many approved wishes to add.")
+@click.option(
+    "--wishes",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    help="How many approved wishes to add.",
+)
 def seed_demo(wishes: int) -> None:
     """Create the demo consultation "3 wishes for Derby in 2026" with areas and wishes."""
     from engage.demo import seed_demo as seed
@@ -72,6 +78,35 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
         f"Created {user.role.value} {user.email}. They set up their authenticator app "
         "when they first sign in at /staff/sign-in."
     )
+
+
+@engage_cli.command("reset-sign-in")
+@click.option("--email", prompt=True, help="The email address the account signs in with.")
+@click.password_option(help="Their new first password (at least 8 characters).")
+def reset_sign_in(email: str, password: str) -> None:
+    """A new first password and a new authenticator for an account: for the only admin, who has
+    no other admin to reset it on the Users page, after a forgotten password or a lost phone."""
+    from engage import audit
+    from engage.errors import EngageError
+    from engage.services.auth import get_user_by_email
+    from engage.services.auth import reset_sign_in as reset
+
+    user = get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email.strip().lower()}")
+    with write_transactions():
+        try:
+            reset(user, password)
+        except EngageError as error:
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+    audit.record("user_sign_in_reset", target_user=user.id, target_role=user.role.value)
+    click.echo(
+        f"Reset the sign-in of {user.email}: signed out everywhere; they set up their "
+        "authenticator app again when they next sign in at /staff/sign-in."
+    )
+    if not user.active:
+        click.echo("The account is disabled: an admin enables it on the Users page.")
 
 
 @engage_cli.command("retention")

@@ -119,13 +119,13 @@ def client(app):
 
 
 _HIDDEN = re.compile(
-    r'<input[^>]*name="(csrf_token|form_token|held_photo|seen_at)"[^>]*value="([^"]*)"'
+    r'<input[^>]*name="(csrf_token|form_token|held_photo|seen_at|seen)"[^>]*value="([^"]*)"'
 )
 
 
 def hidden_fields(html: str) -> dict[str, str]:
     """The hidden fields of a rendered form (CSRF and form tokens, a kept photo's reference, when a
-    queue page was made), as a browser would send them back."""
+    queue page was made, what an edited priority said), as a browser would send them back."""
     return {name: value for name, value in _HIDDEN.findall(html)}
 
 

@@ -1,8 +1,9 @@
 """`flask engage …` commands, run as a user runs them."""
 
 from engage.extensions import db
-from engage.models import Consultation, ModerationStatus, Wish
+from engage.models import Consultation, ModerationStatus, StaffSession, Wish
 from engage.services.consultations import get_area_by_code
+from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
 
 
@@ -19,6 +20,12 @@ def test_seed_demo_creates_a_living_consultation_once(app):
     again = runner.invoke(args=["engage", "seed-demo"])
     assert "Already present" in again.output
     assert db.session.query(Wish).count() == 120
+
+
+def test_seed_demo_refuses_a_negative_number_of_wishes(app):
+    result = app.test_cli_runner().invoke(args=["engage", "seed-demo", "--wishes", "-5"])
+    assert result.exit_code == 2 and "-5 is not in the range x>=0" in result.output
+    assert db.session.query(Consultation).count() == 0  # nothing made
 
 
 def test_seeded_wall_is_searchable(app, client):
@@ -74,3 +81,56 @@ def test_create_user_offers_every_role(app):
     )
     assert result.exit_code == 0, result.output
     assert db.session.query(User).one().role == Role.JUDGE
+
+
+def test_create_user_refuses_a_blank_name_or_a_mistyped_email(app):
+    from engage.models import User
+
+    runner = app.test_cli_runner()
+    password = "correct horse battery staple\n" * 2
+    for email, name, problem in [
+        ("jo@example.org", " \t ", "Enter their name"),
+        ("jo example.org", "Jo", "'jo example.org' is not an email address"),
+        ("jo@example", "Jo", "'jo@example' is not an email address"),
+    ]:
+        result = runner.invoke(
+            args=["engage", "create-user", "--email", email, "--name", name], input=password
+        )
+        assert result.exit_code != 0 and problem in result.output
+    assert db.session.query(User).count() == 0
+    result = runner.invoke(
+        args=["engage", "create-user", "--email", " Jo@Example.org ", "--name", " Jo\x00 Bloggs"],
+        input=password,
+    )
+    assert result.exit_code == 0, result.output
+    assert [(u.email, u.name) for u in db.session.query(User)] == [("jo@example.org", "Jo Bloggs")]
+
+
+def test_reset_sign_in_lets_the_only_admin_back_in(app):
+    admin = make_staff("admin")
+    signed_in = app.test_client()
+    sign_in(signed_in, admin)
+    runner = app.test_cli_runner()
+    new_password = "a brand new passphrase\n" * 2
+    unknown = runner.invoke(
+        args=["engage", "reset-sign-in", "--email", "nobody@example.org"], input=new_password
+    )
+    assert unknown.exit_code != 0 and "No account for nobody@example.org" in unknown.output
+    weak = runner.invoke(
+        args=["engage", "reset-sign-in", "--email", admin.email], input="password\npassword\n"
+    )
+    assert weak.exit_code != 0
+    result = runner.invoke(
+        args=["engage", "reset-sign-in", "--email", admin.email.upper()], input=new_password
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Reset the sign-in of {admin.email}" in result.output
+    db.session.expire_all()
+    assert admin.totp_secret is None
+    assert all(s.ended_at for s in db.session.query(StaffSession).filter_by(user_id=admin.id))
+    assert signed_in.get("/staff/admin/users").status_code == 302  # signed out
+    fresh = app.test_client()
+    page = fresh.get("/staff/sign-in")
+    sent = fresh.post("/staff/sign-in", data={**hidden_fields(page.text), "email": admin.email,
+                                              "password": "a brand new passphrase"})  # fmt: skip
+    assert sent.status_code == 303 and sent.location.endswith("/staff/sign-in/set-up")

@@ -1,20 +1,27 @@
 """Staff accounts: list, add, disable and enable, reset a forgotten password or a lost
 authenticator."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from sqlalchemy import select
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from engage import audit
 from engage.admin import bp
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import ROLE_LABELS, Role, User
-from engage.services.auth import create_user, disable_user, enable_user, reset_sign_in
+from engage.services.auth import (
+    create_user,
+    disable_user,
+    enable_user,
+    get_user_by_email,
+    reset_sign_in,
+)
+from engage.services.text import clean_text
 from engage.staff import staff_user
 from engage.widgets import RadioInput
 
@@ -22,7 +29,10 @@ from engage.widgets import RadioInput
 class UserForm(FlaskForm):
     name = StringField(
         "Full name",
-        validators=[InputRequired("Enter their name"), Length(max=120)],
+        # Cleaned first, so a name of only spaces or invisible characters counts as none, and
+        # a pasted control character (PostgreSQL refuses NUL) never reaches the database.
+        filters=[clean_text],
+        validators=[DataRequired("Enter their name"), Length(max=120)],
         widget=GovTextInput(),
     )
     email = StringField(
@@ -55,6 +65,10 @@ def users():
     form = UserForm()
     problem = None
     if form.validate_on_submit():
+        if repeated := _same_account(form):
+            # A double click, or the form sent again: the account was added the first time.
+            flash(f"{repeated.name} has an account already ({ROLE_LABELS[repeated.role]})")
+            return redirect(url_for("admin.users"), 303)
         try:
             user = create_user(
                 form.email.data, form.name.data, Role(form.role.data), form.password.data
@@ -75,10 +89,20 @@ def users():
     ), status
 
 
-@bp.post("/users/<int:user_id>/disable")
+def _same_account(form: UserForm) -> User | None:
+    """The account these details describe already: same email, name and role."""
+    user = get_user_by_email(form.email.data)
+    if user and (user.name, user.role.value) == (form.name.data, form.role.data):
+        return user
+    return None
+
+
+@bp.route("/users/<int:user_id>/disable", methods=["GET", "POST"])
 def disable(user_id):
-    """Disable an account: every session it has ends at once."""
+    """Disable an account, once asked: every session it has ends at once."""
     user = _other_account(user_id)
+    if request.method == "GET":
+        return render_template("admin/user_disable.html", account=user, roles=ROLE_LABELS)
     disable_user(user)
     db.session.commit()
     audit.record("user_disabled", target_user=user.id, target_role=user.role.value)

@@ -22,14 +22,17 @@ from engage.services.strategy import (
     add_theme,
     create_strategy,
     draft_version,
+    get_strategy,
     last_comment_day,
     list_strategies,
     previous_version,
     remove_theme,
+    repeated_theme,
     replace_content,
     update_strategy,
     update_theme,
 )
+from engage.services.strategy_fingerprints import strategy_fingerprint, theme_fingerprint
 from engage.services.strategy_import import parse_strategy_file
 from engage.services.strategy_revisions import publish, start_revision, unexplained
 from engage.template_helpers import LOCAL_TZ
@@ -59,6 +62,11 @@ def strategies():
     problem = None
     if form.validate_on_submit():
         consultation = get_consultation_by_id(form.consultation.data) or abort(400)
+        existing = get_strategy(consultation)
+        if existing and existing.title == form.title.data:
+            # A double click, or the form sent again: it was set up the first time.
+            flash(f"{existing.title} is set up already")
+            return redirect(url_for("admin.strategy_settings", strategy_id=existing.id), 303)
         try:
             strategy = create_strategy(
                 consultation, form.title.data, form.summary.data or "", *_dates(form)
@@ -81,10 +89,16 @@ def strategy_settings(strategy_id):
     """A strategy's title, introduction and comment period, and its versions."""
     strategy = db.session.get(Strategy, strategy_id) or abort(404)
     form = StrategyForm(obj=strategy)
+    saved = strategy_fingerprint(strategy)
     if request.method == "GET":
         _fill_dates(form, strategy)
+        form.seen.data = saved
     problem = None
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and form.seen.data and form.seen.data != saved:
+        form.seen.data = saved  # saving again, after checking, keeps these settings
+        problem = SETTINGS_SAVED_SINCE
+    elif valid:
         try:
             update_strategy(strategy, form.title.data, form.summary.data or "", *_dates(form))
         except EngageError as error:
@@ -100,15 +114,26 @@ def strategy_settings(strategy_id):
         strategy=strategy,
         form=form,
         problem=problem,
+        saved_since=problem == SETTINGS_SAVED_SINCE,
         draft=draft_version(strategy),
         statuses=VERSION_STATUSES,
     ), status
+
+
+SETTINGS_SAVED_SINCE = (
+    "Someone else saved these settings after you opened the page. Your changes are below and are"
+    " not saved: check them against what is saved now, then save again"
+)
 
 
 @bp.post("/strategy/<int:strategy_id>/revisions")
 def start_strategy_revision(strategy_id):
     """A new draft copied from the latest published version, to revise after comments."""
     strategy = db.session.get(Strategy, strategy_id) or abort(404)
+    if (draft := draft_version(strategy)) is not None and previous_version(draft) is not None:
+        # A double click, or a second admin starting it too: carry on with the revision.
+        flash(f"Version {draft.number} was already started: carry on revising it")
+        return redirect(url_for("admin.edit_version", version_id=draft.id), 303)
     try:
         draft = start_revision(strategy)
     except EngageError as error:
@@ -122,6 +147,7 @@ def start_strategy_revision(strategy_id):
 def _settings_again(strategy, problem):
     form = StrategyForm(formdata=None, obj=strategy)
     _fill_dates(form, strategy)
+    form.seen.data = strategy_fingerprint(strategy)
     return render_template(
         "admin/strategy_settings.html",
         strategy=strategy,
@@ -169,6 +195,9 @@ def add_strategy_theme(version_id):
     form = ThemeForm()
     if not form.validate_on_submit():
         return render_editor(version, status=400, theme_form=form)
+    if repeated := repeated_theme(version, form.title.data, form.summary.data or ""):
+        flash(f"The theme {repeated.title} is in version {version.number} already")
+        return redirect(url_for("admin.edit_version", version_id=version.id), 303)
     try:
         theme = add_theme(version, form.title.data, form.summary.data or "")
     except EngageError as error:
@@ -183,8 +212,12 @@ def add_strategy_theme(version_id):
 def edit_strategy_theme(theme_id):
     theme = db.session.get(StrategyTheme, theme_id) or abort(404)
     form = ThemeForm(obj=theme)
-    problem = None
-    if form.validate_on_submit():
+    problem, saved = None, theme_fingerprint(theme)
+    valid = form.validate_on_submit()
+    if valid and form.seen.data and form.seen.data != saved:
+        form.seen.data = saved  # saving again, after checking, keeps these words
+        problem = THEME_SAVED_SINCE
+    elif valid:
         try:
             update_theme(theme, form.title.data, form.summary.data or "")
         except EngageError as error:
@@ -194,10 +227,22 @@ def edit_strategy_theme(theme_id):
             db.session.commit()
             flash(f"Saved the theme {theme.title}")
             return redirect(url_for("admin.edit_version", version_id=theme.version_id), 303)
+    if not form.is_submitted():
+        form.seen.data = saved
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "admin/strategy_theme.html", theme=theme, form=form, problem=problem
+        "admin/strategy_theme.html",
+        theme=theme,
+        form=form,
+        problem=problem,
+        saved_since=problem == THEME_SAVED_SINCE,
     ), status
+
+
+THEME_SAVED_SINCE = (
+    "Someone else saved this theme after you opened it. Your changes are below and are not"
+    " saved: check them against what is saved now, then save again"
+)
 
 
 @bp.post("/strategy/themes/<int:theme_id>/remove")
@@ -241,11 +286,23 @@ def publish_strategy_version(version_id):
     form = PublishForm()
     if not form.validate_on_submit():
         return render_editor(version, status=400, publish_form=form)
+    if not version.is_draft and version.status == form.status.data:
+        # A double click, or a second admin publishing the same draft: it is done already.
+        flash(f"Version {version.number} was already published: {_as(version)}")
+        return redirect(url_for("admin.strategy_settings", strategy_id=version.strategy_id), 303)
     try:
         publish(version, form.status.data, form.note.data or "")
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400, publish_form=form)
+    if form.status.data == "final" and form.confirmed.data != "yes":
+        # It could be published (nothing refused it); the final version cannot be revised, so ask.
+        db.session.rollback()
+        return render_template("admin/strategy_publish_final.html", version=version, form=form)
     db.session.commit()
-    flash(f"Published version {version.number}: {VERSION_STATUSES[version.status].lower()}")
+    flash(f"Published version {version.number}: {_as(version)}")
     return redirect(url_for("admin.strategy_settings", strategy_id=version.strategy_id), 303)
+
+
+def _as(version: StrategyVersion) -> str:
+    return VERSION_STATUSES[version.status].lower()

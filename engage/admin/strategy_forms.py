@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     DateField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -18,7 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from engage.moderation.forms import DateInput
 from engage.services.strategy import MAX_TEXT, MAX_TITLE, PrioritySpec
@@ -26,17 +27,19 @@ from engage.services.text import clean_text
 from engage.widgets import RadioInput
 
 
+# Required text is checked after clean_text: a title of only spaces or invisible characters
+# would otherwise be saved empty, and residents would read a heading with nothing in it.
 def _title(label: str, message: str) -> StringField:
     return StringField(
         label,
         filters=[clean_text],
-        validators=[InputRequired(message), Length(max=MAX_TITLE)],
+        validators=[DataRequired(message), Length(max=MAX_TITLE)],
         widget=GovTextInput(),
     )
 
 
 def _text(label: str, description: str = "", required: str | None = None) -> TextAreaField:
-    validators = [InputRequired(required)] if required else [Optional()]
+    validators = [DataRequired(required)] if required else [Optional()]
     return TextAreaField(
         label,
         description=description,
@@ -57,6 +60,8 @@ class StrategyForm(FlaskForm):
     summary = _text("Introduction", "Shown at the top of the contents page")
     opens = _date("Comments open", "Enter the date comments open, as day, month and year")
     closes = _date("Comments close", "Enter the date comments close, as day, month and year")
+    # The settings as the form was opened (strategy_fingerprint), to notice a later save.
+    seen = HiddenField()
 
 
 class NewStrategyForm(StrategyForm):
@@ -66,6 +71,8 @@ class NewStrategyForm(StrategyForm):
 class ThemeForm(FlaskForm):
     title = _title("Theme", "Enter the theme's title")
     summary = _text("What the theme is about")
+    # The theme as the edit form was opened (theme_fingerprint), to notice a later save.
+    seen = HiddenField()
 
 
 class PriorityForm(FlaskForm):
@@ -75,6 +82,8 @@ class PriorityForm(FlaskForm):
     outcome_measures = _text("Outcome measures", "One a line")
     activities = _text("Examples of partnership activity", "One a line")
     theme = SelectField("Theme", coerce=int, widget=GovSelect())
+    # The priority as the form was opened (priority_fingerprint), to notice a later save.
+    seen = HiddenField()
 
     def spec(self) -> PrioritySpec:
         return PrioritySpec(
@@ -110,6 +119,8 @@ class PublishForm(FlaskForm):
         validators=[Length(max=500)],
         widget=GovTextInput(),
     )
+    # "yes" once the admin has confirmed publishing the final version, which cannot be revised.
+    confirmed = HiddenField()
 
 
 class ChangeForm(FlaskForm):
@@ -130,3 +141,5 @@ class ChangeForm(FlaskForm):
     wishes = SelectMultipleField(
         "Wishes that led to it", coerce=int, validators=[Optional()], widget=GovCheckboxesInput()
     )
+    # The reason as recorded when the form was opened (change_fingerprint).
+    seen = HiddenField()

@@ -1,7 +1,16 @@
 """Administrators edit a draft's priorities, cite wishes as evidence, and record why each
 priority changed (or did not) in a revision, with the comments and wishes that led to it."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from engage.admin import bp
@@ -25,16 +34,19 @@ from engage.services.comments import published_comments
 from engage.services.search import query_terms
 from engage.services.strategy import (
     add_priority,
+    check_removable,
     cite_theme,
     cite_wishes,
     evidence_summary,
     previous_version,
     remove_priority,
+    repeated_priority,
     uncite_theme,
     uncite_wish,
     update_priority,
 )
 from engage.services.strategy_diff import differences
+from engage.services.strategy_fingerprints import change_fingerprint, priority_fingerprint
 from engage.services.strategy_revisions import FITTING_KINDS, record_change
 from engage.services.theme_edits import get_theme
 from engage.services.wishes import wall_query
@@ -47,14 +59,27 @@ def _priority_form(version, obj=None) -> PriorityForm:
     return form
 
 
-def _render_priority(version, form, priority=None, problem=None):
+RECORDED_SINCE = (
+    "Someone else recorded why this priority changed after you opened this page. Your reason is"
+    " below and is not saved: check it against what is recorded now, then save again"
+)
+SAVED_SINCE = (
+    "Someone else saved this priority after you opened it. Your changes are below and are not"
+    " saved: check them against what is saved now, then save again"
+)
+
+
+def _render_priority(version, form, priority=None, problem=None, saved_since=False):
     status = 400 if form.is_submitted() else 200
+    if priority is not None and not form.is_submitted():
+        form.seen.data = priority_fingerprint(priority)
     return render_template(
         "admin/strategy_priority.html",
         version=version,
         form=form,
         priority=priority,
         problem=problem,
+        saved_since=saved_since,
     ), status
 
 
@@ -66,6 +91,9 @@ def new_priority(theme_id):
         form.theme.data = theme.id
     if form.validate_on_submit():
         target = next(t for t in theme.version.themes if t.id == form.theme.data)
+        if repeated := repeated_priority(target, form.spec()):
+            flash(f"The priority {repeated.title} is in {target.title} already")
+            return redirect(url_for("admin.edit_version", version_id=theme.version_id), 303)
         try:
             priority = add_priority(target, form.spec())
         except EngageError as error:
@@ -79,12 +107,16 @@ def new_priority(theme_id):
 
 @bp.route("/strategy/priorities/<int:priority_id>", methods=["GET", "POST"])
 def edit_priority(priority_id):
-    priority = db.session.get(Priority, priority_id) or abort(404)
+    priority = db.session.get(Priority, priority_id) or _priority_gone()
     version = priority.theme.version
     form = _priority_form(version, obj=priority)
     if request.method == "GET":
         form.theme.data = priority.theme_id
+    saved = priority_fingerprint(priority)
     if form.validate_on_submit():
+        if form.seen.data and form.seen.data != saved:
+            form.seen.data = saved  # saving again, after checking, keeps these words
+            return _render_priority(version, form, priority, SAVED_SINCE, saved_since=True)
         target = next(t for t in version.themes if t.id == form.theme.data)
         try:
             update_priority(priority, form.spec(), target)
@@ -97,25 +129,60 @@ def edit_priority(priority_id):
     return _render_priority(version, form, priority)
 
 
-@bp.post("/strategy/priorities/<int:priority_id>/remove")
+GONE_FIELDS = (
+    ("title", "Priority"),
+    ("statement", "Statement"),
+    ("why", "Why this is a priority"),
+    ("outcome_measures", "Outcome measures"),
+    ("activities", "Examples of partnership activity"),
+)
+
+
+def _priority_gone():
+    """A save of a priority someone removed since the page was opened: say so, and show the
+    words sent so that nothing typed is lost."""
+    if request.method != "POST":
+        abort(404)
+    words = [(label, request.form.get(name, "").strip()) for name, label in GONE_FIELDS]
+    page = render_template("admin/strategy_priority_gone.html", words=[w for w in words if w[1]])
+    abort(make_response(page, 404))
+
+
+@bp.route("/strategy/priorities/<int:priority_id>/remove", methods=["GET", "POST"])
 def remove_strategy_priority(priority_id):
+    """Ask first, naming what goes with it: a priority's words and cited evidence cannot be
+    brought back."""
     priority = db.session.get(Priority, priority_id) or abort(404)
     version = priority.theme.version
+    title = priority.title
     try:
+        if request.method == "GET":
+            check_removable(priority)  # a removal that would be refused is not asked about
+            return _confirm_removal(priority, version)
         remove_priority(priority)
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400)
     db.session.commit()
-    flash("Removed the priority from this draft")
+    flash(f"Removed the priority {title} from version {version.number}")
     return redirect(url_for("admin.edit_version", version_id=version.id), 303)
+
+
+def _confirm_removal(priority, version):
+    return render_template(
+        "admin/strategy_remove_priority.html",
+        priority=priority,
+        version=version,
+        previous=previous_version(version),
+        wishes=sum(1 for e in priority.evidence if e.wish_id),
+        themes=sum(1 for e in priority.evidence if e.run_theme_id),
+    )
 
 
 @bp.route("/strategy/priorities/<int:priority_id>/evidence", methods=["GET", "POST"])
 def priority_evidence(priority_id):
     """Search the published wishes and cite those that ask for this priority."""
     priority = db.session.get(Priority, priority_id) or abort(404)
-    consultation = priority.theme.version.strategy.consultation
     problem = None
     if request.method == "POST":
         ids = [n for v in request.form.getlist("wish") if (n := parse_id(v))][:200]
@@ -131,6 +198,12 @@ def priority_evidence(priority_id):
             db.session.commit()
             flash(f"Cited {added} more {'wish' if added == 1 else 'wishes'}")
             return redirect(request.full_path, 303)
+    return _evidence_page(priority, problem)
+
+
+def _evidence_page(priority, problem=None):
+    """The evidence page, with what went wrong if a change to the evidence was refused."""
+    consultation = priority.theme.version.strategy.consultation
     search = WallSearchForm(request.args)
     words = query_terms(search.q.data or "") if search.validate() else []
     found = db.paginate(
@@ -162,7 +235,7 @@ def uncite_priority_wish(priority_id, wish_id):
         uncite_wish(priority, wish_id)
     except EngageError as error:
         db.session.rollback()
-        return render_editor(priority.theme.version, problem=error.message, status=400)
+        return _evidence_page(priority, error.message)
     db.session.commit()
     flash("Removed the wish from the evidence")
     return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
@@ -176,11 +249,11 @@ def cite_priority_theme(priority_id):
     theme = get_theme(run, request.form.get("run_theme", type=id_arg)) if run else None
     try:
         if theme is None:
-            raise EngageError("Choose a theme from the analysis")
+            raise EngageError("Choose a theme from the latest analysis run")
         cite_theme(priority, theme)
     except EngageError as error:
         db.session.rollback()
-        return render_editor(priority.theme.version, problem=error.message, status=400)
+        return _evidence_page(priority, error.message)
     db.session.commit()
     flash(f"Cited the theme {theme.label}")
     return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
@@ -193,7 +266,7 @@ def uncite_priority_theme(priority_id, theme_id):
         uncite_theme(priority, theme_id)
     except EngageError as error:
         db.session.rollback()
-        return render_editor(priority.theme.version, problem=error.message, status=400)
+        return _evidence_page(priority, error.message)
     db.session.commit()
     flash("Removed the theme from the evidence")
     return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
@@ -224,8 +297,12 @@ def record_priority_change(version_id, key):
     difference or abort(404)
     existing = next((c for c in version.changes if c.key == key), None)
     form = _change_form(version, previous, difference, existing)
-    problem = None
-    if form.validate_on_submit():
+    problem, recorded = None, change_fingerprint(existing)
+    valid = form.validate_on_submit()
+    if valid and form.seen.data and form.seen.data != recorded:
+        form.seen.data = recorded  # saving again, after checking, keeps these words
+        problem = RECORDED_SINCE
+    elif valid:
         try:
             record_change(
                 version,
@@ -244,6 +321,8 @@ def record_priority_change(version_id, key):
             db.session.commit()
             flash(f"Recorded why: {(difference.after or difference.before).title}")
             return redirect(url_for("admin.version_changes", version_id=version.id), 303)
+    if not form.is_submitted():
+        form.seen.data = recorded
     return render_template(
         "admin/strategy_change.html",
         version=version,
@@ -251,6 +330,8 @@ def record_priority_change(version_id, key):
         difference=difference,
         form=form,
         problem=problem,
+        existing=existing if problem == RECORDED_SINCE else None,
+        kinds=CHANGE_KINDS,
         stances=STANCES,
     ), (400 if form.is_submitted() else 200)
 

@@ -1,5 +1,6 @@
 """Sign in with a password and a code from an authenticator app; sign out."""
 
+import hashlib
 import time
 
 import segno
@@ -50,12 +51,21 @@ def landing_page(user: User) -> str:
     return url_for(endpoint)
 
 
+def _password_mark(user: User) -> str:
+    """Changes when the account's password does: a sign-in begun with a password that an
+    admin has since reset (or an account disabled since) goes no further."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
 def _pending_user() -> User | None:
     """The account that gave the right password in the last 5 minutes and still needs a code."""
     pending = session.get("pending_sign_in")
     if not pending or time.time() - pending["at"] > PENDING_SECONDS:
         return None
-    return db.session.get(User, pending["user_id"])
+    user = db.session.get(User, pending["user_id"])
+    if user is None or not user.active or pending.get("mark") != _password_mark(user):
+        return None
+    return user
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -73,7 +83,12 @@ def sign_in():
         else:
             db.session.commit()
             next_page = _safe_next(request.args.get("next"))
-            session["pending_sign_in"] = {"user_id": user.id, "at": time.time(), "next": next_page}
+            session["pending_sign_in"] = {
+                "user_id": user.id,
+                "at": time.time(),
+                "next": next_page,
+                "mark": _password_mark(user),
+            }
             return redirect(url_for("auth.code" if user.totp_secret else "auth.enrol"), 303)
     form.password.data = None
     return render_template("auth/sign_in.html", form=form, problem=problem), status

@@ -1,6 +1,7 @@
 """Staff sign-in: password, then a TOTP code; server-side sessions that end when idle for 30
 minutes, after 12 hours, on sign-out, or when the account is disabled."""
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,10 +21,14 @@ from engage.services.passwords import (
     password_problem,
     verify_password,
 )
+from engage.services.text import clean_text
 
 FAILURE_WINDOW = 15 * 60
 ACCOUNT_FAILURES = 5
 ADDRESS_FAILURES = 20
+# Enough of an address to sign in with: the admin form checks it more closely, and the
+# command line (the first admin's account) is held to this much.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # A dummy hash, so an unknown email costs as much time as a wrong password.
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing")
 
@@ -53,14 +58,16 @@ def get_user_by_email(email: str) -> User | None:
 
 def create_user(email: str, name: str, role: Role, password: str) -> User:
     """A new staff account; it enrols its authenticator app at first sign-in."""
-    email = email.strip().lower()
+    email, name = email.strip().lower(), clean_text(name)
+    if not _EMAIL.fullmatch(email):
+        raise EngageError(f"{email!r} is not an email address: enter one like name@example.org")
+    if not name:
+        raise EngageError("Enter their name")
     if get_user_by_email(email):
         raise EngageError(f"There is already an account for {email}")
     if problem := password_problem(password, email=email):
         raise EngageError(problem)
-    user = User(
-        email=email, name=name.strip(), role=Role(role), password_hash=hash_password(password)
-    )
+    user = User(email=email, name=name, role=Role(role), password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
     return user

@@ -104,6 +104,20 @@ def get_priority_in(version: StrategyVersion, key: str) -> Priority | None:
     return next((p for p in version.priorities if p.key == key), None)
 
 
+def repeated_theme(version: StrategyVersion, title: str, summary: str) -> StrategyTheme | None:
+    """The theme of the version this one repeats word for word: a double click on Add, or the
+    form sent again, is one theme, not two."""
+    return next((t for t in version.themes if (t.title, t.summary) == (title, summary)), None)
+
+
+def repeated_priority(theme: StrategyTheme, spec: PrioritySpec) -> Priority | None:
+    """The priority of the theme this one repeats word for word (as repeated_theme)."""
+    return next(
+        (p for p in theme.priorities if (p.title, p.statement) == (spec.title, spec.statement)),
+        None,
+    )
+
+
 def evidence_summary(priority: Priority) -> tuple[int, int]:
     """(published wishes cited, distinct areas they came from): a cited wish rejected since is
     no longer shown, so it is not counted either."""
@@ -243,12 +257,19 @@ def update_priority(priority: Priority, spec: PrioritySpec, theme: StrategyTheme
     db.session.flush()
 
 
-def remove_priority(priority: Priority) -> None:
-    """Take a priority out of a draft; a revision then asks why it was dropped or merged."""
+def check_removable(priority: Priority) -> None:
+    """Refuse, saying why, to take out a priority of a published version or one that others
+    were merged into."""
     version = priority.theme.version
     require_draft(version)
     if any(c.after_id == priority.id and c.kind == "merged" for c in version.changes):
         raise StrategyError("Other priorities were merged into this one: change those first")
+
+
+def remove_priority(priority: Priority) -> None:
+    """Take a priority out of a draft; a revision then asks why it was dropped or merged."""
+    version = priority.theme.version
+    check_removable(priority)
     for change in [c for c in version.changes if c.after_id == priority.id]:
         change.after = None
     theme = priority.theme

@@ -130,6 +130,9 @@ def _admin_revises_and_publishes(page, live_server, assert_accessible):
     page.get_by_role("link", name="Back to version 2").click()
     page.get_by_label("The final, agreed strategy").check()
     page.get_by_role("button", name="Publish version 2").click()
+    page.get_by_text("The final version cannot be revised").wait_for()  # it asks first
+    assert_accessible(page, "confirm the final version")
+    page.get_by_role("button", name="Publish as the final strategy").click()
     page.get_by_text("Published version 2: final").wait_for()
 
 

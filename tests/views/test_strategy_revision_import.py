@@ -102,15 +102,15 @@ def _date_parts(page: str, name: str) -> list[str]:
 
 
 def test_a_refused_revision_keeps_the_comment_period_in_the_settings_form(client, admin):
-    strategy = make_strategy(make_consultation(slug="derby"))
+    strategy = make_strategy(make_consultation(slug="derby"), published=False)
+    publish(strategy.versions[0], "final")  # a final version cannot be revised
     strategy.comments_open_at = datetime(2027, 1, 1, tzinfo=UTC)
     strategy.comments_close_at = datetime(2027, 2, 1, tzinfo=UTC)
     db.session.commit()
     settings = f"/staff/admin/strategy/{strategy.id}"
-    assert _post(client, settings, f"{settings}/revisions", {}).status_code == 303
     assert _date_parts(client.get(settings).text, "closes") == ["31", "01", "2027"]
     again = _post(client, settings, f"{settings}/revisions", {})
-    assert again.status_code == 400 and "already a draft" in again.text
+    assert again.status_code == 400 and "it cannot be revised" in again.text
     assert _date_parts(again.text, "opens") == ["01", "01", "2027"]
     assert _date_parts(again.text, "closes") == ["31", "01", "2027"]
     assert f'value="{strategy.title}"' in again.text

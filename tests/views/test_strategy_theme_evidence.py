@@ -23,7 +23,10 @@ def test_admin_cites_a_theme_and_a_revision_keeps_it(app, client):
     assert f"Theme from analysis run {run.id}" in page.text
     token = hidden_fields(page.text)["csrf_token"]
     refused = client.post(f"{url}/themes", data={"csrf_token": token, "run_theme": "999999"})
-    assert refused.status_code == 400 and "Choose a theme from the analysis" in refused.text
+    assert refused.status_code == 400 and "Choose a theme from the latest analysis" in refused.text
+    # The refusal stays on the evidence page, where the admin was, with its search and themes.
+    assert f"<title>Error: Wishes behind {priority.title}" in refused.text
+    assert f"Theme from analysis run {run.id}" in refused.text
     response = client.post(f"{url}/themes", data={"csrf_token": token, "run_theme": theme.id})
     assert response.status_code == 303
     page = client.get(url)

@@ -75,3 +75,88 @@ def test_only_admins_reach_the_account_pages(app, client, login_as):
     page = client.get("/staff/queue").text
     enable = client.post(f"/staff/admin/users/{officer.id}/enable", data=hidden_fields(page))
     assert enable.status_code == 403
+
+
+def test_a_new_account_needs_a_name_that_is_more_than_spaces(app):
+    admin = _admin_client(app)
+    url = "/staff/admin/users"
+    details = {"email": "sam@example.org", "role": "officer", "password": NEW_PASSWORD}
+    blank = admin.post(url, data={**hidden_fields(admin.get(url).text), **details,
+                                  "name": " \u200b\t "})  # fmt: skip
+    assert blank.status_code == 400 and "<title>Error: " in blank.text
+    assert 'href="#name">Enter their name' in blank.text
+    assert db.session.query(User).filter_by(email="sam@example.org").count() == 0
+    # A control character pasted with the name (PostgreSQL would refuse a NUL) is dropped.
+    added = admin.post(url, data={**hidden_fields(admin.get(url).text), **details,
+                                  "name": "Sam\x00 Jones\x07"})  # fmt: skip
+    assert added.status_code == 303
+    assert "Added Sam Jones (" in admin.get(added.location).text
+    assert db.session.query(User).filter_by(email="sam@example.org").one().name == "Sam Jones"
+
+
+def test_disabling_an_account_asks_first(app, client, login_as):
+    officer = login_as("officer")
+    admin = _admin_client(app)
+    url = f"/staff/admin/users/{officer.id}/disable"
+    assert f'href="{url}">Disable' in admin.get("/staff/admin/users").text
+    page = admin.get(url)
+    assert page.status_code == 200
+    assert f"Disable {officer.name}'s account?" in page.text
+    assert "They are signed out everywhere at once" in page.text
+    assert 'href="/staff/admin/users">Cancel, keep it' in page.text
+    assert client.get("/staff/queue").status_code == 200  # asking signs nobody out
+    done = admin.post(url, data=hidden_fields(page.text))
+    assert done.status_code == 303
+    assert (
+        f"Disabled {officer.name}: they are signed out everywhere" in admin.get(done.location).text
+    )
+    assert client.get("/staff/queue").status_code == 302
+    assert "The account is disabled already" in admin.get(url).text
+
+
+def _password_step(client, user):
+    page = client.get("/staff/sign-in")
+    sent = client.post("/staff/sign-in", data={**hidden_fields(page.text), "email": user.email,
+                                               "password": STAFF_PASSWORD})  # fmt: skip
+    assert sent.status_code == 303
+
+
+def test_a_reset_ends_a_sign_in_half_done_with_the_old_password(app, client):
+    officer = make_staff("officer")
+    _password_step(client, officer)  # someone with the old password, before the reset
+    admin = _admin_client(app)
+    url = f"/staff/admin/users/{officer.id}/reset"
+    page = admin.get(url)
+    admin.post(url, data={**hidden_fields(page.text), "password": NEW_PASSWORD})
+    # The old password must not let them set up an authenticator of their own.
+    assert client.get("/staff/sign-in/set-up").status_code == 302
+    page = client.get("/staff/sign-in/code")
+    assert page.status_code == 302 and page.location.endswith("/staff/sign-in")
+
+
+def test_a_disabled_account_cannot_finish_a_sign_in_begun_before(app, client):
+    officer = make_staff("officer")
+    _password_step(client, officer)
+    code_page = client.get("/staff/sign-in/code")
+    assert code_page.status_code == 200
+    admin = _admin_client(app)
+    page = admin.get(f"/staff/admin/users/{officer.id}/disable")
+    admin.post(f"/staff/admin/users/{officer.id}/disable", data=hidden_fields(page.text))
+    sent = client.post("/staff/sign-in/code", data={**hidden_fields(code_page.text),
+                                                    "code": current_code(officer)})  # fmt: skip
+    assert sent.status_code == 302 and sent.location.endswith("/staff/sign-in")
+    assert db.session.query(StaffSession).filter_by(user_id=officer.id).count() == 0
+
+
+def test_an_account_sent_twice_is_added_once(app):
+    admin = _admin_client(app)
+    url = "/staff/admin/users"
+    form = {**hidden_fields(admin.get(url).text), "name": "Sam Jones", "role": "officer",
+            "email": "sam@example.org", "password": NEW_PASSWORD}  # fmt: skip
+    assert admin.post(url, data=form).status_code == 303
+    again = admin.post(url, data=form)  # a double click sends the same form
+    assert again.status_code == 303
+    assert "Sam Jones has an account already (Officer)" in admin.get(again.location).text
+    assert db.session.query(User).filter_by(email="sam@example.org").count() == 1
+    other = admin.post(url, data={**form, "name": "Sam Smith"})  # someone else, same address
+    assert other.status_code == 400 and "There is already an account for sam" in other.text
