@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
 from engage.moderation.forms import DateInput, DayField
 from engage.services.competitions import CompetitionDates
@@ -49,7 +49,7 @@ class CompetitionForm(FlaskForm):
         "Title",
         filters=[clean_text],
         validators=[
-            InputRequired("Enter a title"),
+            DataRequired("Enter a title"),
             Length(max=200, message="Enter the title in 200 characters or fewer"),
         ],
         widget=GovTextInput(),
@@ -69,7 +69,7 @@ class CompetitionForm(FlaskForm):
         "What to photograph",
         filters=[clean_text],
         validators=[
-            InputRequired("Say what people should photograph"),
+            DataRequired("Say what people should photograph"),
             Length(max=2000, message="Say what to photograph in 2,000 characters or fewer"),
         ],
         widget=GovTextArea(),
@@ -78,7 +78,7 @@ class CompetitionForm(FlaskForm):
         "Rules and licence",
         filters=[clean_text],
         validators=[
-            InputRequired("Enter the rules"),
+            DataRequired("Enter the rules"),
             Length(max=10_000, message="Enter the rules in 10,000 characters or fewer"),
         ],
         widget=GovTextArea(),
@@ -145,7 +145,7 @@ class CriterionForm(FlaskForm):
         description="For example: relevance to the wish",
         filters=[clean_text],
         validators=[
-            InputRequired("Enter the criterion"),
+            DataRequired("Enter the criterion"),
             Length(max=120, message="Enter the criterion in 120 characters or fewer"),
         ],
         widget=GovTextInput(),

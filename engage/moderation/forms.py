@@ -21,7 +21,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from engage.models import AGE_BANDS, REJECT_REASONS
 from engage.public.forms import AboutYouForm, WishesForm
@@ -117,7 +124,7 @@ class CardForm(WishesForm):
     card_number = StringField(
         "Card number",
         filters=[clean_text],
-        validators=[InputRequired("Enter the card number"), Length(max=40)],
+        validators=[DataRequired("Enter the card number"), Length(max=40)],
         widget=GovTextInput(),
     )
     postcode = AboutYouForm.postcode
@@ -138,13 +145,13 @@ class WorkshopUploadForm(FlaskForm):
     partner = StringField(
         "Partner organisation",
         filters=[clean_text],
-        validators=[InputRequired("Enter the partner organisation"), Length(max=200)],
+        validators=[DataRequired("Enter the partner organisation"), Length(max=200)],
         widget=GovTextInput(),
     )
     event = StringField(
         "Workshop or event",
         filters=[clean_text],
-        validators=[InputRequired("Enter the name of the workshop"), Length(max=200)],
+        validators=[DataRequired("Enter the name of the workshop"), Length(max=200)],
         widget=GovTextInput(),
     )
     event_date = DayField(

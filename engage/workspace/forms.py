@@ -8,7 +8,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from engage.services.analysis_runs import (
     MAX_STOP_WORDS_TEXT,
@@ -70,7 +77,7 @@ class RenameForm(FlaskForm):
     label = StringField(
         "New name",
         filters=[clean_text],
-        validators=[InputRequired("Enter the theme's new name"), Length(max=MAX_LABEL)],
+        validators=[DataRequired("Enter the theme's new name"), Length(max=MAX_LABEL)],
         widget=GovTextInput(),
     )
 
