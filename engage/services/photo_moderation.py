@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select
 
 from engage.extensions import db
-from engage.models import REJECT_REASONS, ModerationDecision, ModerationStatus, PhotoEntry, User
+from engage.models import ModerationDecision, ModerationStatus, PhotoEntry, User
 from engage.models.photo import WITHDRAWN
-from engage.services.moderation import DecisionError, log_decisions
+from engage.services.moderation import DecisionError, check_decision, log_decisions
 
 PHOTO_DECISIONS = ("approve", "reject")
 
@@ -88,11 +88,10 @@ def decide_photos(
 
 
 def _check_decision(entries, action, reason, note) -> None:
+    """The rules every entry's decision follows (check_decision), said of photos, which have
+    no redacted version."""
     if not entries:
         raise DecisionError("Select at least one photo")
     if action not in PHOTO_DECISIONS:
         raise DecisionError("Choose approve or reject")
-    if action == "reject" and reason not in REJECT_REASONS:
-        raise DecisionError("Choose a reason for rejecting")
-    if action == "reject" and reason == "other" and not note.strip():
-        raise DecisionError("Add a note to say why, when the reason is “other”")
+    check_decision(entries, action, reason, note, None)
