@@ -28,9 +28,9 @@ def _tables(page):
 def test_a_wide_table_is_printed_whole_in_parts(browser, live_server, assert_accessible, app):
     consultation = make_consultation()
     consultation.areas = [make_area(name=name) for name in AREAS]
-    make_wishes(consultation, 200)
+    make_wishes(consultation, 400)
     db.session.commit()
-    run = run_analysis(consultation, n_themes=4)
+    run = run_analysis(consultation, n_themes=6)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     _sign_in(page, live_server, make_staff("strategy"), assert_accessible)
