@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from importlib import resources
 from itertools import permutations
 
 import numpy as np
@@ -181,14 +182,56 @@ def _cased(word: str, shown: str) -> str:
     return shown if shown.lower() == word else word
 
 
+def _read_weak_stems() -> tuple[frozenset[str], frozenset[str]]:
+    """Stems of ``data/label_weak_words.txt``: words that name no theme by themselves, and
+    those of them that end no name either."""
+    text = resources.files("analysis").joinpath("data/label_weak_words.txt").read_text("utf-8")
+    sections: dict[str, set[str]] = {}
+    section = sections.setdefault("", set())
+    for line in (line.strip().lower() for line in text.splitlines()):
+        if line.startswith("["):
+            section = sections.setdefault(line.strip("[]"), set())
+        elif line and not line.startswith("#"):
+            section.add(stem_word(line))
+    ending = frozenset(sections.get("ending a phrase", ()))
+    return ending | frozenset(sections.get("alone", ())), ending
+
+
+# WEAK_STEMS name nothing alone; ENDING_STEMS are also trimmed off the end of a phrase.
+WEAK_STEMS, ENDING_STEMS = _read_weak_stems()
+
+
+def nameable(keywords: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The keywords that can name a theme, best first.
+
+    Words that say how, when or where but not what (``data/label_weak_words.txt``) do not
+    name a theme alone ("come", "weeks") and verbs and adverbs among them do not end a name
+    either ("Arboretum looked" names "Arboretum"). A keyword left with nothing, or with only
+    words of a better keyword, is left out. A theme whose keywords are all such words keeps
+    them: a weak name is better than none.
+    """
+    out: list[tuple[str, float]] = []
+    for keyword, score in keywords:
+        words = keyword.split()
+        while len(words) > 1 and stem_word(words[-1].lower()) in ENDING_STEMS:
+            words.pop()
+        stems = _stems(" ".join(words))
+        if stems <= WEAK_STEMS or any(stems <= _stems(k) for k, _ in out):
+            continue
+        out.append((" ".join(words), score))
+    return out or keywords
+
+
 def make_label(keywords: list[tuple[str, float]], fallback: str = "Other") -> str:
     """A 2-4 word name from the top keywords ("Street lights", "Bus & fares").
 
-    A phrase among the top keywords that contains the top word reads better than the word
+    Keywords that name nothing by themselves are left out first (:func:`nameable`). A
+    phrase among the top keywords that contains the top word reads better than the word
     alone, so it leads. A word alone gets a second keyword; a phrase, which names one idea
     by itself, only one at least half as distinctive as the top keyword. Words are compared
     by their stems ("parks" is "park").
     """
+    keywords = nameable(keywords)
     if not keywords:
         return fallback
     top, scores = keywords[0][1], [s for _, s in keywords]

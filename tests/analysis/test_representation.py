@@ -248,3 +248,25 @@ def test_two_phrases_written_as_one_are_one_keyword():
 )
 def test_labels_name_one_idea_or_two(keywords, label):
     assert make_label(keywords) == label
+
+
+@pytest.mark.parametrize(
+    ("keywords", "label"),
+    [
+        # Words that say how, when or where name nothing alone (seen on the demo wishes).
+        ([("come", 2.0), ("library kept open", 1.8), ("town", 1.0)], "Library kept open & town"),
+        ([("support", 2.0), ("late", 1.9), ("mental health", 1.5)], "Support & mental health"),
+        ([("trash", 2.0), ("weeks", 1.5), ("cans", 1.2)], "Trash & cans"),
+        # ... nor end a name, but nouns of time do ("half hour", "time frame").
+        ([("arboretum looked", 2.0), ("children", 1.9)], "Arboretum & children"),
+        (
+            [("wildflower meadows instead", 2.0), ("mown grass", 1.9)],
+            "Wildflower meadows & mown grass",
+        ),
+        ([("topping", 2.0), ("half hour", 1.5)], "Topping & half hour"),
+        # A theme with nothing else keeps its weak words: a weak name is better than none.
+        ([("come", 2.0), ("later", 1.0)], "Come & later"),
+    ],
+)
+def test_labels_leave_out_words_that_name_nothing(keywords, label):
+    assert make_label(keywords) == label
