@@ -20,6 +20,7 @@ from engage.public.kept import cookie_missing, typed_texts
 from engage.public.paging import page_or_404
 from engage.public.reports import report_page
 from engage.public.resent import content_digest, remember_sent, sent_before
+from engage.public.wall_place import wall_place
 from engage.services import moderation, ratelimit
 from engage.services.consultations import get_consultation, list_consultations
 from engage.services.photos import list_public_competitions
@@ -229,6 +230,7 @@ def wish_wall(slug):
         words=words,
         channels=CHANNELS,
         age_bands=AGE_BANDS,
+        here=wall_place(consultation, request.args),
         **context,
     )
 
@@ -242,13 +244,16 @@ def report_wish(slug, wish_id):
         abort(404)
     if wish.status != ModerationStatus.APPROVED:
         abort(404)
+    # The wall's search, area and page come with the report and go back with the resident.
+    here = wall_place(consultation, request.args)
     return report_page(
         wish,
         ReportForm(),
-        url_for("public.wish_wall", slug=slug),
+        url_for("public.wish_wall", slug=slug, **here),
         "public/report.html",
         consultation=consultation,
         wish=wish,
+        here=here,
     )
 
 
