@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 
-from engage.errors import InvalidFormToken, NotAccepting, RateLimited
+from engage.errors import HiddenFieldFilled, InvalidFormToken, NotAccepting, RateLimited
 from engage.extensions import csrf, db
 from engage.models import AGE_BANDS, CHANNELS, ModerationStatus, Wish
 from engage.public import bp
@@ -95,7 +95,12 @@ def new_wishes(slug):
 def _receive_wishes(slug, form):
     """Validate first, then touch the database once: one short write transaction per POST."""
     if form.website.data:
-        abort(400)
+        # Saves nothing, not even the attempt: a resident whose browser filled the hidden
+        # field gets their wishes back and is told why.
+        filled = HiddenFieldFilled(
+            "your wishes", "Check your wishes below and select Continue to send them."
+        )
+        return _wishes_form_again(_consultation_or_404(slug), form, filled)
     problem = None
     if form.validate_on_submit():
         try:
