@@ -32,6 +32,21 @@ class InvalidFormToken(EngageError):
     title = "This form could not be sent"
 
 
+class HiddenFieldFilled(EngageError):
+    """A public form came back with its honeypot filled in: most often a bot, but now and then
+    a resident's browser filling in forms for them. Nothing is saved; a person gets their words
+    back with this message, which says what to do."""
+
+    title = "This form could not be sent"
+
+    def __init__(self, what: str, then: str):
+        super().__init__(
+            f"We have not sent {what} yet. A hidden box that catches spam was filled in, "
+            f"perhaps by your browser filling in the form for you. {then} If this message "
+            "comes back, turn off autofill for this website in your browser’s settings."
+        )
+
+
 class ImportError_(EngageError):  # noqa: N801 - "ImportError" is a builtin
     title = "The file could not be imported"
 

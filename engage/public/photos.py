@@ -15,7 +15,7 @@ from flask import (
 )
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from engage.errors import InvalidFormToken, NotAccepting, RateLimited
+from engage.errors import HiddenFieldFilled, InvalidFormToken, NotAccepting, RateLimited
 from engage.extensions import csrf, db
 from engage.models import AWARDS, PhotoEntry
 from engage.photo_responses import send_stored
@@ -103,10 +103,10 @@ def _check_token(form: EntryForm, slug: str) -> str:
 def _receive_entry(slug: str, form: EntryForm):
     """Count the attempt and check the token in one short transaction, process the photo with
     no transaction open (it takes a while), then store the entry in a second one."""
-    if form.website.data:
-        abort(400)
     competition = _competition_or_404(slug)
     form.held = _held_photo(competition, form.held_photo.data)
+    if form.website.data:
+        return _hidden_field_filled(competition, form)
     nonce, problem = None, None
     if form.validate_on_submit():
         try:
@@ -134,6 +134,17 @@ def _receive_entry(slug: str, form: EntryForm):
         _hold_upload(competition, form)
         return _form_again(competition, form, problem)
     return _store_entry(competition, form, nonce)
+
+
+def _hidden_field_filled(competition, form: EntryForm):
+    """The form again with the entrant's words, saying why it was not sent. Nothing is saved,
+    not even the photo just chosen (a kept one from an earlier attempt stays kept)."""
+    if not competition.entries_open():
+        return _closed(competition, form)
+    then = "Check your answers and select Send your entry."
+    if not form.held:
+        then = f"Choose your photo again. {then}"
+    return _form_again(competition, form, HiddenFieldFilled("your entry", then))
 
 
 def _earlier_entry(competition, form: EntryForm, nonce: str) -> PhotoEntry | None:

@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 
-from engage.errors import InvalidFormToken, NotAccepting, RateLimited
+from engage.errors import HiddenFieldFilled, InvalidFormToken, NotAccepting, RateLimited
 from engage.extensions import csrf, db
 from engage.models import AGE_BANDS, CHANNELS, ModerationStatus, Wish
 from engage.public import bp
@@ -20,6 +20,7 @@ from engage.public.kept import cookie_missing, typed_texts
 from engage.public.paging import page_or_404
 from engage.public.reports import report_page
 from engage.public.resent import content_digest, remember_sent, sent_before
+from engage.public.wall_place import wall_place
 from engage.services import moderation, ratelimit
 from engage.services.consultations import get_consultation, list_consultations
 from engage.services.photos import list_public_competitions
@@ -94,7 +95,12 @@ def new_wishes(slug):
 def _receive_wishes(slug, form):
     """Validate first, then touch the database once: one short write transaction per POST."""
     if form.website.data:
-        abort(400)
+        # Saves nothing, not even the attempt: a resident whose browser filled the hidden
+        # field gets their wishes back and is told why.
+        filled = HiddenFieldFilled(
+            "your wishes", "Check your wishes below and select Continue to send them."
+        )
+        return _wishes_form_again(_consultation_or_404(slug), form, filled)
     problem = None
     if form.validate_on_submit():
         try:
@@ -229,6 +235,7 @@ def wish_wall(slug):
         words=words,
         channels=CHANNELS,
         age_bands=AGE_BANDS,
+        here=wall_place(consultation, request.args),
         **context,
     )
 
@@ -242,13 +249,16 @@ def report_wish(slug, wish_id):
         abort(404)
     if wish.status != ModerationStatus.APPROVED:
         abort(404)
+    # The wall's search, area and page come with the report and go back with the resident.
+    here = wall_place(consultation, request.args)
     return report_page(
         wish,
         ReportForm(),
-        url_for("public.wish_wall", slug=slug),
+        url_for("public.wish_wall", slug=slug, **here),
         "public/report.html",
         consultation=consultation,
         wish=wish,
+        here=here,
     )
 
 

@@ -4,7 +4,7 @@ and "you said, we did"."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 
-from engage.errors import InvalidFormToken, NotAccepting, RateLimited
+from engage.errors import HiddenFieldFilled, InvalidFormToken, NotAccepting, RateLimited
 from engage.extensions import csrf, db
 from engage.models import CHANGE_KINDS, STANCES, VERSION_STATUSES, Priority
 from engage.numbers import id_arg
@@ -168,7 +168,11 @@ def comment_on_priority(slug, priority_id):
 
 def _receive_comment(strategy, priority, form):
     if form.website.data:
-        abort(400)
+        # Saves nothing, not even the attempt: see _receive_wishes.
+        filled = HiddenFieldFilled(
+            "your comment", "Check your comment below and select Continue to send it."
+        )
+        return _comment_form_again(strategy, priority, form, filled)
     problem = nonce = None
     if form.validate_on_submit():
         try:

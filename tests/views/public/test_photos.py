@@ -339,8 +339,21 @@ def test_entries_are_rate_limited_per_connection(client, app, competition):
     assert db.session.query(PhotoEntry).count() == 1
 
 
-def test_honeypot(client, competition):
-    assert enter(client, pf.jpeg(), website="http://spam.example").status_code == 400
+def test_a_filled_honeypot_gives_the_form_back_saying_why_and_keeps_nothing(
+    client, app, competition
+):
+    """As for wishes: a browser's autofill may fill the hidden field. The words come back; the
+    photo is not kept (nothing is stored), so the page asks for it again."""
+    before = stored_files(app)
+    page = enter(client, pf.jpeg(), website="http://spam.ex")
+    assert page.status_code == 400 and "<title>Error: Enter your photo" in page.text
+    assert "We have not sent your entry yet. A hidden box that catches spam" in page.text
+    assert "Choose your photo again" in page.text
+    assert FIELDS["description"] in page.text and FIELDS["email"] in page.text
+    assert 'tabindex="-1" autocomplete="off" value="">' in page.text and "spam.ex" not in page.text
+    assert db.session.query(PhotoEntry).count() == db.session.query(HeldPhoto).count() == 0
+    assert stored_files(app) == before
+    assert enter(client, pf.jpeg(), page=page).status_code == 303
 
 
 def test_gallery_and_entry_page_show_only_approved_photos(client, app, competition):

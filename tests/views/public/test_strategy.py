@@ -196,11 +196,18 @@ def test_missing_csrf_is_refused(client, strategy):
     assert db.session.query(Comment).count() == 0
 
 
-def test_honeypot(client, strategy):
-    response = send_comment(
-        client, priority_of(strategy), stance="support", text="Bot", website="spam.example"
-    )
-    assert response.status_code == 400 and db.session.query(Comment).count() == 0
+def test_a_filled_honeypot_gives_the_comment_back_saying_why_and_stores_nothing(client, strategy):
+    """As for wishes: a browser's autofill may fill the hidden field; the words come back."""
+    priority = priority_of(strategy)
+    text = "Better lighting on the canal path"
+    page = send_comment(client, priority, stance="oppose", text=text, website="spam.ex")
+    assert page.status_code == 400 and "<title>Error: Comment on" in page.text
+    assert "We have not sent your comment yet. A hidden box that catches spam" in page.text
+    assert text in page.text and 'value="oppose" checked' in page.text
+    assert 'tabindex="-1" autocomplete="off" value="">' in page.text
+    assert "spam.ex" not in page.text and db.session.query(Comment).count() == 0
+    sent = send_comment(client, priority, hidden_fields(page.text), stance="oppose", text=text)
+    assert sent.status_code == 303 and db.session.query(Comment).count() == 1
 
 
 def test_closed_draft_refuses_comments(client, strategy):

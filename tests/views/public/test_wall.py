@@ -1,5 +1,9 @@
 """The public wish wall: approved wishes only, search by words, filter by area, pages."""
 
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from engage.extensions import db
@@ -121,6 +125,72 @@ def test_a_report_over_500_characters_names_the_limit(client, wall):
     assert response.status_code == 400
     assert "Your report must be 500 characters or fewer" in response.text
     assert "Field cannot be longer" not in response.text
+
+
+THANKS = "Thank you. A moderator will look at this wish again."
+
+
+def link_to(page_html: str, pattern: str) -> str:
+    """The first address in page_html matching pattern, as a browser would follow it."""
+    return html.unescape(re.search(pattern, page_html).group(1))
+
+
+def wall_place(location: str) -> tuple[str, dict]:
+    parts = urlsplit(location)
+    assert not parts.scheme and not parts.netloc  # the same site, never another
+    return parts.path, parse_qs(parts.query)
+
+
+def test_a_report_from_page_3_of_a_search_comes_back_to_that_page(app, client, wall):
+    app.config["WISHES_PER_PAGE"] = 2
+    for n in range(6):
+        make_wish(wall, text=f"Buses on route {n}", area=wall.areas[1])
+    db.session.commit()
+    shown = client.get("/consultations/derby/wall?q=buses&area=S1&page=3")
+    assert "(page 3 of 4)" in shown.text
+    url = link_to(shown.text, r'href="([^"]*/report[^"]*)"')
+    form = client.get(url)
+    back = link_to(form.text, r'href="([^"]*)">Back to the wish wall')
+    where = ("/consultations/derby/wall", {"q": ["buses"], "area": ["S1"], "page": ["3"]})
+    assert wall_place(back) == where
+    # The form, sent empty and then with a reason, keeps the wall's place: no script needed.
+    action = link_to(form.text, r'<form method="post" action="([^"]*)"')
+    refused = client.post(action, data={**hidden_fields(form.text), "reason": " "})
+    assert refused.status_code == 400
+    action = link_to(refused.text, r'<form method="post" action="([^"]*)"')
+    sent = client.post(action, data={**hidden_fields(refused.text), "reason": "It names someone"})
+    assert sent.status_code == 303 and wall_place(sent.location) == where
+    again = client.get(sent.location)
+    assert THANKS in again.text and "(page 3 of 4)" in again.text
+    assert "matching “buses” in Spondon" in again.text
+    assert db.session.query(Flag).filter_by(kind="reported").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("q=buses&page=2&next=https://evil.example", {"q": ["buses"], "page": ["2"]}),
+        ("q=buses&area=NOPE&page=2", {"q": ["buses"], "page": ["2"]}),
+        ("area=S1&q=%F0%9F%9A%8C&page=abc", {"area": ["S1"]}),
+        ("area=S1&q=" + "bus+" * 60, {"area": ["S1"]}),
+        ("q=buses&page=1", {"q": ["buses"]}),
+        ("q=buses&page=0", {"q": ["buses"]}),
+        ("q=buses&page=-2", {"q": ["buses"]}),
+        ("area=%00&page=99999999999999999999", {}),
+        ("page=//evil.example&area=https://evil.example", {}),
+    ],
+)
+def test_a_report_goes_back_only_to_the_walls_own_valid_place(app, client, wall, query, kept):
+    app.config["WISHES_PER_PAGE"] = 1
+    wish = db.session.query(Wish).filter_by(text="Buses to the hospital").one()
+    url = f"/consultations/derby/wishes/{wish.id}/report?{query}"
+    form = client.get(url)
+    assert form.status_code == 200
+    sent = client.post(url, data={**hidden_fields(form.text), "reason": "It names someone"})
+    assert sent.status_code == 303
+    assert wall_place(sent.location) == ("/consultations/derby/wall", kept)
+    page = client.get(sent.location)
+    assert page.status_code == 200 and THANKS in page.text
 
 
 @pytest.mark.parametrize(

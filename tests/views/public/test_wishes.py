@@ -180,10 +180,28 @@ def test_missing_csrf_is_refused_clearly(client, consultation):
     assert db.session.query(Submission).count() == 0
 
 
-def test_honeypot_stores_nothing(client, consultation):
-    page = send_wishes(client, "Buy cheap pills", website="http://spam.example")
-    assert page.status_code == 400
+HONEYPOT = (
+    '<label for="website">Leave this field empty</label>\n'
+    '  <input id="website" name="website" type="text" tabindex="-1" autocomplete="off" value="">'
+)
+
+
+def test_a_filled_honeypot_gives_the_wishes_back_saying_why_and_stores_nothing(
+    client, consultation
+):
+    """Bots fill the hidden field, and so, now and then, does a resident's browser: the resident
+    keeps their words and reads what happened; nothing is stored until it comes back empty."""
+    page = send_wishes(client, "More buses at night", "Safer parks", website="http://spam.ex")
+    assert page.status_code == 400 and "<title>Error: Your 3 wishes" in page.text
+    assert "There is a problem" in page.text
+    assert "We have not sent your wishes yet. A hidden box that catches spam" in page.text
+    assert "select Continue to send them" in page.text
+    assert "More buses at night" in page.text and "Safer parks" in page.text
+    assert HONEYPOT in page.text and "spam.ex" not in page.text
     assert db.session.query(Submission).count() == 0
+    fields = hidden_fields(page.text)
+    sent = send_wishes(client, "More buses at night", "Safer parks", fields=fields)
+    assert sent.status_code == 303 and db.session.query(Wish).count() == 2
 
 
 @pytest.mark.parametrize(
