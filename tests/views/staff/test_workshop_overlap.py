@@ -112,6 +112,33 @@ def test_importing_only_the_new_rows_of_a_corrected_sheet_doubles_nothing(client
     assert set(_wishes().values()) == {1}
 
 
+def test_the_partner_s_other_session_that_day_stays_a_workshop_of_its_own(
+    client, login_as, consultation
+):
+    """The morning and the afternoon session of one partner on one day, named apart on the
+    upload form: the morning sheet sent back with a row it had missed imports that row,
+    though an afternoon resident wrote the same."""
+    login_as("officer")
+    form = client.get("/staff/workshops").text
+    assert "Give each session its own name" in form and 'aria-describedby="event-hint"' in form
+    morning = FIRST[:7]
+    am = _upload(client, consultation, csv_bytes(morning), "am.csv", event="Fair: morning")
+    assert "Imported 6 rows from am.csv" in _import(client, am)
+    afternoon = [HEADER, ["Swimming lessons for adults"], ["A dog park"]]
+    pm = _upload(client, consultation, csv_bytes(afternoon), "pm.csv", event="Fair: afternoon")
+    assert "Imported 2 rows from pm.csv" in _import(client, pm)
+    again = [*morning, ["Swimming lessons for adults", "", "", "", ""]]
+    preview = _upload(client, consultation, xlsx_bytes(again), "am.xlsx", event="Fair: morning")
+    main = _main(preview)
+    assert "6 of these 7 rows are the same as rows imported from am.csv" in main
+    assert "pm.csv" not in main
+    new = main.split("Rows not imported before</caption>")[1].split("</table>")[0]
+    assert "Swimming lessons for adults" in new
+    assert "Import only the 1 row not imported before" in main
+    assert "Imported 1 row from am.xlsx. 6 rows were left out" in _import(client, preview)
+    assert _wishes()["Swimming lessons for adults"] == 2
+
+
 def test_importing_all_the_rows_again_is_the_officers_choice(client, imported):
     preview = _upload(client, imported, xlsx_bytes(CORRECTED), name="fair.xlsx")
     page = _import(client, preview, rows="all")
