@@ -37,6 +37,10 @@ class WorkshopImport(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     file_sha256: Mapped[str] = mapped_column(String(64))
     rows_imported: Mapped[int] = mapped_column(default=0)
+    # The file's rows left out, as imported before or with problems to fix: None for sheets
+    # imported before these were counted.
+    rows_repeated: Mapped[int | None]
+    rows_with_problems: Mapped[int | None]
     imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

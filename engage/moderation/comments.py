@@ -10,7 +10,7 @@ from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, STANCES, Comment
 from engage.moderation import bp, register_queue
 from engage.moderation import photos as _photos_first  # noqa: F401 - tabs: wishes, photos, comments
-from engage.moderation.decisions import back_to_queue, decide_selected, queue_page
+from engage.moderation.decisions import back_to_queue, decide_selected, queue_page, this_page
 from engage.moderation.forms import DecisionForm
 from engage.services.comments import (
     MAX_COMMENT_LENGTH,
@@ -42,11 +42,19 @@ class CommentDecisionForm(DecisionForm):
 @bp.get("/comments/queue")
 def comment_queue():
     """Comments waiting for a decision, oldest first."""
+    return _comment_queue_page(CommentDecisionForm())
+
+
+def _comment_queue_page(
+    form: CommentDecisionForm, ticked=frozenset(), problem: str | None = None
+) -> str:
     page = queue_page(comment_queue_query())
     return render_template(
         "moderation/comment_queue.html",
         page=page,
-        form=CommentDecisionForm(),
+        form=form,
+        ticked=ticked,
+        problem=problem,
         flags=flags_for("comment", [c.id for c in page.items]),
         suggestions={c.id: redaction_suggestion(c) for c in page.items},
         redacted_max=MAX_REDACTED_COMMENT,
@@ -66,6 +74,21 @@ def decide_comment_entries():
         ("comment", "comments"),
         back=back_to_queue("moderation.comment_queue"),
         extra_fields=("redacted_text",),
+    )
+
+
+@bp.post("/comments/queue")
+def decide_ticked_comment_entries():
+    """The comment queue's bulk form: the comments ticked are decided, or, refused, the same
+    page comes back with them still ticked."""
+    return decide_selected(
+        CommentDecisionForm(),
+        Comment,
+        decide_comments,
+        ("comment", "comments"),
+        back=this_page(),
+        extra_fields=("redacted_text",),
+        shown_again=_comment_queue_page,
     )
 
 

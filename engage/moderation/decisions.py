@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -17,6 +18,10 @@ from engage.staff import staff_user
 from engage.template_helpers import local_datetime
 
 MAX_SELECTED = 500
+
+# The queue page made again for a refused bulk decision: the form as sent (its reason and
+# note), the ids to show ticked, and the problem (for the page's title).
+ShownAgain = Callable[..., str]
 
 
 def selected_ids(form: DecisionForm) -> list[int]:
@@ -55,25 +60,27 @@ def decide_selected(
     failed_back: str | None = None,
     extra_fields: tuple[str, ...] = (),
     refused: Callable[[list, str], dict[int, str]] | None = None,
+    shown_again: ShownAgain | None = None,
 ):
     """Apply the form's decision to the selected ``model`` entries (a model with an
     ``entry_type``: wish, photo, comment), log it and return to ``back``.
 
     A selection that names unknown entries or a form that does not validate is a 400; a
-    decision the service refuses is rolled back and said in a message (``failed_back``),
-    so nothing already saved changes. ``extra_fields`` name form fields passed on to
-    ``decide`` as keyword arguments of the same name (``redacted_text``). ``refused`` says
-    which entries cannot take the decision, and why: they are left out, and named in the
-    message, while the others are decided.
+    decision the service refuses is rolled back and said in a message, so nothing already
+    saved changes: back at ``failed_back``, or with ``shown_again`` (a queue's bulk form) on
+    the queue page made again, the boxes still ticked and the reason and note as chosen.
+    ``extra_fields`` name form fields passed on to ``decide`` as keyword arguments of the
+    same name (``redacted_text``). ``refused`` says which entries cannot take the decision,
+    and why: they are left out, and named in the message, while the others are decided.
     """
     ids = selected_ids(form)
     found = list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
     valid = form.validate_on_submit()
     if len(found) != len(ids) or (not valid and set(form.errors) != {"note"}):
         abort(400)
+    not_saved = partial(_not_saved, form, set(ids), failed_back or back, shown_again)
     if not valid:  # a note pasted in over the limit: said, and nothing decided
-        flash(f"Not saved: keep the note to {NOTE_LIMIT} characters or fewer", "error")
-        return redirect(failed_back or back, 303)
+        return not_saved(f"keep the note to {NOTE_LIMIT} characters or fewer", 400)
     action, reason = form.action.data, form.reason.data or None
     me = staff_user()
     since = decided_since(model.entry_type, ids, _seen_at())
@@ -83,28 +90,48 @@ def decide_selected(
         for d in since
         if d.moderator_id == me.id and (d.action, d.reason) == (action, reason)
     }
-    if len({d.entry_id for d in since} - repeated):
-        flash(f"Not saved: {_changed_message(since, me, nouns)}", "error")
-        return redirect(failed_back or back, 303)
+    if changed := {d.entry_id for d in since} - repeated:
+        return not_saved(_changed_message(since, me, nouns), 409, untick=changed)
     already = [e for e in found if e.id in repeated]
     found = [e for e in found if e.id not in repeated]
     left_out = refused(found, action) if refused else {}
     found = [e for e in found if e.id not in left_out]
     if left_out and not (found or already):
-        flash(f"Not saved: {'; '.join(left_out.values())}", "error")
-        return redirect(failed_back or back, 303)
+        return not_saved("; ".join(left_out.values()), 409)
     if found or not already:
         extra = {name: getattr(form, name).data or None for name in extra_fields}
         try:
             decide(found, action, me, reason=reason, note=form.note.data or "", **extra)
         except DecisionError as error:
             db.session.rollback()
-            flash(f"Not saved: {error.message}", "error")
-            return redirect(failed_back or back, 303)
+            return not_saved(error.message, error.status)
         db.session.commit()
         audit.record_decision(model.entry_type, found, action, form.reason.data)
     flash(*_outcome(action, len(found) + len(already), nouns, left_out))
     return redirect(back, 303)
+
+
+def _not_saved(
+    form: DecisionForm,
+    ticked: set[int],
+    back: str,
+    shown_again: ShownAgain | None,
+    message: str,
+    status: int,
+    untick: set[int] = frozenset(),
+):
+    """Say the decision was not saved, and why: on the queue page made again when there is
+    one (``status``), the entries decided since it was opened left unticked for the officer
+    to look at again; or else back where the form came from."""
+    flash(f"Not saved: {message}", "error")
+    if shown_again is None:
+        return redirect(back, 303)
+    return shown_again(form, ticked=ticked - untick, problem=message), status
+
+
+def this_page() -> str:
+    """The address of the page asked for, with its query (a queue's filters and page)."""
+    return request.full_path.removesuffix("?")
 
 
 def _outcome(action: str, count: int, nouns: tuple[str, str], left_out: dict[int, str]):

@@ -8,7 +8,7 @@ from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, PhotoEntry
 from engage.models.photo import WITHDRAWN
 from engage.moderation import bp, register_queue
 from engage.moderation import queue as _wishes_first  # noqa: F401 - its tab comes first
-from engage.moderation.decisions import back_to_queue, decide_selected, queue_page
+from engage.moderation.decisions import back_to_queue, decide_selected, queue_page, this_page
 from engage.moderation.forms import DecisionForm
 from engage.numbers import id_arg
 from engage.photo_responses import send_stored
@@ -27,6 +27,10 @@ register_queue("Photos", "moderation.photo_queue", waiting_photos)
 @bp.get("/queue/photos")
 def photo_queue():
     """Photo entries waiting for a decision, oldest first."""
+    return _photo_queue_page(DecisionForm())
+
+
+def _photo_queue_page(form: DecisionForm, ticked=frozenset(), problem: str | None = None) -> str:
     competition_id = request.args.get("competition", type=id_arg)
     page = queue_page(photo_queue_query(competition_id))
     return render_template(
@@ -34,7 +38,9 @@ def photo_queue():
         page=page,
         competition_id=competition_id,
         competitions=list_competitions(),
-        form=DecisionForm(),
+        form=form,
+        ticked=ticked,
+        problem=problem,
         flags=flags_for("photo", [e.id for e in page.items]),
         flag_kinds=FLAG_KINDS,
         reasons=REJECT_REASONS,
@@ -52,6 +58,21 @@ def decide_photo_entries():
         ("photo", "photos"),
         back=back_to_queue("moderation.photo_queue"),
         refused=refused_photos,
+    )
+
+
+@bp.post("/queue/photos")
+def decide_ticked_photo_entries():
+    """The photo queue's bulk form: the photos ticked are decided, or, refused, the same page
+    comes back with them still ticked."""
+    return decide_selected(
+        DecisionForm(),
+        PhotoEntry,
+        decide_photos,
+        ("photo", "photos"),
+        back=this_page(),
+        refused=refused_photos,
+        shown_again=_photo_queue_page,
     )
 
 

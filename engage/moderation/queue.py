@@ -5,7 +5,7 @@ from flask import abort, render_template, request, url_for
 from engage.extensions import db
 from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
 from engage.moderation import bp, register_queue
-from engage.moderation.decisions import back_to_queue, decide_selected, queue_page
+from engage.moderation.decisions import back_to_queue, decide_selected, queue_page, this_page
 from engage.moderation.forms import MAX_REDACTED_WISH, DecisionForm
 from engage.numbers import id_arg
 from engage.services.consultations import list_consultations
@@ -41,13 +41,19 @@ def _filters() -> QueueFilters:
 @bp.get("/queue")
 def queue():
     """What waits for a decision, oldest first."""
+    return _queue_page(DecisionForm())
+
+
+def _queue_page(form: DecisionForm, ticked=frozenset(), problem: str | None = None) -> str:
     filters = _filters()
     page = queue_page(queue_query(filters))
     return render_template(
         "moderation/queue.html",
         page=page,
         filters=filters,
-        form=DecisionForm(),
+        form=form,
+        ticked=ticked,
+        problem=problem,
         flags=flags_for("wish", [w.id for w in page.items]),
         suggestions={w.id: redaction_suggestion(w) for w in page.items},
         redacted_max=MAX_REDACTED_WISH,
@@ -70,6 +76,21 @@ def decide_entries():
         back=back_to_queue("moderation.queue"),
         failed_back=request.referrer or url_for("moderation.queue"),
         extra_fields=("redacted_text",),
+    )
+
+
+@bp.post("/queue")
+def decide_ticked_entries():
+    """The queue's bulk form: the entries ticked are decided, or, refused, the same page comes
+    back with them still ticked."""
+    return decide_selected(
+        DecisionForm(),
+        Wish,
+        decide,
+        ("entry", "entries"),
+        back=this_page(),
+        extra_fields=("redacted_text",),
+        shown_again=_queue_page,
     )
 
 

@@ -220,6 +220,7 @@ def import_workshop_sheet():
             event_name=form.event.data,
             event_date=event_date,
             user=staff_user(),
+            rows_repeated=len(overlap.matches) if overlap else 0,
         )
     except EngageError as error:
         db.session.rollback()

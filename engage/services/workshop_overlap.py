@@ -136,8 +136,11 @@ def _and(items: list[str]) -> str:
 
 
 def _corrections(earlier: WorkshopImport, stored: dict) -> list[WorkshopImport]:
-    """The other imports from the same partner's workshop on the same day: corrections of the
-    sheet, sent before or after it, whose rows are also already in."""
+    """The other imports of the same session: corrections of the sheet, sent before or after
+    it, whose rows are also already in. A session is what the upload form records of it: the
+    partner, the day and the name of the workshop (in any case and spacing); a partner's
+    morning and afternoon sessions on one day, named apart, are two sessions whose residents
+    may well write the same."""
     query = (
         select(WorkshopImport)
         .where(
@@ -148,7 +151,17 @@ def _corrections(earlier: WorkshopImport, stored: dict) -> list[WorkshopImport]:
         )
         .order_by(WorkshopImport.id)
     )
-    return [record for record in db.session.scalars(query) if record.id in stored]
+    # The names are compared in Python: SQLite's lower() leaves non-ASCII letters as they are.
+    session = _session_name(earlier.event_name)
+    return [
+        record
+        for record in db.session.scalars(query)
+        if record.id in stored and _session_name(record.event_name) == session
+    ]
+
+
+def _session_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _match(rows, keys, imports, stored) -> tuple[list[Match], list[SheetRow]]:

@@ -78,12 +78,15 @@ def import_workshop(
     event_name: str,
     event_date: date,
     user: User,
+    rows_repeated: int = 0,
     now: datetime | None = None,
 ) -> WorkshopImport:
     """Store each valid row as a workshop submission, pending moderation. Flushes; never commits.
 
     The same file (by its hash) is imported once only: a second time raises AlreadyImported and
-    changes nothing.
+    changes nothing. ``rows_repeated`` counts the file's rows left out of ``preview`` as
+    imported before (see workshop_overlap.rows_to_import); its rows with problems are counted
+    as well.
     """
     now = now or utcnow()
     _check_window(consultation, now)
@@ -94,6 +97,8 @@ def import_workshop(
         "filename": preview.filename,
         "file_sha256": preview.sha256,
         "rows_imported": len(preview.valid),
+        "rows_repeated": rows_repeated,
+        "rows_with_problems": len(preview.problems),
         "imported_by": user,
         "imported_at": now,
     }

@@ -239,6 +239,38 @@ def test_keyboard_shortcuts_are_not_offered_without_javascript(browser, live_ser
     context.close()
 
 
+def test_a_refused_bulk_rejection_keeps_the_ticks_without_javascript(browser, live_server, derby):
+    """Two entries ticked and "Reject selected" without a reason: the queue comes back with
+    the message, both still ticked and the note kept, so choosing the reason is all it takes."""
+    texts = ["Keep the library open", "Buy watches now", "Watches, cheap"]
+    wishes = [make_wish(derby, text=t, status=ModerationStatus.PENDING) for t in texts]
+    db.session.commit()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    sign_in(page, live_server, make_staff("officer"), lambda page, label: None)  # axe needs JS
+    ticked = [page.locator(f"#select-{w.id}") for w in wishes[1:]]
+    for box in ticked:
+        box.check()
+    page.locator("#note-bulk").fill("Adverts for watches")
+    page.get_by_role("button", name="Reject selected").click()
+    page.get_by_text("Not saved: Choose a reason for rejecting").wait_for()
+    assert page.title().startswith("Error: ")
+    assert [box.is_checked() for box in ticked] == [True, True]
+    assert not page.locator(f"#select-{wishes[0].id}").is_checked()
+    assert page.locator("#note-bulk").input_value() == "Adverts for watches"
+    page.locator("#reason-bulk").select_option("spam")
+    page.get_by_role("button", name="Reject selected").click()
+    page.get_by_text("Rejected: 2 entries").wait_for()
+    context.close()
+    db.session.rollback()
+    statuses = {w.id: (w.status, w.status_reason) for w in db.session.query(Wish)}
+    assert statuses[wishes[0].id] == (ModerationStatus.PENDING, None)
+    assert statuses[wishes[1].id] == statuses[wishes[2].id] == (ModerationStatus.REJECTED, "spam")
+    notes = {d.note for d in db.session.query(ModerationDecision)}
+    assert notes == {"Adverts for watches"}
+
+
 def test_staff_are_warned_before_their_session_ends(page, live_server, derby, assert_accessible):
     """WCAG 2.2.1: 2 minutes before the idle limit a dialog says so, takes focus, and one
     button keeps the session (the server's idle clock restarts) and gives focus back."""

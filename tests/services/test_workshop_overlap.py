@@ -121,6 +121,30 @@ def test_corrections_of_the_same_workshop_are_found_as_well(app):
     assert [r.wishes for r in overlap.new_rows] == [("A skate park",)]
 
 
+def test_another_session_of_the_partner_that_day_is_not_a_correction(app):
+    """A partner's morning and afternoon sessions are two workshops: a resident of the
+    afternoon who wrote what a morning row now says is not that row imported before."""
+    consultation = make_consultation()
+    morning = imported(consultation, ROWS[:3], name="am.csv", event_name="Youth forum, morning")
+    imported(consultation, [["A skate park"]], name="pm.csv", event_name="Youth forum, afternoon")
+    # The morning sheet sent back with a row it had missed: a skate park, wished for that
+    # morning as well.
+    overlap = find_overlap(consultation, sheet([*ROWS[:3], ["A skate park"]], "am-v2.xlsx"))
+    assert overlap.earlier == morning and [m.earlier for m in overlap.matches] == [morning] * 3
+    assert [r.wishes for r in overlap.new_rows] == [("A skate park",)]
+    left, _ = rows_to_import(consultation, sheet([*ROWS[:3], ["A skate park"]]), again=False)
+    assert [r.wishes for r in left.valid] == [("A skate park",)]
+
+
+def test_a_correction_named_in_another_case_and_spacing_is_the_same_session(app):
+    consultation = make_consultation()
+    first = imported(consultation, ROWS[:3], name="fair.csv", event_name="Year 6 assembly")
+    fix = imported(consultation, [ROWS[3]], name="fix.csv", event_name=" year 6  ASSEMBLY")
+    overlap = find_overlap(consultation, sheet([*ROWS, ["A skate park"]], "fair-v3.xlsx"))
+    assert [m.earlier for m in overlap.matches] == [first] * 3 + [fix]
+    assert [r.wishes for r in overlap.new_rows] == [("A skate park",)]
+
+
 def test_rows_imported_into_another_consultation_do_not_count(app):
     imported(make_consultation(slug="parks"), ROWS)
     assert find_overlap(make_consultation(slug="roads"), sheet(ROWS, "fair.xlsx")) is None

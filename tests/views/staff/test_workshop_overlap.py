@@ -112,6 +112,79 @@ def test_importing_only_the_new_rows_of_a_corrected_sheet_doubles_nothing(client
     assert set(_wishes().values()) == {1}
 
 
+def test_the_partner_s_other_session_that_day_stays_a_workshop_of_its_own(
+    client, login_as, consultation
+):
+    """The morning and the afternoon session of one partner on one day, named apart on the
+    upload form: the morning sheet sent back with a row it had missed imports that row,
+    though an afternoon resident wrote the same."""
+    login_as("officer")
+    form = client.get("/staff/workshops").text
+    assert "Give each session its own name" in form and 'aria-describedby="event-hint"' in form
+    morning = FIRST[:7]
+    am = _upload(client, consultation, csv_bytes(morning), "am.csv", event="Fair: morning")
+    assert "Imported 6 rows from am.csv" in _import(client, am)
+    afternoon = [HEADER, ["Swimming lessons for adults"], ["A dog park"]]
+    pm = _upload(client, consultation, csv_bytes(afternoon), "pm.csv", event="Fair: afternoon")
+    assert "Imported 2 rows from pm.csv" in _import(client, pm)
+    again = [*morning, ["Swimming lessons for adults", "", "", "", ""]]
+    preview = _upload(client, consultation, xlsx_bytes(again), "am.xlsx", event="Fair: morning")
+    main = _main(preview)
+    assert "6 of these 7 rows are the same as rows imported from am.csv" in main
+    assert "pm.csv" not in main
+    new = main.split("Rows not imported before</caption>")[1].split("</table>")[0]
+    assert "Swimming lessons for adults" in new
+    assert "Import only the 1 row not imported before" in main
+    assert "Imported 1 row from am.xlsx. 6 rows were left out" in _import(client, preview)
+    assert _wishes()["Swimming lessons for adults"] == 2
+
+
+def _imported_sheets(page: str) -> dict[str, dict[str, str]]:
+    """The "Imported sheets" table, by file: each row's cells under their headings."""
+    table = page.split("Imported sheets</h2>")[1].split("</table>")[0]
+    cells = [
+        [
+            re.sub(r"<[^>]+>|\s+", " ", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+    head, *rows = cells
+    return {row[head.index("File")]: dict(zip(head, row, strict=True)) for row in rows}
+
+
+def test_the_imported_sheets_say_the_rows_left_out_and_why(client, imported):
+    """Each import counts the rows it stored and the rows of its file it left out: imported
+    before, or with problems to fix."""
+    preview = _upload(client, imported, xlsx_bytes(CORRECTED), name="fair.xlsx")
+    _import(client, preview, rows="new")
+    sheets = _imported_sheets(client.get("/staff/workshops").text)
+    counts = {f: (s["Rows imported"], s["Rows left out"]) for f, s in sheets.items()}
+    assert counts == {"fair.csv": ("6", "1 with problems"), "fair.xlsx": ("2", "6 imported before")}
+    # A sheet sent back with its bad row still bad: both reasons.
+    again = [*CORRECTED[:7], FIRST[7], ["A dog park", "", "", "", ""]]
+    _import(client, _upload(client, imported, csv_bytes(again), name="fair-v3.csv"), rows="new")
+    sheets = _imported_sheets(client.get("/staff/workshops").text)
+    assert (sheets["fair-v3.csv"]["Rows imported"], sheets["fair-v3.csv"]["Rows left out"]) == (
+        "1",
+        "6 imported before, 1 with problems",
+    )
+    # All imported again, by the officer's choice, and nothing to fix: none left out.
+    preview = _upload(client, imported, csv_bytes(CORRECTED), name="fair-all.csv")
+    _import(client, preview, rows="all")
+    assert (
+        _imported_sheets(client.get("/staff/workshops").text)["fair-all.csv"]["Rows left out"]
+        == "None"
+    )
+
+
+def test_a_sheet_imported_before_the_rows_left_out_were_counted_says_so(client, imported):
+    db.session.query(WorkshopImport).update({"rows_repeated": None, "rows_with_problems": None})
+    db.session.commit()
+    sheet = _imported_sheets(client.get("/staff/workshops").text)["fair.csv"]
+    assert (sheet["Rows imported"], sheet["Rows left out"]) == ("6", "Not recorded")
+
+
 def test_importing_all_the_rows_again_is_the_officers_choice(client, imported):
     preview = _upload(client, imported, xlsx_bytes(CORRECTED), name="fair.xlsx")
     page = _import(client, preview, rows="all")

@@ -22,13 +22,13 @@ def consultation(app):
     return consultation
 
 
-def _upload(client, consultation, content: bytes, name="sheet.csv"):
+def _upload(client, consultation, content: bytes, name="sheet.csv", event="Summer fair"):
     page = client.get("/staff/workshops")
     fields = {
         **hidden_fields(page.text),
         "consultation": str(consultation.id),
         "partner": "Normanton Residents Group",
-        "event": "Summer fair",
+        "event": event,
         "event_date": ["12", "7", "2026"],
     }
     return post_multipart(client, "/staff/workshops/preview", fields, "sheet", name, content)

@@ -1,0 +1,207 @@
+"""A bulk decision the queue refuses (no reason, "other" without a note, a note over the limit,
+nothing ticked, entries decided since) comes back as the same queue page, filter and page
+number, with the message, the boxes the officer ticked still ticked and the reason and note
+they chose: sent again with the missing part, it decides those entries. Wishes, photos and
+comments alike, without JavaScript."""
+
+import html
+import re
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from engage.extensions import db
+from engage.models import Comment, ModerationDecision, ModerationStatus, PhotoEntry, Wish
+from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.factories import make_consultation, make_wish
+from tests.photo_factories import make_competition, make_photo_entry
+from tests.strategy_factories import make_comment, make_strategy
+from tests.views.test_page_structure import _problems
+
+PENDING = ModerationStatus.PENDING
+
+
+def _wishes():
+    consultation = make_consultation(slug="derby")
+    make_wish(make_consultation(slug="leeds"), text="Elsewhere", status=PENDING)
+    texts = ["More buses", "A new park", "Fix the lights", "Bins on Sunday"]
+    return [make_wish(consultation, text=t, status=PENDING) for t in texts], (
+        f"/staff/queue?consultation={consultation.id}"
+    )
+
+
+def _photos():
+    competition = make_competition(slug="pics")
+    make_photo_entry(make_competition(slug="other"), title="Elsewhere", status=PENDING)
+    titles = ["Trees", "Pond", "Mural", "Allotments"]
+    entries = [make_photo_entry(competition, title=t, status=PENDING) for t in titles]
+    return entries, f"/staff/queue/photos?competition={competition.id}"
+
+
+def _comments():
+    priority = make_strategy(make_consultation(slug="derby")).versions[0].priorities[0]
+    texts = ["Youth clubs", "Later buses", "More trees", "Quiet roads"]
+    return [make_comment(priority, t, status=PENDING) for t in texts], "/staff/comments/queue"
+
+
+QUEUES = {
+    "wishes": (_wishes, Wish),
+    "photos": (_photos, PhotoEntry),
+    "comments": (_comments, Comment),
+}
+
+
+@pytest.fixture(params=sorted(QUEUES))
+def queue(request, app, monkeypatch):
+    """Four entries waiting in one queue (and, where it filters, one the filter hides), shown
+    two to a page: (entries, model, address of the second page)."""
+    monkeypatch.setitem(app.config, "QUEUE_PER_PAGE", 2)
+    make, model = QUEUES[request.param]
+    entries, address = make()
+    db.session.commit()
+    return entries, model, address + ("&" if "?" in address else "?") + "page=2"
+
+
+def _bulk_form(page: str) -> str:
+    return re.search(r'<form[^>]*id="bulk".*?</form>', page, re.S).group(0)
+
+
+def _send(client, page: str, ticked, **data):
+    """Send the page's bulk form, to the address it names, with these boxes ticked, as a
+    browser would (the page it came from as the referrer)."""
+    action = html.unescape(re.search(r'action="([^"]*)"', _bulk_form(page)).group(1))
+    form = MultiDict({**hidden_fields(page), **data})
+    for entry_id in ticked:
+        form.add("selected", str(entry_id))
+    return client.post(action, data=form)
+
+
+def _ticked(page: str) -> set[int]:
+    boxes = re.findall(r'<input[^>]*id="select-(\d+)"[^>]*>', page)
+    return {
+        int(n) for n in boxes if re.search(rf'<input[^>]*id="select-{n}"[^>]*\schecked[\s>]', page)
+    }
+
+
+def _chosen_reason(page: str) -> str | None:
+    box = _bulk_form(page).split('id="reason-bulk"')[1].split("</select>")[0]
+    chosen = re.search(r'<option value="([^"]*)"\s+selected', box)
+    return chosen.group(1) if chosen else None
+
+
+def _note(page: str) -> str:
+    box = re.search(r'<input[^>]*id="note-bulk"[^>]*>', page).group(0)
+    value = re.search(r'value="([^"]*)"', box)
+    return html.unescape(value.group(1)) if value else ""
+
+
+def _statuses(model):
+    db.session.expire_all()
+    return {e.id: e.status for e in db.session.query(model)}
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "reason", "note"),
+    [
+        ({"reason": "", "note": "Both sent twice"}, "Choose a reason for rejecting", None,
+         "Both sent twice"),
+        ({"reason": "other", "note": ""}, "Add a note to say why", "other", ""),
+        ({"reason": "other", "note": "é" * 501}, "keep the note to 500 characters", "other",
+         "é" * 501),
+    ],
+)  # fmt: skip
+def test_a_refused_bulk_rejection_keeps_the_ticks_reason_and_note(
+    client, login_as, queue, data, message, reason, note
+):
+    entries, model, address = queue
+    login_as("officer")
+    page = client.get(address).text
+    ticked = [entries[2].id, entries[3].id]
+    assert _ticked(page) == set()
+    response = _send(client, page, ticked, action="reject", **data)
+    assert response.status_code == 400
+    back = response.text
+    assert f"Not saved: {message}" in back
+    assert "govuk-notification-banner--success" not in back
+    assert "<title>Error: " in back
+    assert _ticked(back) == set(ticked)
+    assert _chosen_reason(back) == reason and _note(back) == note
+    # The same page of the same filter: the entry on page 1 and the one filtered out are not.
+    assert f'id="select-{entries[0].id}"' not in back and "Elsewhere" not in back
+    assert _problems(back) == []
+    assert set(_statuses(model).values()) == {PENDING}
+    assert db.session.query(ModerationDecision).count() == 0
+    # Sent again from the page shown, with the part that was missing.
+    done = _send(client, back, _ticked(back), action="reject", reason="other", note="Twice")
+    assert done.status_code == 303 and done.location == address
+    assert "Rejected: 2 " in client.get(done.location).text
+    statuses = _statuses(model)
+    assert [statuses[e.id] for e in entries] == [PENDING, PENDING, "rejected", "rejected"]
+
+
+def test_nothing_ticked_is_said_with_the_reason_and_note_kept(client, login_as, queue):
+    entries, model, address = queue
+    login_as("officer")
+    page = client.get(address).text
+    response = _send(client, page, [], action="reject", reason="spam", note="Adverts")
+    assert response.status_code == 400
+    assert "Not saved: Select at least one" in response.text
+    assert _ticked(response.text) == set()
+    assert (_chosen_reason(response.text), _note(response.text)) == ("spam", "Adverts")
+
+
+def test_entries_decided_since_come_back_unticked_and_the_others_ticked(
+    app, client, login_as, queue
+):
+    entries, model, address = queue
+    login_as("officer")
+    mine = client.get(address).text
+    other = app.test_client()
+    sign_in(other, make_staff("officer", email="second@example.org"))
+    theirs = other.get(address).text
+    assert _send(other, theirs, [entries[3].id], action="approve").status_code == 303
+    response = _send(client, mine, [entries[2].id, entries[3].id], action="reject",
+                     reason="spam", note="Adverts")  # fmt: skip
+    assert response.status_code == 409
+    back = response.text
+    assert "was decided after you opened this page" in back
+    assert _ticked(back) == {entries[2].id}
+    assert (_chosen_reason(back), _note(back)) == ("spam", "Adverts")
+    statuses = _statuses(model)
+    assert (statuses[entries[2].id], statuses[entries[3].id]) == (PENDING, "approved")
+
+
+def test_a_refused_decision_on_one_entry_still_returns_to_the_queue(client, login_as, queue):
+    """An entry's own form (not the bulk one) is refused as before: back to the queue."""
+    entries, model, address = queue
+    login_as("officer")
+    page = client.get(address).text
+    action = re.search(rf'<form method="post" action="([^"]*)">\s*<input[^>]*name="csrf_token"'
+                       rf'[^>]*>\s*<input type="hidden" name="entry_ids" value="{entries[2].id}"',
+                       page).group(1)  # fmt: skip
+    data = {**hidden_fields(page), "entry_ids": str(entries[2].id), "action": "reject"}
+    referrer = {"Referer": f"http://localhost{address}"}
+    response = client.post(html.unescape(action), data=data, headers=referrer)
+    assert response.status_code == 303
+    assert "Not saved: Choose a reason" in client.get(response.location).text
+
+
+def test_a_wish_reported_since_comes_back_to_look_at_unticked(app, client, login_as):
+    """A wish approved by another officer and reported by a visitor since the page opened is
+    back in the queue: shown again, it is for the officer to look at and tick again."""
+    wishes, address = _wishes()
+    db.session.commit()
+    login_as("officer")
+    mine = client.get(address).text
+    other = app.test_client()
+    sign_in(other, make_staff("officer", email="second@example.org"))
+    assert _send(other, other.get(address).text, [wishes[0].id], action="approve").status_code
+    visitor = app.test_client()
+    report = f"/consultations/derby/wishes/{wishes[0].id}/report"
+    form = hidden_fields(visitor.get(report).text)
+    assert visitor.post(report, data={**form, "reason": "Names a neighbour"}).status_code == 303
+    response = _send(client, mine, [wishes[0].id, wishes[1].id], action="approve")
+    assert response.status_code == 409
+    assert "Not saved: 1 entry was decided after you opened this page" in response.text
+    assert "Published, reported" in response.text
+    assert _ticked(response.text) == {wishes[1].id}
