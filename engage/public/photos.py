@@ -21,7 +21,7 @@ from engage.models import AWARDS, PhotoEntry
 from engage.photo_responses import send_stored
 from engage.public import bp
 from engage.public.kept import cookie_missing, typed_texts
-from engage.public.paging import page_or_404, page_param, page_place
+from engage.public.paging import page_or_last, page_param, page_place
 from engage.public.photo_forms import EntryForm, PhotoReportForm, VoteForm, chosen_file
 from engage.public.reports import report_page
 from engage.public.resent import content_digest, remember_sent, sent_before
@@ -307,7 +307,9 @@ def entry_sent(slug):
 def gallery(slug):
     """Approved entries: thumbnails with their descriptions, titles and wishes."""
     competition = _competition_or_404(slug)
-    page = page_or_404(gallery_query(competition), current_app.config["PHOTOS_PER_PAGE"])
+    page = page_or_last(gallery_query(competition), current_app.config["PHOTOS_PER_PAGE"])
+    if isinstance(page, int):  # gone since the link was made (photos taken down), or typed
+        return redirect(url_for("public.gallery", slug=slug, **page_param(page)))
     return render_template(
         "photos/gallery.html", competition=competition, page=page, here=page_param(page.page)
     )

@@ -1,10 +1,10 @@
-"""The way back to the gallery page a resident was on from a photo they opened there, its vote
-and its report."""
+"""The gallery's pages, and the way back to the page a resident was on from a photo they
+opened there, its vote and its report."""
 
 import pytest
 
 from engage.extensions import db
-from engage.models import Flag, PhotoEntry
+from engage.models import Flag, ModerationStatus, PhotoEntry
 from tests.conftest import hidden_fields
 from tests.photo_factories import make_competition, make_photo_entry
 from tests.views.public.test_wall import link_to
@@ -94,3 +94,35 @@ def test_a_vote_keeps_the_way_back_to_the_gallery_page(client, competition):
     page = client.get(voted.location)
     assert "is counted" in page.text
     assert "(page 3 of 3)" in client.get(back_to_gallery(page.text)).text
+
+
+def test_back_to_a_gallery_page_gone_since_is_the_last_page(client, competition):
+    photo = open_photo(client, "/competitions/pics/gallery?page=3")
+    # Meanwhile moderators take down two photos: the gallery has two pages now.
+    for entry in db.session.query(PhotoEntry).filter(PhotoEntry.title.in_(["Photo 0", "Photo 1"])):
+        entry.status = ModerationStatus.REJECTED
+    db.session.commit()
+    gone = client.get(back_to_gallery(photo.text))
+    assert gone.status_code == 302
+    assert place(gone.location) == ("/competitions/pics/gallery", {"page": ["2"]})
+    last = client.get(gone.location)
+    assert last.status_code == 200 and "(page 2 of 2)" in last.text and "3 photos" in last.text
+
+
+@pytest.mark.parametrize(("number", "last"), [(4, "3"), (99, "3"), (99999999999999999999, "3")])
+def test_a_gallery_page_past_the_last_shows_the_last_page(client, competition, number, last):
+    gone = client.get(f"/competitions/pics/gallery?page={number}")
+    assert gone.status_code == 302
+    assert place(gone.location) == ("/competitions/pics/gallery", {"page": [last]})
+    assert f"(page {last} of 3)" in client.get(gone.location).text
+
+
+@pytest.mark.parametrize("number", [0, -1])
+def test_a_gallery_page_before_the_first_is_not_found(client, competition, number):
+    page = client.get(f"/competitions/pics/gallery?page={number}")
+    assert page.status_code == 404 and "Page not found" in page.text
+
+
+def test_a_gallery_page_that_is_not_a_number_is_the_first(client, competition):
+    page = client.get("/competitions/pics/gallery?page=two")
+    assert page.status_code == 200 and "5 photos" in page.text and "(page" not in page.text
