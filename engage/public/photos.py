@@ -21,7 +21,7 @@ from engage.models import AWARDS, PhotoEntry
 from engage.photo_responses import send_stored
 from engage.public import bp
 from engage.public.kept import cookie_missing, typed_texts
-from engage.public.paging import page_or_404
+from engage.public.paging import page_or_last, page_param, page_place
 from engage.public.photo_forms import EntryForm, PhotoReportForm, VoteForm, chosen_file
 from engage.public.reports import report_page
 from engage.public.resent import content_digest, remember_sent, sent_before
@@ -307,8 +307,12 @@ def entry_sent(slug):
 def gallery(slug):
     """Approved entries: thumbnails with their descriptions, titles and wishes."""
     competition = _competition_or_404(slug)
-    page = page_or_404(gallery_query(competition), current_app.config["PHOTOS_PER_PAGE"])
-    return render_template("photos/gallery.html", competition=competition, page=page)
+    page = page_or_last(gallery_query(competition), current_app.config["PHOTOS_PER_PAGE"])
+    if isinstance(page, int):  # gone since the link was made (photos taken down), or typed
+        return redirect(url_for("public.gallery", slug=slug, **page_param(page)))
+    return render_template(
+        "photos/gallery.html", competition=competition, page=page, here=page_param(page.page)
+    )
 
 
 @bp.get("/competitions/<slug>/photos/<int:entry_id>")
@@ -322,6 +326,7 @@ def show_entry(slug, entry_id):
         entry=entry,
         vote=get_vote(competition, voter_key()),
         form=VoteForm(),
+        here=page_place(request.args),  # the gallery page it was opened from, to go back to
     )
 
 
@@ -330,13 +335,16 @@ def report_entry(slug, entry_id):
     """'Report this photo': a visitor sends a published photo back to the moderators."""
     competition = _competition_or_404(slug)
     entry = get_public_entry(competition, entry_id) or abort(404)
+    # Back to the photo, whose link to the gallery keeps the page it was opened from.
+    here = page_place(request.args)
     return report_page(
         entry,
         PhotoReportForm(),
-        url_for("public.gallery", slug=slug),
+        url_for("public.show_entry", slug=slug, entry_id=entry_id, **here),
         "photos/report.html",
         competition=competition,
         entry=entry,
+        here=here,
     )
 
 

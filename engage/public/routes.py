@@ -17,7 +17,7 @@ from engage.models import AGE_BANDS, CHANNELS, ModerationStatus, Wish
 from engage.public import bp
 from engage.public.forms import AboutYouForm, ReportForm, WallSearchForm, WishesForm
 from engage.public.kept import cookie_missing, typed_texts
-from engage.public.paging import page_or_404
+from engage.public.paging import page_or_last, page_param
 from engage.public.reports import report_page
 from engage.public.resent import content_digest, remember_sent, sent_before
 from engage.public.wall_place import wall_place
@@ -225,17 +225,21 @@ def wish_wall(slug):
         # No results for a search that was refused: the error says how to correct it.
         return render_template("public/wall.html", page=None, words=[], **context), 400
     words = query_terms(form.q.data or "")
-    page = page_or_404(
+    page = page_or_last(
         wall_query(consultation, words, area.code if area else None),
         current_app.config["WISHES_PER_PAGE"],
     )
+    here = wall_place(consultation, request.args)
+    if isinstance(page, int):  # gone since the link was made (wishes taken down), or typed
+        here.pop("page", None)
+        return redirect(url_for("public.wish_wall", slug=slug, **here, **page_param(page)))
     return render_template(
         "public/wall.html",
         page=page,
         words=words,
         channels=CHANNELS,
         age_bands=AGE_BANDS,
-        here=wall_place(consultation, request.args),
+        here=here,
         **context,
     )
 

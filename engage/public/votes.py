@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from engage.extensions import db
 from engage.models._types import utcnow
 from engage.public import bp
+from engage.public.paging import page_place
 from engage.services import ratelimit
 from engage.services.photos import cast_vote, get_competition, get_public_entry, get_vote
 from engage.template_helpers import closing_datetime, local_datetime
@@ -39,7 +40,8 @@ def vote(slug, entry_id):
     """The people's vote: one per browser per competition, and a limit per connection."""
     competition = get_competition(slug) or abort(404)
     entry = get_public_entry(competition, entry_id) or abort(404)
-    back = redirect(url_for("public.show_entry", slug=slug, entry_id=entry.id), 303)
+    here = page_place(request.args)  # the gallery page the photo was opened from
+    back = redirect(url_for("public.show_entry", slug=slug, entry_id=entry.id, **here), 303)
     if not competition.voting_open():
         # A page left open from before voting closed (or opened): back to the photo, whose
         # page gives the dates, saying the vote did not count.

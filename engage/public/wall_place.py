@@ -4,7 +4,7 @@ and back, so a report returns them to the wishes they were reading."""
 from werkzeug.datastructures import MultiDict
 
 from engage.public.forms import WallSearchForm
-from engage.public.paging import MAX_PAGE
+from engage.public.paging import page_place
 
 
 def wall_place(consultation, args: MultiDict) -> dict[str, str | int]:
@@ -18,7 +18,4 @@ def wall_place(consultation, args: MultiDict) -> dict[str, str | int]:
         place["q"] = form.q.data
     if form.area.data in {area.code for area in consultation.areas}:
         place["area"] = form.area.data
-    page = args.get("page", 1, type=int)
-    if 1 < page <= MAX_PAGE:
-        place["page"] = page
-    return place
+    return place | page_place(args)

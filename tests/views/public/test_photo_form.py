@@ -124,17 +124,21 @@ def test_a_photo_report_over_500_characters_names_the_limit(client, entry):
     assert "r" * 501 in response.text
 
 
-def test_a_gallery_page_that_does_not_exist_is_not_found(app, client, competition):
+def test_a_gallery_page_past_the_last_is_the_last_page(app, client, competition):
     assert client.get("/competitions/pics/gallery").status_code == 200  # empty, page 1
-    assert client.get("/competitions/pics/gallery?page=2").status_code == 404
+    empty = client.get("/competitions/pics/gallery?page=2")
+    assert empty.status_code == 302 and empty.location == "/competitions/pics/gallery"
+    assert "No photos yet" in client.get(empty.location).text
     app.config["PHOTOS_PER_PAGE"] = 1
     for n in range(2):
         make_photo_entry(competition, title=f"Photo {n}", colour=(n, 90, 90))
     db.session.commit()
     assert "(page 2 of 2)" in client.get("/competitions/pics/gallery?page=2").text
-    for number in (3, 99, 0):
+    for number in (3, 99):
         page = client.get(f"/competitions/pics/gallery?page={number}")
-        assert page.status_code == 404 and "Page not found" in page.text
+        assert page.status_code == 302 and page.location == "/competitions/pics/gallery?page=2"
+    page = client.get("/competitions/pics/gallery?page=0")
+    assert page.status_code == 404 and "Page not found" in page.text
 
 
 def test_an_optional_about_your_photo_of_only_spaces_is_stored_empty(client, competition):

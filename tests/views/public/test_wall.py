@@ -64,8 +64,22 @@ def test_pages(app, client):
     assert "(page 3 of 3)" in third.text
 
 
-@pytest.mark.parametrize("number", [4, 16, 0, -5, 99999999999999999999])
-def test_a_page_that_does_not_exist_is_not_found(app, client, number):
+@pytest.mark.parametrize("number", [4, 16, 99999999999999999999])
+def test_a_page_past_the_last_shows_the_last_page(app, client, number):
+    consultation = make_consultation(slug="big")
+    for n in range(45):
+        make_wish(consultation, text=f"Wish number {n}")
+    db.session.commit()
+    page = client.get(f"/consultations/big/wall?page={number}")
+    assert page.status_code == 302
+    assert wall_place(page.location) == ("/consultations/big/wall", {"page": ["3"]})
+    last = client.get(page.location)
+    assert last.status_code == 200 and "(page 3 of 3)" in last.text
+    assert last.text.count('class="engage-wish-wall__item"') == 5
+
+
+@pytest.mark.parametrize("number", [0, -5])
+def test_a_page_before_the_first_is_not_found(app, client, number):
     consultation = make_consultation(slug="big")
     for n in range(45):
         make_wish(consultation, text=f"Wish number {n}")
@@ -75,13 +89,36 @@ def test_a_page_that_does_not_exist_is_not_found(app, client, number):
     assert "Wish number" not in page.text
 
 
+def test_a_page_number_that_is_not_a_number_is_the_first_page(app, client):
+    consultation = make_consultation(slug="big")
+    for n in range(45):
+        make_wish(consultation, text=f"Wish number {n}")
+    db.session.commit()
+    page = client.get("/consultations/big/wall?page=abc")
+    assert page.status_code == 200 and "45 wishes" in page.text
+    assert "(page" not in page.text and 'href="/consultations/big/wall?page=2"' in page.text
+
+
+def test_a_page_past_the_last_keeps_the_search_and_area_and_nothing_else(app, client, wall):
+    app.config["WISHES_PER_PAGE"] = 1
+    query = "q=buses&area=S1&page=7&next=https://evil.example"
+    page = client.get(f"/consultations/derby/wall?{query}")
+    where = ("/consultations/derby/wall", {"q": ["buses"], "area": ["S1"]})
+    assert page.status_code == 302 and wall_place(page.location) == where
+    shown = client.get(page.location)
+    assert "1 wish matching “buses” in Spondon" in shown.text
+    assert "Buses to the hospital" in shown.text
+
+
 def test_page_1_of_an_empty_wall(app, client):
     make_consultation(slug="new")
     db.session.commit()
     for query in ("", "?page=1", "?q=buses"):
         page = client.get(f"/consultations/new/wall{query}")
         assert page.status_code == 200 and "No wishes found" in page.text
-    assert client.get("/consultations/new/wall?page=2").status_code == 404
+    gone = client.get("/consultations/new/wall?page=2")
+    assert gone.status_code == 302 and wall_place(gone.location) == ("/consultations/new/wall", {})
+    assert "No wishes found" in client.get(gone.location).text
 
 
 def test_a_search_too_long_says_so_and_lists_nothing(client, wall):
@@ -163,6 +200,32 @@ def test_a_report_from_page_3_of_a_search_comes_back_to_that_page(app, client, w
     again = client.get(sent.location)
     assert THANKS in again.text and "(page 3 of 4)" in again.text
     assert "matching “buses” in Spondon" in again.text
+    assert db.session.query(Flag).filter_by(kind="reported").count() == 1
+
+
+def test_a_report_from_a_page_gone_since_comes_back_to_the_last_page(app, client, wall):
+    app.config["WISHES_PER_PAGE"] = 2
+    for n in range(6):
+        make_wish(wall, text=f"Buses on route {n}", area=wall.areas[1])
+    db.session.commit()
+    shown = client.get("/consultations/derby/wall?q=buses&area=S1&page=4")
+    assert "(page 4 of 4)" in shown.text
+    form = client.get(link_to(shown.text, r'href="([^"]*/report[^"]*)"'))
+    # Meanwhile moderators take down three of the wishes: the search has two pages now.
+    hidden = ["Buses on route 0", "Buses on route 1", "Buses on route 2"]
+    for wish in db.session.query(Wish).filter(Wish.text.in_(hidden)):
+        wish.status = ModerationStatus.REJECTED
+    db.session.commit()
+    action = link_to(form.text, r'<form method="post" action="([^"]*)"')
+    sent = client.post(action, data={**hidden_fields(form.text), "reason": "It names someone"})
+    assert sent.status_code == 303
+    back = client.get(sent.location)
+    assert back.status_code == 302
+    where = ("/consultations/derby/wall", {"q": ["buses"], "area": ["S1"], "page": ["2"]})
+    assert wall_place(back.location) == where
+    last = client.get(back.location)
+    assert last.status_code == 200 and THANKS in last.text and "(page 2 of 2)" in last.text
+    assert "4 wishes matching “buses” in Spondon" in last.text
     assert db.session.query(Flag).filter_by(kind="reported").count() == 1
 
 

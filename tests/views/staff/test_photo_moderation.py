@@ -149,7 +149,7 @@ def test_a_visitor_reports_a_published_photo_and_an_officer_decides_again(client
     sent = client.post(
         url, data={**hidden_fields(form.text), "reason": "It shows my children's faces"}
     )
-    assert sent.status_code == 303 and sent.location.endswith("/competitions/pics/gallery")
+    assert sent.status_code == 303 and sent.location == f"/competitions/pics/photos/{entry.id}"
     assert "A moderator will look at this photo again" in client.get(sent.location).text
     db.session.expire_all()
     assert entry.status == ModerationStatus.APPROVED and entry.reported_at is not None
