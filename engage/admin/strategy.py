@@ -17,9 +17,12 @@ from engage.admin.strategy_forms import (
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import CHANGE_KINDS, VERSION_STATUSES, Strategy, StrategyTheme, StrategyVersion
+from engage.numbers import id_arg
 from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.strategy import (
+    MAX_TITLE,
     add_theme,
+    check_theme_removable,
     create_strategy,
     draft_version,
     get_strategy,
@@ -245,17 +248,34 @@ THEME_SAVED_SINCE = (
 )
 
 
-@bp.post("/strategy/themes/<int:theme_id>/remove")
+@bp.route("/strategy/themes/<int:theme_id>/remove", methods=["GET", "POST"])
 def remove_strategy_theme(theme_id):
-    theme = db.session.get(StrategyTheme, theme_id) or abort(404)
-    version = theme.version
+    """Ask first, naming the theme, as for a priority: its words cannot be brought back."""
+    theme = db.session.get(StrategyTheme, theme_id)
+    if theme is None:
+        return _theme_removed_already()
+    version, title = theme.version, theme.title
     try:
+        if request.method == "GET":
+            check_theme_removable(theme)  # a removal that would be refused is not asked about
+            return render_template("admin/strategy_remove_theme.html", theme=theme, version=version)
         remove_theme(theme)
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400)
     db.session.commit()
-    flash("Removed the theme")
+    flash(f"Removed the theme {title} from version {version.number}")
+    return redirect(url_for("admin.edit_version", version_id=version.id), 303)
+
+
+def _theme_removed_already():
+    """The confirmation sent again once the theme is gone (a double click): it was done."""
+    version_id = request.form.get("version_id", type=id_arg) if request.method == "POST" else None
+    version = db.session.get(StrategyVersion, version_id) if version_id else None
+    if version is None:
+        abort(404)
+    title = request.form.get("theme_title", "").strip()[:MAX_TITLE]
+    flash(f"The theme {title} was removed already" if title else "The theme was removed already")
     return redirect(url_for("admin.edit_version", version_id=version.id), 303)
 
 

@@ -195,10 +195,15 @@ def update_theme(theme: StrategyTheme, title: str, summary: str) -> None:
     db.session.flush()
 
 
-def remove_theme(theme: StrategyTheme) -> None:
+def check_theme_removable(theme: StrategyTheme) -> None:
+    """Refuse, saying why, to take out a theme of a published version or one with priorities."""
     require_draft(theme.version)
     if theme.priorities:
         raise StrategyError("Remove or move the priorities of this theme first")
+
+
+def remove_theme(theme: StrategyTheme) -> None:
+    check_theme_removable(theme)
     version = theme.version
     version.themes.remove(theme)
     _renumber(version.themes)

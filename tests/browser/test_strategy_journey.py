@@ -1,7 +1,8 @@
 """The draft strategy end to end in a real browser: a resident comments on a priority, an
 officer approves the comment, an administrator revises the priority with a reason linked to
 that comment and publishes the final version, and "you said, we did" shows the change and
-why. Axe checks every page on the way."""
+why. Axe checks every page on the way, as it does the page that asks before a theme is
+removed."""
 
 import re
 
@@ -10,6 +11,7 @@ from engage.models import Comment, ModerationStatus, PriorityChange
 from engage.services.strategy import (
     PrioritySpec,
     add_priority,
+    add_theme,
     cite_wishes,
     get_priority_in,
     remove_priority,
@@ -209,3 +211,22 @@ def test_strategy_pages_reflow_at_320_pixels_with_long_words(
     names = [sections.nth(i).get_attribute("aria-label") for i in range(sections.count())]
     assert len(set(names)) == len(names) == 2 and all(names)
     context.close()
+
+
+def test_removing_a_theme_asks_first(browser, live_server, derby, assert_accessible):
+    strategy = make_strategy(derby, published=False)
+    add_theme(strategy.versions[0], "Jobs and the Economy")
+    db.session.commit()
+    page = browser.new_context(viewport={"width": 1024, "height": 900}).new_page()
+    sign_in(page, live_server, make_staff("admin"), assert_accessible)
+    page.goto(f"{live_server}/staff/admin/strategy/versions/{strategy.versions[0].id}")
+    page.get_by_role("link", name="Remove the theme Jobs and the Economy").click()
+    page.get_by_role("heading", name="Remove the theme Jobs and the Economy?").wait_for()
+    assert_accessible(page, "confirm removing a theme")
+    page.get_by_role("link", name="Cancel, keep it").click()
+    page.get_by_role("heading", name="Version 1").wait_for()
+    page.get_by_role("link", name="Remove the theme Jobs and the Economy").click()
+    page.get_by_role("button", name="Remove the theme").click()
+    page.get_by_text("Removed the theme Jobs and the Economy from version 1").wait_for()
+    assert page.get_by_role("heading", name=re.compile("Jobs and the Economy")).count() == 0
+    page.context.close()
