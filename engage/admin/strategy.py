@@ -1,6 +1,6 @@
-"""Administrators build the draft strategy: its settings, versions, themes, an imported file,
-revisions and publishing. Priorities, evidence and reasons for changes are in
-strategy_priorities."""
+"""Administrators build the draft strategy: its settings, versions, themes, revisions and
+publishing. Priorities, evidence and reasons for changes are in strategy_priorities; importing
+a file is in strategy_import."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -31,12 +31,10 @@ from engage.services.strategy import (
     previous_version,
     remove_theme,
     repeated_theme,
-    replace_content,
     update_strategy,
     update_theme,
 )
 from engage.services.strategy_fingerprints import strategy_fingerprint, theme_fingerprint
-from engage.services.strategy_import import parse_strategy_file
 from engage.services.strategy_revisions import publish, start_revision, unexplained
 from engage.template_helpers import LOCAL_TZ
 
@@ -276,26 +274,6 @@ def _theme_removed_already():
         abort(404)
     title = request.form.get("theme_title", "").strip()[:MAX_TITLE]
     flash(f"The theme {title} was removed already" if title else "The theme was removed already")
-    return redirect(url_for("admin.edit_version", version_id=version.id), 303)
-
-
-@bp.post("/strategy/versions/<int:version_id>/import")
-def import_strategy_file(version_id):
-    """Replace a draft's themes and priorities with those of a YAML or Markdown file."""
-    version = _version_or_404(version_id)
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return render_editor(version, status=400, import_form=form)
-    upload = form.strategy_file.data
-    try:
-        themes = parse_strategy_file(upload.filename or "", upload.read())
-        replace_content(version, themes)
-    except EngageError as error:
-        db.session.rollback()
-        return render_editor(version, problem=error.message, status=400, import_form=form)
-    db.session.commit()
-    count = sum(len(t.priorities) for t in themes)
-    flash(f"Imported {len(themes)} themes and {count} priorities")
     return redirect(url_for("admin.edit_version", version_id=version.id), 303)
 
 

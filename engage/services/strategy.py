@@ -171,6 +171,14 @@ def update_strategy(
     db.session.flush()
 
 
+def lock_version(version_id: int) -> None:
+    """Changes to one version that would clash when sent twice at once (a file imported)
+    wait for each other, then read the version as the change before left it."""
+    query = select(StrategyVersion.id).where(StrategyVersion.id == version_id)
+    db.session.execute(query.with_for_update())
+    db.session.expire_all()
+
+
 def require_draft(version: StrategyVersion) -> None:
     if not version.is_draft:
         raise StrategyError(
