@@ -28,6 +28,7 @@ from engage.services.strategy import (
     get_strategy,
     last_comment_day,
     list_strategies,
+    lock_version,
     previous_version,
     remove_theme,
     repeated_theme,
@@ -250,6 +251,9 @@ THEME_SAVED_SINCE = (
 def remove_strategy_theme(theme_id):
     """Ask first, naming the theme, as for a priority: its words cannot be brought back."""
     theme = db.session.get(StrategyTheme, theme_id)
+    if theme is not None and request.method == "POST":
+        lock_version(theme.version_id)  # the same confirmation sent twice at once: one removes
+        theme = db.session.get(StrategyTheme, theme_id)
     if theme is None:
         return _theme_removed_already()
     version, title = theme.version, theme.title

@@ -1,12 +1,15 @@
 """Removing a theme of the draft strategy asks first, naming the theme, as removing a priority
 does; Cancel keeps it, and the confirmation sent twice says the theme was removed already."""
 
+import threading
+
 import pytest
 
+from engage.admin import strategy as strategy_views
 from engage.extensions import db
 from engage.models import StrategyTheme, StrategyVersion
 from engage.services.strategy import add_theme
-from tests.conftest import hidden_fields
+from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
 from tests.strategy_factories import make_strategy
 
@@ -68,3 +71,41 @@ def test_a_removal_without_the_form_token_changes_nothing(client, draft):
     refused = client.post(f"/staff/admin/strategy/themes/{theme.id}/remove", data={})
     assert refused.status_code == 400
     assert "Jobs" in _themes(draft.id)
+
+
+def test_a_removal_sent_twice_at_once_is_made_once(app, client, draft, monkeypatch):
+    """Both requests would be past their checks before either saved if nothing stopped them;
+    the second waits for the first and is told the theme was removed already."""
+    theme = add_theme(draft, "Jobs")
+    db.session.commit()
+    url = f"/staff/admin/strategy/themes/{theme.id}/remove"
+    clients = [client, app.test_client()]
+    sign_in(clients[1], make_staff("admin"))
+    forms = [hidden_fields(each.get(url).text) for each in clients]
+    both_in = threading.Barrier(2, timeout=3)
+    real_remove = strategy_views.remove_theme
+
+    def meet(*args):
+        try:
+            both_in.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return real_remove(*args)
+
+    monkeypatch.setattr(strategy_views, "remove_theme", meet)
+    answers = [None, None]
+
+    def remove(i):
+        answers[i] = clients[i].post(url, data=forms[i])
+
+    threads = [threading.Thread(target=remove, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [a.status_code for a in answers] == [303, 303]
+    told = [clients[i].get(answers[i].location).text for i in (0, 1)]
+    assert sum("Removed the theme Jobs from version 1" in t for t in told) == 1
+    assert sum("The theme Jobs was removed already" in t for t in told) == 1
+    db.session.rollback()  # end this test's own read, to see what the two requests left
+    assert "Jobs" not in _themes(draft.id)
