@@ -8,4 +8,10 @@ from engage.staff import guard_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 guard_blueprint(bp, Role.ADMIN)
 
-from engage.admin import competitions, routes, strategy, strategy_priorities  # noqa: E402,F401
+from engage.admin import (  # noqa: E402,F401
+    competitions,
+    routes,
+    strategy,
+    strategy_import,
+    strategy_priorities,
+)

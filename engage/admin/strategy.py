@@ -1,6 +1,6 @@
-"""Administrators build the draft strategy: its settings, versions, themes, an imported file,
-revisions and publishing. Priorities, evidence and reasons for changes are in
-strategy_priorities."""
+"""Administrators build the draft strategy: its settings, versions, themes, revisions and
+publishing. Priorities, evidence and reasons for changes are in strategy_priorities; importing
+a file is in strategy_import."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -17,23 +17,25 @@ from engage.admin.strategy_forms import (
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import CHANGE_KINDS, VERSION_STATUSES, Strategy, StrategyTheme, StrategyVersion
+from engage.numbers import id_arg
 from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.strategy import (
+    MAX_TITLE,
     add_theme,
+    check_theme_removable,
     create_strategy,
     draft_version,
     get_strategy,
     last_comment_day,
     list_strategies,
+    lock_version,
     previous_version,
     remove_theme,
     repeated_theme,
-    replace_content,
     update_strategy,
     update_theme,
 )
 from engage.services.strategy_fingerprints import strategy_fingerprint, theme_fingerprint
-from engage.services.strategy_import import parse_strategy_file
 from engage.services.strategy_revisions import publish, start_revision, unexplained
 from engage.template_helpers import LOCAL_TZ
 
@@ -245,37 +247,37 @@ THEME_SAVED_SINCE = (
 )
 
 
-@bp.post("/strategy/themes/<int:theme_id>/remove")
+@bp.route("/strategy/themes/<int:theme_id>/remove", methods=["GET", "POST"])
 def remove_strategy_theme(theme_id):
-    theme = db.session.get(StrategyTheme, theme_id) or abort(404)
-    version = theme.version
+    """Ask first, naming the theme, as for a priority: its words cannot be brought back."""
+    theme = db.session.get(StrategyTheme, theme_id)
+    if theme is not None and request.method == "POST":
+        lock_version(theme.version_id)  # the same confirmation sent twice at once: one removes
+        theme = db.session.get(StrategyTheme, theme_id)
+    if theme is None:
+        return _theme_removed_already()
+    version, title = theme.version, theme.title
     try:
+        if request.method == "GET":
+            check_theme_removable(theme)  # a removal that would be refused is not asked about
+            return render_template("admin/strategy_remove_theme.html", theme=theme, version=version)
         remove_theme(theme)
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400)
     db.session.commit()
-    flash("Removed the theme")
+    flash(f"Removed the theme {title} from version {version.number}")
     return redirect(url_for("admin.edit_version", version_id=version.id), 303)
 
 
-@bp.post("/strategy/versions/<int:version_id>/import")
-def import_strategy_file(version_id):
-    """Replace a draft's themes and priorities with those of a YAML or Markdown file."""
-    version = _version_or_404(version_id)
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return render_editor(version, status=400, import_form=form)
-    upload = form.strategy_file.data
-    try:
-        themes = parse_strategy_file(upload.filename or "", upload.read())
-        replace_content(version, themes)
-    except EngageError as error:
-        db.session.rollback()
-        return render_editor(version, problem=error.message, status=400, import_form=form)
-    db.session.commit()
-    count = sum(len(t.priorities) for t in themes)
-    flash(f"Imported {len(themes)} themes and {count} priorities")
+def _theme_removed_already():
+    """The confirmation sent again once the theme is gone (a double click): it was done."""
+    version_id = request.form.get("version_id", type=id_arg) if request.method == "POST" else None
+    version = db.session.get(StrategyVersion, version_id) if version_id else None
+    if version is None:
+        abort(404)
+    title = request.form.get("theme_title", "").strip()[:MAX_TITLE]
+    flash(f"The theme {title} was removed already" if title else "The theme was removed already")
     return redirect(url_for("admin.edit_version", version_id=version.id), 303)
 
 

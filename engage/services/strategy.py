@@ -171,6 +171,14 @@ def update_strategy(
     db.session.flush()
 
 
+def lock_version(version_id: int) -> None:
+    """Changes to one version that would clash when sent twice at once (a file imported, a
+    theme removed) wait for each other, then read the version as the change before left it."""
+    query = select(StrategyVersion.id).where(StrategyVersion.id == version_id)
+    db.session.execute(query.with_for_update())
+    db.session.expire_all()
+
+
 def require_draft(version: StrategyVersion) -> None:
     if not version.is_draft:
         raise StrategyError(
@@ -195,10 +203,15 @@ def update_theme(theme: StrategyTheme, title: str, summary: str) -> None:
     db.session.flush()
 
 
-def remove_theme(theme: StrategyTheme) -> None:
+def check_theme_removable(theme: StrategyTheme) -> None:
+    """Refuse, saying why, to take out a theme of a published version or one with priorities."""
     require_draft(theme.version)
     if theme.priorities:
         raise StrategyError("Remove or move the priorities of this theme first")
+
+
+def remove_theme(theme: StrategyTheme) -> None:
+    check_theme_removable(theme)
     version = theme.version
     version.themes.remove(theme)
     _renumber(version.themes)

@@ -4,7 +4,7 @@ is refused and shown beside theirs instead of silently replacing it."""
 
 import hashlib
 
-from engage.models import Priority, PriorityChange, Strategy, StrategyTheme
+from engage.models import Priority, PriorityChange, Strategy, StrategyTheme, StrategyVersion
 
 
 def priority_fingerprint(priority: Priority) -> str:
@@ -23,6 +23,18 @@ def strategy_fingerprint(strategy: Strategy) -> str:
 def theme_fingerprint(theme: StrategyTheme) -> str:
     """As priority_fingerprint, for a theme's title and summary."""
     return _digest(theme.title, theme.summary)
+
+
+def version_fingerprint(version: StrategyVersion) -> str:
+    """As priority_fingerprint, for everything a draft holds: an import asked about carries the
+    one the question was made from, so it never replaces what someone changed since unseen."""
+    parts = []
+    for theme in version.themes:
+        parts += [str(theme.id), theme_fingerprint(theme)]
+        for priority in theme.priorities:
+            cited = sorted(f"{e.wish_id}:{e.run_theme_id}" for e in priority.evidence)
+            parts += [priority.key, priority_fingerprint(priority), ",".join(cited)]
+    return _digest(*parts)
 
 
 def _digest(*parts: str) -> str:

@@ -1,7 +1,8 @@
 """The draft strategy end to end in a real browser: a resident comments on a priority, an
 officer approves the comment, an administrator revises the priority with a reason linked to
 that comment and publishes the final version, and "you said, we did" shows the change and
-why. Axe checks every page on the way."""
+why. Axe checks every page on the way, as it does the pages that ask before an import replaces
+a draft or a theme is removed."""
 
 import re
 
@@ -10,6 +11,7 @@ from engage.models import Comment, ModerationStatus, PriorityChange
 from engage.services.strategy import (
     PrioritySpec,
     add_priority,
+    add_theme,
     cite_wishes,
     get_priority_in,
     remove_priority,
@@ -18,7 +20,7 @@ from engage.services.strategy_revisions import publish, record_change, start_rev
 from tests.browser.test_officer import sign_in
 from tests.conftest import make_staff
 from tests.factories import make_wish
-from tests.strategy_factories import make_strategy
+from tests.strategy_factories import DEMO_FILE, make_strategy
 
 COMMENT = "Light the river path before adding more cameras"
 # An address with no break opportunity in it: it must wrap, not widen the page.
@@ -209,3 +211,52 @@ def test_strategy_pages_reflow_at_320_pixels_with_long_words(
     names = [sections.nth(i).get_attribute("aria-label") for i in range(sections.count())]
     assert len(set(names)) == len(names) == 2 and all(names)
     context.close()
+
+
+def test_removing_a_theme_asks_first(browser, live_server, derby, assert_accessible):
+    strategy = make_strategy(derby, published=False)
+    add_theme(strategy.versions[0], "Jobs and the Economy")
+    db.session.commit()
+    page = browser.new_context(viewport={"width": 1024, "height": 900}).new_page()
+    sign_in(page, live_server, make_staff("admin"), assert_accessible)
+    page.goto(f"{live_server}/staff/admin/strategy/versions/{strategy.versions[0].id}")
+    page.get_by_role("link", name="Remove the theme Jobs and the Economy").click()
+    page.get_by_role("heading", name="Remove the theme Jobs and the Economy?").wait_for()
+    assert_accessible(page, "confirm removing a theme")
+    page.get_by_role("link", name="Cancel, keep it").click()
+    page.get_by_role("heading", name="Version 1").wait_for()
+    page.get_by_role("link", name="Remove the theme Jobs and the Economy").click()
+    page.get_by_role("button", name="Remove the theme").click()
+    page.get_by_text("Removed the theme Jobs and the Economy from version 1").wait_for()
+    assert page.get_by_role("heading", name=re.compile("Jobs and the Economy")).count() == 0
+    page.context.close()
+
+
+def test_an_import_over_a_draft_asks_first(
+    browser, live_server, derby, assert_accessible, tmp_path
+):
+    strategy = make_strategy(derby, published=False)
+    add_theme(strategy.versions[0], "Jobs and the Economy")
+    db.session.commit()
+    page = browser.new_context(viewport={"width": 1024, "height": 900}).new_page()
+    sign_in(page, live_server, make_staff("admin"), assert_accessible)
+    page.goto(f"{live_server}/staff/admin/strategy/versions/{strategy.versions[0].id}")
+    upload = tmp_path / "strategy.yaml"
+    upload.write_bytes(DEMO_FILE.read_bytes().replace(b"Feeling safe", b"Safe streets"))
+    page.get_by_label("Strategy file (YAML or Markdown)").set_input_files(upload)
+    page.get_by_role("button", name="Import").click()
+    page.get_by_role("heading", name="Replace the themes and priorities of version 1?").wait_for()
+    assert "Jobs and the Economy" in page.locator("#themes-that-go + ul").inner_text()
+    assert_accessible(page, "confirm an import over the draft")
+    page.get_by_role("link", name="Cancel, keep the draft").click()
+    page.get_by_role("heading", name="Version 1").wait_for()
+    assert "Jobs and the Economy" in page.locator("main").inner_text()
+
+    page.get_by_label("Strategy file (YAML or Markdown)").set_input_files(upload)
+    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Replace with the file").click()
+    page.get_by_text("Imported 4 themes and 8 priorities").wait_for()
+    main = page.locator("main").inner_text()
+    assert "Safe streets at night" in main and "Feeling safe at night" not in main
+    assert page.get_by_role("heading", name=re.compile("Jobs and the Economy")).count() == 0
+    page.context.close()

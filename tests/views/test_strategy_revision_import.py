@@ -1,6 +1,7 @@
-"""A revision filled from an import file: priorities keep the keys the file keeps, with their
-cited wishes, and the changes page lists only what really changed. Also the comment period's
-last day as the administrator entered it, and the settings form after a refused revision."""
+"""A revision filled from an import file (confirmed, as it replaces the copied priorities):
+priorities keep the keys the file keeps, with their cited wishes, and the changes page lists
+only what really changed. Also the comment period's last day as the administrator entered it,
+and the settings form after a refused revision."""
 
 import io
 import re
@@ -51,7 +52,9 @@ def test_an_import_into_a_revision_keeps_the_keys_and_cited_wishes(client, admin
         b"title: Feeling safe at night", b"title: Safe streets at night"
     )
     upload = {"strategy_file": (io.BytesIO(content), "strategy.yaml")}
-    imported = _post(client, url, f"{url}/import", upload, content_type="multipart/form-data")
+    asked = _post(client, url, f"{url}/import", upload, content_type="multipart/form-data")
+    assert asked.status_code == 200 and "Replace the themes and priorities" in asked.text
+    imported = client.post(f"{url}/import/confirm", data=hidden_fields(asked.text))
     assert imported.status_code == 303
 
     db.session.expire_all()
