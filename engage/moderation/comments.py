@@ -10,8 +10,8 @@ from engage.extensions import db
 from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, STANCES, Comment
 from engage.moderation import bp, register_queue
 from engage.moderation import photos as _photos_first  # noqa: F401 - tabs: wishes, photos, comments
-from engage.moderation.decisions import back_to_queue, decide_selected, queue_page, this_page
-from engage.moderation.forms import DecisionForm
+from engage.moderation.decisions import Refusal, decide_selected, queue_page, refusal_context
+from engage.moderation.forms import DecisionForm, redacted_too_long
 from engage.services.comments import (
     MAX_COMMENT_LENGTH,
     comment_queue_query,
@@ -34,7 +34,9 @@ class CommentDecisionForm(DecisionForm):
     redacted_text = TextAreaField(
         "Text to publish",
         filters=[clean_text],
-        validators=[Length(max=MAX_REDACTED_COMMENT)],
+        validators=[
+            Length(max=MAX_REDACTED_COMMENT, message=redacted_too_long(MAX_REDACTED_COMMENT))
+        ],
         widget=GovTextArea(),
     )
 
@@ -45,16 +47,13 @@ def comment_queue():
     return _comment_queue_page(CommentDecisionForm())
 
 
-def _comment_queue_page(
-    form: CommentDecisionForm, ticked=frozenset(), problem: str | None = None
-) -> str:
+def _comment_queue_page(form: CommentDecisionForm, refusal: Refusal | None = None) -> str:
     page = queue_page(comment_queue_query())
     return render_template(
         "moderation/comment_queue.html",
         page=page,
         form=form,
-        ticked=ticked,
-        problem=problem,
+        **refusal_context(refusal),
         flags=flags_for("comment", [c.id for c in page.items]),
         suggestions={c.id: redaction_suggestion(c) for c in page.items},
         redacted_max=MAX_REDACTED_COMMENT,
@@ -64,31 +63,18 @@ def _comment_queue_page(
     )
 
 
-@bp.post("/comments/decide")
-def decide_comment_entries():
-    """Approve, reject or approve a redacted version: one comment, or a bulk selection."""
-    return decide_selected(
-        CommentDecisionForm(),
-        Comment,
-        decide_comments,
-        ("comment", "comments"),
-        back=back_to_queue("moderation.comment_queue"),
-        extra_fields=("redacted_text",),
-    )
-
-
 @bp.post("/comments/queue")
-def decide_ticked_comment_entries():
-    """The comment queue's bulk form: the comments ticked are decided, or, refused, the same
-    page comes back with them still ticked."""
+def decide_comment_entries():
+    """The comment queue page's forms: the bulk form's ticked comments, or one comment's own
+    form (approve, reject, approve a redacted version). Refused, the same page comes back
+    with the form as the officer left it."""
     return decide_selected(
         CommentDecisionForm(),
         Comment,
         decide_comments,
         ("comment", "comments"),
-        back=this_page(),
-        extra_fields=("redacted_text",),
         shown_again=_comment_queue_page,
+        extra_fields=("redacted_text",),
     )
 
 

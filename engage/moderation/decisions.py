@@ -1,17 +1,17 @@
 """The decide step the wish, photo and comment queues share: one entry or a bulk selection."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request
 from sqlalchemy import select
 
 from engage import audit
 from engage.extensions import db
 from engage.models import ACTIONS, ModerationDecision
-from engage.moderation.forms import NOTE_LIMIT, DecisionForm
+from engage.moderation.forms import DecisionForm
 from engage.numbers import parse_id
 from engage.services.moderation import DecisionError
 from engage.staff import staff_user
@@ -19,13 +19,26 @@ from engage.template_helpers import local_datetime
 
 MAX_SELECTED = 500
 
-# The queue page made again for a refused bulk decision: the form as sent (its reason and
-# note), the ids to show ticked, and the problem (for the page's title).
-ShownAgain = Callable[..., str]
+
+@dataclass(frozen=True)
+class Refusal:
+    """A decision not saved, said on the queue page made again: why, the field to change
+    ("selected", "reason", "note", "redacted_text", or None), the entry whose own form was sent
+    (None for the bulk form) and the entries to show ticked again in the bulk form."""
+
+    message: str
+    field: str | None = None
+    entry_id: int | None = None
+    ticked: frozenset[int] = frozenset()
+
+
+# The queue page made again for a refused decision: the form as sent (its reason, note and
+# text to publish) and the refusal, which says which of the page's forms it came from.
+ShownAgain = Callable[[DecisionForm, Refusal], str]
 
 
 def selected_ids(form: DecisionForm) -> list[int]:
-    """Ids ticked in a queue, or the one entry of an entry page (at most 500)."""
+    """Ids ticked in a queue, or the one entry of an entry's own form (at most 500)."""
     raw = request.form.getlist("selected") or (form.entry_ids.data or "").split(",")
     return sorted({n for v in raw if (n := parse_id(v.strip()))})[:MAX_SELECTED]
 
@@ -41,14 +54,9 @@ def queue_page(query):
     return page
 
 
-def back_to_queue(endpoint: str) -> str:
-    """The queue page the decision was sent from, with its filters and page number, or else
-    the queue's first page."""
-    queue = url_for(endpoint)
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path == queue:
-        return queue + (f"?{referrer.query}" if referrer.query else "")
-    return queue
+def refusal_context(refusal: Refusal | None) -> dict:
+    """What a queue page's template needs to show a refused decision (None: there is none)."""
+    return {"refusal": refusal, "problem": refusal.message if refusal else None}
 
 
 def decide_selected(
@@ -56,77 +64,86 @@ def decide_selected(
     model,
     decide: Callable,
     nouns: tuple[str, str],
-    back: str,
-    failed_back: str | None = None,
+    shown_again: ShownAgain,
     extra_fields: tuple[str, ...] = (),
     refused: Callable[[list, str], dict[int, str]] | None = None,
-    shown_again: ShownAgain | None = None,
 ):
-    """Apply the form's decision to the selected ``model`` entries (a model with an
-    ``entry_type``: wish, photo, comment), log it and return to ``back``.
+    """Apply the decision of one of a queue page's forms (the bulk form, or an entry's own) to
+    the selected ``model`` entries (a model with an ``entry_type``: wish, photo, comment), log
+    it and return to the same page, with its filters and page number.
 
-    A selection that names unknown entries or a form that does not validate is a 400; a
-    decision the service refuses is rolled back and said in a message, so nothing already
-    saved changes: back at ``failed_back``, or with ``shown_again`` (a queue's bulk form) on
-    the queue page made again, the boxes still ticked and the reason and note as chosen.
-    ``extra_fields`` name form fields passed on to ``decide`` as keyword arguments of the
-    same name (``redacted_text``). ``refused`` says which entries cannot take the decision,
-    and why: they are left out, and named in the message, while the others are decided.
+    A selection that names unknown entries, or a form altered beyond what a browser sends, is
+    a 400. A decision refused (a reason or note missing, a note over its limit, entries
+    decided since the page was opened) is rolled back, so nothing already saved changes, and
+    the page is made again with ``shown_again``: the form the officer sent as they left it and
+    the problem said at the field to change. ``extra_fields`` name form fields passed on to
+    ``decide`` as keyword arguments of the same name (``redacted_text``). ``refused`` says
+    which entries cannot take the decision, and why: they are left out, and named in the
+    message, while the others are decided.
     """
     ids = selected_ids(form)
     found = list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
     valid = form.validate_on_submit()
-    if len(found) != len(ids) or (not valid and set(form.errors) != {"note"}):
+    if len(found) != len(ids) or (not valid and set(form.errors) - {"note", *extra_fields}):
         abort(400)
-    not_saved = partial(_not_saved, form, set(ids), failed_back or back, shown_again)
-    if not valid:  # a note pasted in over the limit: said, and nothing decided
-        return not_saved(f"keep the note to {NOTE_LIMIT} characters or fewer", 400)
-    action, reason = form.action.data, form.reason.data or None
+    not_saved = partial(_not_saved, form, shown_again, *_sent_from(form, ids))
+    if not valid:  # a note or a text pasted in over its limit: said, and nothing decided
+        field, errors = next(iter(form.errors.items()))
+        return not_saved(errors[0], 400, field)
     me = staff_user()
     since = decided_since(model.entry_type, ids, _seen_at())
     # The same decision sent again (a double click, a second tab) is not taken twice.
-    repeated = {
-        d.entry_id
-        for d in since
-        if d.moderator_id == me.id and (d.action, d.reason) == (action, reason)
-    }
+    same = (form.action.data, form.reason.data or None)
+    repeated = {d.entry_id for d in since if (d.moderator_id, d.action, d.reason) == (me.id, *same)}
     if changed := {d.entry_id for d in since} - repeated:
         return not_saved(_changed_message(since, me, nouns), 409, untick=changed)
     already = [e for e in found if e.id in repeated]
     found = [e for e in found if e.id not in repeated]
-    left_out = refused(found, action) if refused else {}
+    left_out = refused(found, form.action.data) if refused else {}
     found = [e for e in found if e.id not in left_out]
     if left_out and not (found or already):
         return not_saved("; ".join(left_out.values()), 409)
     if found or not already:
-        extra = {name: getattr(form, name).data or None for name in extra_fields}
         try:
-            decide(found, action, me, reason=reason, note=form.note.data or "", **extra)
+            _decide(form, model, decide, found, me, extra_fields)
         except DecisionError as error:
             db.session.rollback()
-            return not_saved(error.message, error.status)
-        db.session.commit()
-        audit.record_decision(model.entry_type, found, action, form.reason.data)
-    flash(*_outcome(action, len(found) + len(already), nouns, left_out))
-    return redirect(back, 303)
+            return not_saved(error.message, error.status, error.field)
+    flash(*_outcome(form.action.data, len(found) + len(already), nouns, left_out))
+    return redirect(this_page(), 303)
+
+
+def _decide(form: DecisionForm, model, decide: Callable, found: list, me, extra_fields) -> None:
+    """Take the decision on the entries found, commit it and put it in the audit log."""
+    extra = {name: getattr(form, name).data or None for name in extra_fields}
+    action, reason = form.action.data, form.reason.data or None
+    decide(found, action, me, reason=reason, note=form.note.data or "", **extra)
+    db.session.commit()
+    audit.record_decision(model.entry_type, found, action, form.reason.data)
+
+
+def _sent_from(form: DecisionForm, ids: list[int]) -> tuple[int | None, frozenset[int]]:
+    """The entry whose own form was sent, or None and the entries ticked in the bulk form."""
+    if form.entry_ids.data and "selected" not in request.form and len(ids) == 1:
+        return ids[0], frozenset()
+    return None, frozenset(ids)
 
 
 def _not_saved(
     form: DecisionForm,
-    ticked: set[int],
-    back: str,
-    shown_again: ShownAgain | None,
+    shown_again: ShownAgain,
+    entry_id: int | None,
+    ticked: frozenset[int],
     message: str,
     status: int,
-    untick: set[int] = frozenset(),
+    field: str | None = None,
+    untick: frozenset[int] = frozenset(),
 ):
-    """Say the decision was not saved, and why: on the queue page made again when there is
-    one (``status``), the entries decided since it was opened left unticked for the officer
-    to look at again; or else back where the form came from."""
-    flash(f"Not saved: {message}", "error")
-    if shown_again is None:
-        return redirect(back, 303)
-    return shown_again(form, ticked=ticked - untick, problem=message), status
+    """The queue page made again (``status``) with the form as sent and why the decision was
+    not saved; entries decided since the page was opened are left unticked, for the officer
+    to look at again."""
+    refusal = Refusal(message, field, entry_id, ticked - untick)
+    return shown_again(form, refusal), status
 
 
 def this_page() -> str:

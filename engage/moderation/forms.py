@@ -83,6 +83,10 @@ def _choices(mapping: dict, blank: str | None = None) -> list[SelectChoice]:
     return items + [SelectChoice(value, label) for value, label in mapping.items()]
 
 
+def redacted_too_long(limit: int) -> str:
+    return f"Keep the text to publish to {limit:,} characters or fewer"
+
+
 class DecisionForm(FlaskForm):
     """One decision on one or several entries."""
 
@@ -97,13 +101,15 @@ class DecisionForm(FlaskForm):
     note = StringField(
         "Note (needed for “other”)",
         filters=[clean_text],
-        validators=[Length(max=NOTE_LIMIT)],
+        validators=[
+            Length(max=NOTE_LIMIT, message=f"Keep the note to {NOTE_LIMIT} characters or fewer")
+        ],
         widget=GovTextInput(),
     )
     redacted_text = TextAreaField(
         "Text to publish",
         filters=[clean_text],
-        validators=[Length(max=MAX_REDACTED_WISH)],
+        validators=[Length(max=MAX_REDACTED_WISH, message=redacted_too_long(MAX_REDACTED_WISH))],
         widget=GovTextArea(),
     )
 

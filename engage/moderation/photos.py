@@ -8,7 +8,7 @@ from engage.models import ACTIONS, FLAG_KINDS, REJECT_REASONS, PhotoEntry
 from engage.models.photo import WITHDRAWN
 from engage.moderation import bp, register_queue
 from engage.moderation import queue as _wishes_first  # noqa: F401 - its tab comes first
-from engage.moderation.decisions import back_to_queue, decide_selected, queue_page, this_page
+from engage.moderation.decisions import Refusal, decide_selected, queue_page, refusal_context
 from engage.moderation.forms import DecisionForm
 from engage.numbers import id_arg
 from engage.photo_responses import send_stored
@@ -30,7 +30,7 @@ def photo_queue():
     return _photo_queue_page(DecisionForm())
 
 
-def _photo_queue_page(form: DecisionForm, ticked=frozenset(), problem: str | None = None) -> str:
+def _photo_queue_page(form: DecisionForm, refusal: Refusal | None = None) -> str:
     competition_id = request.args.get("competition", type=id_arg)
     page = queue_page(photo_queue_query(competition_id))
     return render_template(
@@ -39,40 +39,25 @@ def _photo_queue_page(form: DecisionForm, ticked=frozenset(), problem: str | Non
         competition_id=competition_id,
         competitions=list_competitions(),
         form=form,
-        ticked=ticked,
-        problem=problem,
+        **refusal_context(refusal),
         flags=flags_for("photo", [e.id for e in page.items]),
         flag_kinds=FLAG_KINDS,
         reasons=REJECT_REASONS,
     )
 
 
-@bp.post("/queue/photos/decide")
-def decide_photo_entries():
-    """Approve or reject one photo entry, or a bulk selection; an entry that cannot take the
-    decision (withdrawn, or not fit to publish) is left out and named."""
-    return decide_selected(
-        DecisionForm(),
-        PhotoEntry,
-        decide_photos,
-        ("photo", "photos"),
-        back=back_to_queue("moderation.photo_queue"),
-        refused=refused_photos,
-    )
-
-
 @bp.post("/queue/photos")
-def decide_ticked_photo_entries():
-    """The photo queue's bulk form: the photos ticked are decided, or, refused, the same page
-    comes back with them still ticked."""
+def decide_photo_entries():
+    """The photo queue page's forms: the bulk form's ticked photos, or one photo's own form.
+    A photo that cannot take the decision (withdrawn, or not fit to publish) is left out and
+    named; refused, the same page comes back with the form as the officer left it."""
     return decide_selected(
         DecisionForm(),
         PhotoEntry,
         decide_photos,
         ("photo", "photos"),
-        back=this_page(),
-        refused=refused_photos,
         shown_again=_photo_queue_page,
+        refused=refused_photos,
     )
 
 

@@ -1,11 +1,11 @@
 """The moderation queue, decisions and the decision log."""
 
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, request
 
 from engage.extensions import db
 from engage.models import ACTIONS, CHANNELS, FLAG_KINDS, REJECT_REASONS, Wish
 from engage.moderation import bp, register_queue
-from engage.moderation.decisions import back_to_queue, decide_selected, queue_page, this_page
+from engage.moderation.decisions import Refusal, decide_selected, queue_page, refusal_context
 from engage.moderation.forms import MAX_REDACTED_WISH, DecisionForm
 from engage.numbers import id_arg
 from engage.services.consultations import list_consultations
@@ -44,7 +44,7 @@ def queue():
     return _queue_page(DecisionForm())
 
 
-def _queue_page(form: DecisionForm, ticked=frozenset(), problem: str | None = None) -> str:
+def _queue_page(form: DecisionForm, refusal: Refusal | None = None) -> str:
     filters = _filters()
     page = queue_page(queue_query(filters))
     return render_template(
@@ -52,8 +52,7 @@ def _queue_page(form: DecisionForm, ticked=frozenset(), problem: str | None = No
         page=page,
         filters=filters,
         form=form,
-        ticked=ticked,
-        problem=problem,
+        **refusal_context(refusal),
         flags=flags_for("wish", [w.id for w in page.items]),
         suggestions={w.id: redaction_suggestion(w) for w in page.items},
         redacted_max=MAX_REDACTED_WISH,
@@ -65,32 +64,18 @@ def _queue_page(form: DecisionForm, ticked=frozenset(), problem: str | None = No
     )
 
 
-@bp.post("/queue/decide")
-def decide_entries():
-    """Approve, reject or approve a redacted version: one entry, or a bulk selection."""
-    return decide_selected(
-        DecisionForm(),
-        Wish,
-        decide,
-        ("entry", "entries"),
-        back=back_to_queue("moderation.queue"),
-        failed_back=request.referrer or url_for("moderation.queue"),
-        extra_fields=("redacted_text",),
-    )
-
-
 @bp.post("/queue")
-def decide_ticked_entries():
-    """The queue's bulk form: the entries ticked are decided, or, refused, the same page comes
-    back with them still ticked."""
+def decide_entries():
+    """The queue page's forms: the bulk form's ticked entries, or one entry's own form
+    (approve, reject, approve a redacted version). Refused, the same page comes back with
+    the form as the officer left it."""
     return decide_selected(
         DecisionForm(),
         Wish,
         decide,
         ("entry", "entries"),
-        back=this_page(),
-        extra_fields=("redacted_text",),
         shown_again=_queue_page,
+        extra_fields=("redacted_text",),
     )
 
 

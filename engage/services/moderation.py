@@ -32,6 +32,12 @@ class DecisionError(EngageError):
     status = 400
     title = "That decision could not be made"
 
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        # The part of the decision to change ("selected", "reason", "note", "redacted_text"),
+        # so the officer's page can point at it; None when no field would put it right.
+        self.field = field
+
 
 @dataclass(frozen=True)
 class QueueFilters:
@@ -198,15 +204,17 @@ def check_decision(
     at a time and needs its text. Raises DecisionError with a message for the moderator.
     """
     if not entries:
-        raise DecisionError("Select at least one entry")
+        raise DecisionError("Select at least one entry", "selected")
     if action not in DECISIONS:
         raise DecisionError("Choose approve, reject or approve a redacted version")
     if action == "reject" and reason not in REJECT_REASONS:
-        raise DecisionError("Choose a reason for rejecting")
+        raise DecisionError("Choose a reason for rejecting", "reason")
     if action == "reject" and reason == "other" and not note.strip():
-        raise DecisionError("Add a note to say why, when the reason is “other”")
+        raise DecisionError("Add a note to say why, when the reason is “other”", "note")
     if action == "approve_redacted" and (len(entries) != 1 or not (redacted_text or "").strip()):
-        raise DecisionError("A redacted version needs its text, for one entry at a time")
+        raise DecisionError(
+            "A redacted version needs its text, for one entry at a time", "redacted_text"
+        )
 
 
 def report_entry(entry, reason: str, now: datetime | None = None) -> None:

@@ -91,7 +91,7 @@ def _check_decision(entries, action, reason, note) -> None:
     """The rules every entry's decision follows (check_decision), said of photos, which have
     no redacted version."""
     if not entries:
-        raise DecisionError("Select at least one photo")
+        raise DecisionError("Select at least one photo", "selected")
     if action not in PHOTO_DECISIONS:
         raise DecisionError("Choose approve or reject")
     check_decision(entries, action, reason, note, None)

@@ -254,7 +254,7 @@ def test_a_refused_bulk_rejection_keeps_the_ticks_without_javascript(browser, li
         box.check()
     page.locator("#note-bulk").fill("Adverts for watches")
     page.get_by_role("button", name="Reject selected").click()
-    page.get_by_text("Not saved: Choose a reason for rejecting").wait_for()
+    page.locator(".govuk-error-summary").get_by_text("Choose a reason for rejecting").wait_for()
     assert page.title().startswith("Error: ")
     assert [box.is_checked() for box in ticked] == [True, True]
     assert not page.locator(f"#select-{wishes[0].id}").is_checked()
@@ -269,6 +269,37 @@ def test_a_refused_bulk_rejection_keeps_the_ticks_without_javascript(browser, li
     assert statuses[wishes[1].id] == statuses[wishes[2].id] == (ModerationStatus.REJECTED, "spam")
     notes = {d.note for d in db.session.query(ModerationDecision)}
     assert notes == {"Adverts for watches"}
+
+
+def test_a_refused_rejection_of_one_entry_keeps_its_reason_and_note(
+    page, live_server, derby, assert_accessible
+):
+    """An entry rejected as "Other" with no note: the queue comes back with the problem at the
+    top, linked to that entry's note box (the link puts the cursor in it), and its reason and
+    note as the officer left them, so the note is all it takes."""
+    texts = ["Keep the library open", "Buy watches now"]
+    wishes = [make_wish(derby, text=t, status=ModerationStatus.PENDING) for t in texts]
+    db.session.commit()
+    sign_in(page, live_server, make_staff("officer"), assert_accessible)
+    item = page.locator(f"#entry-{wishes[1].id}")
+    item.get_by_label("Reason, if rejected").select_option("other")
+    item.get_by_role("button", name="Reject").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page, "queue, a refused decision")
+    summary.get_by_role("link", name="Add a note to say why").click()
+    note = item.get_by_label("Note (optional)")
+    assert note.evaluate("e => e === document.activeElement")
+    assert item.get_by_label("Reason, if rejected").input_value() == "other"
+    note.fill("Adverts for watches")
+    item.get_by_role("button", name="Reject").click()
+    page.get_by_text("Rejected: 1 entry").wait_for()
+    db.session.rollback()
+    statuses = {w.id: (w.status, w.status_reason) for w in db.session.query(Wish)}
+    assert statuses[wishes[0].id] == (ModerationStatus.PENDING, None)
+    assert statuses[wishes[1].id] == (ModerationStatus.REJECTED, "other")
+    assert {d.note for d in db.session.query(ModerationDecision)} == {"Adverts for watches"}
 
 
 def test_staff_are_warned_before_their_session_ends(page, live_server, derby, assert_accessible):

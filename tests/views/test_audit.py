@@ -78,7 +78,7 @@ def test_decisions_are_logged_without_the_note(app, client, login_as, log):
     officer = login_as("officer")
     page = client.get("/staff/queue")
     client.post(
-        "/staff/queue/decide",
+        "/staff/queue",
         data={
             **hidden_fields(page.text),
             "entry_ids": ",".join(str(w.id) for w in wishes),
@@ -99,7 +99,7 @@ def test_decisions_are_logged_without_the_note(app, client, login_as, log):
     other = make_wish(consultation, text="More buses", status=ModerationStatus.PENDING)
     page = client.get("/staff/queue")
     data = {"entry_ids": str(other.id), "action": "approve", "reason": "personal_data"}
-    client.post("/staff/queue/decide", data={**hidden_fields(page.text), **data})
+    client.post("/staff/queue", data={**hidden_fields(page.text), **data})
     approved = log()[-1]
     assert (approved["action"], approved["reason"]) == ("approve", None)
 

@@ -87,9 +87,9 @@ def test_ids_in_forms_and_query_strings_are_bounded(app, client, seeded, login_a
     for path in gets:
         assert client.get(path).status_code < 500, path
     posts = [
-        ("/staff/queue/decide", {"selected": bad, "action": "approve"}),
-        ("/staff/queue/photos/decide", {"selected": bad, "action": "approve"}),
-        ("/staff/comments/decide", {"entry_ids": bad, "action": "approve"}),
+        ("/staff/queue", {"selected": bad, "action": "approve"}),
+        ("/staff/queue/photos", {"selected": bad, "action": "approve"}),
+        ("/staff/comments/queue", {"entry_ids": bad, "action": "approve"}),
         (f"/staff/admin/competitions/{competition}/shortlist", {"shortlisted": bad}),
         (f"/staff/admin/competitions/{competition}/publish", {"winner": bad}),
         (f"/staff/admin/strategy/priorities/{priority}/evidence", {"wish": bad}),

@@ -1,8 +1,8 @@
 """A bulk decision the queue refuses (no reason, "other" without a note, a note over the limit,
 nothing ticked, entries decided since) comes back as the same queue page, filter and page
-number, with the message, the boxes the officer ticked still ticked and the reason and note
-they chose: sent again with the missing part, it decides those entries. Wishes, photos and
-comments alike, without JavaScript."""
+number, with the message in the error summary (linked to the field to change), the boxes the
+officer ticked still ticked and the reason and note they chose: sent again with the missing
+part, it decides those entries. Wishes, photos and comments alike, without JavaScript."""
 
 import html
 import re
@@ -95,23 +95,35 @@ def _note(page: str) -> str:
     return html.unescape(value.group(1)) if value else ""
 
 
+def _summary(page: str) -> list[tuple[str, str | None]]:
+    """The error summary's messages, each with the address it links to (None: no link)."""
+    found = re.search(r'class="govuk-list govuk-error-summary__list">(.*?)</ul>', page, re.S)
+    items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S) if found else []
+    linked = [re.search(r'<a href="([^"]*)">(.*?)</a>', item, re.S) for item in items]
+    return [
+        (html.unescape(a.group(2).strip()), a.group(1)) if a else (html.unescape(i.strip()), None)
+        for i, a in zip(items, linked, strict=True)
+    ]
+
+
 def _statuses(model):
     db.session.expire_all()
     return {e.id: e.status for e in db.session.query(model)}
 
 
 @pytest.mark.parametrize(
-    ("data", "message", "reason", "note"),
+    ("data", "message", "field", "reason", "note"),
     [
-        ({"reason": "", "note": "Both sent twice"}, "Choose a reason for rejecting", None,
-         "Both sent twice"),
-        ({"reason": "other", "note": ""}, "Add a note to say why", "other", ""),
-        ({"reason": "other", "note": "é" * 501}, "keep the note to 500 characters", "other",
-         "é" * 501),
+        ({"reason": "", "note": "Both sent twice"}, "Choose a reason for rejecting", "reason",
+         None, "Both sent twice"),
+        ({"reason": "other", "note": ""}, "Add a note to say why, when the reason is “other”",
+         "note", "other", ""),
+        ({"reason": "other", "note": "é" * 501}, "Keep the note to 500 characters or fewer",
+         "note", "other", "é" * 501),
     ],
 )  # fmt: skip
 def test_a_refused_bulk_rejection_keeps_the_ticks_reason_and_note(
-    client, login_as, queue, data, message, reason, note
+    client, login_as, queue, data, message, field, reason, note
 ):
     entries, model, address = queue
     login_as("officer")
@@ -121,8 +133,9 @@ def test_a_refused_bulk_rejection_keeps_the_ticks_reason_and_note(
     response = _send(client, page, ticked, action="reject", **data)
     assert response.status_code == 400
     back = response.text
-    assert f"Not saved: {message}" in back
-    assert "govuk-notification-banner--success" not in back
+    assert _summary(back) == [(message, f"#{field}-bulk")]
+    assert f'<p class="govuk-error-message" id="{field}-bulk-error">' in back
+    assert "govuk-notification-banner" not in back
     assert "<title>Error: " in back
     assert _ticked(back) == set(ticked)
     assert _chosen_reason(back) == reason and _note(back) == note
@@ -145,7 +158,8 @@ def test_nothing_ticked_is_said_with_the_reason_and_note_kept(client, login_as, 
     page = client.get(address).text
     response = _send(client, page, [], action="reject", reason="spam", note="Adverts")
     assert response.status_code == 400
-    assert "Not saved: Select at least one" in response.text
+    noun = "photo" if model is PhotoEntry else "entry"
+    assert _summary(response.text) == [(f"Select at least one {noun}", f"#select-{entries[2].id}")]
     assert _ticked(response.text) == set()
     assert (_chosen_reason(response.text), _note(response.text)) == ("spam", "Adverts")
 
@@ -164,26 +178,12 @@ def test_entries_decided_since_come_back_unticked_and_the_others_ticked(
                      reason="spam", note="Adverts")  # fmt: skip
     assert response.status_code == 409
     back = response.text
-    assert "was decided after you opened this page" in back
+    [(message, link)] = _summary(back)
+    assert "was decided after you opened this page" in message and link is None
     assert _ticked(back) == {entries[2].id}
     assert (_chosen_reason(back), _note(back)) == ("spam", "Adverts")
     statuses = _statuses(model)
     assert (statuses[entries[2].id], statuses[entries[3].id]) == (PENDING, "approved")
-
-
-def test_a_refused_decision_on_one_entry_still_returns_to_the_queue(client, login_as, queue):
-    """An entry's own form (not the bulk one) is refused as before: back to the queue."""
-    entries, model, address = queue
-    login_as("officer")
-    page = client.get(address).text
-    action = re.search(rf'<form method="post" action="([^"]*)">\s*<input[^>]*name="csrf_token"'
-                       rf'[^>]*>\s*<input type="hidden" name="entry_ids" value="{entries[2].id}"',
-                       page).group(1)  # fmt: skip
-    data = {**hidden_fields(page), "entry_ids": str(entries[2].id), "action": "reject"}
-    referrer = {"Referer": f"http://localhost{address}"}
-    response = client.post(html.unescape(action), data=data, headers=referrer)
-    assert response.status_code == 303
-    assert "Not saved: Choose a reason" in client.get(response.location).text
 
 
 def test_a_wish_reported_since_comes_back_to_look_at_unticked(app, client, login_as):
@@ -202,6 +202,8 @@ def test_a_wish_reported_since_comes_back_to_look_at_unticked(app, client, login
     assert visitor.post(report, data={**form, "reason": "Names a neighbour"}).status_code == 303
     response = _send(client, mine, [wishes[0].id, wishes[1].id], action="approve")
     assert response.status_code == 409
-    assert "Not saved: 1 entry was decided after you opened this page" in response.text
+    assert _summary(response.text)[0][0].startswith(
+        "1 entry was decided after you opened this page"
+    )
     assert "Published, reported" in response.text
     assert _ticked(response.text) == {wishes[1].id}

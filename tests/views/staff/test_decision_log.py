@@ -43,9 +43,9 @@ def test_the_oldest_decisions_are_reached_page_by_page(client, login_as):
     login_as("officer")
     token = hidden_fields(client.get("/staff/queue").text)
     decide = {**token, "entry_ids": str(first.id), "action": "approve"}
-    client.post("/staff/queue/decide", data=decide)
+    client.post("/staff/queue", data=decide)
     selected = [str(wish.id) for wish in bulk]
-    client.post("/staff/queue/decide", data={**token, "selected": selected, "action": "approve"})
+    client.post("/staff/queue", data={**token, "selected": selected, "action": "approve"})
     assert db.session.query(ModerationDecision).count() == 201
     page = client.get("/staff/decisions").text
     assert "201 decisions" in page

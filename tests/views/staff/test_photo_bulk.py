@@ -2,6 +2,7 @@
 each photo, one form to approve or reject the ticked ones, the way back to the same filter and
 page, refusals said in words, and photos that cannot be published left out by name."""
 
+import html
 import re
 
 import pytest
@@ -16,7 +17,6 @@ from tests.views.public.test_rights import _erase
 from tests.views.test_page_structure import _problems
 
 QUEUE = "/staff/queue/photos"
-DECIDE = "/staff/queue/photos/decide"
 
 
 @pytest.fixture
@@ -34,13 +34,15 @@ def pending(app):
     return entries
 
 
-def _bulk(client, page_html, entries, referer=None, **data):
-    """Send the bulk form of a queue page with these entries ticked, as a browser would."""
+def _bulk(client, page_html, entries, **data):
+    """Send the bulk form of a queue page with these entries ticked, as a browser would: to
+    the address the form names (the queue page itself, with its filter and page)."""
+    bulk = re.search(r'<form[^>]*id="bulk"[^>]*>', page_html).group(0)
+    action = html.unescape(re.search(r'action="([^"]*)"', bulk).group(1))
     form = MultiDict({**hidden_fields(page_html), **data})
     for entry in entries:
         form.add("selected", str(entry.id))
-    headers = {"Referer": f"http://localhost{referer}"} if referer else {}
-    return client.post(DECIDE, data=form, headers=headers)
+    return client.post(action, data=form)
 
 
 def _statuses():
@@ -75,7 +77,7 @@ def test_ticked_photos_are_approved_and_the_officer_is_back_on_the_same_filter_a
     queue = f"{QUEUE}?competition={pending[0].competition_id}&page=2"
     page = client.get(queue).text
     assert "Bus stop mural" in page and "Trees on the ring road" not in page
-    response = _bulk(client, page, pending[2:], referer=queue, action="approve")
+    response = _bulk(client, page, pending[2:], action="approve")
     assert response.status_code == 303 and response.location == queue
     back = client.get(response.location).text
     assert "Approved: 2 photos" in back
@@ -110,9 +112,9 @@ def test_ticked_photos_are_rejected_with_one_reason_and_note(client, login_as, p
 @pytest.mark.parametrize(
     ("ticked", "data", "message"),
     [
-        (0, {"action": "approve"}, "Not saved: Select at least one photo"),
-        (2, {"action": "reject", "reason": ""}, "Not saved: Choose a reason for rejecting"),
-        (2, {"action": "reject", "reason": "other"}, "Not saved: Add a note to say why"),
+        (0, {"action": "approve"}, "Select at least one photo"),
+        (2, {"action": "reject", "reason": ""}, "Choose a reason for rejecting"),
+        (2, {"action": "reject", "reason": "other"}, "Add a note to say why"),
     ],
 )
 def test_a_bulk_form_sent_incomplete_is_said_and_changes_nothing(
@@ -120,10 +122,11 @@ def test_a_bulk_form_sent_incomplete_is_said_and_changes_nothing(
 ):
     login_as("officer")
     queue = f"{QUEUE}?competition={pending[0].competition_id}"
-    response = _bulk(client, client.get(queue).text, pending[:ticked], referer=queue, **data)
-    assert response.status_code == 303 and response.location == queue
-    back = client.get(response.location).text
+    response = _bulk(client, client.get(queue).text, pending[:ticked], **data)
+    assert response.status_code == 400
+    back = response.text
     assert message in back and "govuk-notification-banner--success" not in back
+    assert "Elsewhere" not in back  # the same filter
     assert {s for s, _ in _statuses().values()} == {"pending"}
     assert db.session.query(ModerationDecision).count() == 0
 
@@ -138,9 +141,9 @@ def test_photos_decided_by_someone_else_since_the_page_opened_are_not_overwritte
     theirs = other.get(QUEUE).text
     assert _bulk(other, theirs, pending[1:2], action="reject", reason="spam").status_code == 303
     response = _bulk(client, mine, pending[:2], action="approve")
-    assert response.status_code == 303
-    back = client.get(response.location).text
-    assert "Not saved: 1 photo was decided after you opened this page" in back
+    assert response.status_code == 409
+    back = response.text
+    assert "1 photo was decided after you opened this page" in back
     assert "rejected by Officer" in back
     statuses = _statuses()
     assert statuses["Pond at dusk"] == ("rejected", "spam")
@@ -156,8 +159,9 @@ def test_a_photo_withdrawn_by_its_entrant_is_left_out_of_a_bulk_approval_by_name
     erased = _erase(app.test_client(), app, pending[3].reference, "jo@example.org")
     assert "We withdrew your photo entry" in erased
     response = _bulk(client, page, pending[2:], action="approve")
-    back = client.get(response.location).text
-    assert "Not saved: 1 photo was decided after you opened this page" in back
+    assert response.status_code == 409
+    back = response.text
+    assert "1 photo was decided after you opened this page" in back
     assert "(withdrawn by the entrant at " in back  # in the log, by no officer
     assert _statuses()["Bus stop mural"] == ("pending", None)
     # Ticked again on a page opened since (or a hand-made request): the rest is decided.
@@ -176,8 +180,8 @@ def test_a_photo_withdrawn_by_its_entrant_is_left_out_of_a_bulk_approval_by_name
     # Nor one by one, nor rejected over the withdrawal.
     for data in ({"action": "approve"}, {"action": "reject", "reason": "spam"}):
         alone = _bulk(client, client.get(QUEUE).text, pending[3:], **data)
-        said = client.get(alone.location).text
-        assert f"Not saved: {pending[3].reference} “Allotments” was withdrawn" in said
+        assert alone.status_code == 409
+        assert f"{pending[3].reference} “Allotments” was withdrawn" in alone.text
     assert _statuses()["Allotments"] == ("rejected", "withdrawn")
     history = client.get(f"/staff/entries/photo/{pending[3].id}").text
     assert "Rejected (Withdrawn by the entrant)" in history

@@ -34,7 +34,7 @@ def pending(app):
 
 def _decide(client, **data):
     page = client.get("/staff/queue/photos")
-    return client.post("/staff/queue/photos/decide", data={**hidden_fields(page.text), **data})
+    return client.post("/staff/queue/photos", data={**hidden_fields(page.text), **data})
 
 
 def test_queue_shows_photo_alt_text_and_consents(client, login_as, pending):
@@ -97,7 +97,7 @@ def test_approve_publishes_to_the_gallery_and_logs(client, login_as, pending):
 def test_reject_needs_a_reason_and_other_needs_a_note(client, login_as, pending):
     login_as("officer")
     response = _decide(client, entry_ids=str(pending[1].id), action="reject", reason="other")
-    assert "Not saved: Add a note" in client.get(response.location).text
+    assert response.status_code == 400 and "Add a note" in response.text
     assert db.session.get(PhotoEntry, pending[1].id).status == ModerationStatus.PENDING
     _decide(client, entry_ids=str(pending[1].id), action="reject", reason="spam")
     entry = db.session.get(PhotoEntry, pending[1].id)
@@ -111,12 +111,12 @@ def test_bulk_and_forged_decisions(client, login_as, pending):
     login_as("officer")
     assert _decide(client, entry_ids="999999", action="approve").status_code == 400
     response = _decide(client, entry_ids=str(pending[0].id), action="approve_redacted")
-    assert "Not saved: Choose approve or reject" in client.get(response.location).text
+    assert response.status_code == 400 and "Choose approve or reject" in response.text
     page = client.get("/staff/queue/photos")
     data = MultiDict({**hidden_fields(page.text), "action": "reject", "reason": "duplicate"})
     for entry in pending:
         data.add("selected", str(entry.id))
-    assert client.post("/staff/queue/photos/decide", data=data).status_code == 303
+    assert client.post("/staff/queue/photos", data=data).status_code == 303
     assert {e.status for e in db.session.query(PhotoEntry)} == {ModerationStatus.REJECTED}
 
 
@@ -161,7 +161,7 @@ def test_a_visitor_reports_a_published_photo_and_an_officer_decides_again(client
     assert "Pond at dusk" in queue and "Published, reported" in queue
     assert "It shows my children&#39;s faces" in queue
     response = client.post(
-        "/staff/queue/photos/decide",
+        "/staff/queue/photos",
         data={
             **hidden_fields(queue),
             "entry_ids": str(entry.id),
@@ -196,9 +196,7 @@ def test_a_decision_in_a_filtered_queue_comes_back_to_that_queue(client, login_a
     queue = f"/staff/queue/photos?competition={pending[0].competition_id}"
     page = client.get(queue)
     data = {**hidden_fields(page.text), "entry_ids": str(pending[0].id), "action": "approve"}
-    response = client.post(
-        "/staff/queue/photos/decide", data=data, headers={"Referer": f"http://localhost{queue}"}
-    )
+    response = client.post(queue, data=data)
     assert response.location == queue
     assert "Elsewhere" not in client.get(response.location).text
 

@@ -156,7 +156,7 @@ def test_a_form_sent_after_the_session_ended_says_so_and_returns_to_its_page(app
     staff_session.last_seen_at = utcnow() - timedelta(minutes=31)
     db.session.commit()
     sent = client.post(
-        "/staff/queue/decide",
+        "/staff/queue",
         data={
             **hidden_fields(queue.text),
             "entry_ids": str(wish.id),
