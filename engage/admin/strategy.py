@@ -14,13 +14,12 @@ from engage.admin.strategy_forms import (
     StrategyForm,
     ThemeForm,
 )
+from engage.admin.strategy_removal import get_for_removal, removed_already
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import CHANGE_KINDS, VERSION_STATUSES, Strategy, StrategyTheme, StrategyVersion
-from engage.numbers import id_arg
 from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.strategy import (
-    MAX_TITLE,
     add_theme,
     check_theme_removable,
     create_strategy,
@@ -28,7 +27,6 @@ from engage.services.strategy import (
     get_strategy,
     last_comment_day,
     list_strategies,
-    lock_version,
     previous_version,
     remove_theme,
     repeated_theme,
@@ -250,12 +248,9 @@ THEME_SAVED_SINCE = (
 @bp.route("/strategy/themes/<int:theme_id>/remove", methods=["GET", "POST"])
 def remove_strategy_theme(theme_id):
     """Ask first, naming the theme, as for a priority: its words cannot be brought back."""
-    theme = db.session.get(StrategyTheme, theme_id)
-    if theme is not None and request.method == "POST":
-        lock_version(theme.version_id)  # the same confirmation sent twice at once: one removes
-        theme = db.session.get(StrategyTheme, theme_id)
+    theme = get_for_removal(StrategyTheme, theme_id)
     if theme is None:
-        return _theme_removed_already()
+        return removed_already("theme")
     version, title = theme.version, theme.title
     try:
         if request.method == "GET":
@@ -267,17 +262,6 @@ def remove_strategy_theme(theme_id):
         return render_editor(version, problem=error.message, status=400)
     db.session.commit()
     flash(f"Removed the theme {title} from version {version.number}")
-    return redirect(url_for("admin.edit_version", version_id=version.id), 303)
-
-
-def _theme_removed_already():
-    """The confirmation sent again once the theme is gone (a double click): it was done."""
-    version_id = request.form.get("version_id", type=id_arg) if request.method == "POST" else None
-    version = db.session.get(StrategyVersion, version_id) if version_id else None
-    if version is None:
-        abort(404)
-    title = request.form.get("theme_title", "").strip()[:MAX_TITLE]
-    flash(f"The theme {title} was removed already" if title else "The theme was removed already")
     return redirect(url_for("admin.edit_version", version_id=version.id), 303)
 
 
