@@ -23,10 +23,12 @@ from engage.services.strategy import (
     add_theme,
     check_theme_removable,
     create_strategy,
+    current_version,
     draft_version,
     get_strategy,
     last_comment_day,
     list_strategies,
+    lock_version,
     previous_version,
     remove_theme,
     repeated_theme,
@@ -130,6 +132,8 @@ SETTINGS_SAVED_SINCE = (
 def start_strategy_revision(strategy_id):
     """A new draft copied from the latest published version, to revise after comments."""
     strategy = db.session.get(Strategy, strategy_id) or abort(404)
+    if (published := current_version(strategy)) is not None:
+        lock_version(published.id)  # started twice at once: the second waits, then carries on
     if (draft := draft_version(strategy)) is not None and previous_version(draft) is not None:
         # A double click, or a second admin starting it too: carry on with the revision.
         flash(f"Version {draft.number} was already started: carry on revising it")
@@ -272,6 +276,7 @@ def publish_strategy_version(version_id):
     form = PublishForm()
     if not form.validate_on_submit():
         return render_editor(version, status=400, publish_form=form)
+    lock_version(version.id)  # sent twice at once: the second waits, then is told it is done
     if not version.is_draft and version.status == form.status.data:
         # A double click, or a second admin publishing the same draft: it is done already.
         flash(f"Version {version.number} was already published: {_as(version)}")
