@@ -19,6 +19,7 @@ from engage.services.auth import (
     disable_user,
     enable_user,
     get_user_by_email,
+    lock_account,
     reset_sign_in,
 )
 from engage.services.text import clean_text
@@ -103,6 +104,11 @@ def disable(user_id):
     user = _other_account(user_id)
     if request.method == "GET":
         return render_template("admin/user_disable.html", account=user, roles=ROLE_LABELS)
+    lock_account(user)  # sent twice at once: the second waits, then is told it is done
+    if not user.active:
+        # A double click, or a second admin disabling it too: it is done already.
+        flash(f"{user.name}'s account was disabled already")
+        return redirect(url_for("admin.users"), 303)
     disable_user(user)
     db.session.commit()
     audit.record("user_disabled", target_user=user.id, target_role=user.role.value)

@@ -14,16 +14,16 @@ from engage.admin.strategy_forms import (
     StrategyForm,
     ThemeForm,
 )
+from engage.admin.strategy_removal import get_for_removal, removed_already
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import CHANGE_KINDS, VERSION_STATUSES, Strategy, StrategyTheme, StrategyVersion
-from engage.numbers import id_arg
 from engage.services.consultations import get_consultation_by_id, list_consultations
 from engage.services.strategy import (
-    MAX_TITLE,
     add_theme,
     check_theme_removable,
     create_strategy,
+    current_version,
     draft_version,
     get_strategy,
     last_comment_day,
@@ -132,6 +132,8 @@ SETTINGS_SAVED_SINCE = (
 def start_strategy_revision(strategy_id):
     """A new draft copied from the latest published version, to revise after comments."""
     strategy = db.session.get(Strategy, strategy_id) or abort(404)
+    if (published := current_version(strategy)) is not None:
+        lock_version(published.id)  # started twice at once: the second waits, then carries on
     if (draft := draft_version(strategy)) is not None and previous_version(draft) is not None:
         # A double click, or a second admin starting it too: carry on with the revision.
         flash(f"Version {draft.number} was already started: carry on revising it")
@@ -250,12 +252,9 @@ THEME_SAVED_SINCE = (
 @bp.route("/strategy/themes/<int:theme_id>/remove", methods=["GET", "POST"])
 def remove_strategy_theme(theme_id):
     """Ask first, naming the theme, as for a priority: its words cannot be brought back."""
-    theme = db.session.get(StrategyTheme, theme_id)
-    if theme is not None and request.method == "POST":
-        lock_version(theme.version_id)  # the same confirmation sent twice at once: one removes
-        theme = db.session.get(StrategyTheme, theme_id)
+    theme = get_for_removal(StrategyTheme, theme_id)
     if theme is None:
-        return _theme_removed_already()
+        return removed_already("theme")
     version, title = theme.version, theme.title
     try:
         if request.method == "GET":
@@ -270,17 +269,6 @@ def remove_strategy_theme(theme_id):
     return redirect(url_for("admin.edit_version", version_id=version.id), 303)
 
 
-def _theme_removed_already():
-    """The confirmation sent again once the theme is gone (a double click): it was done."""
-    version_id = request.form.get("version_id", type=id_arg) if request.method == "POST" else None
-    version = db.session.get(StrategyVersion, version_id) if version_id else None
-    if version is None:
-        abort(404)
-    title = request.form.get("theme_title", "").strip()[:MAX_TITLE]
-    flash(f"The theme {title} was removed already" if title else "The theme was removed already")
-    return redirect(url_for("admin.edit_version", version_id=version.id), 303)
-
-
 @bp.post("/strategy/versions/<int:version_id>/publish")
 def publish_strategy_version(version_id):
     """Publish a draft for comment or as the final version, once every change says why."""
@@ -288,6 +276,7 @@ def publish_strategy_version(version_id):
     form = PublishForm()
     if not form.validate_on_submit():
         return render_editor(version, status=400, publish_form=form)
+    lock_version(version.id)  # sent twice at once: the second waits, then is told it is done
     if not version.is_draft and version.status == form.status.data:
         # A double click, or a second admin publishing the same draft: it is done already.
         flash(f"Version {version.number} was already published: {_as(version)}")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from engage.admin import bp
 from engage.admin.strategy import render_editor
 from engage.admin.strategy_forms import ChangeForm, PriorityForm
+from engage.admin.strategy_removal import get_for_removal, removed_already
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import (
@@ -152,7 +153,9 @@ def _priority_gone():
 def remove_strategy_priority(priority_id):
     """Ask first, naming what goes with it: a priority's words and cited evidence cannot be
     brought back."""
-    priority = db.session.get(Priority, priority_id) or abort(404)
+    priority = get_for_removal(Priority, priority_id)
+    if priority is None:
+        return removed_already("priority")
     version = priority.theme.version
     title = priority.title
     try:

@@ -170,6 +170,12 @@ def _end_sessions(user: User, now: datetime | None = None) -> None:
     )
 
 
+def lock_account(user: User) -> None:
+    """Changes to one account sent twice at once (a double click, two admins) wait for each
+    other, then read the account as the change before left it."""
+    db.session.refresh(user, with_for_update=True)
+
+
 def disable_user(user: User, now: datetime | None = None) -> None:
     """Disable an account and end every session it has."""
     user.active = False

@@ -173,7 +173,8 @@ def update_strategy(
 
 def lock_version(version_id: int) -> None:
     """Changes to one version that would clash when sent twice at once (a file imported, a
-    theme removed) wait for each other, then read the version as the change before left it."""
+    theme or priority removed, the version published or a revision started from it) wait for
+    each other, then read the version as the change before left it."""
     query = select(StrategyVersion.id).where(StrategyVersion.id == version_id)
     db.session.execute(query.with_for_update())
     db.session.expire_all()

@@ -1,14 +1,13 @@
 """Removing a theme of the draft strategy asks first, naming the theme, as removing a priority
 does; Cancel keeps it, and the confirmation sent twice says the theme was removed already."""
 
-import threading
-
 import pytest
 
 from engage.admin import strategy as strategy_views
 from engage.extensions import db
 from engage.models import StrategyTheme, StrategyVersion
 from engage.services.strategy import add_theme
+from tests.at_once import send_at_once
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation
 from tests.strategy_factories import make_strategy
@@ -82,27 +81,8 @@ def test_a_removal_sent_twice_at_once_is_made_once(app, client, draft, monkeypat
     clients = [client, app.test_client()]
     sign_in(clients[1], make_staff("admin"))
     forms = [hidden_fields(each.get(url).text) for each in clients]
-    both_in = threading.Barrier(2, timeout=3)
-    real_remove = strategy_views.remove_theme
-
-    def meet(*args):
-        try:
-            both_in.wait()
-        except threading.BrokenBarrierError:
-            pass
-        return real_remove(*args)
-
-    monkeypatch.setattr(strategy_views, "remove_theme", meet)
-    answers = [None, None]
-
-    def remove(i):
-        answers[i] = clients[i].post(url, data=forms[i])
-
-    threads = [threading.Thread(target=remove, args=(i,)) for i in (0, 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    sends = [lambda i=i: clients[i].post(url, data=forms[i]) for i in (0, 1)]
+    answers = send_at_once(monkeypatch, strategy_views, "remove_theme", sends)
     assert [a.status_code for a in answers] == [303, 303]
     told = [clients[i].get(answers[i].location).text for i in (0, 1)]
     assert sum("Removed the theme Jobs from version 1" in t for t in told) == 1

@@ -1,10 +1,13 @@
 """Staff accounts through the admin's pages: a disabled account enabled again, and a sign-in
 reset for a forgotten password or a lost phone."""
 
+import json
 import re
 
+from engage.admin import routes as account_views
 from engage.extensions import db
 from engage.models import StaffSession, User
+from tests.at_once import send_at_once
 from tests.conftest import STAFF_PASSWORD, current_code, hidden_fields, make_staff, sign_in
 
 NEW_PASSWORD = "a new long passphrase for spring"
@@ -112,6 +115,50 @@ def test_disabling_an_account_asks_first(app, client, login_as):
     )
     assert client.get("/staff/queue").status_code == 302
     assert "The account is disabled already" in admin.get(url).text
+
+
+def _disabled_events(app, user):
+    with open(app.config["AUDIT_LOG"], encoding="utf-8") as log:
+        lines = [json.loads(line) for line in log]
+    return [x for x in lines if x["event"] == "user_disabled" and x["target_user"] == user.id]
+
+
+def _empty_audit_log(app):
+    with open(app.config["AUDIT_LOG"], "w"):
+        pass
+
+
+def test_disabling_confirmed_twice_says_the_account_was_disabled_already(app):
+    _empty_audit_log(app)
+    officer = make_staff("officer")
+    admin = _admin_client(app)
+    url = f"/staff/admin/users/{officer.id}/disable"
+    form = hidden_fields(admin.get(url).text)
+    done = admin.post(url, data=form)
+    assert "they are signed out everywhere" in admin.get(done.location).text
+    again = admin.post(url, data=form)  # a double click sends the same form
+    assert again.status_code == 303 and again.location == "/staff/admin/users"
+    page = admin.get(again.location).text
+    assert f"{officer.name}&#39;s account was disabled already" in page
+    assert "they are signed out everywhere" not in page
+    assert len(_disabled_events(app, officer)) == 1  # the log says it was done once
+
+
+def test_disabling_confirmed_twice_at_once_disables_once(app, monkeypatch):
+    _empty_audit_log(app)
+    officer = make_staff("officer")
+    admins = [_admin_client(app), _admin_client(app)]
+    url = f"/staff/admin/users/{officer.id}/disable"
+    forms = [hidden_fields(each.get(url).text) for each in admins]
+    sends = [lambda i=i: admins[i].post(url, data=forms[i]) for i in (0, 1)]
+    answers = send_at_once(monkeypatch, account_views, "disable_user", sends)
+    assert [a.status_code for a in answers] == [303, 303]
+    told = [admins[i].get(answers[i].location).text for i in (0, 1)]
+    assert sum(f"Disabled {officer.name}: they are signed out" in t for t in told) == 1
+    assert sum(f"{officer.name}&#39;s account was disabled already" in t for t in told) == 1
+    assert len(_disabled_events(app, officer)) == 1
+    db.session.rollback()  # end this test's own read, to see what the two requests left
+    assert not db.session.get(User, officer.id).active
 
 
 def _password_step(client, user):
