@@ -12,6 +12,7 @@ from engage.admin import (  # noqa: E402,F401
     competitions,
     routes,
     strategy,
+    strategy_evidence,
     strategy_import,
     strategy_priorities,
 )

@@ -21,6 +21,7 @@ from engage.services.competitions import (
     create_competition,
     list_judge_candidates,
     list_judges,
+    lock_competition,
     remove_criterion,
     remove_judge,
     update_competition,
@@ -166,35 +167,64 @@ def add_competition_criterion(competition_id):
     )
 
 
-@bp.post("/competitions/<int:competition_id>/criteria/<int:criterion_id>/remove")
-def remove_competition_criterion(competition_id, criterion_id):
-    """Take a criterion off, before judges start scoring."""
+def _locked_competition(competition_id: int):
+    """The competition a removal is for, once any other change to it is done: the same form
+    sent twice at once (a double click, two admins) is made once, the second finding it done."""
     competition = _competition_or_404(competition_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    lock_competition(competition.id)
+    return competition
+
+
+def _name_sent(field: str) -> str:
+    """What the removed criterion or judge was called, sent with the form (it is gone now)."""
+    return request.form.get(field, "").strip()[:200]
+
+
+@bp.post("/competitions/<int:competition_id>/criteria/<int:criterion_id>/remove")
+def remove_competition_criterion(competition_id, criterion_id):
+    """Take a criterion off, before judges start scoring."""
+    competition = _locked_competition(competition_id)
     return _run(
         competition.id,
         "criteria",
         lambda: remove_criterion(competition, criterion_id),
-        lambda criterion: f"Removed the criterion “{criterion.name}”",
+        _criterion_removed,
+    )
+
+
+def _criterion_removed(criterion) -> str:
+    if criterion is not None:
+        return f"Removed the criterion “{criterion.name}”"
+    name = _name_sent("criterion_name")  # sent again: a double click, or two admins
+    return (
+        f"The criterion “{name}” was removed already"
+        if name
+        else "That criterion was removed already"
     )
 
 
 @bp.post("/competitions/<int:competition_id>/judges/<int:appointment_id>/remove")
 def remove_competition_judge(competition_id, appointment_id):
     """End a judge's appointment to this competition."""
-    competition = _competition_or_404(competition_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    competition = _locked_competition(competition_id)
     return _run(
         competition.id,
         "judges",
         lambda: remove_judge(competition, appointment_id),
-        lambda user: (
+        _judge_removed,
+    )
+
+
+def _judge_removed(user) -> str:
+    if user is not None:
+        return (
             f"{user.name} no longer judges this competition "
             "(any scores they gave are kept, and no longer count)"
-        ),
-    )
+        )
+    name = _name_sent("judge_name")  # sent again: a double click, or two admins
+    return f"{name} was removed as a judge already" if name else "That judge was removed already"
 
 
 @bp.post("/competitions/<int:competition_id>/judges")

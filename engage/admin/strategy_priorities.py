@@ -1,9 +1,8 @@
-"""Administrators edit a draft's priorities, cite wishes as evidence, and record why each
-priority changed (or did not) in a revision, with the comments and wishes that led to it."""
+"""Administrators edit a draft's priorities and record why each priority changed (or did not)
+in a revision, with the comments and wishes that led to it. Evidence is in strategy_evidence."""
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -11,7 +10,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
 from engage.admin import bp
 from engage.admin.strategy import render_editor
@@ -26,31 +24,19 @@ from engage.models import (
     Priority,
     StrategyTheme,
     StrategyVersion,
-    Wish,
 )
-from engage.numbers import id_arg, parse_id
-from engage.public.forms import WallSearchForm
-from engage.services.analysis_runs import latest_done_run, visible_themes
 from engage.services.comments import published_comments
-from engage.services.search import query_terms
 from engage.services.strategy import (
     add_priority,
     check_removable,
-    cite_theme,
-    cite_wishes,
-    evidence_summary,
     previous_version,
     remove_priority,
     repeated_priority,
-    uncite_theme,
-    uncite_wish,
     update_priority,
 )
 from engage.services.strategy_diff import differences
 from engage.services.strategy_fingerprints import change_fingerprint, priority_fingerprint
 from engage.services.strategy_revisions import FITTING_KINDS, record_change
-from engage.services.theme_edits import get_theme
-from engage.services.wishes import wall_query
 from engage.staff import staff_user
 
 
@@ -180,99 +166,6 @@ def _confirm_removal(priority, version):
         wishes=sum(1 for e in priority.evidence if e.wish_id),
         themes=sum(1 for e in priority.evidence if e.run_theme_id),
     )
-
-
-@bp.route("/strategy/priorities/<int:priority_id>/evidence", methods=["GET", "POST"])
-def priority_evidence(priority_id):
-    """Search the published wishes and cite those that ask for this priority."""
-    priority = db.session.get(Priority, priority_id) or abort(404)
-    problem = None
-    if request.method == "POST":
-        ids = [n for v in request.form.getlist("wish") if (n := parse_id(v))][:200]
-        wishes = list(db.session.scalars(select(Wish).where(Wish.id.in_(ids)))) if ids else []
-        try:
-            if not wishes or len(wishes) != len(set(ids)):
-                raise EngageError("Tick the wishes to cite")
-            added = cite_wishes(priority, wishes)
-        except EngageError as error:
-            db.session.rollback()
-            problem = error.message
-        else:
-            db.session.commit()
-            flash(f"Cited {added} more {'wish' if added == 1 else 'wishes'}")
-            return redirect(request.full_path, 303)
-    return _evidence_page(priority, problem)
-
-
-def _evidence_page(priority, problem=None):
-    """The evidence page, with what went wrong if a change to the evidence was refused."""
-    consultation = priority.theme.version.strategy.consultation
-    search = WallSearchForm(request.args)
-    words = query_terms(search.q.data or "") if search.validate() else []
-    found = db.paginate(
-        wall_query(consultation, words, None),
-        page=min(max(request.args.get("page", 1, type=int), 1), 10_000),
-        per_page=current_app.config["WISHES_PER_PAGE"],
-        error_out=False,
-    )
-    cited = {e.wish_id for e in priority.evidence}
-    run = latest_done_run(consultation.id)
-    return render_template(
-        "admin/strategy_evidence.html",
-        priority=priority,
-        analysis_run=run,
-        analysis_themes=visible_themes(run) if run else [],
-        search=search,
-        found=found,
-        words=words,
-        cited=cited,
-        evidence=evidence_summary(priority),
-        problem=problem,
-    ), (400 if problem else 200)
-
-
-@bp.post("/strategy/priorities/<int:priority_id>/evidence/<int:wish_id>/remove")
-def uncite_priority_wish(priority_id, wish_id):
-    priority = db.session.get(Priority, priority_id) or abort(404)
-    try:
-        uncite_wish(priority, wish_id)
-    except EngageError as error:
-        db.session.rollback()
-        return _evidence_page(priority, error.message)
-    db.session.commit()
-    flash("Removed the wish from the evidence")
-    return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
-
-
-@bp.post("/strategy/priorities/<int:priority_id>/evidence/themes")
-def cite_priority_theme(priority_id):
-    """Cite a theme of the latest analysis run as evidence for a priority."""
-    priority = db.session.get(Priority, priority_id) or abort(404)
-    run = latest_done_run(priority.theme.version.strategy.consultation_id)
-    theme = get_theme(run, request.form.get("run_theme", type=id_arg)) if run else None
-    try:
-        if theme is None:
-            raise EngageError("Choose a theme from the latest analysis run")
-        cite_theme(priority, theme)
-    except EngageError as error:
-        db.session.rollback()
-        return _evidence_page(priority, error.message)
-    db.session.commit()
-    flash(f"Cited the theme {theme.label}")
-    return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
-
-
-@bp.post("/strategy/priorities/<int:priority_id>/evidence/themes/<int:theme_id>/remove")
-def uncite_priority_theme(priority_id, theme_id):
-    priority = db.session.get(Priority, priority_id) or abort(404)
-    try:
-        uncite_theme(priority, theme_id)
-    except EngageError as error:
-        db.session.rollback()
-        return _evidence_page(priority, error.message)
-    db.session.commit()
-    flash("Removed the theme from the evidence")
-    return redirect(url_for("admin.priority_evidence", priority_id=priority.id), 303)
 
 
 @bp.get("/strategy/versions/<int:version_id>/changes")

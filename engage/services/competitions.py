@@ -107,9 +107,20 @@ def add_criterion(competition: Competition, name: str, description: str = "") ->
     return criterion
 
 
-def remove_criterion(competition: Competition, criterion_id: int) -> Criterion:
-    """Take a criterion off before any judge has scored; the others keep their order."""
+def lock_competition(competition_id: int) -> None:
+    """Changes to one competition's criteria or judges that would clash when sent twice at once
+    (a double click, two admins) wait for each other, then read it as the change before left it."""
+    query = select(Competition.id).where(Competition.id == competition_id)
+    db.session.execute(query.with_for_update())
+    db.session.expire_all()
+
+
+def remove_criterion(competition: Competition, criterion_id: int) -> Criterion | None:
+    """Take a criterion off before any judge has scored; the others keep their order. None if
+    it was removed already (it is no one's criterion now)."""
     criterion = next((c for c in competition.criteria if c.id == criterion_id), None)
+    if criterion is None and db.session.get(Criterion, criterion_id) is None:
+        return None
     if criterion is None:
         raise JudgingError("That criterion is not one of this competition's")
     if scoring_started(competition):
@@ -151,11 +162,14 @@ def appoint_judge(competition: Competition, user: User) -> JudgeAppointment:
     return appointment
 
 
-def remove_judge(competition: Competition, appointment_id: int) -> User:
+def remove_judge(competition: Competition, appointment_id: int) -> User | None:
     """End a judge's appointment. Their scores are kept (nothing is lost), but only the
-    scores of the competition's judges count in the combined ranking."""
+    scores of the competition's judges count in the combined ranking. None if it was ended
+    already (the appointment is gone)."""
     appointment = db.session.get(JudgeAppointment, appointment_id)
-    if appointment is None or appointment.competition_id != competition.id:
+    if appointment is None:
+        return None
+    if appointment.competition_id != competition.id:
         raise JudgingError("That judge is not one of this competition's")
     if competition.results_published:
         raise JudgingError("The results are published: the judges can no longer change")

@@ -173,8 +173,8 @@ def update_strategy(
 
 def lock_version(version_id: int) -> None:
     """Changes to one version that would clash when sent twice at once (a file imported, a
-    theme or priority removed, the version published or a revision started from it) wait for
-    each other, then read the version as the change before left it."""
+    theme or priority removed, a priority's evidence changed, the version published or a revision
+    started from it) wait for each other, then read the version as the change before left it."""
     query = select(StrategyVersion.id).where(StrategyVersion.id == version_id)
     db.session.execute(query.with_for_update())
     db.session.expire_all()
@@ -361,26 +361,37 @@ def cite_wishes(priority: Priority, wishes: list[Wish]) -> int:
     return added
 
 
-def uncite_wish(priority: Priority, wish_id: int) -> None:
+def uncite_wish(priority: Priority, wish_id: int) -> bool:
+    """Take a wish off the evidence; False if it was not cited (taken off already)."""
     require_draft(priority.theme.version)
-    priority.evidence = [e for e in priority.evidence if e.wish_id != wish_id]
+    kept = [e for e in priority.evidence if e.wish_id != wish_id]
+    removed = len(kept) < len(priority.evidence)
+    priority.evidence = kept
     db.session.flush()
+    return removed
 
 
-def cite_theme(priority: Priority, theme) -> None:
-    """Cite a theme of an analysis run of the strategy's consultation as evidence."""
+def cite_theme(priority: Priority, theme) -> bool:
+    """Cite a theme of an analysis run of the strategy's consultation as evidence; False if it
+    was cited already."""
     require_draft(priority.theme.version)
     run = theme.run
     if run.consultation_id != priority.theme.version.strategy.consultation_id:
         raise StrategyError("Cite themes of this strategy's own consultation")
     if not run.is_done or not theme.visible:
         raise StrategyError("Choose a current theme of a finished analysis run")
-    if all(e.run_theme_id != theme.id for e in priority.evidence):
+    new = all(e.run_theme_id != theme.id for e in priority.evidence)
+    if new:
         priority.evidence.append(PriorityEvidence(run_theme=theme))
     db.session.flush()
+    return new
 
 
-def uncite_theme(priority: Priority, theme_id: int) -> None:
+def uncite_theme(priority: Priority, theme_id: int) -> bool:
+    """Take an analysis theme off the evidence; False if it was not cited (taken off already)."""
     require_draft(priority.theme.version)
-    priority.evidence = [e for e in priority.evidence if e.run_theme_id != theme_id]
+    kept = [e for e in priority.evidence if e.run_theme_id != theme_id]
+    removed = len(kept) < len(priority.evidence)
+    priority.evidence = kept
     db.session.flush()
+    return removed

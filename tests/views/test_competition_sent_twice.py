@@ -1,0 +1,116 @@
+"""Taking a criterion or a judge off a competition, sent twice (a double click, or two admins
+at the same moment), is done once; the second copy is told it was removed already."""
+
+import html
+import re
+
+import pytest
+
+from engage.admin import competitions as competition_views
+from engage.extensions import db
+from engage.models import Criterion, JudgeAppointment
+from engage.services import competitions as competition_services
+from tests.at_once import send_at_once
+from tests.conftest import make_staff, sign_in
+from tests.photo_factories import make_competition, make_criteria
+
+pytestmark = pytest.mark.usefixtures("csrf_app")
+
+
+@pytest.fixture
+def competition(app, client):
+    sign_in(client, make_staff("admin", email="admin@example.org"))
+    competition = make_competition()
+    make_criteria(competition)
+    judge = make_staff("judge", email="judge@example.org")
+    judge.name = "Bo Judge"
+    db.session.add(JudgeAppointment(competition=competition, user=judge))
+    db.session.commit()
+    return competition
+
+
+def _form(client, competition, action):
+    """The fields of the one form on the competition's page that posts to `action` (its token,
+    and what it removes), as a browser sends them."""
+    page = client.get(f"/staff/admin/competitions/{competition.id}").text
+    found = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.S)
+    assert found, action
+    inputs = re.findall(r"<input[^>]*>", found.group(1))
+    fields = [(re.search(r'name="([^"]*)"', i), re.search(r'value="([^"]*)"', i)) for i in inputs]
+    return {name[1]: html.unescape(value[1]) for name, value in fields if name and value}
+
+
+def _urls(competition):
+    base = f"/staff/admin/competitions/{competition.id}"
+    criterion = competition.criteria[1]
+    appointment = db.session.scalars(db.select(JudgeAppointment)).one()
+    return f"{base}/criteria/{criterion.id}/remove", f"{base}/judges/{appointment.id}/remove"
+
+
+def _counts(competition_id):
+    db.session.rollback()  # end this test's own read, to see what the requests left
+    criteria = db.session.query(Criterion).filter_by(competition_id=competition_id).count()
+    judges = db.session.query(JudgeAppointment).filter_by(competition_id=competition_id).count()
+    return criteria, judges
+
+
+def _told(clients, answers):
+    assert [a.status_code for a in answers] == [303] * len(answers)
+    return [clients[i].get(a.location).text for i, a in enumerate(answers)]
+
+
+JUDGE_GONE = "Bo Judge no longer judges this competition"
+
+
+def test_a_criterion_or_judge_removed_twice_says_it_was_removed_already(client, competition):
+    for url, done, already in [
+        (_urls(competition)[0], "Removed the criterion “Impact”", "The criterion “Impact” was"),
+        (_urls(competition)[1], JUDGE_GONE, "Bo Judge was removed as a judge already"),
+    ]:
+        form = _form(client, competition, url)
+        first, again = [_told([client], [client.post(url, data=form)])[0] for _ in range(2)]
+        assert done in first
+        assert already in again and "Not saved" not in again
+    assert _counts(competition.id) == (2, 0)
+
+
+def test_a_removal_sent_again_without_its_name_still_says_so(client, competition):
+    criterion_url, judge_url = _urls(competition)
+    for url in (criterion_url, judge_url):
+        form = _form(client, competition, url)
+        client.post(url, data=form)
+        tokens_only = {"csrf_token": form["csrf_token"]}
+        page = client.get(client.post(url, data=tokens_only).location).text
+        assert "was removed already" in page and "Not saved" not in page
+
+
+def _two_admins(app, client):
+    other = app.test_client()
+    sign_in(other, make_staff("admin"))
+    return [client, other]
+
+
+def test_a_criterion_removed_twice_at_once_is_removed_once(app, client, competition, monkeypatch):
+    """Both copies would be past the check that the criterion is there before either removed
+    it (on PostgreSQL both were told "Removed"); the second waits for the first and is told."""
+    url = _urls(competition)[0]
+    clients = _two_admins(app, client)
+    forms = [_form(each, competition, url) for each in clients]
+    sends = [lambda i=i: clients[i].post(url, data=forms[i]) for i in (0, 1)]
+    # The check that no judge has scored comes after the one that the criterion is there.
+    answers = send_at_once(monkeypatch, competition_services, "scoring_started", sends)
+    told = _told(clients, answers)
+    assert sum("Removed the criterion “Impact”" in t for t in told) == 1
+    assert sum("The criterion “Impact” was removed already" in t for t in told) == 1
+    assert _counts(competition.id) == (2, 1)
+
+
+def test_a_judge_removed_twice_at_once_is_removed_once(app, client, competition, monkeypatch):
+    url = _urls(competition)[1]
+    clients = _two_admins(app, client)
+    forms = [_form(each, competition, url) for each in clients]
+    sends = [lambda i=i: clients[i].post(url, data=forms[i]) for i in (0, 1)]
+    told = _told(clients, send_at_once(monkeypatch, competition_views, "remove_judge", sends))
+    assert sum(JUDGE_GONE in t for t in told) == 1
+    assert sum("Bo Judge was removed as a judge already" in t for t in told) == 1
+    assert _counts(competition.id) == (3, 0)
