@@ -159,11 +159,17 @@ def add_competition_criterion(competition_id):
     form = CriterionForm()
     if not form.validate_on_submit():
         return _competition_page(competition, criterion_form=form, status=400)
+    lock_competition(competition.id)  # the same form sent twice at once adds it once
+    name = form.name.data
     return _run(
         competition.id,
         "criteria",
-        lambda: add_criterion(competition, form.name.data, form.description.data),
-        f"Added the criterion “{form.name.data}”",
+        lambda: add_criterion(competition, name, form.description.data),
+        lambda criterion: (
+            f"Added the criterion “{name}”"
+            if criterion is not None
+            else f"The criterion “{name}” was added already"
+        ),
     )
 
 

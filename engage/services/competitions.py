@@ -93,7 +93,13 @@ def _save(competition: Competition, **fields) -> Competition:
     return competition
 
 
-def add_criterion(competition: Competition, name: str, description: str = "") -> Criterion:
+def add_criterion(competition: Competition, name: str, description: str = "") -> Criterion | None:
+    """Add a criterion judges score from 1 to 5, after the others. None if one of that name
+    (ignoring case and surrounding spaces) is on the competition already: the same form sent
+    twice."""
+    key = name.strip().casefold()
+    if any(c.name.strip().casefold() == key for c in competition.criteria):
+        return None
     if scoring_started(competition):
         raise JudgingError("Judges have started scoring: the criteria can no longer change")
     criterion = Criterion(

@@ -1,5 +1,6 @@
-"""Taking a criterion or a judge off a competition, sent twice (a double click, or two admins
-at the same moment), is done once; the second copy is told it was removed already."""
+"""Adding a criterion to a competition, or taking a criterion or a judge off, sent twice (a
+double click, or two admins at the same moment), is done once; the second copy is told it was
+added or removed already."""
 
 import html
 import re
@@ -114,3 +115,47 @@ def test_a_judge_removed_twice_at_once_is_removed_once(app, client, competition,
     assert sum(JUDGE_GONE in t for t in told) == 1
     assert sum("Bo Judge was removed as a judge already" in t for t in told) == 1
     assert _counts(competition.id) == (3, 0)
+
+
+def _add(client, competition, name):
+    """The add-a-criterion form on the competition's page, filled in with `name`."""
+    url = f"/staff/admin/competitions/{competition.id}/criteria"
+    return url, {**_form(client, competition, url), "name": name}
+
+
+def _names(competition_id):
+    db.session.rollback()  # end this test's own read, to see what the requests left
+    found = db.session.query(Criterion).filter_by(competition_id=competition_id)
+    return [(c.position, c.name) for c in found.order_by(Criterion.position, Criterion.id)]
+
+
+THREE = [(1, "Relevance to the wish"), (2, "Impact"), (3, "Quality")]
+
+
+def test_a_criterion_added_twice_says_it_was_added_already(client, competition):
+    url, form = _add(client, competition, "Composition")
+    first, again = [_told([client], [client.post(url, data=form)])[0] for _ in range(2)]
+    assert "Added the criterion “Composition”" in first
+    assert "The criterion “Composition” was added already" in again and "Not saved" not in again
+    assert _names(competition.id) == [*THREE, (4, "Composition")]
+
+
+def test_a_criterion_named_as_one_there_in_another_case_is_not_added_again(client, competition):
+    url, form = _add(client, competition, "  iMPACT ")
+    page = _told([client], [client.post(url, data=form)])[0]
+    assert "The criterion “iMPACT” was added already" in page and "Not saved" not in page
+    assert _names(competition.id) == THREE
+
+
+def test_a_criterion_added_twice_at_once_is_added_once(app, client, competition, monkeypatch):
+    """Both copies would be past the check that no criterion of that name is there before
+    either added it (both added, at the same position); the second waits and is told."""
+    clients = _two_admins(app, client)
+    sent = [_add(each, competition, "Composition") for each in clients]
+    sends = [lambda i=i: clients[i].post(sent[i][0], data=sent[i][1]) for i in (0, 1)]
+    # The check that no judge has scored comes after the one for a criterion of that name.
+    answers = send_at_once(monkeypatch, competition_services, "scoring_started", sends)
+    told = _told(clients, answers)
+    assert sum("Added the criterion “Composition”" in t for t in told) == 1
+    assert sum("The criterion “Composition” was added already" in t for t in told) == 1
+    assert _names(competition.id) == [*THREE, (4, "Composition")]
