@@ -23,15 +23,6 @@ def page_or_last(query: Select, per_page: int) -> Pagination | int:
     return last if number > last else page
 
 
-def page_or_404(query: Select, per_page: int) -> Pagination:
-    """The requested page of query; 404 for a page that does not exist (before the first, past
-    the last). Page 1 of an empty list exists."""
-    page = page_or_last(query, per_page)
-    if isinstance(page, int):
-        abort(404)
-    return page
-
-
 def page_param(number: int) -> dict[str, int]:
     """The ``page`` parameter of a link to page ``number``: none for page 1, nor for a page no
     list could have (the first page in its place)."""

@@ -11,7 +11,7 @@ from engage.numbers import id_arg
 from engage.public import bp
 from engage.public.forms import AboutYouForm
 from engage.public.kept import cookie_missing, typed_texts
-from engage.public.paging import page_or_404
+from engage.public.paging import page_or_last, page_param
 from engage.public.resent import content_digest, remember_sent, sent_before
 from engage.public.strategy_forms import CommentForm
 from engage.services import ratelimit
@@ -135,6 +135,10 @@ def strategy_priority(slug, priority_id):
     """A priority: what it says, the wishes behind it, its comments by stance."""
     _consultation, strategy = _strategy_or_404(slug)
     priority = _priority_or_404(strategy, priority_id)
+    comments = page_or_last(published_comments_query([priority]), COMMENTS_PER_PAGE)
+    if isinstance(comments, int):  # gone since the link was made (comments taken down), or typed
+        here = {"slug": slug, "priority_id": priority.id, "_anchor": "comments"}
+        return redirect(url_for("public.strategy_priority", **here, **page_param(comments)))
     wishes, areas = evidence_summary(priority)
     return _render(
         "priority.html",
@@ -142,7 +146,7 @@ def strategy_priority(slug, priority_id):
         version=priority.theme.version,
         priority=priority,
         counts=stance_counts([priority]),
-        comments=page_or_404(published_comments_query([priority]), COMMENTS_PER_PAGE),
+        comments=comments,
         evidence=(wishes, areas),
         themes=cited_themes([priority]),
         open_for_comment=accepts_comments(priority),
