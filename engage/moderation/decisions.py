@@ -43,10 +43,23 @@ def selected_ids(form: DecisionForm) -> list[int]:
     return sorted({n for v in raw if (n := parse_id(v.strip()))})[:MAX_SELECTED]
 
 
-def queue_page(query):
+def queue_page(query, refusal: Refusal | None = None):
     """The page of a queue the query string asks for. Past the end (its entries decided since
-    it was opened) it is the last page, which said "Nothing waits" above entries that did."""
-    number = max(1, min(request.args.get("page", 1, type=int), 10_000))
+    it was opened) it is the last page, which said "Nothing waits" above entries that did.
+    For a refused decision on one entry that still waits, it is the page the entry is on now:
+    entries decided since may have moved it to an earlier page, where its form as the officer
+    left it would not be shown."""
+    page = _paginate(query, _page_asked())
+    if number := _page_of(query, refusal.entry_id if refusal else None, page):
+        page = _paginate(query, number)
+    return page
+
+
+def _page_asked() -> int:
+    return max(1, min(request.args.get("page", 1, type=int), 10_000))
+
+
+def _paginate(query, number: int):
     per_page = current_app.config["QUEUE_PER_PAGE"]
     page = db.paginate(query, page=number, per_page=per_page, error_out=False)
     if number > page.pages > 0:
@@ -54,9 +67,29 @@ def queue_page(query):
     return page
 
 
-def refusal_context(refusal: Refusal | None) -> dict:
-    """What a queue page's template needs to show a refused decision (None: there is none)."""
-    return {"refusal": refusal, "problem": refusal.message if refusal else None}
+def _page_of(query, entry_id: int | None, page) -> int | None:
+    """The number of the page of the queue an entry is on, when it is not on ``page``
+    (None: it is, or it no longer waits in this queue)."""
+    if entry_id is None or entry_id in {e.id for e in page.items}:
+        return None
+    model = query.column_descriptions[0]["entity"]
+    waiting = list(db.session.scalars(query.with_only_columns(model.id)))
+    if entry_id not in waiting:
+        return None
+    return waiting.index(entry_id) // current_app.config["QUEUE_PER_PAGE"] + 1
+
+
+def refusal_context(refusal: Refusal | None, page) -> dict:
+    """What a queue page's template needs to show a refused decision (None: there is none):
+    ``moved_to``, the number of the page shown when the entry decided on is on it but the
+    officer sent its form from another page."""
+    shown = refusal is not None and refusal.entry_id in {e.id for e in page.items}
+    moved = shown and page.page != _page_asked()
+    return {
+        "refusal": refusal,
+        "problem": refusal.message if refusal else None,
+        "moved_to": page.page if moved else None,
+    }
 
 
 def decide_selected(

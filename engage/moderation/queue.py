@@ -46,13 +46,13 @@ def queue():
 
 def _queue_page(form: DecisionForm, refusal: Refusal | None = None) -> str:
     filters = _filters()
-    page = queue_page(queue_query(filters))
+    page = queue_page(queue_query(filters), refusal)
     return render_template(
         "moderation/queue.html",
         page=page,
         filters=filters,
         form=form,
-        **refusal_context(refusal),
+        **refusal_context(refusal, page),
         flags=flags_for("wish", [w.id for w in page.items]),
         suggestions={w.id: redaction_suggestion(w) for w in page.items},
         redacted_max=MAX_REDACTED_WISH,

@@ -1,10 +1,11 @@
 """A decision an entry's own form sends that the queue refuses (a rejection with no reason,
 "other" without a note, a note over the limit, a redacted version with no text or too much,
 an entry decided since, a photo not fit to publish) comes back as the same queue page, filter
-and page number, with a 4xx, "Error: " in its title, the problem in the error summary linked
-to the field to change and said beside it, and that entry's form as the officer left it:
-sent again with the missing part, it decides the entry. Wishes, photos and comments alike,
-without JavaScript. Every decision form of a queue page is sent to the page itself."""
+and page number (the page the entry is on now, if the queue has changed under it), with a
+4xx, "Error: " in its title, the problem in the error summary linked to the field to change
+and said beside it, and that entry's form as the officer left it: sent again with the missing
+part, it decides the entry. Wishes, photos and comments alike, without JavaScript. Every
+decision form of a queue page is sent to the page itself."""
 
 import html
 import re
@@ -187,6 +188,58 @@ def test_an_entry_decided_since_is_said_and_the_page_shows_where_things_stand(
     assert link is None and f'id="reason-{entries[3].id}"' not in back
     assert _problems(back) == []
     assert _statuses(model)[entries[3].id] == "approved"
+
+
+def _decided_by_another(app, address: str, entries: list) -> None:
+    """Another officer approves these entries, one at a time, from the first page."""
+    other = app.test_client()
+    sign_in(other, make_staff("officer", email="second@example.org"))
+    for entry in entries:
+        theirs = other.get(address).text
+        assert _send(other, theirs, f"reason-{entry.id}", action="approve").status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("per_page", "opened", "decided"),
+    [(2, 2, 1), (1, 3, 2)],
+    ids=["now-on-an-earlier-page", "page-opened-gone"],
+)
+def test_a_refused_entry_moved_to_another_page_is_shown_with_the_note(
+    app, client, login_as, monkeypatch, queue, per_page, opened, decided
+):
+    """Entries before it were decided by another officer between the page opening and the
+    decision being sent, so the entry is now on an earlier page (and the page it was on may
+    be gone): the page it is on now comes back, with its form as the officer left it."""
+    kind, entries, model, address = queue
+    monkeypatch.setitem(app.config, "QUEUE_PER_PAGE", per_page)
+    address = address.replace("page=2", f"page={opened}")
+    login_as("officer")
+    page = client.get(address).text
+    entry = entries[2]
+    assert f'id="reason-{entry.id}"' in page
+    _decided_by_another(app, address.replace(f"page={opened}", "page=1"), entries[:decided])
+    response = _send(client, page, f"reason-{entry.id}", action="reject", reason="",
+                     note="Advert for a shop")  # fmt: skip
+    assert response.status_code == 400
+    back = response.text
+    message = "Choose a reason for rejecting"
+    assert "<title>Error: " in back
+    assert _summary(back) == [(message, f"#reason-{entry.id}")]
+    description = re.search(r'class="govuk-error-summary__body">\s*<p>(.*?)</p>', back, re.S)
+    assert description.group(1).strip() == (
+        "Your decision was not saved. The queue has changed since you opened the page:"
+        f" this {NOUNS[kind]} is now on page 1, shown here."
+    )
+    assert _said_beside(back, f"reason-{entry.id}") == message
+    assert _left_as(back, entry.id) == (None, "Advert for a shop")
+    assert _problems(back) == []
+    statuses = _statuses(model)
+    assert [statuses[e.id] for e in entries] == ["approved"] * decided + [PENDING] * (4 - decided)
+    # Sent again from the page shown, with a reason: back to the address it was sent to.
+    done = _send(client, back, f"reason-{entry.id}", action="reject", reason="spam",
+                 note="Advert for a shop")  # fmt: skip
+    assert done.status_code == 303 and done.location == address
+    assert _statuses(model)[entry.id] == "rejected"
 
 
 def test_a_photo_not_fit_to_publish_is_said_in_its_own_form(client, login_as):
