@@ -3,10 +3,13 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select
 
 from config import BASE_DIR
 from engage.extensions import db
+from engage.models import Wish
+from tests.factories import make_consultation, make_wish
 
 
 def test_one_head_and_sequential_ids(app):
@@ -38,3 +41,35 @@ def test_schema_matches_models_on_the_test_database(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+# Wishes as revision 0010 stored them: keys lower-cased and lemmatised, accents kept.
+_BEFORE_0011 = {
+    "A café by the river": (None, " a café by the river "),
+    "Ask Zoë at the Crèche": ("Ask [name] at the Crèche", " ask name at the crèche "),
+    "More buses": (None, " more bus "),
+}
+
+
+def test_0011_folds_the_keys_of_wishes_stored_before_and_downgrade_restores_them(app, client):
+    """Run on the test database (SQLite or PostgreSQL): 0011 changes data, not the schema."""
+    downgrade(revision="0010")
+    try:
+        consultation = make_consultation(slug="derby")
+        for text, (redacted, key) in _BEFORE_0011.items():
+            make_wish(consultation, text=text, redacted_text=redacted).search_key = key
+        db.session.commit()
+        db.session.close()
+        assert "No wishes found" in client.get("/consultations/derby/wall?q=cafe").text
+        upgrade()
+        for search, found in [("cafe", "A café"), ("creche", "[name]"), ("bus", "buses")]:
+            page = client.get("/consultations/derby/wall", query_string={"q": search}).text
+            assert f"1 wish matching “{search}”" in page and found in page
+        assert "No wishes found" in client.get("/consultations/derby/wall?q=zoe").text
+        db.session.close()
+        downgrade(revision="0010")
+        keys = dict(db.session.execute(select(Wish.text, Wish.search_key)).all())
+        assert keys == {text: key for text, (_, key) in _BEFORE_0011.items()}
+    finally:
+        db.session.close()
+        upgrade()

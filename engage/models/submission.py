@@ -93,7 +93,7 @@ class Wish(db.Model):
     text: Mapped[str] = mapped_column(Text)
     # What the public sees when a moderator approved a redacted version; the original is kept.
     redacted_text: Mapped[str | None] = mapped_column(Text)
-    # Lemmas of the public text, for word search (see engage.services.search).
+    # Folded lemmas of the public text, for word search (see engage.services.search).
     search_key: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ModerationStatus] = mapped_column(
         SAEnum(ModerationStatus, name="moderation_status", native_enum=False, length=16),

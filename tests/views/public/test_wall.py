@@ -2,6 +2,7 @@
 
 import html
 import re
+import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -38,6 +39,39 @@ def test_search_matches_words_not_parts_of_words(client, wall):
     page = client.get("/consultations/derby/wall?q=bus")
     assert "2 wishes matching “bus”" in page.text
     assert "Help for small business" not in page.text
+
+
+@pytest.fixture
+def accents(app):
+    consultation = make_consultation(slug="derby")
+    make_wish(consultation, text="A café by the river")
+    make_wish(consultation, text="More creche places")
+    make_wish(consultation, text="Less naïve planning")
+    make_wish(consultation, text="Fix the STRASSE sign")
+    db.session.commit()
+    return consultation
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("cafe", "A café by the river"),
+        ("CAFÉS", "A café by the river"),
+        ("cafe\u0301", "A café by the river"),  # the accent typed as a combining mark
+        ("crèche", "More creche places"),
+        ("Creches", "More creche places"),
+        ("naive", "Less naïve planning"),
+        ("naïve", "Less naïve planning"),
+        ("straße", "Fix the STRASSE sign"),
+    ],
+)
+def test_search_ignores_accents_and_case_both_ways(client, accents, search, found):
+    """A search for "cafe" finds "café" and one for "crèche" finds "creche"."""
+    page = client.get("/consultations/derby/wall", query_string={"q": search})
+    assert page.status_code == 200
+    shown = unicodedata.normalize("NFC", search)  # as the search box keeps it
+    assert f"1 wish matching “{shown}”" in page.text
+    assert found in page.text
 
 
 def test_area_filter(client, wall):

@@ -116,6 +116,23 @@ def test_approve_redacted_keeps_the_original(client, login_as, pending):
     assert "07700 900123" in history and "Approved a redacted version" in history
 
 
+def test_a_redacted_wish_is_found_by_what_it_says_not_by_what_was_taken_out(client, login_as):
+    consultation = make_consultation(slug="derby")
+    wish = make_wish(
+        consultation, text="Ask Zoë Brontë at the café", status=ModerationStatus.PENDING
+    )
+    db.session.commit()
+    login_as("officer")
+    _decide(client, entry_ids=str(wish.id), action="approve_redacted",
+            redacted_text="Ask [name removed] at the café")  # fmt: skip
+    for removed in ("Zoë", "zoe", "BRONTE", "Brontë"):
+        wall = client.get("/consultations/derby/wall", query_string={"q": removed}).text
+        assert "No wishes found" in wall and "[name removed]" not in wall
+    for published in ("cafe", "café", "name"):
+        wall = client.get("/consultations/derby/wall", query_string={"q": published}).text
+        assert f"1 wish matching “{published}”" in wall and "Zoë" not in wall
+
+
 def test_a_reported_redacted_wish_approved_again_stays_redacted(client, login_as, pending):
     login_as("officer")
     wish_id = pending[1].id
