@@ -10,7 +10,7 @@ from engage.admin import bp
 from engage.admin.strategy_removal import get_for_removal, removed_meanwhile
 from engage.errors import EngageError
 from engage.extensions import db
-from engage.models import Priority, Wish
+from engage.models import Priority, RunTheme, Wish
 from engage.numbers import id_arg, parse_id
 from engage.public.forms import WallSearchForm
 from engage.services.analysis_runs import latest_done_run, visible_themes
@@ -109,13 +109,29 @@ def uncite_priority_wish(priority_id, wish_id):
     """Take a wish off the evidence."""
     return _change(
         priority_id,
-        lambda priority: uncite_wish(priority, wish_id),
+        lambda priority: (_wish_named(wish_id), uncite_wish(priority, wish_id)),
         lambda removed: (
-            "Removed the wish from the evidence"
-            if removed
-            else "The wish was removed from the evidence already"
+            f"Removed the wish{removed[0]} from the evidence"
+            if removed[1]
+            else f"The wish{removed[0]} was removed from the evidence already"
         ),
     )
+
+
+def _wish_named(wish_id: int) -> str:
+    """A wish as the admin knows it from the evidence page: the start of its published words,
+    and its reference (empty if the wish itself is gone)."""
+    wish = db.session.get(Wish, wish_id)
+    if wish is None:
+        return ""
+    return f" “{_short(wish.public_text)}” ({wish.submission.reference})"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """The words up to `limit` characters, cut at a word and marked as cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
 
 
 @bp.post("/strategy/priorities/<int:priority_id>/evidence/themes")
@@ -141,12 +157,17 @@ def cite_priority_theme(priority_id):
 @bp.post("/strategy/priorities/<int:priority_id>/evidence/themes/<int:theme_id>/remove")
 def uncite_priority_theme(priority_id, theme_id):
     """Take a theme of the analysis off the evidence."""
+
+    def uncite(priority):
+        theme = db.session.get(RunTheme, theme_id)
+        return (f" {theme.label}" if theme else ""), uncite_theme(priority, theme_id)
+
     return _change(
         priority_id,
-        lambda priority: uncite_theme(priority, theme_id),
+        uncite,
         lambda removed: (
-            "Removed the theme from the evidence"
-            if removed
-            else "The theme was removed from the evidence already"
+            f"Removed the theme{removed[0]} from the evidence"
+            if removed[1]
+            else f"The theme{removed[0]} was removed from the evidence already"
         ),
     )
