@@ -22,6 +22,7 @@ from engage.models import (
     Submission,
     Wish,
 )
+from engage.services.wishes import wish_named
 from engage.template_helpers import LOCAL_TZ
 
 MAX_TITLE = 200
@@ -352,7 +353,7 @@ def cite_wishes(priority: Priority, wishes: list[Wish]) -> int:
         if wish.submission.consultation_id != consultation_id:
             raise StrategyError("Cite wishes of this strategy's own consultation")
         if wish.status != ModerationStatus.APPROVED:
-            raise StrategyError("Only published wishes can be cited")
+            raise StrategyError(f"The wish {wish_named(wish)} is not published: it cannot be cited")
         if wish.id not in have:
             priority.evidence.append(PriorityEvidence(wish=wish))
             have.add(wish.id)

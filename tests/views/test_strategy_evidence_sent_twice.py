@@ -60,8 +60,9 @@ def test_a_wish_cited_twice_is_cited_once_and_says_so(client, draft):
     db.session.commit()
     form = {**hidden_fields(client.get(url).text), "wish": str(wish.id)}
     first, again = _sent_twice(client, url, form)
-    assert "Cited 1 more wish" in first
-    assert "The ticked wish was already cited" in again
+    named = f"wish “Later buses” ({wish.submission.reference})"
+    assert f"Cited 1 more {named}" in first
+    assert f"The ticked {named} was already cited" in again
     assert _count(priority.id) == 1
 
 
@@ -154,8 +155,9 @@ def test_a_wish_cited_twice_at_once_is_cited_once(app, client, draft, monkeypatc
     forms = [{**hidden_fields(each.get(url).text), "wish": str(wish.id)} for each in clients]
     sends = [lambda i=i: clients[i].post(url, data=forms[i]) for i in (0, 1)]
     told = _told(clients, send_at_once(monkeypatch, evidence_views, "cite_wishes", sends))
-    assert sum("Cited 1 more wish" in t for t in told) == 1
-    assert sum("The ticked wish was already cited" in t for t in told) == 1
+    named = f"wish “Later buses” ({wish.submission.reference})"
+    assert sum(f"Cited 1 more {named}" in t for t in told) == 1
+    assert sum(f"The ticked {named} was already cited" in t for t in told) == 1
     assert _count(priority.id) == 1
 
 
