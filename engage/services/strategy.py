@@ -209,7 +209,7 @@ def check_theme_removable(theme: StrategyTheme) -> None:
     """Refuse, saying why, to take out a theme of a published version or one with priorities."""
     require_draft(theme.version)
     if theme.priorities:
-        raise StrategyError("Remove or move the priorities of this theme first")
+        raise StrategyError(f"Remove or move the priorities of the theme {theme.title} first")
 
 
 def remove_theme(theme: StrategyTheme) -> None:
@@ -278,7 +278,9 @@ def check_removable(priority: Priority) -> None:
     version = priority.theme.version
     require_draft(version)
     if any(c.after_id == priority.id and c.kind == "merged" for c in version.changes):
-        raise StrategyError("Other priorities were merged into this one: change those first")
+        raise StrategyError(
+            f"Other priorities were merged into {priority.title}: change those first"
+        )
 
 
 def remove_priority(priority: Priority) -> None:

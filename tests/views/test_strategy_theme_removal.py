@@ -2,6 +2,7 @@
 does; Cancel keeps it, and the confirmation sent twice says the theme was removed already."""
 
 import pytest
+from markupsafe import escape
 
 from engage.admin import strategy as strategy_views
 from engage.extensions import db
@@ -50,7 +51,7 @@ def test_a_theme_with_priorities_is_not_asked_about(client, draft):
     theme = draft.themes[0]
     page = client.get(f"/staff/admin/strategy/themes/{theme.id}/remove")
     assert page.status_code == 400 and "<title>Error: " in page.text
-    assert "Remove or move the priorities of this theme first" in page.text
+    assert f"Remove or move the priorities of the theme {escape(theme.title)} first" in page.text
     assert db.session.get(StrategyTheme, theme.id) is not None
 
 
