@@ -14,7 +14,7 @@ from engage.admin.strategy_forms import (
     StrategyForm,
     ThemeForm,
 )
-from engage.admin.strategy_removal import get_for_removal, removed_already
+from engage.admin.strategy_removal import get_for_removal, removed_already, sent_once_gone
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import CHANGE_KINDS, VERSION_STATUSES, Strategy, StrategyTheme, StrategyVersion
@@ -214,7 +214,7 @@ def add_strategy_theme(version_id):
 
 @bp.route("/strategy/themes/<int:theme_id>", methods=["GET", "POST"])
 def edit_strategy_theme(theme_id):
-    theme = db.session.get(StrategyTheme, theme_id) or abort(404)
+    theme = db.session.get(StrategyTheme, theme_id) or _theme_gone()
     form = ThemeForm(obj=theme)
     problem, saved = None, theme_fingerprint(theme)
     valid = form.validate_on_submit()
@@ -241,6 +241,12 @@ def edit_strategy_theme(theme_id):
         problem=problem,
         saved_since=problem == THEME_SAVED_SINCE,
     ), status
+
+
+def _theme_gone():
+    """A save of a theme someone removed since the page was opened."""
+    fields = (("title", "Theme"), ("summary", "What the theme is about"))
+    sent_once_gone("theme", fields, "your changes were not saved", "a new theme")
 
 
 THEME_SAVED_SINCE = (

@@ -4,7 +4,6 @@ in a revision, with the comments and wishes that led to it. Evidence is in strat
 from flask import (
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -14,7 +13,7 @@ from flask import (
 from engage.admin import bp
 from engage.admin.strategy import render_editor
 from engage.admin.strategy_forms import ChangeForm, PriorityForm
-from engage.admin.strategy_removal import get_for_removal, removed_already
+from engage.admin.strategy_removal import get_for_removal, removed_already, sent_once_gone
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import (
@@ -72,7 +71,7 @@ def _render_priority(version, form, priority=None, problem=None, saved_since=Fal
 
 @bp.route("/strategy/themes/<int:theme_id>/priorities/new", methods=["GET", "POST"])
 def new_priority(theme_id):
-    theme = db.session.get(StrategyTheme, theme_id) or abort(404)
+    theme = db.session.get(StrategyTheme, theme_id) or _theme_gone()
     form = _priority_form(theme.version)
     if request.method == "GET":
         form.theme.data = theme.id
@@ -126,13 +125,15 @@ GONE_FIELDS = (
 
 
 def _priority_gone():
-    """A save of a priority someone removed since the page was opened: say so, and show the
-    words sent so that nothing typed is lost."""
-    if request.method != "POST":
-        abort(404)
-    words = [(label, request.form.get(name, "").strip()) for name, label in GONE_FIELDS]
-    page = render_template("admin/strategy_priority_gone.html", words=[w for w in words if w[1]])
-    abort(make_response(page, 404))
+    """A save of a priority someone removed since the page was opened."""
+    sent_once_gone("priority", GONE_FIELDS, "your changes were not saved", "a new priority")
+
+
+def _theme_gone():
+    """A new priority sent for a theme someone removed since the page was opened."""
+    sent_once_gone(
+        "theme", GONE_FIELDS, "your new priority was not added", "a new priority of another theme"
+    )
 
 
 @bp.route("/strategy/priorities/<int:priority_id>/remove", methods=["GET", "POST"])

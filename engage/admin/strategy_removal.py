@@ -1,9 +1,10 @@
 """Removing a theme or a priority from a draft, or changing a priority's evidence, sent twice: by
 a double click, or by two admins at the same moment. The second copy waits for the first, finds
 the row gone (or the change made), and is told so, where it would have been a 404, a second
-removal or a server error."""
+removal or a server error. A form of words sent for a theme or priority once it is gone shows
+the words, so that nothing typed is lost."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 
 from engage.extensions import db
 from engage.models import StrategyVersion
@@ -42,3 +43,19 @@ def _gone(kind: str, what: str):
     title = request.form.get(f"{kind}_title", "").strip()[:MAX_TITLE]
     flash(f"The {kind} {title} {what}" if title else f"The {kind} {what}")
     return redirect(url_for("admin.edit_version", version_id=version.id), 303)
+
+
+def sent_once_gone(kind: str, fields, outcome: str, advice: str):
+    """A form sent for a theme or priority someone removed since the page was opened: say so,
+    and show the words sent (`fields`: name and label) so that nothing typed is lost."""
+    if request.method != "POST":
+        abort(404)
+    words = [(label, request.form.get(name, "").strip()) for name, label in fields]
+    page = render_template(
+        "admin/strategy_gone.html",
+        kind=kind,
+        outcome=outcome,
+        advice=advice,
+        words=[w for w in words if w[1]],
+    )
+    abort(make_response(page, 404))

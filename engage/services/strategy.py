@@ -22,6 +22,7 @@ from engage.models import (
     Submission,
     Wish,
 )
+from engage.services.wishes import wish_named
 from engage.template_helpers import LOCAL_TZ
 
 MAX_TITLE = 200
@@ -208,7 +209,7 @@ def check_theme_removable(theme: StrategyTheme) -> None:
     """Refuse, saying why, to take out a theme of a published version or one with priorities."""
     require_draft(theme.version)
     if theme.priorities:
-        raise StrategyError("Remove or move the priorities of this theme first")
+        raise StrategyError(f"Remove or move the priorities of the theme {theme.title} first")
 
 
 def remove_theme(theme: StrategyTheme) -> None:
@@ -277,7 +278,9 @@ def check_removable(priority: Priority) -> None:
     version = priority.theme.version
     require_draft(version)
     if any(c.after_id == priority.id and c.kind == "merged" for c in version.changes):
-        raise StrategyError("Other priorities were merged into this one: change those first")
+        raise StrategyError(
+            f"Other priorities were merged into {priority.title}: change those first"
+        )
 
 
 def remove_priority(priority: Priority) -> None:
@@ -352,7 +355,7 @@ def cite_wishes(priority: Priority, wishes: list[Wish]) -> int:
         if wish.submission.consultation_id != consultation_id:
             raise StrategyError("Cite wishes of this strategy's own consultation")
         if wish.status != ModerationStatus.APPROVED:
-            raise StrategyError("Only published wishes can be cited")
+            raise StrategyError(f"The wish {wish_named(wish)} is not published: it cannot be cited")
         if wish.id not in have:
             priority.evidence.append(PriorityEvidence(wish=wish))
             have.add(wish.id)

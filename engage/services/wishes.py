@@ -139,6 +139,15 @@ def set_respondent_details(
     return details
 
 
+def wish_named(wish: Wish, limit: int = 60) -> str:
+    """A wish as staff messages name it: the start of its published words, cut at a word, and
+    its reference, as in “Later buses on Sundays…” (W-7K3P-9Q)."""
+    words = wish.public_text
+    if len(words) > limit:
+        words = words[:limit].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+    return f"“{words}” ({wish.submission.reference})"
+
+
 def wall_query(consultation: Consultation, words: list[str], area_code: str | None) -> Select:
     """Approved wishes of a consultation, newest first, with every lemma and in the area."""
     query = (

@@ -149,7 +149,7 @@ def test_cited_wishes_give_n_wishes_from_m_areas(app):
     assert cite_wishes(priority, wishes) == 3
     assert cite_wishes(priority, wishes[:1]) == 0
     assert evidence_summary(priority) == (3, 2)
-    with pytest.raises(StrategyError, match="Only published wishes"):
+    with pytest.raises(StrategyError, match="is not published: it cannot be cited"):
         cite_wishes(priority, [make_wish(consultation, status=ModerationStatus.PENDING)])
     with pytest.raises(StrategyError, match="own consultation"):
         cite_wishes(priority, [make_wish()])

@@ -172,7 +172,7 @@ def test_themes_and_priorities_are_edited_in_the_browser(client, admin):
     assert priority.title == "Good jobs for all"
     refused = _post(client, url, f"/staff/admin/strategy/themes/{theme.id}/remove", {})
     assert refused.status_code == 400
-    assert "Remove or move the priorities of this theme" in refused.text
+    assert f"Remove or move the priorities of the theme {theme.title} first" in refused.text
     _post(client, url, f"/staff/admin/strategy/priorities/{priority.id}/remove", {})
     assert (
         _post(client, url, f"/staff/admin/strategy/themes/{theme.id}/remove", {}).status_code == 303
@@ -325,7 +325,7 @@ def test_a_priority_others_were_merged_into_is_not_offered_for_removal(client, a
     db.session.commit()
     page = client.get(f"/staff/admin/strategy/priorities/{kept.id}/remove")
     assert page.status_code == 400 and "<title>Error: " in page.text
-    assert "Other priorities were merged into this one: change those first" in page.text
+    assert f"Other priorities were merged into {kept.title}: change those first" in page.text
     assert "Remove the priority" not in page.text
 
 

@@ -60,8 +60,9 @@ def test_a_wish_cited_twice_is_cited_once_and_says_so(client, draft):
     db.session.commit()
     form = {**hidden_fields(client.get(url).text), "wish": str(wish.id)}
     first, again = _sent_twice(client, url, form)
-    assert "Cited 1 more wish" in first
-    assert "The ticked wish was already cited" in again
+    named = f"wish “Later buses” ({wish.submission.reference})"
+    assert f"Cited 1 more {named}" in first
+    assert f"The ticked {named} was already cited" in again
     assert _count(priority.id) == 1
 
 
@@ -72,9 +73,26 @@ def test_a_wish_taken_off_twice_says_it_was_removed_already(client, draft):
     db.session.commit()
     form = hidden_fields(client.get(url).text)
     first, again = _sent_twice(client, f"{url}/{wish.id}/remove", form)
-    assert "Removed the wish from the evidence" in first
-    assert "The wish was removed from the evidence already" in again
+    named = f"wish “Later buses” ({wish.submission.reference})"
+    assert f"Removed the {named} from the evidence" in first
+    assert f"The {named} was removed from the evidence already" in again
     assert _count(priority.id) == 0
+
+
+def test_a_long_wish_taken_off_is_named_by_its_start_as_published(client, draft):
+    """The start of its published (redacted) words, cut at a word, and its reference."""
+    priority, url = _evidence_url(draft)
+    words = " wants later buses on Sunday evenings, to the hospital and back again," * 3
+    wish = make_wish(
+        draft.strategy.consultation, text=f"Jo Bloggs{words}", redacted_text=f"[name]{words}"
+    )
+    cite_wishes(priority, [wish])
+    db.session.commit()
+    answer = client.post(f"{url}/{wish.id}/remove", data=hidden_fields(client.get(url).text))
+    page = client.get(answer.location).text
+    start = "[name] wants later buses on Sunday evenings, to the…"
+    assert f"Removed the wish “{start}” ({wish.submission.reference})" in page
+    assert "Bloggs" not in page
 
 
 def test_a_theme_cited_or_taken_off_twice_says_it_was_done_already(client, draft):
@@ -86,8 +104,8 @@ def test_a_theme_cited_or_taken_off_twice_says_it_was_done_already(client, draft
     assert f"The theme {escape(theme.label)} was already cited" in again
     assert _count(priority.id) == 1
     first, again = _sent_twice(client, f"{url}/themes/{theme.id}/remove", form)
-    assert "Removed the theme from the evidence" in first
-    assert "The theme was removed from the evidence already" in again
+    assert f"Removed the theme {escape(theme.label)} from the evidence" in first
+    assert f"The theme {escape(theme.label)} was removed from the evidence already" in again
     assert _count(priority.id) == 0
 
 
@@ -137,8 +155,9 @@ def test_a_wish_cited_twice_at_once_is_cited_once(app, client, draft, monkeypatc
     forms = [{**hidden_fields(each.get(url).text), "wish": str(wish.id)} for each in clients]
     sends = [lambda i=i: clients[i].post(url, data=forms[i]) for i in (0, 1)]
     told = _told(clients, send_at_once(monkeypatch, evidence_views, "cite_wishes", sends))
-    assert sum("Cited 1 more wish" in t for t in told) == 1
-    assert sum("The ticked wish was already cited" in t for t in told) == 1
+    named = f"wish “Later buses” ({wish.submission.reference})"
+    assert sum(f"Cited 1 more {named}" in t for t in told) == 1
+    assert sum(f"The ticked {named} was already cited" in t for t in told) == 1
     assert _count(priority.id) == 1
 
 
@@ -154,6 +173,7 @@ def test_a_wish_taken_off_twice_at_once_is_taken_off_once(app, client, draft, mo
     remove = f"{url}/{wish.id}/remove"
     sends = [lambda i=i: clients[i].post(remove, data=forms[i]) for i in (0, 1)]
     told = _told(clients, send_at_once(monkeypatch, evidence_views, "uncite_wish", sends))
-    assert sum("Removed the wish from the evidence" in t for t in told) == 1
-    assert sum("The wish was removed from the evidence already" in t for t in told) == 1
+    named = f"wish “Later buses” ({wish.submission.reference})"
+    assert sum(f"Removed the {named} from the evidence" in t for t in told) == 1
+    assert sum(f"The {named} was removed from the evidence already" in t for t in told) == 1
     assert _count(priority.id) == 0

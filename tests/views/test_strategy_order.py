@@ -9,18 +9,8 @@ from engage.extensions import db
 from engage.models import Priority, StrategyTheme
 from engage.services.strategy_revisions import publish
 from tests.conftest import hidden_fields
-from tests.factories import make_consultation
-from tests.strategy_factories import make_strategy
 
 pytestmark = pytest.mark.usefixtures("csrf_app")
-
-
-@pytest.fixture
-def draft(app, login_as):
-    login_as("admin")
-    strategy = make_strategy(make_consultation(slug="derby"), published=False)
-    db.session.commit()
-    return strategy.versions[0]
 
 
 def _post(client, page_url, url, data):

@@ -10,18 +10,8 @@ from engage.models import StrategyVersion
 from engage.services.strategy import get_priority_in
 from tests.at_once import send_at_once
 from tests.conftest import hidden_fields, make_staff, sign_in
-from tests.factories import make_consultation
-from tests.strategy_factories import make_strategy
 
 pytestmark = pytest.mark.usefixtures("csrf_app")
-
-
-@pytest.fixture
-def draft(app, login_as):
-    login_as("admin")
-    strategy = make_strategy(make_consultation(slug="derby"), published=False)
-    db.session.commit()
-    return strategy.versions[0]
 
 
 def _keys(version_id):

@@ -1,7 +1,9 @@
 """Removing a theme of the draft strategy asks first, naming the theme, as removing a priority
-does; Cancel keeps it, and the confirmation sent twice says the theme was removed already."""
+does; Cancel keeps it, and the confirmation sent twice says the theme was removed already. A
+form sent for the theme once it is gone says so, and shows what was typed in it."""
 
 import pytest
+from markupsafe import escape
 
 from engage.admin import strategy as strategy_views
 from engage.extensions import db
@@ -9,18 +11,8 @@ from engage.models import StrategyTheme, StrategyVersion
 from engage.services.strategy import add_theme
 from tests.at_once import send_at_once
 from tests.conftest import hidden_fields, make_staff, sign_in
-from tests.factories import make_consultation
-from tests.strategy_factories import make_strategy
 
 pytestmark = pytest.mark.usefixtures("csrf_app")
-
-
-@pytest.fixture
-def draft(app, login_as):
-    login_as("admin")
-    strategy = make_strategy(make_consultation(slug="derby"), published=False)
-    db.session.commit()
-    return strategy.versions[0]
 
 
 def _themes(version_id):
@@ -60,7 +52,7 @@ def test_a_theme_with_priorities_is_not_asked_about(client, draft):
     theme = draft.themes[0]
     page = client.get(f"/staff/admin/strategy/themes/{theme.id}/remove")
     assert page.status_code == 400 and "<title>Error: " in page.text
-    assert "Remove or move the priorities of this theme first" in page.text
+    assert f"Remove or move the priorities of the theme {escape(theme.title)} first" in page.text
     assert db.session.get(StrategyTheme, theme.id) is not None
 
 
@@ -89,3 +81,39 @@ def test_a_removal_sent_twice_at_once_is_made_once(app, client, draft, monkeypat
     assert sum("The theme Jobs was removed already" in t for t in told) == 1
     db.session.rollback()  # end this test's own read, to see what the two requests left
     assert "Jobs" not in _themes(draft.id)
+
+
+def _removed_by_another_admin(app, theme):
+    other = app.test_client()
+    sign_in(other, make_staff("admin"))
+    url = f"/staff/admin/strategy/themes/{theme.id}/remove"
+    assert other.post(url, data=hidden_fields(other.get(url).text)).status_code == 303
+
+
+def test_a_priority_added_to_a_theme_removed_meanwhile_shows_what_was_sent(app, client, draft):
+    theme = add_theme(draft, "Jobs")
+    db.session.commit()
+    url = f"/staff/admin/strategy/themes/{theme.id}/priorities/new"
+    form = hidden_fields(client.get(url).text)
+    theme_id = theme.id
+    _removed_by_another_admin(app, theme)
+    sent = client.post(url, data={**form, "theme": str(theme_id), "title": "Good jobs",
+                                  "statement": "Jobs <b>near</b> home.",
+                                  "activities": "Job fairs\nApprenticeships"})  # fmt: skip
+    assert sent.status_code == 404 and "<title>Error: This theme was removed" in sent.text
+    assert "your new priority was not added" in sent.text
+    assert "Good jobs" in sent.text and "Jobs &lt;b&gt;near&lt;/b&gt; home." in sent.text
+    assert "Job fairs<br>Apprenticeships" in sent.text
+
+
+def test_a_theme_saved_after_it_was_removed_shows_what_was_sent(app, client, draft):
+    theme = add_theme(draft, "Jobs", "Work near home")
+    db.session.commit()
+    url = f"/staff/admin/strategy/themes/{theme.id}"
+    form = hidden_fields(client.get(url).text)
+    _removed_by_another_admin(app, theme)
+    sent = client.post(url, data={**form, "title": "Jobs and skills", "summary": "Good work"})
+    assert sent.status_code == 404 and "<title>Error: This theme was removed" in sent.text
+    assert "your changes were not saved" in sent.text
+    assert "Jobs and skills" in sent.text and "Good work" in sent.text
+    assert client.get(url).status_code == 404  # the page itself is gone
