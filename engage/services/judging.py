@@ -111,10 +111,18 @@ def save_scores(
     values: dict[int, int],
     now: datetime | None = None,
 ) -> None:
-    """A judge's score for every criterion of a shortlisted entry (replacing earlier ones)."""
+    """A judge's score for every criterion of a shortlisted entry (replacing earlier ones).
+    The caller holds the competition's lock (lock_competition), so that a criterion or the
+    judge removed at the same moment is found gone here rather than scored."""
     competition = entry.competition
     _check_can_score(judge, competition, entry)
     criteria = {c.id for c in competition.criteria}
+    if set(values) - criteria:
+        raise JudgingError(
+            f"A criterion was removed since this page was opened: your scores for "
+            f"“{entry.title}” were not saved. Check them against the criteria now set, "
+            "and save them again"
+        )
     if set(values) != criteria or any(v not in SCORE_RANGE for v in values.values()):
         raise JudgingError("Give a score from 1 to 5 for every criterion")
     mine = scores_of(judge, competition).get(entry.id, {})
