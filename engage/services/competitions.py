@@ -93,12 +93,20 @@ def _save(competition: Competition, **fields) -> Competition:
     return competition
 
 
-def add_criterion(competition: Competition, name: str, description: str = "") -> Criterion | None:
-    """Add a criterion judges score from 1 to 5, after the others. None if one of that name
-    (ignoring case and surrounding spaces) is on the competition already: the same form sent
-    twice."""
+def get_criterion_named(competition: Competition, name: str) -> Criterion | None:
+    """The competition's criterion of that name, ignoring case and surrounding spaces."""
     key = name.strip().casefold()
-    if any(c.name.strip().casefold() == key for c in competition.criteria):
+    return next((c for c in competition.criteria if c.name.strip().casefold() == key), None)
+
+
+def add_criterion(competition: Competition, name: str, description: str = "") -> Criterion | None:
+    """Add a criterion judges score from 1 to 5, after the others. None if it is on the
+    competition already, with that description: the same form sent twice. One of that name
+    described otherwise is not changed (another admin's, or a copy changed since)."""
+    there = get_criterion_named(competition, name)
+    if there is not None and there.description != description:
+        raise JudgingError(f"The criterion “{there.name}” is on this competition already")
+    if there is not None:
         return None
     if scoring_started(competition):
         raise JudgingError("Judges have started scoring: the criteria can no longer change")
