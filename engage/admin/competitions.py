@@ -145,6 +145,8 @@ def _run(competition_id: int, anchor: str, action, done):
     try:
         result = action()
     except EngageError as error:
+        if error.status == 404:
+            raise  # an id never the competition's (a hand-edited form): "Page not found"
         db.session.rollback()
         flash(f"Not saved: {error.message}", "error")
         return _back(competition_id, anchor)
@@ -214,7 +216,7 @@ def remove_competition_criterion(competition_id, criterion_id):
     return _run(
         competition.id,
         "criteria",
-        lambda: remove_criterion(competition, criterion_id),
+        lambda: remove_criterion(competition, criterion_id, staff_user()),
         _criterion_removed,
     )
 
@@ -237,7 +239,7 @@ def remove_competition_judge(competition_id, appointment_id):
     return _run(
         competition.id,
         "judges",
-        lambda: remove_judge(competition, appointment_id),
+        lambda: remove_judge(competition, appointment_id, staff_user()),
         _judge_removed,
     )
 

@@ -199,3 +199,27 @@ def test_a_criterion_added_by_two_admins_at_once_described_otherwise_is_added_on
     refused = html.unescape(answers[1 - added].text)
     assert "is on this competition already" in refused and "was not saved" in refused
     assert _described(competition.id) == [("Composition", sent[added][1]["description"])]
+
+
+def test_a_removal_of_an_id_never_the_competitions_is_not_found(client, competition):
+    """A hand-edited form: the id of no criterion or judge, or of another competition's, now
+    or removed from it, is not told it was removed already."""
+    other = make_competition()
+    removed_there, still_there = (c.id for c in make_criteria(other, ("Light", "Colour")))
+    db.session.commit()
+    url = f"/staff/admin/competitions/{other.id}/criteria/{removed_there}/remove"
+    client.post(url, data=_form(client, other, url))  # removed from the other competition
+    criterion_url, judge_url = _urls(competition)
+    form = _form(client, competition, criterion_url)
+    for made_up, kind in [
+        (re.sub(r"/criteria/[0-9]+/", "/criteria/99999/", criterion_url), "criterion"),
+        (re.sub(r"/criteria/[0-9]+/", f"/criteria/{removed_there}/", criterion_url), "criterion"),
+        (re.sub(r"/criteria/[0-9]+/", f"/criteria/{still_there}/", criterion_url), "criterion"),
+        (re.sub(r"/judges/[0-9]+/", "/judges/99999/", judge_url), "judge"),
+    ]:
+        page = client.post(made_up, data=form)
+        assert page.status_code == 404, made_up
+        assert f"That {kind} is not one of this competition" in html.unescape(page.text)
+        assert "removed already" not in page.text
+    assert _counts(competition.id) == (3, 1)
+    assert _counts(other.id) == (1, 0)
