@@ -13,6 +13,7 @@ from engage.extensions import db
 from engage.models import (
     Award,
     Competition,
+    CompetitionRemoval,
     Criterion,
     JudgeAppointment,
     ModerationStatus,
@@ -117,7 +118,7 @@ def save_scores(
     competition = entry.competition
     _check_can_score(judge, competition, entry)
     criteria = {c.id for c in competition.criteria}
-    if set(values) - criteria:
+    if _removed_meanwhile(competition, set(values) - criteria):
         raise JudgingError(
             f"A criterion was removed since this page was opened: your scores for "
             f"“{entry.title}” were not saved. Check them against the criteria now set, "
@@ -145,6 +146,19 @@ def save_scores(
                 )
             )
     db.session.flush()
+
+
+def _removed_meanwhile(competition: Competition, criterion_ids: set[int]) -> bool:
+    """Whether any of these was one of the competition's criteria, removed since (any other
+    id is a hand-edited form's, and refused as not a score for every criterion)."""
+    if not criterion_ids:
+        return False
+    query = select(CompetitionRemoval.id).where(
+        CompetitionRemoval.competition_id == competition.id,
+        CompetitionRemoval.kind == "criterion",
+        CompetitionRemoval.removed_id.in_(criterion_ids),
+    )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def _check_can_score(judge: User, competition: Competition, entry: PhotoEntry) -> None:

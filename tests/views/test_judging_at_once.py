@@ -147,3 +147,13 @@ def test_scores_sent_as_the_judge_is_removed_are_kept_or_refused(app, client, ju
     else:
         assert scored.status_code == 403 and "you no longer judge" in scored.text
         assert _scores(competition.id) == []
+
+
+def test_a_score_for_a_made_up_criterion_is_not_told_it_was_removed(client, judging):
+    competition, entries, _admin = judging
+    url, form = _score_form(client, competition, entries[0], [4, 2, 5])
+    answer = client.post(url, data={**form, "criterion-99999": "3"})  # a hand-edited form
+    assert answer.status_code == 400
+    assert "Give a score from 1 to 5 for every criterion" in answer.text
+    assert "removed" not in answer.text
+    assert _scores(competition.id) == []
