@@ -7,17 +7,29 @@ def send_at_once(monkeypatch, module, name, sends):
     """Run each of `sends` in a thread of its own; each waits inside `module.name` until all are
     there, past the checks made before it, so that only what the code does to stop two copies
     (a row lock) keeps them apart. Returns the answers, in the order of `sends`."""
+    return send_at_once_in(monkeypatch, [(module, name)], sends)
+
+
+def send_at_once_in(monkeypatch, places, sends):
+    """As send_at_once, for requests of different kinds (a judge's score and an admin's
+    removal): each waits inside whichever of `places` (module, name) it reaches first."""
     all_in = threading.Barrier(len(sends), timeout=3)
-    real = getattr(module, name)
+    met = threading.local()
 
-    def meet(*args, **kwargs):
-        try:
-            all_in.wait()
-        except threading.BrokenBarrierError:
-            pass  # SQLite lets one writer in at a time: the first goes on alone
-        return real(*args, **kwargs)
+    def meeting(real):
+        def meet(*args, **kwargs):
+            if not getattr(met, "done", False):
+                met.done = True
+                try:
+                    all_in.wait()
+                except threading.BrokenBarrierError:
+                    pass  # SQLite lets one writer in at a time: the first goes on alone
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(module, name, meet)
+        return meet
+
+    for module, name in places:
+        monkeypatch.setattr(module, name, meeting(getattr(module, name)))
     answers = [None] * len(sends)
 
     def send(i):

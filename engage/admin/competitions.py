@@ -19,6 +19,7 @@ from engage.services.competitions import (
     add_criterion,
     appoint_judge,
     create_competition,
+    get_criterion_named,
     list_judge_candidates,
     list_judges,
     lock_competition,
@@ -144,6 +145,8 @@ def _run(competition_id: int, anchor: str, action, done):
     try:
         result = action()
     except EngageError as error:
+        if error.status == 404:
+            raise  # an id never the competition's (a hand-edited form): "Page not found"
         db.session.rollback()
         flash(f"Not saved: {error.message}", "error")
         return _back(competition_id, anchor)
@@ -161,16 +164,34 @@ def add_competition_criterion(competition_id):
         return _competition_page(competition, criterion_form=form, status=400)
     lock_competition(competition.id)  # the same form sent twice at once adds it once
     name = form.name.data
+    description = form.description.data or ""
+    there = get_criterion_named(competition, name)
+    if there is not None and there.description != description:
+        # Another admin's, or this form changed and sent again: say what was kept.
+        form.name.errors.append(_described_otherwise(there))
+        return _competition_page(competition, criterion_form=form, status=409)
     return _run(
         competition.id,
         "criteria",
-        lambda: add_criterion(competition, name, form.description.data),
+        lambda: add_criterion(competition, name, description),
         lambda criterion: (
             f"Added the criterion “{name}”"
             if criterion is not None
             else f"The criterion “{name}” was added already"
         ),
     )
+
+
+def _described_otherwise(there) -> str:
+    """Adding a criterion whose name is taken, with another description: neither is changed."""
+    described = f"described as “{there.description}”" if there.description else "undescribed"
+    told = (
+        f"The criterion “{there.name}” is on this competition already, {described}: what you "
+        "typed was not saved, and its description was not changed"
+    )
+    if scoring_started(there.competition):
+        return told
+    return f"{told}. To describe it as you typed, remove it and add it again"
 
 
 def _locked_competition(competition_id: int):
@@ -195,7 +216,7 @@ def remove_competition_criterion(competition_id, criterion_id):
     return _run(
         competition.id,
         "criteria",
-        lambda: remove_criterion(competition, criterion_id),
+        lambda: remove_criterion(competition, criterion_id, staff_user()),
         _criterion_removed,
     )
 
@@ -218,7 +239,7 @@ def remove_competition_judge(competition_id, appointment_id):
     return _run(
         competition.id,
         "judges",
-        lambda: remove_judge(competition, appointment_id),
+        lambda: remove_judge(competition, appointment_id, staff_user()),
         _judge_removed,
     )
 

@@ -229,6 +229,23 @@ class Score(db.Model):
     scored_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class CompetitionRemoval(db.Model):
+    """A criterion taken off a competition, or a judge's appointment ended: who, what, when.
+    The row itself is gone; this is how a removal sent again (a double click, two admins) is
+    told it was done, and an id that was never the competition's is not."""
+
+    __tablename__ = "photo_removals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(
+        ForeignKey("photo_competitions.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # "criterion" or "judge"
+    removed_id: Mapped[int]  # the criterion's, or the judge's appointment's
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Award(db.Model):
     """A published result: the winner, a runner-up or the people's choice."""
 

@@ -8,8 +8,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engage.extensions import db
-from engage.models import Competition, Consultation, Criterion, JudgeAppointment, Role, User
+from engage.models import (
+    Competition,
+    CompetitionRemoval,
+    Consultation,
+    Criterion,
+    JudgeAppointment,
+    Role,
+    User,
+)
 from engage.services.judging import JudgingError, scoring_started
+
+
+class NotThisCompetitions(JudgingError):
+    """An id that is not, and never was, one of the competition's (a hand-edited form)."""
+
+    status = 404
+    title = "Page not found"
 
 
 @dataclass(frozen=True)
@@ -93,12 +108,20 @@ def _save(competition: Competition, **fields) -> Competition:
     return competition
 
 
-def add_criterion(competition: Competition, name: str, description: str = "") -> Criterion | None:
-    """Add a criterion judges score from 1 to 5, after the others. None if one of that name
-    (ignoring case and surrounding spaces) is on the competition already: the same form sent
-    twice."""
+def get_criterion_named(competition: Competition, name: str) -> Criterion | None:
+    """The competition's criterion of that name, ignoring case and surrounding spaces."""
     key = name.strip().casefold()
-    if any(c.name.strip().casefold() == key for c in competition.criteria):
+    return next((c for c in competition.criteria if c.name.strip().casefold() == key), None)
+
+
+def add_criterion(competition: Competition, name: str, description: str = "") -> Criterion | None:
+    """Add a criterion judges score from 1 to 5, after the others. None if it is on the
+    competition already, with that description: the same form sent twice. One of that name
+    described otherwise is not changed (another admin's, or a copy changed since)."""
+    there = get_criterion_named(competition, name)
+    if there is not None and there.description != description:
+        raise JudgingError(f"The criterion “{there.name}” is on this competition already")
+    if there is not None:
         return None
     if scoring_started(competition):
         raise JudgingError("Judges have started scoring: the criteria can no longer change")
@@ -121,22 +144,45 @@ def lock_competition(competition_id: int) -> None:
     db.session.expire_all()
 
 
-def remove_criterion(competition: Competition, criterion_id: int) -> Criterion | None:
+def remove_criterion(
+    competition: Competition, criterion_id: int, admin: User | None
+) -> Criterion | None:
     """Take a criterion off before any judge has scored; the others keep their order. None if
-    it was removed already (it is no one's criterion now)."""
+    it was removed already (the removal is on record)."""
     criterion = next((c for c in competition.criteria if c.id == criterion_id), None)
-    if criterion is None and db.session.get(Criterion, criterion_id) is None:
-        return None
     if criterion is None:
-        raise JudgingError("That criterion is not one of this competition's")
+        return _removed_already(competition, "criterion", criterion_id)
     if scoring_started(competition):
         raise JudgingError("Judges have started scoring: the criteria can no longer change")
     competition.criteria.remove(criterion)
     db.session.delete(criterion)
     for position, kept in enumerate(competition.criteria, start=1):
         kept.position = position
-    db.session.flush()
+    _record_removal(competition, "criterion", criterion_id, admin)
     return criterion
+
+
+def _record_removal(competition: Competition, kind: str, removed_id: int, admin) -> None:
+    db.session.add(
+        CompetitionRemoval(
+            competition_id=competition.id,
+            kind=kind,
+            removed_id=removed_id,
+            removed_by_id=admin.id if admin is not None else None,
+        )
+    )
+    db.session.flush()
+
+
+def _removed_already(competition: Competition, kind: str, removed_id: int) -> None:
+    """None for a removal sent again; an id never the competition's is not found."""
+    query = select(CompetitionRemoval.id).where(
+        CompetitionRemoval.competition_id == competition.id,
+        CompetitionRemoval.kind == kind,
+        CompetitionRemoval.removed_id == removed_id,
+    )
+    if db.session.scalar(query.limit(1)) is None:
+        raise NotThisCompetitions(f"That {kind} is not one of this competition's")
 
 
 def list_judge_candidates() -> list[User]:
@@ -168,18 +214,16 @@ def appoint_judge(competition: Competition, user: User) -> JudgeAppointment:
     return appointment
 
 
-def remove_judge(competition: Competition, appointment_id: int) -> User | None:
+def remove_judge(competition: Competition, appointment_id: int, admin: User | None) -> User | None:
     """End a judge's appointment. Their scores are kept (nothing is lost), but only the
     scores of the competition's judges count in the combined ranking. None if it was ended
-    already (the appointment is gone)."""
+    already (the removal is on record)."""
     appointment = db.session.get(JudgeAppointment, appointment_id)
-    if appointment is None:
-        return None
-    if appointment.competition_id != competition.id:
-        raise JudgingError("That judge is not one of this competition's")
+    if appointment is None or appointment.competition_id != competition.id:
+        return _removed_already(competition, "judge", appointment_id)
     if competition.results_published:
         raise JudgingError("The results are published: the judges can no longer change")
     user = appointment.user
     db.session.delete(appointment)
-    db.session.flush()
+    _record_removal(competition, "judge", appointment_id, admin)
     return user

@@ -13,6 +13,7 @@ from engage.extensions import db
 from engage.models import (
     Award,
     Competition,
+    CompetitionRemoval,
     Criterion,
     JudgeAppointment,
     ModerationStatus,
@@ -111,10 +112,18 @@ def save_scores(
     values: dict[int, int],
     now: datetime | None = None,
 ) -> None:
-    """A judge's score for every criterion of a shortlisted entry (replacing earlier ones)."""
+    """A judge's score for every criterion of a shortlisted entry (replacing earlier ones).
+    The caller holds the competition's lock (lock_competition), so that a criterion or the
+    judge removed at the same moment is found gone here rather than scored."""
     competition = entry.competition
     _check_can_score(judge, competition, entry)
     criteria = {c.id for c in competition.criteria}
+    if _removed_meanwhile(competition, set(values) - criteria):
+        raise JudgingError(
+            f"A criterion was removed since this page was opened: your scores for "
+            f"“{entry.title}” were not saved. Check them against the criteria now set, "
+            "and save them again"
+        )
     if set(values) != criteria or any(v not in SCORE_RANGE for v in values.values()):
         raise JudgingError("Give a score from 1 to 5 for every criterion")
     mine = scores_of(judge, competition).get(entry.id, {})
@@ -137,6 +146,19 @@ def save_scores(
                 )
             )
     db.session.flush()
+
+
+def _removed_meanwhile(competition: Competition, criterion_ids: set[int]) -> bool:
+    """Whether any of these was one of the competition's criteria, removed since (any other
+    id is a hand-edited form's, and refused as not a score for every criterion)."""
+    if not criterion_ids:
+        return False
+    query = select(CompetitionRemoval.id).where(
+        CompetitionRemoval.competition_id == competition.id,
+        CompetitionRemoval.kind == "criterion",
+        CompetitionRemoval.removed_id.in_(criterion_ids),
+    )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def _check_can_score(judge: User, competition: Competition, entry: PhotoEntry) -> None:

@@ -159,3 +159,67 @@ def test_a_criterion_added_twice_at_once_is_added_once(app, client, competition,
     assert sum("Added the criterion “Composition”" in t for t in told) == 1
     assert sum("The criterion “Composition” was added already" in t for t in told) == 1
     assert _names(competition.id) == [*THREE, (4, "Composition")]
+
+
+def _described(competition_id):
+    db.session.rollback()  # end this test's own read, to see what the requests left
+    found = db.session.query(Criterion).filter_by(competition_id=competition_id)
+    return [(c.name, c.description) for c in found.order_by(Criterion.position)][3:]
+
+
+def test_a_criterion_added_again_described_otherwise_says_neither_was_saved(client, competition):
+    url, form = _add(client, competition, "Composition")
+    client.post(url, data={**form, "description": "Balance and framing"})
+    again = client.post(url, data={**form, "name": "composition", "description": "Light"})
+    assert again.status_code == 409
+    assert "<title>Error: " in again.text
+    assert (
+        "The criterion “Composition” is on this competition already, described as “Balance and "
+        "framing”: what you typed was not saved, and its description was not changed. To "
+        "describe it as you typed, remove it and add it again"
+    ) in html.unescape(again.text)
+    assert 'href="#name"' in again.text  # the error summary leads to the field
+    assert 'value="composition"' in again.text and 'value="Light"' in again.text  # kept
+    assert _described(competition.id) == [("Composition", "Balance and framing")]
+
+
+def test_a_criterion_added_by_two_admins_at_once_described_otherwise_is_added_once(
+    app, client, competition, monkeypatch
+):
+    """The second admin's copy was told "was added already", their description dropped."""
+    clients = _two_admins(app, client)
+    sent = [_add(each, competition, "Composition") for each in clients]
+    for (_url, form), description in zip(sent, ["Balance", "Light"], strict=True):
+        form["description"] = description
+    sends = [lambda i=i: clients[i].post(sent[i][0], data=sent[i][1]) for i in (0, 1)]
+    answers = send_at_once(monkeypatch, competition_services, "scoring_started", sends)
+    assert sorted(a.status_code for a in answers) == [303, 409]
+    added = next(i for i in (0, 1) if answers[i].status_code == 303)
+    assert "Added the criterion “Composition”" in _told([clients[added]], [answers[added]])[0]
+    refused = html.unescape(answers[1 - added].text)
+    assert "is on this competition already" in refused and "was not saved" in refused
+    assert _described(competition.id) == [("Composition", sent[added][1]["description"])]
+
+
+def test_a_removal_of_an_id_never_the_competitions_is_not_found(client, competition):
+    """A hand-edited form: the id of no criterion or judge, or of another competition's, now
+    or removed from it, is not told it was removed already."""
+    other = make_competition()
+    removed_there, still_there = (c.id for c in make_criteria(other, ("Light", "Colour")))
+    db.session.commit()
+    url = f"/staff/admin/competitions/{other.id}/criteria/{removed_there}/remove"
+    client.post(url, data=_form(client, other, url))  # removed from the other competition
+    criterion_url, judge_url = _urls(competition)
+    form = _form(client, competition, criterion_url)
+    for made_up, kind in [
+        (re.sub(r"/criteria/[0-9]+/", "/criteria/99999/", criterion_url), "criterion"),
+        (re.sub(r"/criteria/[0-9]+/", f"/criteria/{removed_there}/", criterion_url), "criterion"),
+        (re.sub(r"/criteria/[0-9]+/", f"/criteria/{still_there}/", criterion_url), "criterion"),
+        (re.sub(r"/judges/[0-9]+/", "/judges/99999/", judge_url), "judge"),
+    ]:
+        page = client.post(made_up, data=form)
+        assert page.status_code == 404, made_up
+        assert f"That {kind} is not one of this competition" in html.unescape(page.text)
+        assert "removed already" not in page.text
+    assert _counts(competition.id) == (3, 1)
+    assert _counts(other.id) == (1, 0)
