@@ -23,7 +23,7 @@ KEY = "getting-around"
 
 
 @pytest.fixture
-def draft(app, login_as):
+def draft_with_wishes(app, login_as):
     login_as("admin")
     consultation = make_consultation_with_wishes(n=30)
     strategy = make_strategy(consultation, published=False)
@@ -31,8 +31,8 @@ def draft(app, login_as):
     return strategy.versions[0]
 
 
-def _evidence_url(draft):
-    priority = get_priority_in(draft, KEY)
+def _evidence_url(draft_with_wishes):
+    priority = get_priority_in(draft_with_wishes, KEY)
     return priority, f"/staff/admin/strategy/priorities/{priority.id}/evidence"
 
 
@@ -54,9 +54,9 @@ def _sent_twice(client, url, form):
     return told
 
 
-def test_a_wish_cited_twice_is_cited_once_and_says_so(client, draft):
-    priority, url = _evidence_url(draft)
-    wish = make_wish(draft.strategy.consultation, text="Later buses")
+def test_a_wish_cited_twice_is_cited_once_and_says_so(client, draft_with_wishes):
+    priority, url = _evidence_url(draft_with_wishes)
+    wish = make_wish(draft_with_wishes.strategy.consultation, text="Later buses")
     db.session.commit()
     form = {**hidden_fields(client.get(url).text), "wish": str(wish.id)}
     first, again = _sent_twice(client, url, form)
@@ -66,9 +66,9 @@ def test_a_wish_cited_twice_is_cited_once_and_says_so(client, draft):
     assert _count(priority.id) == 1
 
 
-def test_a_wish_taken_off_twice_says_it_was_removed_already(client, draft):
-    priority, url = _evidence_url(draft)
-    wish = make_wish(draft.strategy.consultation, text="Later buses")
+def test_a_wish_taken_off_twice_says_it_was_removed_already(client, draft_with_wishes):
+    priority, url = _evidence_url(draft_with_wishes)
+    wish = make_wish(draft_with_wishes.strategy.consultation, text="Later buses")
     cite_wishes(priority, [wish])
     db.session.commit()
     form = hidden_fields(client.get(url).text)
@@ -79,12 +79,14 @@ def test_a_wish_taken_off_twice_says_it_was_removed_already(client, draft):
     assert _count(priority.id) == 0
 
 
-def test_a_long_wish_taken_off_is_named_by_its_start_as_published(client, draft):
+def test_a_long_wish_taken_off_is_named_by_its_start_as_published(client, draft_with_wishes):
     """The start of its published (redacted) words, cut at a word, and its reference."""
-    priority, url = _evidence_url(draft)
+    priority, url = _evidence_url(draft_with_wishes)
     words = " wants later buses on Sunday evenings, to the hospital and back again," * 3
     wish = make_wish(
-        draft.strategy.consultation, text=f"Jo Bloggs{words}", redacted_text=f"[name]{words}"
+        draft_with_wishes.strategy.consultation,
+        text=f"Jo Bloggs{words}",
+        redacted_text=f"[name]{words}",
     )
     cite_wishes(priority, [wish])
     db.session.commit()
@@ -95,9 +97,9 @@ def test_a_long_wish_taken_off_is_named_by_its_start_as_published(client, draft)
     assert "Bloggs" not in page
 
 
-def test_a_theme_cited_or_taken_off_twice_says_it_was_done_already(client, draft):
-    priority, url = _evidence_url(draft)
-    theme = visible_themes(run_analysis(draft.strategy.consultation, n_themes=3))[0]
+def test_a_theme_cited_or_taken_off_twice_says_it_was_done_already(client, draft_with_wishes):
+    priority, url = _evidence_url(draft_with_wishes)
+    theme = visible_themes(run_analysis(draft_with_wishes.strategy.consultation, n_themes=3))[0]
     form = {**hidden_fields(client.get(url).text), "run_theme": str(theme.id)}
     first, again = _sent_twice(client, f"{url}/themes", form)
     assert f"Cited the theme {escape(theme.label)}" in first
@@ -109,16 +111,16 @@ def test_a_theme_cited_or_taken_off_twice_says_it_was_done_already(client, draft
     assert _count(priority.id) == 0
 
 
-def test_evidence_sent_for_a_priority_removed_meanwhile_says_so(client, draft):
-    priority, url = _evidence_url(draft)
-    wish = make_wish(draft.strategy.consultation, text="Later buses")
+def test_evidence_sent_for_a_priority_removed_meanwhile_says_so(client, draft_with_wishes):
+    priority, url = _evidence_url(draft_with_wishes)
+    wish = make_wish(draft_with_wishes.strategy.consultation, text="Later buses")
     cite_wishes(priority, [wish])
     db.session.commit()
     form = hidden_fields(client.get(url).text)  # the page open when another admin removes it
     title, priority_id = priority.title, priority.id
     remove_priority(priority)
     db.session.commit()
-    version_url = f"/staff/admin/strategy/versions/{draft.id}"
+    version_url = f"/staff/admin/strategy/versions/{draft_with_wishes.id}"
     for action, data in [
         (url, {"wish": str(wish.id)}),
         (f"{url}/{wish.id}/remove", {}),
@@ -145,11 +147,11 @@ def _told(clients, answers):
     return [clients[i].get(answers[i].location).text for i in (0, 1)]
 
 
-def test_a_wish_cited_twice_at_once_is_cited_once(app, client, draft, monkeypatch):
+def test_a_wish_cited_twice_at_once_is_cited_once(app, client, draft_with_wishes, monkeypatch):
     """Both copies would be past their checks before either saved if nothing stopped them (on
     PostgreSQL the second failed with a server error); the second waits and is told."""
-    priority, url = _evidence_url(draft)
-    wish = make_wish(draft.strategy.consultation, text="Later buses")
+    priority, url = _evidence_url(draft_with_wishes)
+    wish = make_wish(draft_with_wishes.strategy.consultation, text="Later buses")
     db.session.commit()
     clients = _two_admins(app, client)
     forms = [{**hidden_fields(each.get(url).text), "wish": str(wish.id)} for each in clients]
@@ -161,11 +163,13 @@ def test_a_wish_cited_twice_at_once_is_cited_once(app, client, draft, monkeypatc
     assert _count(priority.id) == 1
 
 
-def test_a_wish_taken_off_twice_at_once_is_taken_off_once(app, client, draft, monkeypatch):
+def test_a_wish_taken_off_twice_at_once_is_taken_off_once(
+    app, client, draft_with_wishes, monkeypatch
+):
     """Both would delete the same row (on PostgreSQL the second matched none, and both were told
     "Removed"); the second waits for the first and is told it was removed already."""
-    priority, url = _evidence_url(draft)
-    wish = make_wish(draft.strategy.consultation, text="Later buses")
+    priority, url = _evidence_url(draft_with_wishes)
+    wish = make_wish(draft_with_wishes.strategy.consultation, text="Later buses")
     cite_wishes(priority, [wish])
     db.session.commit()
     clients = _two_admins(app, client)
