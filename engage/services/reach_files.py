@@ -25,6 +25,7 @@ TOO_MANY = (
 # A spreadsheet saved as CSV keeps the title and notes above its table (ONS's sheets have three
 # or four such rows): the column names are the first row naming a column of area codes.
 TITLE_ROWS = 20
+LayoutOf = Callable[[list[str], list[str]], Layout]
 
 
 @dataclass(frozen=True)
@@ -37,22 +38,13 @@ class FileRows:
     read: str  # "Read area codes from “…” and …", when not the platform's own columns
 
 
-def read_rows(data: bytes, layout_of: Callable[[list[str]], Layout], known: set[str]) -> FileRows:
+def read_rows(data: bytes, layout_of: LayoutOf, known: set[str]) -> FileRows:
     """The rows of the platform's areas (by area code), laid out as `layout_of` finds from the
-    column names, and how many rows of other areas were passed over."""
+    column names and the titles above them, and how many rows of other areas were passed
+    over."""
     if len(data) > MAX_FILE:
         raise ReachImportError([f"the file is larger than {MAX_FILE // (1024 * 1024)} MB ({TRIM})"])
-    # Read line by line from the bytes: a national file is not held again as one string.
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    found = _Rows(layout_of, known)
-    try:
-        lines, delimiter, found.number = _lines(stream)
-        # newline="" leaves line ends to csv, which reads \r alone too (Excel's "CSV (Macintosh)").
-        found.read(csv.reader(lines, delimiter=delimiter))
-    except UnicodeDecodeError as error:
-        raise ReachImportError(["the file is not UTF-8 text (save it as CSV UTF-8)"]) from error
-    except csv.Error as error:
-        raise ReachImportError([f"row {found.number}: {_unreadable(error)}"]) from error
+    found = _read_csv(data, _Rows(layout_of, known))
     if found.extra:
         raise ReachImportError(found.extra)
     if not found.rows and not found.outside:
@@ -63,10 +55,26 @@ def read_rows(data: bytes, layout_of: Callable[[list[str]], Layout], known: set[
     return FileRows(layout, found.rows, found.outside, found.told())
 
 
+def _read_csv(data: bytes, found: "_Rows") -> "_Rows":
+    # Read line by line from the bytes: a national file is not held again as one string.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    try:
+        lines, delimiter, found.number = _lines(stream)
+        # newline="" leaves line ends to csv, which reads \r alone too (Excel's "CSV (Macintosh)").
+        reader = csv.reader(lines, delimiter=delimiter)
+        found.find(reader)
+        found.read(reader)
+        return found
+    except UnicodeDecodeError as error:
+        raise ReachImportError(["the file is not UTF-8 text (save it as CSV UTF-8)"]) from error
+    except csv.Error as error:
+        raise ReachImportError([f"row {found.number}: {_unreadable(error)}"]) from error
+
+
 class _Rows:
     """A file's rows sorted into the platform's areas' (their figures' columns) and the rest."""
 
-    def __init__(self, layout_of: Callable[[list[str]], Layout], known: set[str]):
+    def __init__(self, layout_of: LayoutOf, known: set[str]):
         self.layout_of, self.known = layout_of, known
         self.number = 1  # the row being read, to name one csv cannot read
         self.titles = 0  # rows above the column names
@@ -76,48 +84,53 @@ class _Rows:
         self.outside = 0
         self.extra: list[str] = []
 
-    def read(self, reader) -> None:
-        header = self._header(reader)
+    def find(self, reader) -> None:
+        """The column names, and the layout they and the titles above them give."""
+        header, above = self._header(reader)
+        titles = [" ".join(t for t in row if t) for row in above]
         try:
-            self.layout = self.layout_of(header)
+            self.layout = self.layout_of(header, [t for t in titles if t])
         except ReachImportError as error:
             if not self.titles:
                 raise
             where = f"row {self.header_at}, read as the column names: "
             raise ReachImportError([where + p for p in error.problems]) from error
-        code_at, width = self.layout.code, len(header)
-        wanted = self.layout.columns.items()
         self.number += 1
+
+    def read(self, reader) -> None:
+        code_at, width = self.layout.code, len(self.layout.header)
+        wanted = self.layout.columns.items()
         for row in reader:
             kind = self._kind(row, code_at, width)
             if kind == "ours":
                 figures = {name: [_at(row, i) for i in at] for name, at in wanted}
-                self.rows.append((self.number, row[code_at].strip(), figures))
+                self.rows.append((self.number, _at(row, code_at), figures))
             elif kind == "extra":
                 self.extra.append(f"row {self.number}: {TOO_MANY}")
             elif kind == "outside":
                 self.outside += 1
             self.number += 1
 
-    def _header(self, reader) -> list[str]:
-        """The column names: the first row, or the first of the first rows to name a column of
-        area codes; if none does, the first row, for the layout to say what it lacks."""
+    def _header(self, reader) -> tuple[list[str], list[list[str]]]:
+        """The column names and the rows above them: the first row, or the first of the first
+        rows to name a column of area codes; if none does, the first row, for the layout to say
+        what it lacks."""
         above: list[list[str]] = []
         for row in islice(reader, TITLE_ROWS):
             names = [name.strip() for name in row]
             if any(code_rank(name) is not None for name in names):
                 self.titles, self.header_at = len(above), self.number
-                return names
+                return names, above
             above.append(names)
             self.number += 1
         # No layout takes a row without a code column: the layout refuses it, unnumbered.
-        return above[0] if above else []
+        return (above[0] if above else []), []
 
-    def _kind(self, row: list[str], code_at: int, width: int) -> str:
+    def _kind(self, row, code_at: int, width: int) -> str:
         # Excel writes cleared or formatted rows under the figures as bare commas.
         if not any(v.strip() for v in row):
             return "empty"
-        ours = code_at < len(row) and row[code_at].strip().upper() in self.known
+        ours = _at(row, code_at).upper() in self.known
         # More values than columns: "1,000" unquoted would be 1, and a code shifted along
         # could be another area's, so a row naming one of the platform's areas anywhere is
         # refused.
