@@ -1,7 +1,7 @@
 """Reach: who took part against who lives in each area.
 
 Population baselines (people by area and age band, census-style) and each area's deprivation
-decile are imported from CSV files. A group's representation index is its share of the
+decile are imported from CSV or XLSX files. A group's representation index is its share of the
 respondents divided by its share of the population: 1 is a fair share, below 0.8 is reported
 as under-represented, so officers can go where the consultation has not reached.
 Respondents are submissions (a form or card) with at least one published entry; counts under

@@ -9,6 +9,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from itertools import repeat
 from typing import NamedTuple
@@ -218,8 +219,10 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
 # XLSX -----------------------------------------------------------------------------------------
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip bomb, or a zip that is not a workbook, before openpyxl opens it."""
+def _check_zip(data: bytes, most: int | None = None) -> None:
+    """Refuse a zip bomb, or a zip that is not a workbook, before openpyxl opens it; `most` is
+    how many bytes it may take once opened (MAX_UNCOMPRESSED_BYTES unless said)."""
+    most = most or MAX_UNCOMPRESSED_BYTES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
@@ -230,9 +233,9 @@ def _check_zip(data: bytes) -> None:
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise ImportError_(NOT_A_SHEET)
     total = sum(entry.file_size for entry in entries)
-    if len(entries) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED_BYTES:
+    if len(entries) > MAX_ZIP_ENTRIES or total > most:
         raise ImportError_(
-            f"The XLSX file would take more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB "
+            f"The XLSX file would take more than {most // (1024 * 1024)} MB "
             "once opened. Save it again from your spreadsheet, or as CSV."
         )
     for entry in entries:
@@ -247,7 +250,19 @@ def _check_zip(data: bytes) -> None:
 def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
     """The rows of the first visible worksheet; formulas are reported as formulas, never
     evaluated."""
-    _check_zip(data)
+    with open_workbook(data) as workbook:
+        shown = visible_sheets(workbook)
+        if not shown:
+            raise ImportError_("The XLSX file has no worksheet.")
+        return _collect(_worksheet_rows(shown[0]))
+
+
+@contextmanager
+def open_workbook(data: bytes, most: int | None = None, values: bool = False):
+    """A workbook opened read-only once its zip is checked (`most` as for _check_zip), with its
+    cells' formulas or, if `values`, the values a spreadsheet last showed. Whatever goes wrong
+    reading it, in openpyxl or while its sheets are read, is ImportError_."""
+    _check_zip(data, most)
     workbook = None
     try:
         # openpyxl warns about features it drops (data validation extensions, missing default
@@ -255,13 +270,9 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
             workbook = load_workbook(
-                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+                io.BytesIO(data), read_only=True, data_only=values, keep_links=False
             )
-            # The first sheet Excel shows: a hidden one first (lookups, say) is not the data.
-            shown = [s for s in workbook.worksheets if getattr(s, "sheet_state", "") == "visible"]
-            if not shown:
-                raise ImportError_("The XLSX file has no worksheet.")
-            return _collect(_worksheet_rows(shown[0]))
+            yield workbook
     except ImportError_:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged file; none may crash us
@@ -269,6 +280,11 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
     finally:
         if workbook is not None:
             workbook.close()
+
+
+def visible_sheets(workbook) -> list:
+    """The sheets Excel shows, in order: a hidden one (lookups, say) is not the data."""
+    return [s for s in workbook.worksheets if getattr(s, "sheet_state", "") == "visible"]
 
 
 def _worksheet_rows(sheet) -> Iterator[tuple[int, list[Cell]]]:
@@ -293,7 +309,7 @@ def _xlsx_cell(cell) -> Cell:
         return Cell(_formula_text(value), formula=True)
     if getattr(cell, "data_type", None) == "e":
         return Cell(str(value), error=True)
-    return _text_cell(unescape_cell(_as_text(value)))
+    return _text_cell(unescape_cell(as_text(value)))
 
 
 def _formula_text(value: object) -> str:
@@ -306,7 +322,7 @@ def _formula_text(value: object) -> str:
     return str(getattr(value, "text", None) or value)
 
 
-def _as_text(value: object) -> str:
+def as_text(value: object) -> str:
     """A cell value as the text the officer sees (12, not 12.0; a date, not a timestamp)."""
     if value is None:
         return ""

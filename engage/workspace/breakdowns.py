@@ -65,7 +65,7 @@ def show_reach(consultation_id):
 
 @bp.post("/consultations/<int:consultation_id>/reach/<kind>")
 def import_reach(consultation_id, kind):
-    """Import population baselines or deprivation deciles from a CSV file."""
+    """Import population baselines or deprivation deciles from a CSV or XLSX file."""
     try:
         return _import(consultation_id, kind)
     finally:

@@ -127,5 +127,7 @@ class MembersForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     upload = FileField(
-        "CSV file", validators=[FileRequired("Choose a CSV file")], widget=GovFileInput()
+        "CSV or XLSX file",
+        validators=[FileRequired("Choose a CSV or XLSX file")],
+        widget=GovFileInput(),
     )

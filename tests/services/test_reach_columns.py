@@ -63,13 +63,14 @@ def test_single_years_of_age_are_read_as_published(ages, read):
         ),
         (["Code", *AGES, "95"], "“90+” already takes in the ages of “95”"),
         (["Code", *AGES, *(f"F{a}" for a in range(91))], "both for everyone"),
-        (["Code", *(f"M{a}" for a in range(91))], "it has only male age columns"),
+        (["Code", *(f"M{a}" for a in range(91))], "it holds only males (its age columns are “M0”"),
         (["Name", *AGES], "no column of area codes was found"),
         (["Ward 2023 Code", "Ward 2022 Code", *AGES], "2 columns that could be the area codes"),
         (["Code", *AGES[:10], *AGES[11:20], *AGES[21:]], "age 10 (Under 16), age 20 (16 to 24)"),
+        (["Code", "Total", "All ages"], "the first row must name the columns area_code, age_band"),
         (
             ["Code", "0-4", "5-9", "Total"],
-            "the first row must name the columns area_code, age_band",
+            "no column for the oldest ages (such as “90+”): the oldest is “5-9”",
         ),
     ],
 )

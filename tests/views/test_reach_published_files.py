@@ -214,8 +214,8 @@ def test_a_wrong_figure_in_a_wide_row_names_its_row_and_column(client, wards):
         ),
         (
             lambda: _sex_file("F"),
-            "it has only female age columns: the population is everyone’s, so import the file "
-            "for all persons, or one with columns for both sexes",
+            "it holds only females (its age columns are “F0” to “F90”): the reach page needs all "
+            "persons, so import the table for all persons, or one with columns for both sexes",
         ),
         (
             lambda: _sex_file().replace(b",M33,", b",M33b,"),

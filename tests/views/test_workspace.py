@@ -279,7 +279,7 @@ def test_reach_imports_refuse_bad_files(client, team, run):
     page = client.get(url)
     token = hidden_fields(page.text)["csrf_token"]
     response = client.post(f"{url}/baselines", data={"csrf_token": token})
-    assert response.status_code == 400 and "Choose a CSV file" in response.text
+    assert response.status_code == 400 and "Choose a CSV or XLSX file" in response.text
     import io
 
     bad = (io.BytesIO(b"area_code,age_band,population\nNOPE,25_34,x\n"), "p.csv")
