@@ -24,12 +24,15 @@ MAX_SELECTED = 500
 class Refusal:
     """A decision not saved, said on the queue page made again: why, the field to change
     ("selected", "reason", "note", "redacted_text", or None), the entry whose own form was sent
-    (None for the bulk form) and the entries to show ticked again in the bulk form."""
+    (None for the bulk form), the entries to show ticked again in the bulk form and what the
+    officer typed in the form sent ((label, text) pairs), given back when that form is not on
+    the page made again."""
 
     message: str
     field: str | None = None
     entry_id: int | None = None
     ticked: frozenset[int] = frozenset()
+    typed: tuple[tuple[str, str], ...] = ()
 
 
 # The queue page made again for a refused decision: the form as sent (its reason, note and
@@ -89,7 +92,8 @@ def refusal_context(refusal: Refusal | None, page, query) -> dict:
     ``moved_to``, the number of the page shown when the entry decided on is on it but the
     officer sent its form from another page; ``elsewhere``, the entries ticked in the bulk
     form that the queue now has on another page, each with its number, to list them still
-    ticked; ``gone``, those ticked that no longer wait, to name them as left out."""
+    ticked; ``gone``, those ticked that no longer wait, to name them as left out; ``lost``,
+    what the officer typed in a form that is not on the page, to give it back."""
     if refusal is None:
         return {
             "refusal": None,
@@ -97,9 +101,11 @@ def refusal_context(refusal: Refusal | None, page, query) -> dict:
             "moved_to": None,
             "elsewhere": [],
             "gone": [],
+            "lost": (),
         }
     on_page = {e.id for e in page.items}
     moved = refusal.entry_id in on_page and page.page != _page_asked()
+    form_shown = refusal.entry_id in on_page if refusal.entry_id is not None else bool(on_page)
     elsewhere, gone = _ticked_off_page(query, refusal.ticked - on_page)
     return {
         "refusal": refusal,
@@ -107,6 +113,7 @@ def refusal_context(refusal: Refusal | None, page, query) -> dict:
         "moved_to": page.page if moved else None,
         "elsewhere": elsewhere,
         "gone": gone,
+        "lost": () if form_shown else refusal.typed,
     }
 
 
@@ -205,7 +212,9 @@ def _not_saved(
     """The queue page made again (``status``) with the form as sent and why the decision was
     not saved; entries decided since the page was opened are left unticked, for the officer
     to look at again."""
-    refusal = Refusal(message, field, entry_id, ticked - untick)
+    typed = (("Your note", form.note.data), ("Your text to publish", form.redacted_text.data))
+    kept = tuple((label, text) for label, text in typed if text)
+    refusal = Refusal(message, field, entry_id, ticked - untick, kept)
     return shown_again(form, refusal), status
 
 

@@ -286,3 +286,31 @@ def test_a_ticked_entry_no_longer_waiting_is_named_as_left_out(app, client, logi
     assert (_chosen_reason(back), _note(back)) == ("other", note)
     assert _problems(back) == []
     assert _statuses(model)[entries[2].id] == "approved"
+
+
+def test_the_note_of_a_bulk_decision_on_a_queue_emptied_since_is_given_back(
+    app, client, login_as, queue
+):
+    """Every entry was decided by another officer after the page was opened, so the queue
+    page that comes back has no bulk form: the note typed in it is given back in the message,
+    and the ticked entries are named as left out."""
+    entries, model, address = queue
+    noun = {Wish: "entries", PhotoEntry: "photos"}.get(model, "comments")
+    login_as("officer")
+    page = client.get(address).text
+    _decided_by_another(app, address.replace("page=2", "page=1"), entries)
+    note = "Adverts <i>for</i> a shop " + "é" * 500
+    response = _send(client, page, [entries[2].id, entries[3].id], action="reject",
+                     reason="other", note=note)  # fmt: skip
+    assert response.status_code == 400
+    back = response.text
+    assert 'id="bulk"' not in back and "<i>" not in back
+    assert _summary(back) == [("Keep the note to 500 characters or fewer", None)]
+    assert _description(back) == (
+        f"Your decision was not saved. 2 {noun} you ticked no longer wait for a decision,"
+        f" so they are left out: {_name(entries[2])}, {_name(entries[3])}."
+        f"\nYour note, not saved: {note.strip()}"
+    )
+    assert _problems(back) == []
+    statuses = _statuses(model)
+    assert [statuses[e.id] for e in entries] == ["approved"] * 4
