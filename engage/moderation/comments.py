@@ -48,12 +48,13 @@ def comment_queue():
 
 
 def _comment_queue_page(form: CommentDecisionForm, refusal: Refusal | None = None) -> str:
-    page = queue_page(comment_queue_query(), refusal)
+    query = comment_queue_query()
+    page = queue_page(query, refusal)
     return render_template(
         "moderation/comment_queue.html",
         page=page,
         form=form,
-        **refusal_context(refusal, page),
+        **refusal_context(refusal, page, query),
         flags=flags_for("comment", [c.id for c in page.items]),
         suggestions={c.id: redaction_suggestion(c) for c in page.items},
         redacted_max=MAX_REDACTED_COMMENT,

@@ -24,12 +24,15 @@ MAX_SELECTED = 500
 class Refusal:
     """A decision not saved, said on the queue page made again: why, the field to change
     ("selected", "reason", "note", "redacted_text", or None), the entry whose own form was sent
-    (None for the bulk form) and the entries to show ticked again in the bulk form."""
+    (None for the bulk form), the entries to show ticked again in the bulk form and what the
+    officer typed in the form sent ((label, text) pairs), given back when that form is not on
+    the page made again."""
 
     message: str
     field: str | None = None
     entry_id: int | None = None
     ticked: frozenset[int] = frozenset()
+    typed: tuple[tuple[str, str], ...] = ()
 
 
 # The queue page made again for a refused decision: the form as sent (its reason, note and
@@ -72,24 +75,58 @@ def _page_of(query, entry_id: int | None, page) -> int | None:
     (None: it is, or it no longer waits in this queue)."""
     if entry_id is None or entry_id in {e.id for e in page.items}:
         return None
+    return _pages_of(query, {entry_id}).get(entry_id)
+
+
+def _pages_of(query, ids) -> dict[int, int]:
+    """The number of the page each of these entries is on, for those that still wait in the
+    queue, in the queue's order."""
     model = query.column_descriptions[0]["entity"]
-    waiting = list(db.session.scalars(query.with_only_columns(model.id)))
-    if entry_id not in waiting:
-        return None
-    return waiting.index(entry_id) // current_app.config["QUEUE_PER_PAGE"] + 1
+    waiting = db.session.scalars(query.with_only_columns(model.id))
+    per_page = current_app.config["QUEUE_PER_PAGE"]
+    return {n: i // per_page + 1 for i, n in enumerate(waiting) if n in ids}
 
 
-def refusal_context(refusal: Refusal | None, page) -> dict:
+def refusal_context(refusal: Refusal | None, page, query) -> dict:
     """What a queue page's template needs to show a refused decision (None: there is none):
     ``moved_to``, the number of the page shown when the entry decided on is on it but the
-    officer sent its form from another page."""
-    shown = refusal is not None and refusal.entry_id in {e.id for e in page.items}
-    moved = shown and page.page != _page_asked()
+    officer sent its form from another page; ``elsewhere``, the entries ticked in the bulk
+    form that the queue now has on another page, each with its number, to list them still
+    ticked; ``gone``, those ticked that no longer wait, to name them as left out; ``lost``,
+    what the officer typed in a form that is not on the page, to give it back."""
+    if refusal is None:
+        return {
+            "refusal": None,
+            "problem": None,
+            "moved_to": None,
+            "elsewhere": [],
+            "gone": [],
+            "lost": (),
+        }
+    on_page = {e.id for e in page.items}
+    moved = refusal.entry_id in on_page and page.page != _page_asked()
+    form_shown = refusal.entry_id in on_page if refusal.entry_id is not None else bool(on_page)
+    elsewhere, gone = _ticked_off_page(query, refusal.ticked - on_page)
     return {
         "refusal": refusal,
-        "problem": refusal.message if refusal else None,
+        "problem": refusal.message,
         "moved_to": page.page if moved else None,
+        "elsewhere": elsewhere,
+        "gone": gone,
+        "lost": () if form_shown else refusal.typed,
     }
+
+
+def _ticked_off_page(query, ids: set[int]) -> tuple[list, list]:
+    """The ticked entries not on the page shown: those still waiting, with the number of the
+    page each is on now (in the queue's order), and those no longer waiting."""
+    if not ids:
+        return [], []
+    model = query.column_descriptions[0]["entity"]
+    entries = {e.id: e for e in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    pages = _pages_of(query, ids)
+    gone = [entries[n] for n in sorted(ids - pages.keys()) if n in entries]
+    return [(entries[n], number) for n, number in pages.items()], gone
 
 
 def decide_selected(
@@ -175,7 +212,9 @@ def _not_saved(
     """The queue page made again (``status``) with the form as sent and why the decision was
     not saved; entries decided since the page was opened are left unticked, for the officer
     to look at again."""
-    refusal = Refusal(message, field, entry_id, ticked - untick)
+    typed = (("Your note", form.note.data), ("Your text to publish", form.redacted_text.data))
+    kept = tuple((label, text) for label, text in typed if text)
+    refusal = Refusal(message, field, entry_id, ticked - untick, kept)
     return shown_again(form, refusal), status
 
 

@@ -32,14 +32,15 @@ def photo_queue():
 
 def _photo_queue_page(form: DecisionForm, refusal: Refusal | None = None) -> str:
     competition_id = request.args.get("competition", type=id_arg)
-    page = queue_page(photo_queue_query(competition_id), refusal)
+    query = photo_queue_query(competition_id)
+    page = queue_page(query, refusal)
     return render_template(
         "moderation/photo_queue.html",
         page=page,
         competition_id=competition_id,
         competitions=list_competitions(),
         form=form,
-        **refusal_context(refusal, page),
+        **refusal_context(refusal, page, query),
         flags=flags_for("photo", [e.id for e in page.items]),
         flag_kinds=FLAG_KINDS,
         reasons=REJECT_REASONS,

@@ -46,13 +46,14 @@ def queue():
 
 def _queue_page(form: DecisionForm, refusal: Refusal | None = None) -> str:
     filters = _filters()
-    page = queue_page(queue_query(filters), refusal)
+    query = queue_query(filters)
+    page = queue_page(query, refusal)
     return render_template(
         "moderation/queue.html",
         page=page,
         filters=filters,
         form=form,
-        **refusal_context(refusal, page),
+        **refusal_context(refusal, page, query),
         flags=flags_for("wish", [w.id for w in page.items]),
         suggestions={w.id: redaction_suggestion(w) for w in page.items},
         redacted_max=MAX_REDACTED_WISH,

@@ -207,3 +207,110 @@ def test_a_wish_reported_since_comes_back_to_look_at_unticked(app, client, login
     )
     assert "Published, reported" in response.text
     assert _ticked(response.text) == {wishes[1].id}
+
+
+def _name(entry) -> str:
+    """How a queue names an entry (its box's label on the queue page)."""
+    if isinstance(entry, Wish):
+        return f"Wish {entry.position} of {entry.submission.reference}"
+    if isinstance(entry, PhotoEntry):
+        return f"“{entry.title}” ({entry.reference})"
+    return f"Comment {entry.submission.reference} on “{entry.priority.title}”"
+
+
+def _description(page: str) -> str:
+    """The words of the error summary above its list, line breaks kept."""
+    said = re.search(r'class="govuk-error-summary__body">\s*<p>(.*?)</p>', page, re.S).group(1)
+    return html.unescape(re.sub(r"<[^>]+>", "", said.replace("<br>", "\n"))).strip()
+
+
+def _decided_by_another(app, address: str, entries) -> None:
+    """Another officer approves these entries with the bulk form of the page at ``address``."""
+    other = app.test_client()
+    sign_in(other, make_staff("officer", email="second@example.org"))
+    ids = [e.id for e in entries]
+    assert _send(other, other.get(address).text, ids, action="approve").status_code == 303
+
+
+def test_a_ticked_entry_moved_to_another_page_stays_ticked_by_name(app, client, login_as, queue):
+    """Another officer decided the first entry after the page was opened, so the first of the
+    two ticked on page 2 is now on page 1: the page that comes back lists it in the bulk form,
+    named and still ticked, and sent again with a reason both are decided."""
+    entries, model, address = queue
+    noun = {Wish: "entry", PhotoEntry: "photo"}.get(model, "comment")
+    login_as("officer")
+    page = client.get(address).text
+    _decided_by_another(app, address.replace("page=2", "page=1"), entries[:1])
+    ticked = [entries[2].id, entries[3].id]
+    response = _send(client, page, ticked, action="reject", reason="", note="Adverts")
+    assert response.status_code == 400
+    back = response.text
+    assert _summary(back) == [("Choose a reason for rejecting", "#reason-bulk")]
+    assert _description(back) == (
+        "Your decision was not saved. The queue has changed since you opened the page:"
+        f" 1 {noun} you ticked is now on another page, listed with the decision and still ticked."
+    )
+    label = re.search(rf'<label[^>]*for="select-{entries[2].id}"[^>]*>(.*?)</label>',
+                      _bulk_form(back), re.S)  # fmt: skip
+    assert html.unescape(label.group(1)).strip() == f"{_name(entries[2])} (now on page 1)"
+    assert _ticked(back) == set(ticked)
+    assert (_chosen_reason(back), _note(back)) == (None, "Adverts")
+    assert _problems(back) == []
+    done = _send(client, back, _ticked(back), action="reject", reason="spam", note="Adverts")
+    assert done.status_code == 303 and done.location == address
+    plural = "entries" if noun == "entry" else f"{noun}s"
+    assert f"Rejected: 2 {plural}" in client.get(done.location).text
+    statuses = _statuses(model)
+    assert [statuses[e.id] for e in entries] == ["approved", PENDING, "rejected", "rejected"]
+
+
+def test_a_ticked_entry_no_longer_waiting_is_named_as_left_out(app, client, login_as, queue):
+    """A note over its limit is refused before the entries are looked at: one of those ticked
+    that another officer decided since is named as left out, not silently dropped."""
+    entries, model, address = queue
+    noun = {Wish: "entry", PhotoEntry: "photo"}.get(model, "comment")
+    login_as("officer")
+    page = client.get(address).text
+    _decided_by_another(app, address, entries[2:3])
+    note = "é" * 501
+    response = _send(client, page, [entries[2].id, entries[3].id], action="reject",
+                     reason="other", note=note)  # fmt: skip
+    assert response.status_code == 400
+    back = response.text
+    assert _summary(back) == [("Keep the note to 500 characters or fewer", "#note-bulk")]
+    assert _description(back) == (
+        f"Your decision was not saved. 1 {noun} you ticked no longer waits for a decision,"
+        f" so it is left out: {_name(entries[2])}."
+    )
+    assert _ticked(back) == {entries[3].id}
+    assert (_chosen_reason(back), _note(back)) == ("other", note)
+    assert _problems(back) == []
+    assert _statuses(model)[entries[2].id] == "approved"
+
+
+def test_the_note_of_a_bulk_decision_on_a_queue_emptied_since_is_given_back(
+    app, client, login_as, queue
+):
+    """Every entry was decided by another officer after the page was opened, so the queue
+    page that comes back has no bulk form: the note typed in it is given back in the message,
+    and the ticked entries are named as left out."""
+    entries, model, address = queue
+    noun = {Wish: "entries", PhotoEntry: "photos"}.get(model, "comments")
+    login_as("officer")
+    page = client.get(address).text
+    _decided_by_another(app, address.replace("page=2", "page=1"), entries)
+    note = "Adverts <i>for</i> a shop " + "é" * 500
+    response = _send(client, page, [entries[2].id, entries[3].id], action="reject",
+                     reason="other", note=note)  # fmt: skip
+    assert response.status_code == 400
+    back = response.text
+    assert 'id="bulk"' not in back and "<i>" not in back
+    assert _summary(back) == [("Keep the note to 500 characters or fewer", None)]
+    assert _description(back) == (
+        f"Your decision was not saved. 2 {noun} you ticked no longer wait for a decision,"
+        f" so they are left out: {_name(entries[2])}, {_name(entries[3])}."
+        f"\nYour note, not saved: {note.strip()}"
+    )
+    assert _problems(back) == []
+    statuses = _statuses(model)
+    assert [statuses[e.id] for e in entries] == ["approved"] * 4

@@ -16,9 +16,11 @@ from engage.extensions import db
 from engage.models import ModerationDecision, ModerationStatus, PhotoEntry
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.photo_factories import make_competition, make_photo_entry
+from tests.views.public.test_rights import _erase
 from tests.views.staff.test_bulk_refused import (
     QUEUES,
     _chosen_reason,
+    _description,
     _note,
     _statuses,
     _summary,
@@ -278,3 +280,74 @@ def test_every_decision_form_is_sent_to_the_queue_page_itself(client, login_as, 
            "comments": "/staff/comments/decide"}[kind]  # fmt: skip
     data = {**token, "entry_ids": str(entries[3].id), "action": "approve"}
     assert client.post(old, data=data).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("note", "status", "message"),
+    [
+        ("Adverts for <b>a shop</b> & more", 409, "was decided after you opened this page"),
+        ("Advert " + "é" * 500, 400, "Keep the note to 500 characters or fewer"),
+    ],
+    ids=["decided-since", "note-too-long"],
+)
+def test_a_note_on_an_entry_decided_since_is_given_back(
+    app, client, login_as, queue, note, status, message
+):
+    """Another officer approved the entry after the page was opened, so its form is not shown
+    again: the note the officer typed is given back in the message, as typed."""
+    kind, entries, model, address = queue
+    login_as("officer")
+    mine = client.get(address).text
+    _decided_by_another(app, address, entries[3:])
+    response = _send(client, mine, f"reason-{entries[3].id}", action="reject", reason="other",
+                     note=note)  # fmt: skip
+    assert response.status_code == status
+    back = response.text
+    [(said, link)] = _summary(back)
+    assert message in said and link is None
+    assert f'id="reason-{entries[3].id}"' not in back
+    assert _description(back) == f"Your decision was not saved.\nYour note, not saved: {note}"
+    assert "<b>" not in back
+    assert _problems(back) == []
+    assert _statuses(model)[entries[3].id] == "approved"
+
+
+@pytest.mark.parametrize("queue", ["wishes", "comments"], indirect=True)  # photos have none
+def test_a_redacted_text_for_an_entry_decided_since_is_given_back(app, client, login_as, queue):
+    kind, entries, model, address = queue
+    login_as("officer")
+    mine = client.get(address).text
+    _decided_by_another(app, address, entries[3:])
+    text = "Call me on [phone number removed]\nor at <the shop>"
+    response = _send(client, mine, f"redacted-{entries[3].id}", action="approve_redacted",
+                     redacted_text=text)  # fmt: skip
+    assert response.status_code == 409
+    back = response.text
+    assert f'id="redacted-{entries[3].id}"' not in back
+    assert _description(back) == (
+        f"Your decision was not saved.\nYour text to publish, not saved: {text}"
+    )
+    assert _problems(back) == []
+    db.session.expire_all()
+    assert db.session.get(model, entries[3].id).redacted_text is None
+
+
+def test_a_note_on_a_photo_its_entrant_withdrew_is_given_back(app, client, login_as):
+    competition = make_competition(slug="pics")
+    entry = make_photo_entry(competition, title="Pond", status=PENDING, email="jo@example.org")
+    db.session.commit()
+    login_as("officer")
+    page = client.get("/staff/queue/photos").text
+    assert "We withdrew your photo entry" in _erase(
+        app.test_client(), app, entry.reference, "jo@example.org"
+    )
+    response = _send(client, page, f"reason-{entry.id}", action="reject", reason="other",
+                     note="Shows a car’s number plate")  # fmt: skip
+    assert response.status_code == 409
+    back = response.text
+    assert "(withdrawn by the entrant at " in _summary(back)[0][0]
+    assert _description(back) == (
+        "Your decision was not saved.\nYour note, not saved: Shows a car’s number plate"
+    )
+    db.session.expire_all()
+    assert db.session.get(PhotoEntry, entry.id).status_reason == "withdrawn"
