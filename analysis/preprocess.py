@@ -22,9 +22,13 @@ Step = Callable[[object], object]
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # Letters of any script (so non-English entries still yield tokens), digits inside words;
 # the apostrophe part is matched but not kept ("council's" -> "council", "don't" -> "don").
+# The letters of an ordinal number are not a word ("25th", "1st", "2ND": nothing), where
+# those after other numbers are ("100mph" -> "mph", "M4" -> "M4"); a token starts after
+# neither a letter nor an apostrophe, so what is left of a word skipped is not one either.
 # nltk's RegexpTokenizer would do the same, but it compiles through a ReDoS guard that
 # costs 4x per call, which matters at a million entries: plain ``re`` is used instead.
-TOKEN_PATTERN = r"([^\W\d_][^\W_]*)(?:['’][^\W\d_]+)?"  # noqa: S105 - a regex
+_ORDINAL_LETTERS = r"(?!(?<=\d)(?:st|nd|rd|th|ST|ND|RD|TH)(?![^\W_]))"
+TOKEN_PATTERN = rf"(?<![^\W\d_])(?<!['’]){_ORDINAL_LETTERS}([^\W\d_][^\W_]*)(?:['’][^\W\d_]+)?"  # noqa: S105
 _FINDALL = re.compile(TOKEN_PATTERN).findall
 _STEMMER = SnowballStemmer("english")
 

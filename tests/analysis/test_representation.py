@@ -75,6 +75,23 @@ def test_contractions_leave_no_fragments():
     assert apply_steps("Why does it take so long? Did you send it?", steps) == ["long", "send"]
 
 
+def test_ordinal_numbers_leave_no_fragments():
+    steps = default_steps()
+    # "th", "st" and "nd" of "25th", "21st" and "2nd" name nothing; "St" (Saint) does.
+    assert apply_steps("Bank holiday on the 25th, the 2nd and the 21ST", steps) == [
+        "bank",
+        "holiday",
+    ]
+    assert apply_steps("St Mary's church, a 12th-century landmark", steps) == [
+        "st",
+        "mari",
+        "church",
+        "centuri",
+        "landmark",
+    ]
+    assert apply_steps("20mph on the M4", steps) == ["mph", "m4"]
+
+
 def test_cased_forms_keep_acronyms_and_names_only():
     texts = [
         "More NHS dentists please",
