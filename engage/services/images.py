@@ -181,6 +181,7 @@ def decode(image: Image.Image) -> Image.Image:
         ImageOps.exif_transpose(image, in_place=True)
     except (Image.DecompressionBombError, zlib.error, *_DECODE_ERRORS) as error:
         raise ImageRefused(DAMAGED) from error
+    image = _eight_bit(image)
     # A palette, grey or truecolour PNG (and a GIF-like palette WebP) may name transparent
     # colours in `info` instead of carrying an alpha channel.
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
@@ -192,6 +193,17 @@ def decode(image: Image.Image) -> Image.Image:
     # Nothing of the file but its pixels goes on: Pillow's savers read metadata from `info`.
     pixels.info = {}
     return pixels
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """A 16-bit greyscale PNG (as scanners and editors save black-and-white photos) in 8-bit
+    greys. Pillow's own conversion clips every value over 255, which is all but black: the
+    photo would be stored white. Its one transparent grey, if any, is not kept."""
+    if not image.mode.startswith("I"):
+        return image
+    greys = image.point(lambda value: value / 257).convert("L")
+    greys.info.pop("transparency", None)  # a 16-bit value, which would match the wrong greys
+    return greys
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
