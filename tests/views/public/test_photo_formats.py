@@ -9,6 +9,7 @@ from PIL import Image
 
 from engage.extensions import db
 from engage.models import ModerationStatus, PhotoEntry
+from tests import photo_files as pf
 from tests.conftest import hidden_fields
 from tests.photo_factories import make_competition
 from tests.views.public.test_photos import FIELDS
@@ -59,3 +60,14 @@ def test_a_16_bit_black_and_white_photo_is_shown_in_its_greys_not_white(client, 
     greys = [shown.getpixel((x, 4)) for x in (0, 64, 128, 192, 255)]
     for got, wanted in zip(greys, (0, 64, 128, 192, 255), strict=True):
         assert abs(got - wanted) <= 4, greys
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_photo_saved_with_a_colour_profile_is_shown_in_its_colours(client, competition, fmt):
+    """Most phone photos carry a colour profile (iPhones save Display P3): the colours are
+    the profile's, and dropping it without converting them changes how the photo looks."""
+    out = io.BytesIO()
+    red_numbers = Image.new("RGB", (320, 240), (220, 20, 20))
+    red_numbers.save(out, fmt, icc_profile=pf.swapped_colour_profile())
+    red, green, blue = enter_and_publish(client, out.getvalue(), "phone.img").getpixel((160, 120))
+    assert blue > 180 and red < 60 and green < 60, (red, green, blue)
