@@ -172,3 +172,48 @@ def webp_chunks(data: bytes) -> list[bytes]:
         kinds.append(kind)
         pos += 8 + length + (length & 1)
     return kinds
+
+
+def _s15(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def _xyz_tag(x: float, y: float, z: float) -> bytes:
+    return b"XYZ " + bytes(4) + _s15(x) + _s15(y) + _s15(z)
+
+
+def swapped_colour_profile() -> bytes:
+    """An RGB colour profile (ICC v2, made by hand) whose red and blue primaries are sRGB's
+    swapped: a file saying (220, 20, 20) under it means a blue. Phones and cameras save photos
+    with profiles (Display P3, Adobe RGB) whose colours differ from sRGB more subtly."""
+    red, green, blue = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
+    gamma = b"curv" + bytes(4) + struct.pack(">IH", 1, round(2.2 * 256)) + bytes(2)
+    description = b"desc" + bytes(4) + struct.pack(">I", 8) + b"swapped\0" + bytes(79)
+    tags = [
+        (b"desc", description),
+        (b"wtpt", _xyz_tag(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", _xyz_tag(*blue)),
+        (b"gXYZ", _xyz_tag(*green)),
+        (b"bXYZ", _xyz_tag(*red)),
+        (b"rTRC", gamma),
+        (b"gTRC", gamma),
+        (b"bTRC", gamma),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = b"", b""
+    for signature, data in tags:
+        data += bytes(-len(data) % 4)
+        table += signature + struct.pack(">II", offset + len(body), len(data))
+        body += data
+    header = (
+        struct.pack(">I", offset + len(body))
+        + bytes(4)
+        + bytes([2, 0x10, 0, 0])
+        + b"mntrRGB XYZ "
+        + bytes(12)
+        + b"acsp"
+        + bytes(28)
+        + _xyz_tag(0.9642, 1.0, 0.8249)[8:]
+        + bytes(48)
+    )
+    return header + struct.pack(">I", len(tags)) + table + body

@@ -81,6 +81,15 @@ def _email(form, field):
             ) from error
 
 
+class AgeBandField(RadioField):
+    """The age bands, or no answer; any other value (a page open while the list changed) is
+    refused in the form's own words rather than WTForms' "Not a valid choice"."""
+
+    def pre_validate(self, form):
+        if self.data and self.data not in AGE_BANDS:
+            raise ValidationError("Choose your age from the list, or leave it unanswered")
+
+
 class AboutYouForm(FlaskForm):
     """Step 2 (optional): where, what age, and whether to hear back."""
 
@@ -91,7 +100,7 @@ class AboutYouForm(FlaskForm):
         validators=[Optional(), _postcode],
         widget=GovTextInput(),
     )
-    age_band = RadioField(
+    age_band = AgeBandField(
         "Age",
         choices=[SelectChoice(value, label) for value, label in AGE_BANDS.items()],
         validators=[Optional()],

@@ -1,6 +1,7 @@
 """Uploaded photos made safe with Pillow: type decided by content, a decompression-bomb guard
 before any decoding, damaged files refused, orientation applied, and every stored copy
-re-encoded from pixels alone, so no EXIF (GPS), XMP, IPTC, ICC profile or comment survives.
+re-encoded from pixels alone (their colours converted to sRGB), so no EXIF (GPS), XMP, IPTC,
+ICC profile or comment survives.
 
 Only the JPEG, PNG and WebP decoders are ever asked to open a file.
 """
@@ -11,7 +12,7 @@ import warnings
 import zlib
 from dataclasses import dataclass
 
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from engage.errors import EngageError
 
@@ -181,6 +182,8 @@ def decode(image: Image.Image) -> Image.Image:
         ImageOps.exif_transpose(image, in_place=True)
     except (Image.DecompressionBombError, zlib.error, *_DECODE_ERRORS) as error:
         raise ImageRefused(DAMAGED) from error
+    image = _eight_bit(image)
+    profile = image.info.get("icc_profile")
     # A palette, grey or truecolour PNG (and a GIF-like palette WebP) may name transparent
     # colours in `info` instead of carrying an alpha channel.
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
@@ -189,9 +192,39 @@ def decode(image: Image.Image) -> Image.Image:
         pixels = image if image.mode == target else image.convert(target)
     except ValueError as error:
         raise ImageRefused(DAMAGED) from error
+    pixels = _in_srgb(pixels, profile)
     # Nothing of the file but its pixels goes on: Pillow's savers read metadata from `info`.
     pixels.info = {}
     return pixels
+
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _in_srgb(image: Image.Image, profile: bytes | None) -> Image.Image:
+    """The pixels in sRGB, as browsers show a file with no colour profile: the copies are stored
+    without the file's profile (Display P3 on iPhones, Adobe RGB on cameras), so its colours are
+    converted rather than read as if they were sRGB. A profile that cannot be read is ignored."""
+    if not profile or image.mode not in ("RGB", "RGBA"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        # In place: a second copy of a 50-megapixel photo would double the memory it takes.
+        ImageCms.profileToProfile(image, source, _SRGB, inPlace=True)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        pass
+    return image
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """A 16-bit greyscale PNG (as scanners and editors save black-and-white photos) in 8-bit
+    greys. Pillow's own conversion clips every value over 255, which is all but black: the
+    photo would be stored white. Its one transparent grey, if any, is not kept."""
+    if not image.mode.startswith("I"):
+        return image
+    greys = image.point(lambda value: value / 257).convert("L")
+    greys.info.pop("transparency", None)  # a 16-bit value, which would match the wrong greys
+    return greys
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

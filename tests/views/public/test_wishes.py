@@ -287,3 +287,20 @@ def test_the_limit_message_counts_attempts_not_submissions(app, client, consulta
     assert "There have been too many attempts to send from this connection" in refused.text
     assert "submissions" not in refused.text
     assert db.session.query(Submission).count() == 0
+
+
+def test_an_age_not_on_the_list_says_what_to_do_and_keeps_the_rest(client, consultation):
+    """An age band no longer offered (the page was open while the list changed): a message in
+    the form's own words, not "Not a valid choice", and the postcode typed comes back."""
+    sent = send_wishes(client, "More buses")
+    step2 = client.get(sent.location)
+    refused = client.post(
+        sent.location,
+        data={**hidden_fields(step2.text), "postcode": "DE22 1AB", "age_band": "30_39"},
+    )
+    assert refused.status_code == 400
+    assert "Not a valid choice" not in refused.text
+    message = "Choose your age from the list, or leave it unanswered"
+    assert refused.text.count(message) == 2  # the summary and the field
+    assert 'value="DE22 1AB"' in refused.text
+    assert db.session.query(RespondentDetails).count() == 0
