@@ -19,6 +19,7 @@ from engage.services.reach_columns import Layout, code_rank, quoted
 from engage.services.sheets import (
     SPREADSHEET_MAX_ROWS,
     ZIP_MAGIC,
+    as_clause,
     as_text,
     open_workbook,
     visible_sheets,
@@ -228,7 +229,7 @@ def _opened(message: str) -> str:
             f"the workbook is too large to read as one (over {MAX_OPENED / 2**20:g} MB "
             f"once opened): save its table as CSV, which is read whole, or {TRIM}"
         )
-    return message[0].lower() + message[1:].rstrip(".")
+    return as_clause(message)
 
 
 def _at(row, column: int) -> str:

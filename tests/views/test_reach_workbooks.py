@@ -2,7 +2,9 @@
 whose column names the reach page reads, past a cover, contents and notes, and the sheet read is
 told; a workbook of one sex, or with two such tables, is refused and saves nothing."""
 
+import html
 import io
+import re
 import zipfile
 
 import pytest
@@ -179,4 +181,35 @@ def test_a_workbook_too_large_or_damaged_is_refused(client, wards, monkeypatch, 
     response = _post(client, wards, "baselines", data())
     assert response.status_code == 400
     assert f"Nothing was imported. {problem}" in response.text
+    assert _saved() == {}
+
+
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "x")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 10_000_000)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (
+            lambda: _zip(["notes.txt"]),
+            "the file must be a CSV or XLSX file: in your spreadsheet, choose 'Save as' and pick "
+            "'CSV' or 'Excel workbook (.xlsx)', without a password",
+        ),
+        (
+            _bomb,
+            "the XLSX file is compressed far more than a real spreadsheet can be, so it was not "
+            "opened: save it again from your spreadsheet, or as CSV",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_is_told_in_one_sentence(client, wards, data, problem):  # noqa: F811
+    response = _post(client, wards, "baselines", data())
+    assert response.status_code == 400
+    summary = re.search(r"govuk-error-summary__list\">\s*<li>\s*(.*?)\s*</li>", response.text)
+    assert html.unescape(summary[1]) == f"Nothing was imported. {problem}"
     assert _saved() == {}
