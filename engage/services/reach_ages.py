@@ -22,6 +22,7 @@ Females").
 import re
 from dataclasses import dataclass
 
+from engage.errors import ReachImportError
 from engage.models import AGE_BANDS
 
 # Each band's youngest age; "75_plus" takes in the oldest column ("90+") too.
@@ -58,11 +59,28 @@ _SINGLE_YEARS = (
     "bands each lie within one of the platform’s"
 )
 NEEDS_EVERYONE = (
-    "the reach page needs all persons, so import the table for all persons, or one with columns "
-    "for both sexes (“F0” … and “M0” …)"
+    "the reach page needs all persons, so import the table for all persons, or one with {} for "
+    "both sexes"
 )
+BOTH_COLUMNS = "columns"
 
 Span = tuple[int, int | None]  # the youngest age and the oldest, None for "and over"
+
+
+class OneSexError(ReachImportError):
+    """A population file of one sex: which ("females"), what says so, and the title that does
+    (a sheet's name, say), if one does. Told of the file ("it holds only females …") unless
+    what holds it is named."""
+
+    def __init__(self, sex: str, said: str, title: str = "", both: str = BOTH_COLUMNS):
+        self.sex, self.said, self.title, self.both = sex, said, title, both
+        super().__init__([self.told("it")])
+
+    def told(self, holder: str, said: str = "") -> str:
+        """One sentence: what holds one sex only, what says so, and what to import instead."""
+        more = " (“F0” … and “M0” …)" if self.both == BOTH_COLUMNS else ""
+        why = said or self.said
+        return f"{holder} holds only {self.sex} ({why}): {NEEDS_EVERYONE.format(self.both)}{more}"
 
 
 def quoted(name: str) -> str:
@@ -128,14 +146,14 @@ def _span_text(span: Span) -> str:
     return f"age {youngest}" if youngest == oldest else f"ages {youngest} to {oldest}"
 
 
-def one_sex(titles: list[str]) -> str | None:
+def one_sex(titles: list[str]) -> OneSexError | None:
     """The problem of a file whose title or sheet names females or males alone."""
     for title in titles:
         named = words(title)
         female = bool(named & {"female", "females"})
         if female != bool(named & {"male", "males"}) and not named & _PERSONS:
             sex = _ONE_SEX["f" if female else "m"]
-            return f"it holds only {sex} (its title says {quoted(title)}): {NEEDS_EVERYONE}"
+            return OneSexError(sex, f"its title says {quoted(title)}", title)
     return None
 
 
@@ -151,9 +169,7 @@ def bands(header: list[str], groups: dict[str, Ages], problems: list[str]):
         ((sex, ages),) = groups.items()
         at = sorted(ages.spans.values())
         columns = f"{quoted(header[at[0]])} to {quoted(header[at[-1]])}"
-        problems.append(f"it holds only {_ONE_SEX[sex]} (its age columns are {columns}): ")
-        problems[-1] += NEEDS_EVERYONE
-        return {}, ""
+        raise OneSexError(_ONE_SEX[sex], f"its age columns are {columns}")
     found: dict[str, list[int]] = {band: [] for band in BAND_STARTS}
     read = []
     for sex, ages in sorted(groups.items()):

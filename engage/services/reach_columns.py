@@ -132,7 +132,7 @@ def population_layout(header: list[str], titles: Sequence[str] = ()) -> Layout:
     names = [name.lower() for name in header]
     problems: list[str] = []
     if sex := one_sex(list(titles)):
-        raise ReachImportError([sex])
+        raise sex
     if "age_band" in names and "population" in names:
         columns = {"age_band": [names.index("age_band")], "population": [names.index("population")]}
         code = _code_column(header, problems)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 
 from engage.errors import ImportError_, ReachImportError
+from engage.services.reach_ages import OneSexError
 from engage.services.reach_columns import Layout, code_rank, quoted
 from engage.services.sheets import (
     SPREADSHEET_MAX_ROWS,
@@ -115,6 +116,8 @@ class _Rows:
         titles += [" ".join(t for t in map(str.strip, row) if t) for row in above]
         try:
             self.layout = self.layout_of(header, [t for t in titles if t])
+        except OneSexError:
+            raise  # the whole file's or sheet's, not its column names'
         except ReachImportError as error:
             if not self.titles:
                 raise
@@ -209,7 +212,11 @@ def _sheet(sheets: list, layout_of: LayoutOf, known: set[str]):
     if not refused:
         raise ReachImportError(["the workbook has no sheet shown"])
     found, error = next(((f, e) for f, e in refused if f.coded), refused[0])
-    raise ReachImportError([f"the sheet {quoted(found.sheet)}: {p}" for p in error.problems])
+    sheet = f"the sheet {quoted(found.sheet)}"
+    if isinstance(error, OneSexError):
+        said = "its name says so" if error.title == found.sheet else ""
+        raise ReachImportError([error.told(sheet, said)])
+    raise ReachImportError([f"{sheet}: {p}" for p in error.problems])
 
 
 def _cells(sheet):

@@ -21,6 +21,7 @@ from tests.views.test_reach_published_files import (  # noqa: F401
     _people,
     _post,
     _saved,
+    _sex_file,
     lsoas,
     wards,
 )
@@ -102,13 +103,29 @@ def test_a_workbook_by_sex_on_three_sheets_is_read_from_the_persons_sheet(client
     assert _saved() == _expected(WARDS, sexes=("F", "M"))
 
 
+def _sex_sheet(sexes: str) -> list[list]:
+    lines = _sex_file(sexes).decode().splitlines()
+    return [[int(v) if v.isdigit() else v for v in line.split(",")] for line in lines]
+
+
 @pytest.mark.parametrize(
     ("sheets", "problem"),
     [
         (
             lambda: {"Cover": COVER, "Mid-2020 Females": _table("Mid-2020: females", ("F",))},
-            "the sheet “Mid-2020 Females”: row 4, read as the column names: it holds only "
-            "females (its title says “Mid-2020 Females”): the reach page needs all persons",
+            "the sheet “Mid-2020 Females” holds only females (its name says so): the reach "
+            "page needs all persons, so import the table for all persons, or one with columns "
+            "for both sexes",
+        ),
+        (
+            lambda: {"Cover": COVER, "Wards": _table("Mid-2020: females", ("F",))},
+            "the sheet “Wards” holds only females (its title says “Mid-2020: females”): the "
+            "reach page needs all persons, so import the table",
+        ),
+        (
+            lambda: {"Notes": [["Sex: F is female"]], "LSOAs": _sex_sheet("F")},
+            "the sheet “LSOAs” holds only females (its age columns are “F0” to “F90”): the "
+            "reach page needs all persons",
         ),
         (
             lambda: {
