@@ -35,6 +35,7 @@ from engage.services.reach_columns import (
     whole,
 )
 from engage.services.reach_files import read_rows
+from engage.services.reach_long import add_up_long
 
 UNDER = 0.8
 
@@ -88,16 +89,17 @@ def _band(value: str) -> str | None:
 
 
 def import_baselines(data: bytes) -> ReachImport:
-    """Population by area and age band: columns area_code, age_band, population, or a row an
-    area with a column for each year of age (the ONS mid-year estimates), added up into bands.
+    """Population by area and age band: columns area_code, age_band, population, a row an area
+    with a column for each year of age (the ONS mid-year estimates), or a row an area, sex and
+    age (the census's custom datasets), added up into all persons' bands.
     Replaces the baselines of the areas in the file; rows of areas the platform does not have
     are passed over, and nothing is saved unless every row of its areas is right."""
-    areas, problems, found = _areas(), [], {}
+    areas = _areas()
     file = read_rows(data, population_layout, set(areas))
-    by_row = _by_ages if file.layout.wide else _by_band
-    for number, code, figures in file.rows:
-        area = areas[code.upper()]
-        problems += [f"row {number}: {p}" for p in by_row(file.layout, area, figures, found)]
+    if file.layout.long:
+        found, problems = add_up_long(file.layout, file.rows, areas)
+    else:
+        found, problems = _by_rows(file.layout, file.rows, areas)
     if problems:
         raise ReachImportError(problems)
     area_ids = {a for a, _ in found}
@@ -107,6 +109,18 @@ def import_baselines(data: bytes) -> ReachImport:
     )
     db.session.flush()
     return ReachImport("population", len(area_ids), file.outside, file.read)
+
+
+def _by_rows(layout, rows: list, areas: dict[str, Area]) -> tuple[dict, list[str]]:
+    """A row an area and age band, or an area with a column for each age: the bands'
+    populations, (area id, band): people, and the rows' problems."""
+    by_row = _by_ages if layout.wide else _by_band
+    found: dict[tuple[int, str], int] = {}
+    problems: list[str] = []
+    for number, code, figures in rows:
+        area = areas[code.upper()]
+        problems += [f"row {number}: {p}" for p in by_row(layout, area, figures, found)]
+    return found, problems
 
 
 def _by_band(layout, area: Area, figures: dict[str, list[str]], found: dict) -> list[str]:

@@ -22,6 +22,7 @@ Females").
 import re
 from dataclasses import dataclass
 
+from engage.errors import ReachImportError
 from engage.models import AGE_BANDS
 
 # Each band's youngest age; "75_plus" takes in the oldest column ("90+") too.
@@ -52,17 +53,34 @@ _MEASURE = re.compile(r"\s*;\s*measures?\s*:\s*value$")
 _SEXES = {"": "", "f": "female ", "m": "male "}
 _ONE_SEX = {"f": "females", "m": "males"}
 _PERSONS = {"persons", "people", "everyone"}
-_UP_TO = f"the file needs a column for each age up to {OLDEST_BAND_START - 1}, then older ones"
+_UP_TO = "the file needs a {} for each age up to " + f"{OLDEST_BAND_START - 1}, then older ones"
 _SINGLE_YEARS = (
     "import a file by single year of age (such as the ONS mid-year estimates), or one whose age "
     "bands each lie within one of the platform’s"
 )
 NEEDS_EVERYONE = (
-    "the reach page needs all persons, so import the table for all persons, or one with columns "
-    "for both sexes (“F0” … and “M0” …)"
+    "the reach page needs all persons, so import the table for all persons, or one with {} for "
+    "both sexes"
 )
+BOTH_COLUMNS = "columns"
 
 Span = tuple[int, int | None]  # the youngest age and the oldest, None for "and over"
+
+
+class OneSexError(ReachImportError):
+    """A population file of one sex: which ("females"), what says so, and the title that does
+    (a sheet's name, say), if one does. Told of the file ("it holds only females …") unless
+    what holds it is named."""
+
+    def __init__(self, sex: str, said: str, title: str = "", both: str = BOTH_COLUMNS):
+        self.sex, self.said, self.title, self.both = sex, said, title, both
+        super().__init__([self.told("it")])
+
+    def told(self, holder: str, said: str = "") -> str:
+        """One sentence: what holds one sex only, what says so, and what to import instead."""
+        more = " (“F0” … and “M0” …)" if self.both == BOTH_COLUMNS else ""
+        why = said or self.said
+        return f"{holder} holds only {self.sex} ({why}): {NEEDS_EVERYONE.format(self.both)}{more}"
 
 
 def quoted(name: str) -> str:
@@ -128,19 +146,20 @@ def _span_text(span: Span) -> str:
     return f"age {youngest}" if youngest == oldest else f"ages {youngest} to {oldest}"
 
 
-def one_sex(titles: list[str]) -> str | None:
+def one_sex(titles: list[str]) -> OneSexError | None:
     """The problem of a file whose title or sheet names females or males alone."""
     for title in titles:
         named = words(title)
         female = bool(named & {"female", "females"})
         if female != bool(named & {"male", "males"}) and not named & _PERSONS:
             sex = _ONE_SEX["f" if female else "m"]
-            return f"it holds only {sex} (its title says {quoted(title)}): {NEEDS_EVERYONE}"
+            return OneSexError(sex, f"its title says {quoted(title)}", title)
     return None
 
 
-def bands(header: list[str], groups: dict[str, Ages], problems: list[str]):
-    """Each band's columns, and which were read; or problems naming what is wrong."""
+def bands(header: list[str], groups: dict[str, Ages], problems: list[str], unit: str = "column"):
+    """Each band's columns, and which were read; or problems naming what is wrong. A file with
+    a row for each age has its ages' names for `header`, and its problems name a "row"."""
     if "" in groups and len(groups) > 1:
         problems.append(
             "it has age columns both for everyone (such as “0”) and by sex (such as “F0”): "
@@ -151,13 +170,11 @@ def bands(header: list[str], groups: dict[str, Ages], problems: list[str]):
         ((sex, ages),) = groups.items()
         at = sorted(ages.spans.values())
         columns = f"{quoted(header[at[0]])} to {quoted(header[at[-1]])}"
-        problems.append(f"it holds only {_ONE_SEX[sex]} (its age columns are {columns}): ")
-        problems[-1] += NEEDS_EVERYONE
-        return {}, ""
+        raise OneSexError(_ONE_SEX[sex], f"its age columns are {columns}")
     found: dict[str, list[int]] = {band: [] for band in BAND_STARTS}
     read = []
     for sex, ages in sorted(groups.items()):
-        top = _top(header, sex, ages, problems)
+        top = _top(header, sex, ages, problems, unit)
         if top is None:
             continue
         for (youngest, _), column in ages.spans.items():
@@ -168,32 +185,33 @@ def bands(header: list[str], groups: dict[str, Ages], problems: list[str]):
     return found, told + (", females’ and males’ added together" if len(read) > 1 else "")
 
 
-def _top(header: list[str], sex: str, ages: Ages, problems: list[str]) -> int | None:
+def _top(header: list[str], sex: str, ages: Ages, problems: list[str], unit: str) -> int | None:
     """The oldest ages' column ("90+"), if the set has it and each younger age is in one
     column within one band; else None, with the problems."""
     found = len(problems)
     problems += ages.twice
-    top = _oldest(header, sex, ages.spans, problems)
-    problems += _straddles(header, ages.spans) + _covered(header, sex, ages.spans, top[0])
+    top = _oldest(header, sex, ages.spans, problems, unit)
+    problems += _straddles(header, ages.spans) + _covered(header, sex, ages.spans, top[0], unit)
     return None if len(problems) > found else ages.spans[top]
 
 
-def _oldest(header: list[str], sex: str, spans: dict[Span, int], problems: list[str]) -> Span:
+def _oldest(header: list[str], sex: str, spans: dict[Span, int], problems: list, unit: str) -> Span:
     """The oldest ages' span, with the problems of its column: more than one, one that starts
     too young or ends too soon, or ages that another column holds too."""
     who = _SEXES[sex]
     over = sorted(span for span in spans if span[1] is None)
     if len(over) > 1:
         columns = listed(header, sorted(spans[span] for span in over))
-        problems.append(f"more than one column is for the oldest {who}ages: {columns}")
+        problems.append(f"more than one {unit} is for the oldest {who}ages: {columns}")
     top = over[-1] if over else max(spans, key=lambda span: (span[1], span[0]))
     start, name = top[0], quoted(header[spans[top]])
     if over and start < OLDEST_BAND_START:
-        problems.append(f"{name} takes in people of more than one age band: {_UP_TO}")
+        problems.append(f"{name} takes in people of more than one age band: ")
+        problems[-1] += _UP_TO.format(unit)
     elif not over and (top[1] != start or start < OLDEST):
         such = f"{sex.upper()}{OLDEST}" + ("" if sex else "+")
         problems.append(
-            f"there is no column for the oldest {who}ages (such as “{such}”): the oldest is {name}"
+            f"there is no {unit} for the oldest {who}ages (such as “{such}”): the oldest is {name}"
         )
     later = [c for (_, oldest), c in spans.items() if over and oldest and oldest >= start]
     if later:
@@ -216,7 +234,7 @@ def _straddles(header: list[str], spans: dict[Span, int]) -> list[str]:
     return problems
 
 
-def _covered(header: list[str], sex: str, spans: dict[Span, int], start: int) -> list[str]:
+def _covered(header: list[str], sex: str, spans: dict[Span, int], start: int, unit: str):
     """Ages younger than the oldest column's that no column holds, or that two do (a total
     such as "Aged 16 to 64" beside its bands)."""
     missing, again, who = [], {}, _SEXES[sex]
@@ -230,12 +248,13 @@ def _covered(header: list[str], sex: str, spans: dict[Span, int], start: int) ->
             again.setdefault(holding[0][1], []).extend(c for _, c in holding[1:])
     problems = [
         f"{quoted(header[widest])} holds {who}ages that {listed(header, sorted(set(others)))} "
-        f"{'holds' if len(set(others)) == 1 else 'hold'} too: keep one column for each age"
+        f"{'holds' if len(set(others)) == 1 else 'hold'} too: keep one {unit} for each age"
         for widest, others in again.items()
     ]
     if missing:
         problems.append(
-            f"the {who}age columns are incomplete: there is no column for {_ranges(missing, who)}"
+            f"the {who}{'age columns' if unit == 'column' else 'ages'} are incomplete: there is "
+            f"no {unit} for {_ranges(missing, who)}"
         )
     return problems
 

@@ -6,9 +6,12 @@ an area with a column for each year of age ("0" … "90+"), or for each sex and 
 "M90"), and the Census 2021 and ONS tables by five-year age band ("Aged 4 years and under",
 "Aged 5 to 9 years" … "Aged 85 years and over", or "0-4" … "85+"), added up into the platform's
 age bands (engage/services/reach_ages.py: a band across two of the platform's, such as "Aged 15
-to 19 years", is refused, not split, and a file of one sex is refused); and the English Indices
-of Deprivation, whose overall decile sits among the domains' ranks, scores and deciles. A name
-that could be read two ways is refused, never guessed, and the columns read are told.
+to 19 years", is refused, not split, and a file of one sex is refused); files with a row for
+each area, sex and age, as the Census 2021 custom datasets are saved (a "Sex (2 categories)",
+an "Age (101 categories)" and an "Observation" column), added up by the same rules
+(engage/services/reach_long.py); and the English Indices of Deprivation, whose overall decile
+sits among the domains' ranks, scores and deciles. A name that could be read two ways is
+refused, never guessed, and the columns read are told.
 """
 
 import re
@@ -52,6 +55,7 @@ class Layout:
     code: int
     columns: dict[str, list[int]]  # a band's age columns are added up
     wide: bool = False  # a row an area, a column an age (else a row an area and age band)
+    long: bool = False  # a row an area, sex and age, or an area and age
     read: str = ""  # the columns read, said when they are not the platform's own names
 
 
@@ -83,8 +87,8 @@ def _best(header: list[str], rank, what: str, rename: str, problems: list[str]) 
     return best[0]
 
 
-def _code_column(header: list[str], problems: list[str]) -> int | None:
-    code = _best(header, code_rank, "area codes", "area_code", problems)
+def _code_column(header: list[str], problems: list[str], rank=code_rank) -> int | None:
+    code = _best(header, rank, "area codes", "area_code", problems)
     if code is None and not problems:
         problems.append(f"no column of area codes was found: the first row must name {CODES}")
     return code
@@ -132,7 +136,9 @@ def population_layout(header: list[str], titles: Sequence[str] = ()) -> Layout:
     names = [name.lower() for name in header]
     problems: list[str] = []
     if sex := one_sex(list(titles)):
-        raise ReachImportError([sex])
+        raise sex
+    if long := _long_layout(header):
+        return long
     if "age_band" in names and "population" in names:
         columns = {"age_band": [names.index("age_band")], "population": [names.index("population")]}
         code = _code_column(header, problems)
@@ -147,6 +153,70 @@ def population_layout(header: list[str], titles: Sequence[str] = ()) -> Layout:
     if problems:
         raise ReachImportError(problems)
     return Layout(header, code, columns, wide=True, read=_read_from(header, code, ages))
+
+
+def _named(exact: set[str], named: set[str], coded: bool = True):
+    """A rank of columns: 0 named exactly, 1 with a word of `named` in its name, 2 if it holds
+    those values' codes ("Sex (2 categories) Code" beside "Sex (2 categories)") and `coded`."""
+
+    def rank(name: str) -> int | None:
+        lowered = name.strip().lower()
+        if lowered in exact:
+            return 0
+        found = words(lowered)
+        if len(lowered) > 60 or not found & named:
+            return None
+        if "code" not in found:
+            return 1
+        return 2 if coded else None
+
+    return rank
+
+
+_SEX_COLUMN = _named({"sex", "gender"}, {"sex", "gender"})
+# An age's code is the number of its category ("Age (18 categories) Code": 1 to 18), not an age.
+_AGE_COLUMN = _named({"age", "age_band", "age band", "age group"}, {"age"}, coded=False)
+_PEOPLE = {"population", "observation", "observations", "count", "value", "obs_value"}
+_PEOPLE_COLUMN = _named(_PEOPLE | {"people", "persons"}, _PEOPLE)
+
+
+def _not_sex_or_age(name: str) -> int | None:
+    return None if words(name) & {"sex", "gender", "age"} else code_rank(name)
+
+
+def _long_layout(header: list[str]) -> Layout | None:
+    """A row an area, sex and age, or an area and age named other than by the platform's
+    age_band (a row for each age of all persons); None if the columns are not so, as a file
+    with a column for each age's are not."""
+    problems: list[str] = []
+    sex = _best(header, _SEX_COLUMN, "sexes", "sex", problems)
+    age = _best(header, _AGE_COLUMN, "ages", "age", problems)
+    if age_columns(header) or (sex is None and (age is None or header[age] == "age_band")):
+        return None
+    people = _best(header, _PEOPLE_COLUMN, "populations", "population", problems)
+    code = _code_column(header, problems, _not_sex_or_age)
+    beside = quoted(header[sex if sex is not None else age or 0])
+    for column, what, rename in ((age, "ages", "age"), (people, "populations", "population")):
+        if column is None and not problems:
+            problems.append(
+                f"it has a column {beside} but none of {what}: name the one that holds them "
+                f"“{rename}”"
+            )
+    if problems or code is None or age is None or people is None:
+        raise ReachImportError(problems)
+    columns = {"age": [age], "population": [people]} | ({"sex": [sex]} if sex is not None else {})
+    return Layout(header, code, columns, long=True, read=_long_read(header, code, columns))
+
+
+def _long_read(header: list[str], code: int, columns: dict[str, list[int]]) -> str:
+    (age,), (people,) = columns["age"], columns["population"]
+    sexes = (
+        f", the sexes in {quoted(header[columns['sex'][0]])} added together,"
+        if "sex" in (columns)
+        else ""
+    )
+    more = f"ages from {quoted(header[age])}{sexes} and people from {quoted(header[people])}"
+    return f"area codes from {quoted(header[code])}, {more}"
 
 
 def whole(value: str, low: int, high: int) -> int | None:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from itertools import chain, islice
 
 from engage.errors import ImportError_, ReachImportError
+from engage.services.reach_ages import OneSexError
 from engage.services.reach_columns import Layout, code_rank, quoted
 from engage.services.sheets import (
     SPREADSHEET_MAX_ROWS,
     ZIP_MAGIC,
+    as_clause,
     as_text,
     open_workbook,
     visible_sheets,
@@ -114,6 +116,8 @@ class _Rows:
         titles += [" ".join(t for t in map(str.strip, row) if t) for row in above]
         try:
             self.layout = self.layout_of(header, [t for t in titles if t])
+        except OneSexError:
+            raise  # the whole file's or sheet's, not its column names'
         except ReachImportError as error:
             if not self.titles:
                 raise
@@ -208,7 +212,11 @@ def _sheet(sheets: list, layout_of: LayoutOf, known: set[str]):
     if not refused:
         raise ReachImportError(["the workbook has no sheet shown"])
     found, error = next(((f, e) for f, e in refused if f.coded), refused[0])
-    raise ReachImportError([f"the sheet {quoted(found.sheet)}: {p}" for p in error.problems])
+    sheet = f"the sheet {quoted(found.sheet)}"
+    if isinstance(error, OneSexError):
+        said = "its name says so" if error.title == found.sheet else ""
+        raise ReachImportError([error.told(sheet, said)])
+    raise ReachImportError([f"{sheet}: {p}" for p in error.problems])
 
 
 def _cells(sheet):
@@ -228,7 +236,7 @@ def _opened(message: str) -> str:
             f"the workbook is too large to read as one (over {MAX_OPENED / 2**20:g} MB "
             f"once opened): save its table as CSV, which is read whole, or {TRIM}"
         )
-    return message[0].lower() + message[1:].rstrip(".")
+    return as_clause(message)
 
 
 def _at(row, column: int) -> str:

@@ -282,6 +282,14 @@ def open_workbook(data: bytes, most: int | None = None, values: bool = False):
             workbook.close()
 
 
+def as_clause(message: str) -> str:
+    """One of this module's messages as a clause of a longer sentence (a page's one-line
+    problem): lower case first, its sentences joined by colons, no full stop at its end."""
+    sentences = [s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", message.strip()) if s]
+    clauses = [s.rstrip(".") for s in sentences]
+    return ": ".join(c[:1].lower() + c[1:] for c in clauses)
+
+
 def visible_sheets(workbook) -> list:
     """The sheets Excel shows, in order: a hidden one (lookups, say) is not the data."""
     return [s for s in workbook.worksheets if getattr(s, "sheet_state", "") == "visible"]

@@ -71,4 +71,8 @@ def test_bands_that_do_not_add_up_into_the_platform_s_one_way_are_refused(header
 )
 def test_a_title_naming_one_sex_alone_is_refused(titles, sex):
     problem = one_sex(titles)
-    assert (problem is None) if sex is None else problem.startswith(f"it holds only {sex} (")
+    assert (
+        (problem is None)
+        if sex is None
+        else problem.told("it").startswith(f"it holds only {sex} (")
+    )

@@ -111,3 +111,43 @@ def test_a_file_with_no_decile_says_what_it_looked_for_and_what_it_found():
         "“IMD” in its name (such as “Index of Multiple Deprivation (IMD) Decile (where 1 is most "
         "deprived 10% of LSOAs)”); “Income Decile”, “Crime Decile” and 1 more are domains’ deciles"
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "columns"),
+    [
+        (
+            [
+                "Lower layer Super Output Areas Code",
+                "Lower layer Super Output Areas",
+                "Age (101 categories) Code",
+                "Age (101 categories)",
+                "Sex (2 categories) Code",
+                "Sex (2 categories)",
+                "Observation",
+            ],
+            (0, {"age": [3], "population": [6], "sex": [5]}),
+        ),
+        (
+            ["area_code", "age_band", "sex", "population"],
+            (0, {"age": [1], "population": [3], "sex": [2]}),
+        ),
+        (
+            ["ward_code", "sex", "age", "population_2022"],
+            (0, {"age": [2], "population": [3], "sex": [1]}),
+        ),
+        (["Code", "Age", "Count"], (0, {"age": [1], "population": [2]})),
+    ],
+)
+def test_a_row_for_each_area_sex_and_age_is_read_from_its_columns(header, columns):
+    layout = population_layout(header)
+    assert layout.long
+    assert (layout.code, layout.columns) == columns
+
+
+def test_other_layouts_are_not_read_as_a_row_for_each_age():
+    assert not population_layout(["area_code", "age_band", "population"]).long  # a band a row
+    assert population_layout(["Code", "Total", *AGES]).wide
+    with pytest.raises(ReachImportError) as caught:  # a workbook's contents, not a table
+        population_layout(["Sheet", "Ward code, name and population by single year of age"])
+    assert "the first row must name the columns area_code, age_band" in caught.value.message

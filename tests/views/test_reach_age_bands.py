@@ -138,7 +138,7 @@ def test_a_total_beside_the_bands_is_refused_not_counted_twice(client, wards):  
                     "Females,,,",
                 ],
             ),
-            "row 3, read as the column names: it holds only females (its title says “Females”)",
+            "it holds only females (its title says “Females”)",
         ),
         (
             lambda: _census_file(CENSUS_23, sex="Sex: Male; "),

@@ -2,7 +2,9 @@
 whose column names the reach page reads, past a cover, contents and notes, and the sheet read is
 told; a workbook of one sex, or with two such tables, is refused and saves nothing."""
 
+import html
 import io
+import re
 import zipfile
 
 import pytest
@@ -19,6 +21,7 @@ from tests.views.test_reach_published_files import (  # noqa: F401
     _people,
     _post,
     _saved,
+    _sex_file,
     lsoas,
     wards,
 )
@@ -100,13 +103,29 @@ def test_a_workbook_by_sex_on_three_sheets_is_read_from_the_persons_sheet(client
     assert _saved() == _expected(WARDS, sexes=("F", "M"))
 
 
+def _sex_sheet(sexes: str) -> list[list]:
+    lines = _sex_file(sexes).decode().splitlines()
+    return [[int(v) if v.isdigit() else v for v in line.split(",")] for line in lines]
+
+
 @pytest.mark.parametrize(
     ("sheets", "problem"),
     [
         (
             lambda: {"Cover": COVER, "Mid-2020 Females": _table("Mid-2020: females", ("F",))},
-            "the sheet “Mid-2020 Females”: row 4, read as the column names: it holds only "
-            "females (its title says “Mid-2020 Females”): the reach page needs all persons",
+            "the sheet “Mid-2020 Females” holds only females (its name says so): the reach "
+            "page needs all persons, so import the table for all persons, or one with columns "
+            "for both sexes",
+        ),
+        (
+            lambda: {"Cover": COVER, "Wards": _table("Mid-2020: females", ("F",))},
+            "the sheet “Wards” holds only females (its title says “Mid-2020: females”): the "
+            "reach page needs all persons, so import the table",
+        ),
+        (
+            lambda: {"Notes": [["Sex: F is female"]], "LSOAs": _sex_sheet("F")},
+            "the sheet “LSOAs” holds only females (its age columns are “F0” to “F90”): the "
+            "reach page needs all persons",
         ),
         (
             lambda: {
@@ -179,4 +198,35 @@ def test_a_workbook_too_large_or_damaged_is_refused(client, wards, monkeypatch, 
     response = _post(client, wards, "baselines", data())
     assert response.status_code == 400
     assert f"Nothing was imported. {problem}" in response.text
+    assert _saved() == {}
+
+
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "x")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 10_000_000)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (
+            lambda: _zip(["notes.txt"]),
+            "the file must be a CSV or XLSX file: in your spreadsheet, choose 'Save as' and pick "
+            "'CSV' or 'Excel workbook (.xlsx)', without a password",
+        ),
+        (
+            _bomb,
+            "the XLSX file is compressed far more than a real spreadsheet can be, so it was not "
+            "opened: save it again from your spreadsheet, or as CSV",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_is_told_in_one_sentence(client, wards, data, problem):  # noqa: F811
+    response = _post(client, wards, "baselines", data())
+    assert response.status_code == 400
+    summary = re.search(r"govuk-error-summary__list\">\s*<li>\s*(.*?)\s*</li>", response.text)
+    assert html.unescape(summary[1]) == f"Nothing was imported. {problem}"
     assert _saved() == {}
