@@ -62,7 +62,15 @@ def _require_editable(run: AnalysisRun, *themes: RunTheme | None) -> None:
         if theme is None or theme.run_id != run.id:
             raise ThemeEditError("Choose a theme of this run")
         if not theme.visible:
-            raise ThemeEditError(f"“{theme.label}” was merged or split: choose a current theme")
+            raise ThemeEditError(f"“{theme.label}” {_gone(theme)}: choose a current theme")
+
+
+def _gone(theme: RunTheme) -> str:
+    """What became of a theme no longer shown, for a change sent from a page opened before."""
+    if theme.merged_into is not None:
+        return f"was merged into “{theme.merged_into.label}” after this page was opened"
+    parts = sum(1 for t in theme.run.themes if t.parent_id == theme.id)
+    return f"was split into {parts} themes after this page was opened"
 
 
 def rename_theme(theme: RunTheme, label: str, user: User | None) -> None:
