@@ -22,6 +22,9 @@ from engage.services.analysis_runs import (
 from engage.services.run_models import MODEL_MISSING, load_model, split_parts
 from engage.services.theme_mentions import store_mentions
 
+# The analysis's name for the entries with no words its themes use.
+OTHER = "Other (no distinctive words)"
+
 
 def new_entries_waiting(run: AnalysisRun) -> int:
     """Entries published (or withdrawn) since the run read them."""
@@ -61,9 +64,7 @@ def _assign(run: AnalysisRun, model, rows: list[entries.EntryRow]) -> None:
     # Primary and further themes are routed together: a split theme's model loads once.
     targets: dict[int, list[tuple[entries.EntryRow, tuple[bool, float]]]] = defaultdict(list)
     for row, assignment in zip(rows, found, strict=True):
-        theme = by_model.get(assignment.theme_id)
-        if theme is None:
-            continue
+        theme = by_model.get(assignment.theme_id) or _other_theme(run)
         targets[theme.id].append((row, (True, assignment.score)))
         for secondary in assignment.secondary:
             if secondary.theme_id in by_model:
@@ -77,6 +78,19 @@ def _assign(run: AnalysisRun, model, rows: list[entries.EntryRow]) -> None:
                 mentions[row.key].append((theme.id, score))
     bulk_insert_assignments(values)
     store_mentions(run.id, mentions)
+
+
+def _other_theme(run: AnalysisRun) -> RunTheme:
+    """Where a new entry goes when it uses none of the words the run's themes were found in
+    (another language, a word no entry of the run had): the run's "Other" theme, made the
+    first time one is needed. Left out, it was counted nowhere and waited for a theme forever."""
+    other = next((t for t in run.themes if t.is_other), None)
+    if other is None:
+        number = max((t.number for t in run.themes), default=0) + 1
+        other = RunTheme(run=run, number=number, label=OTHER, found_label=OTHER, is_other=True)
+        db.session.add(other)
+        db.session.flush()
+    return other
 
 
 def _route(theme: RunTheme, items):

@@ -62,7 +62,15 @@ def _require_editable(run: AnalysisRun, *themes: RunTheme | None) -> None:
         if theme is None or theme.run_id != run.id:
             raise ThemeEditError("Choose a theme of this run")
         if not theme.visible:
-            raise ThemeEditError(f"“{theme.label}” was merged or split: choose a current theme")
+            raise ThemeEditError(f"“{theme.label}” {_gone(theme)}: choose a current theme")
+
+
+def _gone(theme: RunTheme) -> str:
+    """What became of a theme no longer shown, for a change sent from a page opened before."""
+    if theme.merged_into is not None:
+        return f"was merged into “{theme.merged_into.label}” after this page was opened"
+    parts = sum(1 for t in theme.run.themes if t.parent_id == theme.id)
+    return f"was split into {parts} themes after this page was opened"
 
 
 def rename_theme(theme: RunTheme, label: str, user: User | None) -> None:
@@ -244,7 +252,7 @@ def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMap
     _require_editable(theme.run, theme)
     names = dict(mapping_choices(theme.run))
     if target not in names:
-        raise ThemeEditError("Choose one of the strategy's themes or priorities")
+        raise ThemeEditError(_not_a_choice(target, names))
     kind, _, target_id = target.partition(":")
     column = "priority_id" if kind == "priority" else "strategy_theme_id"
     mapping = next((m for m in theme.mappings if getattr(m, column) == int(target_id)), None)
@@ -258,6 +266,18 @@ def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMap
     log_edit(theme.run, "map", user, theme, target=target, name=names[target])
     db.session.flush()
     return mapping
+
+
+def _not_a_choice(target: str, names: dict) -> str:
+    kind, _, target_id = target.partition(":")
+    if not names:
+        return "The strategy has no themes or priorities to map onto now"
+    if kind in ("theme", "priority") and target_id.isascii() and target_id.isdigit():
+        return (
+            "The theme or priority you chose was removed from the strategy after this page was "
+            "opened: choose one of those listed now"
+        )
+    return "Choose one of the strategy's themes or priorities"
 
 
 def remove_mapping(theme: RunTheme, user: User | None) -> str:

@@ -106,8 +106,11 @@ class SplitForm(FlaskForm):
 
 
 class MappingForm(FlaskForm):
+    # Checked by the service, which can say that a priority listed when the page was opened
+    # has since been removed from the strategy.
     strategy_target = SelectField(
         "The strategy's theme or priority",
+        validate_choice=False,
         validators=[InputRequired("Choose the strategy's theme or priority")],
         widget=GovSelect(),
     )

@@ -149,7 +149,7 @@ def _edit(run, theme, form_name, form, action, done, field=None):
     except EngageError as error:
         db.session.rollback()
         problem = error.message
-        if field and not theme.split:  # a split theme's page has no fields to correct
+        if field and theme.visible:  # a merged or split theme's page has no fields to correct
             form[field].errors.append(problem)
             problem = None
         return render_theme(run, theme, problem=problem, status=400, **{form_name: form})

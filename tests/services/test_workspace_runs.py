@@ -129,7 +129,7 @@ def test_split_reclusters_a_theme_and_routes_new_entries_to_its_parts(consultati
     assert len(parts) == 2 and biggest.split and not biggest.visible
     assert sum(p.size for p in parts) == before and all(p.size for p in parts)
     assert all(t.id != biggest.id for t in visible_themes(run))
-    with pytest.raises(ThemeEditError, match="merged or split"):
+    with pytest.raises(ThemeEditError, match="was split into 2 themes"):
         rename_theme(biggest, "Again", user)
     late = make_wish(consultation, text=make_text_like(biggest))
     db.session.commit()

@@ -192,7 +192,7 @@ def test_every_edit_form_refuses_bad_input(client, team, run):
         ("merge", {"other": "x"}, "Invalid Choice"),
         ("split", {"parts": "one"}, "Not a valid integer"),
         ("split", {"parts": "1"}, "from 2 to 10"),
-        ("mapping", {"strategy_target": "priority:1"}, "Not a valid choice"),
+        ("mapping", {"strategy_target": "priority:1"}, "no themes or priorities to map onto"),
         ("entries", {"action": "move", "move_to": str(other.id)}, "Tick the entries first"),
         ("entries", {"action": "move", "entry": "1", "move_to": "0"}, "Choose the theme to move"),
         ("entries", {"action": "move", "entry": "1", "move_to": "x"}, "Invalid Choice"),

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from engage.extensions import db
-from engage.models import ThemeAssignment, Wish
+from engage.models import Job, ThemeAssignment, Wish
 from engage.services.analysis_runs import visible_themes
 from engage.services.theme_edits import mark_relevance
 from engage.template_helpers import local_datetime
@@ -129,3 +129,25 @@ def test_the_report_says_how_many_themes_were_found_when_fewer_than_asked(client
     book = load_workbook(io.BytesIO(client.get(f"/staff/workspace/runs/{run.id}/themes.xlsx").data))
     about = {r[0]: r[1] for r in book["About this run"].iter_rows(values_only=True)}
     assert about["Number of themes"].startswith(told)
+
+
+def test_a_new_entry_in_words_the_run_never_saw_is_counted_in_other(client, team, run):
+    assert not any(t.is_other for t in run.themes)  # every entry of the run had usable words
+    make_wish(run.consultation, text="Dw i eisiau llyfrgell newydd yn y dref")
+    make_wish(run.consultation, text="Cleaner parks with working toilets")
+    db.session.commit()
+    base = f"/staff/workspace/runs/{run.id}"
+    client.get(f"{base}/themes")  # gives the new entries the run's themes
+    themes = _text(client.get(f"{base}/themes").text)
+    assert "2 more were published after it and given its themes." in themes
+    assert "being given its themes" not in themes
+    db.session.expire_all()
+    other = next(t for t in visible_themes(run) if t.is_other)
+    assert other.label == "Other (no distinctive words)" and other.size == 1
+    assert sum(t.size for t in visible_themes(run)) == 52
+    page = _text(client.get(f"{base}/themes/{other.id}").text)
+    assert "Dw i eisiau llyfrgell newydd yn y dref" in page
+    # Once placed, it waits for nothing: no page queues a job for it again.
+    jobs = db.session.scalar(db.select(db.func.count(Job.id)))
+    client.get(f"{base}/themes")
+    assert db.session.scalar(db.select(db.func.count(Job.id))) == jobs

@@ -89,3 +89,23 @@ def test_removing_a_mapping_needs_the_form_token(client, mapped_run):
     assert refused.status_code == 400
     db.session.expire_all()
     assert theme.confirmed_mapping is not None
+
+
+def test_a_priority_removed_since_the_page_was_opened_is_told_at_its_field(client, mapped_run):
+    from engage.models import Priority
+    from engage.services.strategy import remove_priority
+
+    run, theme = mapped_run
+    key = next(k for k in _choices(run) if k.startswith("priority:"))
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    stale = hidden_fields(client.get(base).text)
+    remove_priority(db.session.get(Priority, int(key.partition(":")[2])))  # by an administrator
+    db.session.commit()
+    response = client.post(f"{base}/mapping", data={**stale, "strategy_target": key})
+    assert response.status_code == 400
+    told = "The theme or priority you chose was removed from the strategy after this page"
+    assert told in html.unescape(response.text)
+    assert 'href="#strategy_target"' in response.text and "Not a valid choice" not in response.text
+    db.session.expire_all()
+    assert theme.confirmed_mapping is None

@@ -255,7 +255,8 @@ def test_a_split_theme_s_page_leads_to_its_parts(client, team, run):
     db.session.rollback()
     parts = [t for t in visible_themes(run) if t.parent_id == theme.id]
     response = client.post(f"{base}/rename", data={**stale, "label": "Buses"})
-    assert response.status_code == 400 and "was merged or split" in response.text
+    told = "was split into 2 themes after this page was opened"
+    assert response.status_code == 400 and told in response.text
     for page in (response.text, client.get(base).text):
         notice = page.split('id="split-into"')[1].split("</div>")[0]
         assert "The team split this theme: its entries are now in 2 themes." in notice
@@ -346,8 +347,33 @@ def test_merging_a_theme_another_member_has_just_merged_says_so(app, client, tea
     assert other.post(f"{base}/{c.id}/merge", data={**token, "other": b.id}).status_code == 303
     response = client.post(f"{base}/{a.id}/merge", data={**stale, "other": b.id})
     assert response.status_code == 400
-    assert f"“{b.label}” was merged or split: choose a current theme" in unescape(response.text)
+    told = f"“{b.label}” was merged into “{c.label}” after this page was opened"
+    assert f"{told}: choose a current theme" in unescape(response.text)
     assert "Not a valid choice" not in response.text
     for huge in ("99999999999999999999", "0", "-3"):
         response = client.post(f"{base}/{a.id}/merge", data={**stale, "other": huge})
         assert response.status_code == 400, huge
+
+
+def test_a_theme_merged_meanwhile_says_where_its_entries_went(app, client, team, run):
+    """Another member merged B into A while this one had B open: a rename (or any change) sent
+    from B's page says into which theme, and links to it, instead of offering B's forms again
+    with advice to merge B (it holds no entries now)."""
+    a, b = visible_themes(run)[:2]
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    stale = hidden_fields(client.get(f"{base}/{b.id}").text)
+    other = app.test_client()
+    sign_in(other, make_staff("strategy"))
+    token = hidden_fields(other.get(f"{base}/{a.id}").text)
+    assert other.post(f"{base}/{a.id}/merge", data={**token, "other": b.id}).status_code == 303
+    response = client.post(f"{base}/{b.id}/rename", data={**stale, "label": "Buses"})
+    assert response.status_code == 400
+    page = unescape(response.text)
+    told = f"“{b.label}” was merged into “{a.label}” after this page was opened"
+    assert told in page
+    notice = page.split('id="merged-into"')[1].split("</div>")[0]
+    assert f'/runs/{run.id}/themes/{a.id}">{a.label}</a>' in notice
+    assert "Rename the theme" not in page and "merge this one into it" not in page
+    # The same merge sent twice (a double click) is told it was made.
+    response = other.post(f"{base}/{a.id}/merge", data={**token, "other": b.id})
+    assert response.status_code == 400 and told in unescape(response.text)
