@@ -276,6 +276,8 @@ def test_labels_name_one_idea_or_two(keywords, label):
         ([("trash", 2.0), ("weeks", 1.5), ("cans", 1.2)], "Trash & cans"),
         # "don't cull badgers": the tokenizer keeps "don" of "don't".
         ([("don", 2.0), ("cull", 1.9), ("badgers", 1.5)], "Cull & badgers"),
+        # What a petition or request asks somebody to do is not what it is about.
+        ([("government", 2.0), ("urge", 1.9), ("funding", 1.5)], "Government & funding"),
         # ... nor end a name, but nouns of time do ("half hour", "time frame").
         ([("arboretum looked", 2.0), ("children", 1.9)], "Arboretum & children"),
         (
