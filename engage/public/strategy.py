@@ -137,16 +137,20 @@ def strategy_priority(slug, priority_id):
         here = {"slug": slug, "priority_id": priority.id, "_anchor": "comments"}
         return redirect(url_for("public.strategy_priority", **here, **page_param(comments)))
     wishes, areas = evidence_summary(priority)
+    current = current_version(strategy)
+    version = priority.theme.version
     return _render(
         "priority.html",
         strategy,
-        version=priority.theme.version,
+        version=version,
         priority=priority,
         counts=stance_counts([priority]),
         comments=comments,
         evidence=(wishes, areas),
         themes=cited_themes([priority]),
         open_for_comment=accepts_comments(priority),
+        # Paired by key, as the comparison pairs them; None if it is no longer a priority.
+        in_current=get_priority_in(current, priority.key) if current is not version else None,
     )
 
 
