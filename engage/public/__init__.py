@@ -16,5 +16,6 @@ from engage.public import (  # noqa: E402,F401
     rights,
     routes,
     strategy,
+    strategy_compare,
     votes,
 )

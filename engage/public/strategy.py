@@ -1,13 +1,12 @@
 """Residents' pages of the draft strategy: contents, themes, priorities with their comments,
-the comment form (with the optional "about you" step), versions, the side-by-side comparison
-and "you said, we did"."""
+the comment form (with the optional "about you" step), versions and "you said, we did" (the
+side-by-side comparison is in engage.public.strategy_compare)."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from engage.errors import HiddenFieldFilled, InvalidFormToken, NotAccepting, RateLimited
 from engage.extensions import csrf, db
-from engage.models import CHANGE_KINDS, STANCES, VERSION_STATUSES, Priority
-from engage.numbers import id_arg
+from engage.models import STANCES, VERSION_STATUSES, Priority
 from engage.public import bp
 from engage.public.forms import AboutYouForm
 from engage.public.kept import cookie_missing, typed_texts
@@ -32,10 +31,8 @@ from engage.services.strategy import (
     get_priority_in,
     get_strategy,
     get_version,
-    previous_version,
     public_versions,
 )
-from engage.services.strategy_diff import compare_versions
 from engage.services.tokens import form_token_nonce, new_form_token
 from engage.services.wishes import set_respondent_details
 from engage.services.you_said import you_said_we_did
@@ -140,16 +137,20 @@ def strategy_priority(slug, priority_id):
         here = {"slug": slug, "priority_id": priority.id, "_anchor": "comments"}
         return redirect(url_for("public.strategy_priority", **here, **page_param(comments)))
     wishes, areas = evidence_summary(priority)
+    current = current_version(strategy)
+    version = priority.theme.version
     return _render(
         "priority.html",
         strategy,
-        version=priority.theme.version,
+        version=version,
         priority=priority,
         counts=stance_counts([priority]),
         comments=comments,
         evidence=(wishes, areas),
         themes=cited_themes([priority]),
         open_for_comment=accepts_comments(priority),
+        # Paired by key, as the comparison pairs them; None if it is no longer a priority.
+        in_current=get_priority_in(current, priority.key) if current is not version else None,
     )
 
 
@@ -299,37 +300,6 @@ def comment_sent(slug):
     if comment is None:
         return redirect(url_for("public.strategy_contents", slug=slug))
     return _render("comment_sent.html", strategy, comment=comment)
-
-
-@bp.get("/consultations/<slug>/strategy/compare")
-def strategy_compare(slug):
-    """Two versions side by side: what each priority said before and after."""
-    _consultation, strategy = _strategy_or_404(slug)
-    versions = public_versions(strategy)
-    older = request.args.get("from", type=id_arg)
-    newer = request.args.get("to", type=id_arg)
-    if older is None or newer is None:
-        if len(versions) < 2:
-            abort(404)
-        older, newer = versions[-2].number, versions[-1].number
-    old, new = _version_or_404(strategy, older), _version_or_404(strategy, newer)
-    if old.number > new.number:  # asked the other way round: the same comparison
-        return redirect(
-            url_for("public.strategy_compare", slug=slug, **{"from": newer, "to": older})
-        )
-    if old.number == new.number:
-        abort(400)
-    # Reasons are recorded against the version revised from, so show them only for that pair.
-    recorded = {c.key: c for c in new.changes} if previous_version(new) is old else {}
-    return _render(
-        "compare.html",
-        strategy,
-        old=old,
-        new=new,
-        comparisons=compare_versions(old, new),
-        recorded=recorded,
-        kinds=CHANGE_KINDS,
-    )
 
 
 @bp.get("/consultations/<slug>/strategy/you-said-we-did")

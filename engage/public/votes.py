@@ -57,7 +57,9 @@ def vote(slug, entry_id):
     counted = cast_vote(competition, entry, voter)
     db.session.commit()
     if counted:
-        flash(f"Thank you: your vote for “{entry.title}” is counted.", "success")
+        # The title isolated (first strong isolate ... pop), as <bdi dir="auto"> would be: the
+        # message is plain text, and a right-to-left title would take its quotes with it.
+        flash(f"Thank you: your vote for “\u2068{entry.title}\u2069” is counted.", "success")
     else:
         flash("You have already voted in this competition: your first vote stands.")
     back.set_cookie(

@@ -22,6 +22,7 @@ from engage.services.moderation import flag_new_wishes
 from engage.services.postcodes import find_area
 from engage.services.references import new_reference
 from engage.services.search import search_key
+from engage.template_helpers import closing_date, local_date
 
 MAX_WISHES = 3
 MAX_WISH_LENGTH = 500
@@ -178,6 +179,6 @@ def count_wishes(consultation: Consultation, status: ModerationStatus | None = N
 
 def _closed_message(consultation: Consultation, now: datetime) -> str:
     if now < consultation.opens_at:
-        return f"{consultation.title} opens on {consultation.opens_at:%-d %B %Y}. Come back then."
-    closed = f"{consultation.closes_at:%-d %B %Y}"
+        return f"{consultation.title} opens on {local_date(consultation.opens_at)}. Come back then."
+    closed = closing_date(consultation.closes_at)
     return f"{consultation.title} closed on {closed}. We cannot accept new wishes."

@@ -29,7 +29,7 @@ from engage.services.references import unused_references
 from engage.services.search import search_key
 from engage.services.text import clean_text
 from engage.services.workshop_sheets import Preview
-from engage.template_helpers import local_date, local_datetime
+from engage.template_helpers import closing_date, local_date, local_datetime
 
 LATE_IMPORT_DAYS = 30
 _NAME_LENGTH = 200
@@ -137,8 +137,8 @@ def _check_window(consultation: Consultation, now: datetime) -> None:
     deadline = consultation.closes_at + timedelta(days=LATE_IMPORT_DAYS)
     if now >= deadline:
         raise NotAccepting(
-            f"{consultation.title} closed on {local_date(consultation.closes_at)}. Workshop "
-            f"sheets could be imported until {local_date(deadline)}, "
+            f"{consultation.title} closed on {closing_date(consultation.closes_at)}. Workshop "
+            f"sheets could be imported until {closing_date(deadline)}, "
             f"{LATE_IMPORT_DAYS} days after it closed."
         )
 

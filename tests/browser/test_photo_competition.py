@@ -94,7 +94,7 @@ def test_enter_moderate_vote_judge_publish(page, live_server, derby, assert_acce
     page.get_by_role("link", name="Oak avenue").click()
     assert_accessible(page, "entry page")
     page.get_by_role("button", name="Vote for this photo").click()
-    page.get_by_text("your vote for “Oak avenue” is counted").wait_for()
+    page.get_by_text("your vote for “\u2068Oak avenue\u2069” is counted").wait_for()
     assert_accessible(page, "entry page, voted")
     db.session.rollback()
     assert [v.entry_id for v in db.session.query(Vote)] == [entry.id]

@@ -120,7 +120,7 @@ def test_a_vote_for_a_photo_taken_down_can_be_given_again(client, app):
         f"/competitions/pics/photos/{second.id}/vote", data=hidden_fields(page.text)
     )
     assert response.status_code == 303
-    assert "your vote for “Night bus” is counted" in client.get(response.location).text
+    assert "your vote for “\u2068Night bus\u2069” is counted" in client.get(response.location).text
     assert [v.entry_id for v in db.session.query(Vote)] == [second.id]
     # And that vote, for a photo still in the gallery, is the one that stands.
     assert client.get(f"/competitions/pics/photos/{first.id}").status_code == 404

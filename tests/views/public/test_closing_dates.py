@@ -3,13 +3,20 @@ answers: a resident who opens a priority or the wishes form from a shared link h
 the consultation's home page, where the dates are."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from html import unescape
 
 from engage.extensions import db
 from engage.models._types import utcnow
 from engage.services.strategy import get_priority_in
-from engage.template_helpers import closing_datetime, last_comment_day_text, local_datetime
+from engage.template_helpers import (
+    LOCAL_TZ,
+    closing_date,
+    closing_datetime,
+    last_comment_day_text,
+    local_datetime,
+)
+from tests.conftest import hidden_fields
 from tests.factories import make_consultation
 from tests.strategy_factories import make_strategy
 
@@ -62,3 +69,52 @@ def test_a_priority_before_comments_open_says_when_they_do(app, client):
     opens = local_datetime(strategy.comments_open_at)
     assert f"You can comment on this priority from {opens}." in said(page)
     assert f"{base}/comment" not in page.text
+
+
+def _midnight(days: int) -> datetime:
+    """Midnight UK time, ``days`` days from today: a consultation closes as a day starts."""
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    return datetime.combine(today + timedelta(days=days), time(0), LOCAL_TZ).astimezone(UTC)
+
+
+def test_the_wishes_confirmation_gives_the_last_day_of_a_consultation_closing_at_midnight(
+    app, client
+):
+    closes_at = _midnight(10)
+    make_consultation(slug="derby", closes_at=closes_at)
+    db.session.commit()
+    form = hidden_fields(client.get("/consultations/derby/wishes/new").text)
+    sent = client.post("/consultations/derby/wishes/new", data={**form, "wish_1": "More buses"})
+    skipped = client.post(
+        sent.location, data={**hidden_fields(client.get(sent.location).text), "skip": ""}
+    )
+    confirmation = said(client.get(skipped.location))
+    last_day = closing_date(closes_at)
+    assert f"When the consultation closes on {last_day}," in confirmation
+    assert last_day != f"{closes_at.astimezone(LOCAL_TZ):%-d %B %Y}"  # not the day after
+
+
+def test_the_consultation_pages_give_the_last_day_of_one_that_closed_at_midnight(app, client):
+    closes_at = _midnight(-3)
+    make_consultation(slug="derby", opens_at=_midnight(-30), closes_at=closes_at)
+    db.session.commit()
+    last_day = closing_date(closes_at)
+    home = said(client.get("/consultations/derby"))
+    assert f"Closes {last_day} at 11:59pm" in home
+    assert f"It closed on {last_day}. Thank you" in home
+    assert f"Closed on {last_day}" in said(client.get("/"))
+    form = said(client.get("/consultations/derby/wishes/new"))
+    assert f"It closed on {last_day} at 11:59pm, so we cannot take new wishes." in form
+
+
+def test_the_consultation_pages_give_the_last_minute_of_one_open_until_midnight(app, client):
+    closes_at = _midnight(12)
+    make_consultation(slug="derby", closes_at=closes_at)
+    make_consultation(slug="later", opens_at=_midnight(2), closes_at=closes_at)
+    db.session.commit()
+    until = closing_datetime(closes_at)
+    assert until.endswith("at 11:59pm")
+    assert f"Closes {until}" in said(client.get("/consultations/derby"))
+    assert f"Open now: closes {until}" in said(client.get("/"))
+    later = said(client.get("/consultations/later/wishes/new"))
+    assert f"and closes on {until}. We cannot take wishes before then." in later

@@ -1,15 +1,20 @@
 """Residents write in Arabic, Urdu, Hebrew or Persian as well as English. What they wrote is shown
-with its own direction (dir="auto" on a block of it, <bdi> inside a sentence), so a right-to-left
+with its own direction (dir="auto" on a block of it, <bdi dir="auto"> inside a sentence, the
+Unicode isolates in a plain-text message), so a right-to-left
 wish reads from the right with its punctuation where its writer put it, not as part of the
 page's left-to-right English."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from engage.extensions import db
 from engage.models import Wish
-from engage.services.strategy import get_priority_in
+from engage.models._types import utcnow
+from engage.services.strategy import cite_wishes, get_priority_in
+from engage.services.strategy_revisions import publish, record_change, start_revision
+from tests.conftest import hidden_fields
 from tests.factories import make_consultation, make_wish
 from tests.photo_factories import make_competition, make_photo_entry
 from tests.strategy_factories import make_comment, make_strategy
@@ -51,9 +56,62 @@ def test_a_photo_title_wish_and_credit_keep_their_direction(client, consultation
     gallery = client.get("/competitions/pics/gallery").text
     page = client.get(f"/competitions/pics/photos/{entry.id}").text
     for text in (URDU, ARABIC, HEBREW):
-        assert f"<bdi>{text}</bdi>" in gallery
+        assert f'<bdi dir="auto">{text}</bdi>' in gallery
     assert f'dir="auto">{URDU}</h1>' in page and f'dir="auto">{ARABIC}</p>' in page
-    assert f"<bdi>{HEBREW}</bdi>" in page
+    assert f'<bdi dir="auto">{HEBREW}</bdi>' in page
+    report = client.get(f"/competitions/pics/photos/{entry.id}/report").text
+    for html in (gallery, page, report):
+        assert "<bdi>" not in html
+        assert all('dir="auto"' in img for img in re.findall(r"<img [^>]*>", html))
+
+
+def test_the_quotes_of_you_said_we_did_and_a_priority_s_wishes_keep_their_direction(
+    client, consultation
+):
+    strategy = make_strategy(consultation, published=False)
+    wish = db.session.query(Wish).one()
+    priority = get_priority_in(strategy.versions[0], "feeling-safe-at-night")
+    cite_wishes(priority, [wish])
+    publish(strategy.versions[0], "consultation")
+    comment = make_comment(priority, text=URDU)
+    revision = start_revision(strategy)
+    get_priority_in(revision, priority.key).statement = "Brighter paths, all night."
+    record_change(
+        revision,
+        priority.key,
+        kind="reworded",
+        reason="You asked for lights.",
+        user=None,
+        comment_ids=[comment.id],
+        wish_ids=[wish.id],
+    )
+    publish(revision, "consultation")
+    db.session.commit()
+    evidence = client.get(f"/consultations/derby/strategy/priorities/{priority.id}").text
+    assert f'<bdi dir="auto">{ARABIC}</bdi>' in evidence
+    you_said = client.get("/consultations/derby/strategy/you-said-we-did").text
+    assert you_said.count(f'<bdi dir="auto">{URDU}</bdi>') == 2  # a quote, and what led to it
+    assert f'Wish: “<bdi dir="auto">{ARABIC}</bdi>”' in you_said
+    assert "<bdi>" not in evidence + you_said
+
+
+def test_what_was_typed_and_not_saved_keeps_its_direction(client, consultation):
+    fields = hidden_fields(client.get("/consultations/derby/wishes/new").text)
+    consultation.closes_at = utcnow() - timedelta(minutes=1)  # closed while they typed
+    db.session.commit()
+    page = client.post("/consultations/derby/wishes/new", data={**fields, "wish_1": URDU})
+    assert page.status_code == 403
+    assert re.search(rf'<textarea [^>]*readonly dir="auto">{URDU}</textarea>', page.text)
+
+
+def test_the_vote_message_isolates_a_right_to_left_title(client, consultation):
+    competition = make_competition(consultation, slug="pics")
+    entry = make_photo_entry(competition, title=URDU)
+    db.session.commit()
+    page = client.get(f"/competitions/pics/photos/{entry.id}")
+    voted = client.post(f"/competitions/pics/photos/{entry.id}/vote", data=hidden_fields(page.text))
+    banner = client.get(voted.location).text
+    assert f"your vote for “\u2068{URDU}\u2069” is counted" in banner
 
 
 def _box(page: str, name: str) -> str:
@@ -68,5 +126,5 @@ def test_the_boxes_residents_type_in_follow_the_direction_of_what_they_type(clie
     make_competition(consultation, slug="pics")
     db.session.commit()
     enter = client.get("/competitions/pics/enter").text
-    for name in ("title", "wish", "alt_text", "description"):
+    for name in ("title", "wish", "alt_text", "description", "entrant_name"):
         assert 'dir="auto"' in _box(enter, name)

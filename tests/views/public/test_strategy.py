@@ -294,20 +294,6 @@ def test_an_unpublished_strategy_is_not_public(client, app):
     assert "The draft strategy" not in client.get("/consultations/derby").text
 
 
-def test_compare_with_bad_arguments(client, strategy):
-    from engage.services.strategy_revisions import publish
-
-    publish(start_revision(strategy), "final")
-    db.session.commit()
-    base = "/consultations/derby/strategy/compare"
-    assert client.get(base).status_code == 200
-    swapped = client.get(f"{base}?from=2&to=1")
-    assert swapped.status_code == 302 and swapped.location == f"{base}?from=1&to=2"
-    assert client.get(f"{base}?from=2&to=2").status_code == 400
-    assert client.get(f"{base}?from=1&to=9").status_code == 404
-    assert client.get(f"{base}?from=x&to=2").status_code == 200  # falls back to the latest pair
-
-
 def test_you_said_before_any_revision(client, strategy):
     page = client.get("/consultations/derby/strategy/you-said-we-did")
     assert page.status_code == 200 and "We have not revised the draft yet" in page.text

@@ -9,6 +9,7 @@ from itsdangerous import TimestampSigner
 from engage.extensions import db
 from engage.models import ModerationStatus, Submission
 from engage.services.tokens import issue_form_token
+from engage.template_helpers import LOCAL_TZ
 from tests.conftest import hidden_fields
 from tests.factories import make_consultation, make_wish
 
@@ -168,3 +169,27 @@ def test_a_card_not_saved_as_a_duplicate_is_an_error_linked_to_save_it_anyway(
     summary = again.text.split('class="govuk-error-summary"')[1].split("</ul>")[0]
     assert 'href="#confirm_duplicate"' in summary and "Card C-001 was already keyed in" in summary
     assert "Another wish" in again.text
+
+
+def test_a_card_too_late_gives_the_last_day_of_a_consultation_closed_at_midnight(client, login_as):
+    # Midnight in winter, when UK time is UTC: the stored instant's own date is the day after.
+    closes_at = datetime(2025, 1, 16, 0, 0, tzinfo=LOCAL_TZ)
+    late = make_consultation(opens_at=closes_at - timedelta(days=60), closes_at=closes_at)
+    db.session.commit()
+    login_as("officer")
+    response = _card(client, late)
+    assert response.status_code == 403
+    assert f"{late.title} closed on 15 January 2025. We cannot accept new wishes." in (
+        response.text
+    )
+
+
+def test_a_card_too_early_gives_the_uk_day_the_consultation_opens(client, login_as):
+    # 00:30 on 1 July in UK summer time is 23:30 on 30 June in UTC.
+    opens_at = datetime(2099, 7, 1, 0, 30, tzinfo=LOCAL_TZ)
+    early = make_consultation(opens_at=opens_at, closes_at=opens_at + timedelta(days=30))
+    db.session.commit()
+    login_as("officer")
+    response = _card(client, early)
+    assert response.status_code == 403
+    assert f"{early.title} opens on 1 July 2099. Come back then." in response.text

@@ -4,12 +4,16 @@ import csv
 import io
 import re
 import zipfile
+from datetime import datetime, time, timedelta
+from html import unescape
 
 import pytest
 from openpyxl import Workbook
 
 from engage.extensions import db
 from engage.models import PendingSheet, Submission, Wish, WorkshopImport
+from engage.models._types import utcnow
+from engage.template_helpers import LOCAL_TZ
 from tests.conftest import hidden_fields, post_multipart
 from tests.factories import make_consultation
 from tests.sheet_files import csv_bytes, rebuild_zip, xlsx_bytes
@@ -386,3 +390,24 @@ def test_a_sheet_imported_before_says_so_on_its_preview_and_still_gives_its_rows
     assert "Import 2 rows" not in main and "ready to import" not in main
     assert "NOT A POSTCODE" in "\n".join(map(",".join, _rows_to_fix(client, again)))
     assert db.session.query(Wish).count() == 3
+
+
+def test_a_sheet_too_late_gives_the_last_days_of_a_consultation_closed_at_midnight(
+    client, login_as
+):
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    closes_at = datetime.combine(today - timedelta(days=40), time(0), LOCAL_TZ)
+    late = make_consultation(opens_at=closes_at - timedelta(days=60), closes_at=closes_at)
+    db.session.commit()
+    login_as("officer")
+    preview = _upload(client, late, SHEET)
+    done = client.post(
+        "/staff/workshops/import", data=hidden_fields(preview.text) | _confirm(preview.text)
+    )
+    page = unescape(client.get(done.location).text)
+    last_day = f"{closes_at - timedelta(days=1):%-d %B %Y}"
+    last_import_day = f"{closes_at + timedelta(days=29):%-d %B %Y}"
+    assert f"closed on {last_day}. Workshop sheets could be imported until {last_import_day}," in (
+        page
+    )
+    assert db.session.query(Submission).count() == 0
