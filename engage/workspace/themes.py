@@ -215,7 +215,9 @@ def map_theme(run_id, theme_id):
         mapping = confirm_mapping(theme, form.strategy_target.data, staff_user())
         return f"Confirmed: “{theme.label}” belongs to {mapping.target_title}"
 
-    return _edit(run, theme, "mapping_form", form, action, lambda: theme, "strategy_target")
+    # With nothing left to choose from the field is not shown: a refusal is told unlinked.
+    field = "strategy_target" if form.strategy_target.choices else None
+    return _edit(run, theme, "mapping_form", form, action, lambda: theme, field)
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/mapping/remove")

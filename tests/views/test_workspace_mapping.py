@@ -139,3 +139,20 @@ def test_a_priority_an_administrator_removes_ends_the_mapping_in_the_log(app, cl
     assert theme.confirmed_mapping is None
     kinds = [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)]
     assert kinds == ["map", "unmap"]
+
+
+def test_a_refusal_with_nothing_left_to_choose_is_not_a_dead_link(client, mapped_run):
+    from engage.services.strategy import draft_version, get_strategy, replace_content
+
+    run, theme = mapped_run
+    key = next(iter(_choices(run)))
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    stale = hidden_fields(client.get(base).text)
+    replace_content(draft_version(get_strategy(run.consultation)), [])  # by an administrator
+    db.session.commit()
+    response = client.post(f"{base}/mapping", data={**stale, "strategy_target": key})
+    assert response.status_code == 400
+    assert "The strategy has no themes or priorities to map onto now" in response.text
+    assert 'href="#strategy_target"' not in response.text  # the field is not on the page
+    assert 'id="strategy_target"' not in response.text
