@@ -266,6 +266,7 @@ def main() -> None:
             "breakdown by age band": f"{base}/breakdowns/age-band",
             "breakdown by deprivation": f"{base}/breakdowns/deprivation",
             "a theme's page (50 entries)": f"{base}/themes/{theme_id}",
+            "report (all breakdowns)": f"{base}/report",
         }
         print(f"{'page':32} {'median ms':>10} {'slowest ms':>11} {'vs 300 ms':>10}")
         for name, url in pages.items():

@@ -37,6 +37,7 @@ from engage.services.strategy import (
 )
 from engage.services.strategy_fingerprints import strategy_fingerprint, theme_fingerprint
 from engage.services.strategy_revisions import publish, start_revision, unexplained
+from engage.staff import staff_user
 from engage.template_helpers import LOCAL_TZ
 
 
@@ -266,7 +267,7 @@ def remove_strategy_theme(theme_id):
         if request.method == "GET":
             check_theme_removable(theme)  # a removal that would be refused is not asked about
             return render_template("admin/strategy_remove_theme.html", theme=theme, version=version)
-        remove_theme(theme)
+        remove_theme(theme, staff_user())
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400)

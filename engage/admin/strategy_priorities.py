@@ -149,7 +149,7 @@ def remove_strategy_priority(priority_id):
         if request.method == "GET":
             check_removable(priority)  # a removal that would be refused is not asked about
             return _confirm_removal(priority, version)
-        remove_priority(priority)
+        remove_priority(priority, staff_user())
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400)

@@ -186,13 +186,27 @@ def marked_table(rows, columns, counts, marks) -> Table:
 # Breakdowns of a run's themes
 
 
-def _grouped(run: AnalysisRun, column) -> dict[tuple[int, object], int]:
+_COLUMNS = {
+    "area": ThemeAssignment.area_id,
+    "channel": ThemeAssignment.channel,
+    "age-band": ThemeAssignment.age_band,
+    "entry-type": ThemeAssignment.entry_type,
+}
+
+
+def _grouped(run: AnalysisRun, names: list[str]) -> dict[str, dict[tuple[int, object], int]]:
+    """Each theme's relevant entries by every named column, read in one pass over the run."""
+    columns = [_COLUMNS[name] for name in names]
     rows = db.session.execute(
-        select(ThemeAssignment.theme_id, column, func.count())
+        select(ThemeAssignment.theme_id, *columns, func.count())
         .where(ThemeAssignment.run_id == run.id, ThemeAssignment.not_relevant.is_(False))
-        .group_by(ThemeAssignment.theme_id, column)
+        .group_by(ThemeAssignment.theme_id, *columns)
     )
-    return {(theme_id, group): n for theme_id, group, n in rows}
+    out: dict[str, dict[tuple[int, object], int]] = {name: {} for name in names}
+    for theme_id, *groups, n in rows:
+        for name, group in zip(names, groups, strict=True):
+            out[name][(theme_id, group)] = out[name].get((theme_id, group), 0) + n
+    return out
 
 
 def _area_columns(run, counts):
@@ -225,12 +239,10 @@ def _grid(themes, columns, counts):
     return grid
 
 
-def _area_and_deprivation(run: AnalysisRun) -> dict[str, Table]:
+def _area_and_deprivation(run: AnalysisRun, themes, counts) -> dict[str, Table]:
     """The area and deprivation tables, hidden together: a decile's count is the sum of its
     areas' counts, so a decile of two areas would otherwise show what one of them hides."""
-    themes = visible_themes(run)
     rows = [(t.id, t.label) for t in themes]
-    counts = _grouped(run, ThemeAssignment.area_id)
     deciles = dict(
         db.session.execute(select(AreaDeprivation.area_id, AreaDeprivation.decile)).all()
     )
@@ -262,22 +274,32 @@ def _area_and_deprivation(run: AnalysisRun) -> dict[str, Table]:
     }
 
 
+def breakdowns(run: AnalysisRun, dimensions) -> dict[str, Table]:
+    """Several breakdowns of the run, as the report shows them, from one read of its
+    assignments; the area and deprivation tables, hidden together, are built once for both."""
+    if any(d not in DIMENSIONS for d in dimensions):
+        raise KeyError(dimensions)
+    themes = visible_themes(run)
+    names = list(dict.fromkeys("area" if d == "deprivation" else d for d in dimensions))
+    counts = _grouped(run, names)
+    tables: dict[str, Table] = {}
+    if "area" in counts:
+        tables |= _area_and_deprivation(run, themes, counts.pop("area"))
+    rows = [(t.id, t.label) for t in themes]
+    for dimension, found in counts.items():
+        columns = _columns(dimension)
+        grid = _grid(themes, columns, found)  # adds a "Not known" column when one is needed
+        # The rows' totals are the themes' sizes, shown on the themes page: never hidden here.
+        tables[dimension] = make_table(rows, columns, grid, row_totals_known=True)
+    return {d: tables[d] for d in dimensions}
+
+
+def _columns(dimension: str) -> list[tuple[object, str]]:
+    if dimension == "channel":
+        return list({**CHANNELS, "photo": "Photo competition"}.items())
+    return list((AGE_BANDS if dimension == "age-band" else ENTRY_TYPES).items())
+
+
 def breakdown(run: AnalysisRun, dimension: str) -> Table:
     """Every current theme of the run by one dimension, small counts hidden."""
-    if dimension in ("area", "deprivation"):
-        return _area_and_deprivation(run)[dimension]
-    if dimension == "channel":
-        counts = _grouped(run, ThemeAssignment.channel)
-        columns = list({**CHANNELS, "photo": "Photo competition"}.items())
-    elif dimension == "age-band":
-        counts = _grouped(run, ThemeAssignment.age_band)
-        columns = list(AGE_BANDS.items())
-    elif dimension == "entry-type":
-        counts = _grouped(run, ThemeAssignment.entry_type)
-        columns = list(ENTRY_TYPES.items())
-    else:
-        raise KeyError(dimension)
-    themes = visible_themes(run)
-    grid = _grid(themes, columns, counts)
-    # The rows' totals are the themes' sizes, shown on the themes page: never hidden here.
-    return make_table([(t.id, t.label) for t in themes], columns, grid, row_totals_known=True)
+    return breakdowns(run, [dimension])[dimension]

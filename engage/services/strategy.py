@@ -20,8 +20,10 @@ from engage.models import (
     StrategyTheme,
     StrategyVersion,
     Submission,
+    User,
     Wish,
 )
+from engage.services.mapping_ends import end_mappings_onto
 from engage.services.wishes import wish_named
 from engage.template_helpers import LOCAL_TZ
 
@@ -212,8 +214,9 @@ def check_theme_removable(theme: StrategyTheme) -> None:
         raise StrategyError(f"Remove or move the priorities of the theme {theme.title} first")
 
 
-def remove_theme(theme: StrategyTheme) -> None:
+def remove_theme(theme: StrategyTheme, user: User | None = None) -> None:
     check_theme_removable(theme)
+    end_mappings_onto(theme, user)
     version = theme.version
     version.themes.remove(theme)
     _renumber(version.themes)
@@ -283,10 +286,11 @@ def check_removable(priority: Priority) -> None:
         )
 
 
-def remove_priority(priority: Priority) -> None:
+def remove_priority(priority: Priority, user: User | None = None) -> None:
     """Take a priority out of a draft; a revision then asks why it was dropped or merged."""
     version = priority.theme.version
     check_removable(priority)
+    end_mappings_onto(priority, user)
     for change in [c for c in version.changes if c.after_id == priority.id]:
         change.after = None
     theme = priority.theme

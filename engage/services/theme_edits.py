@@ -73,12 +73,15 @@ def _gone(theme: RunTheme) -> str:
     return f"was split into {parts} themes after this page was opened"
 
 
-def rename_theme(theme: RunTheme, label: str, user: User | None) -> None:
-    """A name the team chose; it stays with the theme through later runs."""
+def rename_theme(theme: RunTheme, label: str, user: User | None) -> bool:
+    """A name the team chose; it stays with the theme through later runs. Returns False, and
+    changes and logs nothing, when the theme is already called that."""
     _require_editable(theme.run, theme)
     label = " ".join(label.split())
     if not label:
         raise ThemeEditError("Enter the theme's new name")
+    if label == theme.label:
+        return False
     if len(label) > MAX_LABEL:
         raise ThemeEditError(f"The name must be {MAX_LABEL} characters or fewer")
     others = [t for t in theme.run.themes if t.visible and t.id != theme.id]
@@ -89,6 +92,7 @@ def rename_theme(theme: RunTheme, label: str, user: User | None) -> None:
     log_edit(theme.run, "rename", user, theme, before=theme.label, after=label)
     theme.label, theme.renamed = label, True
     db.session.flush()
+    return True
 
 
 def merge_themes(target: RunTheme, source: RunTheme, user: User | None) -> None:
@@ -195,9 +199,12 @@ def _assignments(run: AnalysisRun, ids: list[int]) -> list[ThemeAssignment]:
 
 
 def move_entries(run: AnalysisRun, ids: list[int], target: RunTheme, user: User | None) -> int:
-    """Put entries in another theme; they stay there in later runs."""
+    """Put entries in another theme; they stay there in later runs. Returns how many moved:
+    entries already in `target` are left as they are, and out of the log."""
     _require_editable(run, target)
-    moved = _assignments(run, ids)
+    moved = [a for a in _assignments(run, ids) if a.theme_id != target.id]
+    if not moved:
+        return 0
     texts = texts_of([(a.entry_type, a.entry_id) for a in moved])
     sources = {a.theme_id for a in moved}
     for assignment in moved:

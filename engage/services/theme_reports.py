@@ -95,15 +95,18 @@ def _still_members(run, themes) -> dict[int, list[tuple[str, int]]]:
     for entry_type, found in by_type.items():
         ids = sorted(found)
         for start in range(0, len(ids), 500):
+            # Not-relevant ones are left out here, not in SQL: asked for there, SQLite reads
+            # the whole run through the week index instead of the entries' unique one.
             rows = db.session.execute(
-                select(ThemeAssignment.entry_id, ThemeAssignment.theme_id).where(
+                select(
+                    ThemeAssignment.entry_id, ThemeAssignment.theme_id, ThemeAssignment.not_relevant
+                ).where(
                     ThemeAssignment.run_id == run.id,
                     ThemeAssignment.entry_type == entry_type,
-                    ThemeAssignment.not_relevant.is_(False),
                     ThemeAssignment.entry_id.in_(ids[start : start + 500]),
                 )
             )
-            here.update({(entry_type, entry_id): theme_id for entry_id, theme_id in rows})
+            here.update({(entry_type, e): theme_id for e, theme_id, dropped in rows if not dropped})
     picked: dict[int, list[tuple[str, int]]] = {t.id: [] for t in themes}
     for theme in themes:
         for rep in theme.representatives:

@@ -3,7 +3,7 @@
 from flask import Response, render_template, stream_with_context
 
 from engage.services.analysis_runs import get_run, newer_done_run
-from engage.services.breakdowns import DIMENSIONS, breakdown
+from engage.services.breakdowns import DIMENSIONS, breakdowns
 from engage.services.reach import reach
 from engage.services.run_counts import entry_counts
 from engage.services.theme_exports import (
@@ -75,7 +75,7 @@ def report(run_id):
     """A printable report for the partnership board: themes, charts and tables, and reach."""
     run = _done_run_or_404(run_id)
     weeks, found = summaries(run)
-    tables = {d: breakdown(run, d) for d in ("area", "channel", "age-band", "deprivation")}
+    tables = breakdowns(run, ("area", "channel", "age-band", "deprivation"))
     return render_template(
         "workspace/report.html",
         run=run,

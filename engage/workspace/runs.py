@@ -103,7 +103,9 @@ def jobs():
 def run_status(run_id):
     """The run's progress as JSON, for the progress page's script."""
     recover_stalled()
-    run = run_or_404(run_id)
+    run = get_run(run_id)
+    if run is None:  # the script polling this reads JSON, not the HTML page
+        return {"error": f"There is no run {run_id}", "status": "unknown", "finished": True}, 404
     job = run.job
     return {
         "status": run.status,

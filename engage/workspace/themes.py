@@ -168,7 +168,8 @@ def rename(run_id, theme_id):
     form = RenameForm()
 
     def action():
-        rename_theme(theme, form.label.data, staff_user())
+        if not rename_theme(theme, form.label.data, staff_user()):
+            return f"Nothing changed: the theme is already called “{theme.label}”"
         return f"Renamed the theme “{theme.label}”"
 
     return _edit(run, theme, "rename_form", form, action, lambda: theme, "label")
@@ -214,7 +215,9 @@ def map_theme(run_id, theme_id):
         mapping = confirm_mapping(theme, form.strategy_target.data, staff_user())
         return f"Confirmed: “{theme.label}” belongs to {mapping.target_title}"
 
-    return _edit(run, theme, "mapping_form", form, action, lambda: theme, "strategy_target")
+    # With nothing left to choose from the field is not shown: a refusal is told unlinked.
+    field = "strategy_target" if form.strategy_target.choices else None
+    return _edit(run, theme, "mapping_form", form, action, lambda: theme, field)
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/mapping/remove")
@@ -246,6 +249,8 @@ def change_entries(run_id, theme_id):
             if target is None:
                 raise EngageError("Choose the theme to move the ticked entries to")
             n = move_entries(run, ids, target, user)
+            if n == 0:
+                return f"Nothing changed: the ticked entries are already in “{target.label}”"
             return f"Moved {n} {'entry' if n == 1 else 'entries'} to “{target.label}”"
         if what in ("not_relevant", "relevant"):
             n = mark_relevance(run, ids, what == "relevant", user)

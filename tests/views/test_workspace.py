@@ -350,3 +350,15 @@ def test_the_threaded_backend_shows_progress_then_the_themes(app, client, team):
     finally:
         release.set()
         analysis_runs.fit_model = real_fit
+
+
+def test_the_progress_of_a_run_that_does_not_exist_is_answered_in_json(client, team):
+    polled = {"Accept": "application/json"}  # as the progress page's script asks
+    response = client.get("/staff/workspace/runs/999/status", headers=polled)
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    assert response.get_json() == {
+        "error": "There is no run 999",
+        "status": "unknown",
+        "finished": True,
+    }

@@ -80,3 +80,43 @@ def test_a_theme_whose_entries_were_all_moved_out_says_so(client, team, run):
     assert "No entries are in this theme now." in text
     assert "open another theme and merge this one into it" in text
     assert "Entries 0 to 0 of 0" not in text and "Move the ticked entries" not in text
+
+
+def test_moving_entries_to_the_theme_they_are_in_changes_nothing(client, team, run):
+    from engage.extensions import db
+    from engage.models import ThemeAssignment, ThemeEdit
+
+    theme = visible_themes(run)[0]
+    url = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    page = client.get(url).text
+    action, listed = _form_of_entries(page)
+    # A hand-made request: the page offers only the other themes.
+    data = {**hidden_fields(page), "entry": listed[:2], "action": "move", "move_to": theme.id}
+    response = client.post(action, data=data)
+    assert response.status_code == 303
+    shown = unescape(client.get(response.location).text)
+    assert f"Nothing changed: the ticked entries are already in “{theme.label}”" in shown
+    assert "moved here by the team" not in shown and "Moved 2 entries" not in shown
+    db.session.expire_all()
+    assert not db.session.query(ThemeEdit).filter_by(kind="move").count()
+    ticked = [int(n) for n in listed[:2]]
+    moved = db.session.query(ThemeAssignment).filter(ThemeAssignment.id.in_(ticked))
+    assert not any(a.moved_by_team for a in moved)
+
+
+def test_renaming_a_theme_to_its_own_name_changes_nothing(client, team, run):
+    from engage.extensions import db
+    from engage.models import ThemeEdit
+
+    theme = visible_themes(run)[0]
+    url = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    page = client.get(url).text
+    response = client.post(f"{url}/rename", data={**hidden_fields(page), "label": theme.label})
+    assert response.status_code == 303
+    shown = unescape(client.get(response.location).text)
+    assert f"Nothing changed: the theme is already called “{theme.label}”" in shown
+    assert "the analysis called it" not in shown
+    assert "Renamed by the team" not in client.get(f"/staff/workspace/runs/{run.id}/themes").text
+    db.session.expire_all()
+    assert not db.session.query(ThemeEdit).filter_by(kind="rename").count()
+    assert not theme.renamed

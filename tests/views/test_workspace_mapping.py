@@ -109,3 +109,50 @@ def test_a_priority_removed_since_the_page_was_opened_is_told_at_its_field(clien
     assert 'href="#strategy_target"' in response.text and "Not a valid choice" not in response.text
     db.session.expire_all()
     assert theme.confirmed_mapping is None
+
+
+def test_a_priority_an_administrator_removes_ends_the_mapping_in_the_log(app, client, mapped_run):
+    from engage.models import Priority
+
+    run, theme = mapped_run
+    key = next(k for k in _choices(run) if k.startswith("priority:"))
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    _post(client, f"{base}/mapping", base, {"strategy_target": key})
+    title = _title(theme)  # "Priority: …"
+    priority = db.session.get(Priority, int(key.partition(":")[2]))
+    priority_id, name = priority.id, html.escape(priority.title)
+
+    admin = app.test_client()
+    sign_in(admin, make_staff("admin", email="admin@example.org"))
+    remove_url = f"/staff/admin/strategy/priorities/{priority_id}/remove"
+    assert _post(admin, remove_url, remove_url).status_code == 303
+
+    page = client.get(base).text
+    assert "Belongs to" not in page and "Remove the mapping" not in page
+    said = f"Not mapped now: it belonged to {title}, which an administrator removed from the"
+    assert said in page
+    log = page[page.index('id="edits"') :]
+    assert f"removed {title} from the strategy, so the mapping ended" in log
+    assert f"confirmed that “{html.escape(theme.label)}” belongs to {name}" in log  # kept
+    db.session.expire_all()
+    assert theme.confirmed_mapping is None
+    kinds = [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)]
+    assert kinds == ["map", "unmap"]
+
+
+def test_a_refusal_with_nothing_left_to_choose_is_not_a_dead_link(client, mapped_run):
+    from engage.services.strategy import draft_version, get_strategy, replace_content
+
+    run, theme = mapped_run
+    key = next(iter(_choices(run)))
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    stale = hidden_fields(client.get(base).text)
+    replace_content(draft_version(get_strategy(run.consultation)), [])  # by an administrator
+    db.session.commit()
+    response = client.post(f"{base}/mapping", data={**stale, "strategy_target": key})
+    assert response.status_code == 400
+    assert "The strategy has no themes or priorities to map onto now" in response.text
+    assert 'href="#strategy_target"' not in response.text  # the field is not on the page
+    assert 'id="strategy_target"' not in response.text
