@@ -121,17 +121,17 @@ ONE_SEX = (
     [
         (
             lambda: _csv(_census_rows(sexes=BOTH[:1])),
-            "Nothing was imported. it holds only females (its “Sex (2 categories)” column says "
+            "Nothing was imported. It holds only females (its “Sex (2 categories)” column says "
             f"“Female” on every row): {ONE_SEX}",
         ),
         (
             lambda: _csv(_platform_rows(sexes=("M",))),
-            "Nothing was imported. it holds only males (its “sex” column says “M” on every row): "
+            "Nothing was imported. It holds only males (its “sex” column says “M” on every row): "
             + ONE_SEX,
         ),
         (
             lambda: _csv(_census_rows(sexes=(("0", "All persons"), *BOTH))),
-            "its “Sex (2 categories)” column holds both all persons (“All persons”) and each sex "
+            "Its “Sex (2 categories)” column holds both all persons (“All persons”) and each sex "
             "(“Female”): keep one",
         ),
         (
@@ -151,7 +151,7 @@ ONE_SEX = (
         ),
         (
             lambda: _csv(_census_rows(ages=[*range(17), *range(18, 101)])),
-            "the ages are incomplete: there is no row for age 17 (16 to 24)",
+            "The ages are incomplete: there is no row for age 17 (16 to 24)",
         ),
         (
             lambda: _csv(
