@@ -166,13 +166,13 @@ def _wide_layout(header: list[str], groups: dict) -> Layout:
 
 
 def _sex_beside_ages(header: list[str], groups: dict, problems: list[str]) -> int | None:
-    """The column of sexes beside everyone's age columns, if there is one; an age column
-    named with its sex ("Sex: All persons; Age: Aged 4 years and under") is not one."""
+    """The column of sexes beside everyone's age columns, if there is one; a column named by
+    sex and age, as the census's are ("Sex: All persons; Age: Total"), is not one."""
     if set(groups) != {""}:
         return None  # the sexes are in the age columns ("F0" … "M90")
 
     def rank(name: str) -> int | None:
-        return None if age_columns([name]) else _SEX_COLUMN(name)
+        return None if words(name) & {"age", "aged", "ages"} else _SEX_COLUMN(name)
 
     return _best(header, rank, "sexes", "sex", problems)
 
