@@ -53,7 +53,7 @@ class ImportError_(EngageError):  # noqa: N801 - "ImportError" is a builtin
 
 class ReachImportError(ImportError_):
     """A reach file (population or deprivation) that saves nothing: every problem, the first
-    MAX_ERRORS shown."""
+    MAX_ERRORS shown, after "Nothing was imported." as a sentence of their own."""
 
     MAX_ERRORS = 20
 
@@ -61,5 +61,5 @@ class ReachImportError(ImportError_):
         shown = problems[: self.MAX_ERRORS]
         more = len(problems) - len(shown)
         message = "; ".join(shown) + (f"; and {more} more" if more else "")
-        super().__init__(f"Nothing was imported. {message}")
+        super().__init__(f"Nothing was imported. {message[:1].upper()}{message[1:]}")
         self.problems = problems

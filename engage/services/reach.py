@@ -27,15 +27,9 @@ from engage.models import (
     Wish,
 )
 from engage.services.breakdowns import marked_table, suppress_linked
-from engage.services.reach_columns import (
-    add_up,
-    deprivation_layout,
-    population_layout,
-    quoted,
-    whole,
-)
+from engage.services.reach_columns import add_up, deprivation_layout, population_layout, whole
 from engage.services.reach_files import read_rows
-from engage.services.reach_long import add_up_long
+from engage.services.reach_long import add_up_by_sex, add_up_long
 
 UNDER = 0.8
 
@@ -90,14 +84,17 @@ def _band(value: str) -> str | None:
 
 def import_baselines(data: bytes) -> ReachImport:
     """Population by area and age band: columns area_code, age_band, population, a row an area
-    with a column for each year of age (the ONS mid-year estimates), or a row an area, sex and
-    age (the census's custom datasets), added up into all persons' bands.
+    with a column for each year of age (the ONS mid-year estimates), a row an area and sex with
+    a column for each age, or a row an area, sex and age (the census's custom datasets), added
+    up into all persons' bands.
     Replaces the baselines of the areas in the file; rows of areas the platform does not have
     are passed over, and nothing is saved unless every row of its areas is right."""
     areas = _areas()
     file = read_rows(data, population_layout, set(areas))
     if file.layout.long:
         found, problems = add_up_long(file.layout, file.rows, areas)
+    elif "sex" in file.layout.columns:
+        found, problems = add_up_by_sex(file.layout, file.rows, areas)
     else:
         found, problems = _by_rows(file.layout, file.rows, areas)
     if problems:
@@ -140,12 +137,7 @@ def _by_band(layout, area: Area, figures: dict[str, list[str]], found: dict) -> 
 
 def _by_ages(layout, area: Area, figures: dict[str, list[str]], found: dict) -> list[str]:
     """A row of one area, a column for each year of age: its bands' populations, added up."""
-    populations, wrong = add_up(layout, figures)
-    problems = []
-    if wrong:
-        more = f" (and {_count(len(wrong) - 1, 'more column')})" if len(wrong) > 1 else ""
-        column = quoted(layout.header[wrong[0]])
-        problems.append(f"the population must be a whole number, 0 or more, in {column}{more}")
+    populations, problems = add_up(layout, figures)
     if (area.id, "under_16") in found:
         problems.append(f"{area.name} is in the file twice")
     found.update(((area.id, band), n) for band, n in populations.items())

@@ -1,17 +1,17 @@
 """Which columns of a reach file hold what, found by their names.
 
-Besides the platform's own layouts (area_code, age_band, population; area_code, decile) the
-reach page reads files as the national sources publish them: the ONS mid-year estimates, a row
-an area with a column for each year of age ("0" … "90+"), or for each sex and year ("F0" …
-"M90"), and the Census 2021 and ONS tables by five-year age band ("Aged 4 years and under",
-"Aged 5 to 9 years" … "Aged 85 years and over", or "0-4" … "85+"), added up into the platform's
-age bands (engage/services/reach_ages.py: a band across two of the platform's, such as "Aged 15
-to 19 years", is refused, not split, and a file of one sex is refused); files with a row for
-each area, sex and age, as the Census 2021 custom datasets are saved (a "Sex (2 categories)",
-an "Age (101 categories)" and an "Observation" column), added up by the same rules
-(engage/services/reach_long.py); and the English Indices of Deprivation, whose overall decile
-sits among the domains' ranks, scores and deciles. A name that could be read two ways is
-refused, never guessed, and the columns read are told.
+Besides the platform's own layouts (area_code, age_band, population; area_code, decile) the reach
+page reads files as the national sources publish them: the ONS mid-year estimates, a row an area
+with a column for each year of age ("0" … "90+"), or for each sex and year ("F0" … "M90"), or a row
+an area and sex beside a "Sex" column ("code, sex, 0 … 90+"), and the Census 2021 and ONS tables by
+five-year age band ("Aged 4 years and under", "Aged 5 to 9 years" … "Aged 85 years and over", or
+"0-4" … "85+"), added up into the platform's age bands (engage/services/reach_ages.py: a band across
+two of the platform's, such as "Aged 15 to 19 years", is refused, not split, and a file of one sex
+is refused); files with a row for each area, sex and age, as the Census 2021 custom datasets are
+saved (a "Sex (2 categories)", an "Age (101 categories)" and an "Observation" column), added up by
+the same rules (engage/services/reach_long.py); and the English Indices of Deprivation, whose
+overall decile sits among the domains' ranks, scores and deciles. A name that could be read two ways
+is refused, never guessed, and the columns read are told.
 """
 
 import re
@@ -148,11 +148,33 @@ def population_layout(header: list[str], titles: Sequence[str] = ()) -> Layout:
     groups = age_columns(header)
     if not groups:
         raise ReachImportError([AGES])
-    code = _code_column(header, problems)
+    return _wide_layout(header, groups)
+
+
+def _wide_layout(header: list[str], groups: dict) -> Layout:
+    """A row an area, or an area and sex ("code, sex, 0 … 90+"), with a column for each age."""
+    problems: list[str] = []
+    sex = _sex_beside_ages(header, groups, problems)
+    code = _code_column(header, problems, code_rank if sex is None else _not_sex_or_age)
     columns, ages = bands(header, groups, problems)
     if problems:
         raise ReachImportError(problems)
+    if sex is not None:
+        columns["sex"] = [sex]
+        ages += f", the sexes in {quoted(header[sex])} added together"
     return Layout(header, code, columns, wide=True, read=_read_from(header, code, ages))
+
+
+def _sex_beside_ages(header: list[str], groups: dict, problems: list[str]) -> int | None:
+    """The column of sexes beside everyone's age columns, if there is one; a column named by
+    sex and age, as the census's are ("Sex: All persons; Age: Total"), is not one."""
+    if set(groups) != {""}:
+        return None  # the sexes are in the age columns ("F0" … "M90")
+
+    def rank(name: str) -> int | None:
+        return None if words(name) & {"age", "aged", "ages"} else _SEX_COLUMN(name)
+
+    return _best(header, rank, "sexes", "sex", problems)
 
 
 def _named(exact: set[str], named: set[str], coded: bool = True):
@@ -224,11 +246,18 @@ def whole(value: str, low: int, high: int) -> int | None:
     return whole_number(value.replace(",", ""), low, high)
 
 
-def add_up(layout: Layout, figures: dict[str, list[str]]) -> tuple[dict[str, int], list[int]]:
-    """A wide row's population of each band, and the columns whose values are not whole."""
+def add_up(layout: Layout, figures: dict[str, list[str]]) -> tuple[dict[str, int], list[str]]:
+    """A wide row's population of each band, or the problem of its values that are not whole."""
     sums, wrong = {}, []
     for band, values in figures.items():
+        if band == "sex":
+            continue
         numbers = [whole(value, 0, 10_000_000) for value in values]
         wrong += [c for c, n in zip(layout.columns[band], numbers, strict=True) if n is None]
         sums[band] = sum(n for n in numbers if n is not None)
-    return sums, wrong
+    if not wrong:
+        return sums, []
+    more = len(wrong) - 1
+    others = f" (and {more:,} more column{'s' if more > 1 else ''})" if more else ""
+    column = quoted(layout.header[wrong[0]])
+    return sums, [f"the population must be a whole number, 0 or more, in {column}{others}"]

@@ -1,4 +1,5 @@
-"""A population file with a row for each area, sex and age, added up into all persons' bands.
+"""Population files with a row for each area, sex and age, or for each area and sex with a
+column for each age, added up into all persons' bands.
 
 The Census 2021 custom datasets and the ONS's newer downloads are "long": a row for each area,
 sex and age ("Sex (2 categories)": "Female", "Age (101 categories)": "Aged 30 years",
@@ -10,13 +11,17 @@ across two of the platform's is refused, as is a file of one sex (its population
 everyone's), one holding rows for all persons beside the sexes' (they would be counted twice),
 and one where an area lacks a row that the others have. Rows of totals ("Total", "All ages")
 are passed over.
+
+The ONS tables with a "Sex" column beside a column for each age ("code, sex, 0 … 90+") are
+read by the same rules: each row's ages added up into the bands as a file of everyone's is,
+then the sexes added together.
 """
 
 from dataclasses import dataclass, field
 
 from engage.models import AGE_BANDS, Area
 from engage.services.reach_ages import OneSexError, age_columns, bands, listed, quoted, words
-from engage.services.reach_columns import Layout, whole
+from engage.services.reach_columns import Layout, add_up, whole
 
 _FEMALE, _MALE = {"f", "female", "females"}, {"m", "male", "males"}
 _PERSONS = {"all persons", "persons", "people", "everyone", "all", "total"}
@@ -168,3 +173,60 @@ def _lacking(lacking: dict[int, list[str]], names: list[str]) -> str:
     ]
     more = f" and {len(lacking) - 3} more ages" if len(lacking) > 3 else ""
     return ", ".join(told) + more + ": each area needs a row for each age the file has"
+
+
+@dataclass
+class _AreaSexes:
+    """The rows read of a file with a row an area and sex: each sex's first name, and each
+    area and sex's people by band."""
+
+    names: dict[str, str] = field(default_factory=dict)  # "f": "Female"
+    people: dict[tuple[Area, str], dict[str, int]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, number: int, area: Area, layout: Layout, figures: dict[str, list[str]]):
+        """A row's people by band, or its problems."""
+        (name,) = figures["sex"]
+        sex = _sex(name)
+        populations, problems = add_up(layout, figures)
+        if sex is None:
+            problems.insert(0, f"{quoted(name)} is not a sex: {_NOT_A_SEX}")
+        elif (area, sex) in self.people:
+            problems.append(f"{area.name}, {quoted(name)} is in the file twice")
+        self.problems += [f"row {number}: {problem}" for problem in problems]
+        if sex is not None and not problems:
+            self.names.setdefault(sex, name)
+            self.people[(area, sex)] = populations
+
+
+def add_up_by_sex(layout: Layout, rows: list, areas: dict[str, Area]):
+    """A row an area and sex, a column for each age: each area's population of each band, the
+    sexes added together, (area id, band): people, and the problems."""
+    found = _AreaSexes()
+    for number, code, figures in rows:
+        found.add(number, areas[code.upper()], layout, figures)
+    if found.problems:
+        return {}, found.problems
+    problems = _one_way(layout, found.names) or _without_a_sex(found)
+    if problems:
+        return {}, problems
+    populations: dict[tuple[int, str], int] = {}
+    for (area, _), by_band in found.people.items():
+        for band, people in by_band.items():
+            populations[(area.id, band)] = populations.get((area.id, band), 0) + people
+    return populations, []
+
+
+def _without_a_sex(found: _AreaSexes) -> list[str]:
+    """Each area lacking a row for a sex that the file has."""
+    problems = []
+    for area in dict.fromkeys(area for area, _ in found.people):
+        lacking = [
+            quoted(name) for sex, name in found.names.items() if (area, sex) not in found.people
+        ]
+        if lacking:
+            problems.append(
+                f"{area.name} has no row for {', '.join(lacking)}: each area needs a row for each "
+                "sex the file has"
+            )
+    return problems

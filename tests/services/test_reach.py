@@ -42,7 +42,7 @@ def test_baselines_import_reports_every_bad_row_and_saves_nothing(consultation):
     message = caught.value.message
     assert message.startswith("Nothing was imported.")
     assert "E9" not in message and "row 3" not in message  # another partnership's area
-    assert "row 4: “teenagers” is not an age band" in message
+    assert "Row 4: “teenagers” is not an age band" in message
     assert "row 5: the population must be a whole number" in message
     assert "row 6: the population must be a whole number" in message
     assert "row 7: Abbey, 25 to 34 is in the file twice" in message
@@ -69,7 +69,7 @@ def test_a_file_over_the_limit_is_refused(consultation):
 
 
 def test_deprivation_import(consultation):
-    with pytest.raises(ReachImportError, match="row 2: the decile must be a whole number from 1"):
+    with pytest.raises(ReachImportError, match="Row 2: the decile must be a whole number from 1"):
         import_deprivation(b"area_code,decile\nE1,11\n")
     saved = import_deprivation(b"area_code,decile\nE1,1\ne2,10\n")
     assert (saved.areas, saved.skipped) == (2, 0)
@@ -109,7 +109,7 @@ def test_a_file_with_none_of_the_platform_s_areas_is_refused(consultation, impor
         importer(data)
     message = caught.value.message
     rows = data.count(b"\n") - 1
-    told = "its one row is not" if rows == 1 else f"none of its {rows} rows is"
+    told = "Its one row is not" if rows == 1 else f"None of its {rows} rows is"
     assert message == (
         f"Nothing was imported. {told} for an area of this partnership: check that it is the "
         "right file, and that its area_code column holds the areas’ codes (such as E1, E2)"
@@ -122,9 +122,9 @@ def test_a_row_with_more_values_than_columns_is_refused_only_if_it_names_a_platf
     consultation,
 ):
     # Unquoted thousands push the code along; the row is refused wherever the code ends up.
-    with pytest.raises(ReachImportError, match="row 3: it has more values"):
+    with pytest.raises(ReachImportError, match="Row 3: it has more values"):
         import_baselines(b"population,age_band,area_code\n10,25_34,E2\n1,000,25_34,E1\n")
-    with pytest.raises(ReachImportError, match="row 2: it has more values"):
+    with pytest.raises(ReachImportError, match="Row 2: it has more values"):
         import_deprivation(b"area_code,decile\nE1,1,0\n")
     saved = import_deprivation(b"area_code,decile\nE1,1\nW1,1,0\n")
     assert (saved.areas, saved.skipped) == (1, 1)

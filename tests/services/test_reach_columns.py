@@ -55,19 +55,19 @@ def test_single_years_of_age_are_read_as_published(ages, read):
     ("header", "problem"),
     [
         (["Code", "0", "Age 0", *AGES[1:]], "“0” and “Age 0” are both age 0"),
-        (["Code", *AGES, "85+"], "more than one column is for the oldest ages: “90+”, “85+”"),
+        (["Code", *AGES, "85+"], "More than one column is for the oldest ages: “90+”, “85+”"),
         (["Code", *AGES[:66], "66+"], "“66+” takes in people of more than one age band"),
         (
             ["Code", *AGES[:85]],
-            "there is no column for the oldest ages (such as “90+”): the oldest is “84”",
+            "There is no column for the oldest ages (such as “90+”): the oldest is “84”",
         ),
         (["Code", *AGES, "95"], "“90+” already takes in the ages of “95”"),
         (["Code", *AGES, *(f"F{a}" for a in range(91))], "both for everyone"),
-        (["Code", *(f"M{a}" for a in range(91))], "it holds only males (its age columns are “M0”"),
-        (["Name", *AGES], "no column of area codes was found"),
+        (["Code", *(f"M{a}" for a in range(91))], "It holds only males (its age columns are “M0”"),
+        (["Name", *AGES], "No column of area codes was found"),
         (["Ward 2023 Code", "Ward 2022 Code", *AGES], "2 columns that could be the area codes"),
         (["Code", *AGES[:10], *AGES[11:20], *AGES[21:]], "age 10 (Under 16), age 20 (16 to 24)"),
-        (["Code", "Total", "All ages"], "the first row must name the columns area_code, age_band"),
+        (["Code", "Total", "All ages"], "The first row must name the columns area_code, age_band"),
         (
             ["Code", "0-4", "5-9", "Total"],
             "no column for the oldest ages (such as “90+”): the oldest is “5-9”",
@@ -106,7 +106,7 @@ def test_a_file_with_no_decile_says_what_it_looked_for_and_what_it_found():
     with pytest.raises(ReachImportError) as caught:
         deprivation_layout(header)
     assert caught.value.message == (
-        "Nothing was imported. no deprivation decile column was found: the first row must name a "
+        "Nothing was imported. No deprivation decile column was found: the first row must name a "
         "column named “decile”, or one with “decile” and “Index of Multiple Deprivation” or "
         "“IMD” in its name (such as “Index of Multiple Deprivation (IMD) Decile (where 1 is most "
         "deprived 10% of LSOAs)”); “Income Decile”, “Crime Decile” and 1 more are domains’ deciles"
@@ -150,4 +150,4 @@ def test_other_layouts_are_not_read_as_a_row_for_each_age():
     assert population_layout(["Code", "Total", *AGES]).wide
     with pytest.raises(ReachImportError) as caught:  # a workbook's contents, not a table
         population_layout(["Sheet", "Ward code, name and population by single year of age"])
-    assert "the first row must name the columns area_code, age_band" in caught.value.message
+    assert "The first row must name the columns area_code, age_band" in caught.value.message

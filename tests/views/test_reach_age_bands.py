@@ -138,11 +138,11 @@ def test_a_total_beside_the_bands_is_refused_not_counted_twice(client, wards):  
                     "Females,,,",
                 ],
             ),
-            "it holds only females (its title says “Females”)",
+            "It holds only females (its title says “Females”)",
         ),
         (
             lambda: _census_file(CENSUS_23, sex="Sex: Male; "),
-            "it holds only males (its age columns are “Sex: Male; Age: Aged 4 years and under” "
+            "It holds only males (its age columns are “Sex: Male; Age: Aged 4 years and under” "
             "to “Sex: Male; Age: Aged 85 years and over”)",
         ),
     ],

@@ -46,13 +46,13 @@ def test_an_empty_row_between_figures_keeps_the_row_numbers_of_the_rest(client, 
     data = b"area_code,decile\r\nE05001768,2\r\n,\r\nE09,3\r\n\r\nE05001768,12\r\n"
     response = _upload(client, reach_page, "deprivation", data)
     assert response.status_code == 400
-    assert "row 6: the decile must be a whole number from 1 to 10" in response.text
+    assert "Row 6: the decile must be a whole number from 1 to 10" in response.text
 
 
 def test_a_file_of_empty_rows_says_it_has_no_rows(client, reach_page):  # noqa: F811
     response = _upload(client, reach_page, "deprivation", b"area_code,decile\r\n,\r\n,\r\n")
     assert response.status_code == 400
-    assert "the file has no rows under its header" in response.text
+    assert "The file has no rows under its header" in response.text
 
 
 def test_a_file_with_carriage_return_line_ends_is_read(client, reach_page):  # noqa: F811
@@ -73,7 +73,7 @@ def test_a_file_over_the_limit_gets_the_reach_page_s_own_message(app, client, re
     )
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
-    assert "Nothing was imported. the file is larger than 32 MB" in response.text
+    assert "Nothing was imported. The file is larger than 32 MB" in response.text
     assert "save only the area_code column and the figures’ columns" in response.text
     assert "Photos can be up to 10 MB" not in response.text
 
@@ -99,4 +99,4 @@ def test_rows_after_a_separator_line_are_numbered_as_a_spreadsheet_shows_them(
     data = b"sep=;\r\narea_code;decile\r\nE09;3\r\nE05001768;four\r\n"
     response = _upload(client, reach_page, "deprivation", data)
     assert response.status_code == 400
-    assert "row 4: the decile must be a whole number from 1 to 10" in response.text
+    assert "Row 4: the decile must be a whole number from 1 to 10" in response.text

@@ -1,13 +1,24 @@
 """Population files with a row for each area, sex and age, as the Census 2021 custom datasets
 and the ONS's newer downloads are saved (and the platform's own columns with a sex column
-beside them): the sexes are added up into all persons and the ages into the platform's bands
-by the rules of a file with a column for each age; a file of one sex, or whose rows leave an
-age out, is refused and saves nothing."""
+beside them, or a row for each area and sex with a column for each age): the sexes are added up
+into all persons and the ages into the platform's bands by the rules of a file with a column for
+each age; a file of one sex, or whose rows leave an age or a sex out, is refused and saves
+nothing."""
+
+import html
 
 import pytest
 
-from tests.views.test_reach_age_bands import BANDS
-from tests.views.test_reach_published_files import WARDS, _people, _post, _saved, wards  # noqa: F401
+from tests.views.test_reach_age_bands import BANDS, CENSUS_23, _census_file
+from tests.views.test_reach_age_bands import _expected as _census_expected
+from tests.views.test_reach_published_files import (  # noqa: F401
+    WARDS,
+    _expected,
+    _people,
+    _post,
+    _saved,
+    wards,
+)
 from tests.views.test_reach_workbooks import _workbook
 
 OTHERS = [f"E05{n:06d}" for n in range(40_000, 40_050)]
@@ -121,17 +132,17 @@ ONE_SEX = (
     [
         (
             lambda: _csv(_census_rows(sexes=BOTH[:1])),
-            "Nothing was imported. it holds only females (its “Sex (2 categories)” column says "
+            "Nothing was imported. It holds only females (its “Sex (2 categories)” column says "
             f"“Female” on every row): {ONE_SEX}",
         ),
         (
             lambda: _csv(_platform_rows(sexes=("M",))),
-            "Nothing was imported. it holds only males (its “sex” column says “M” on every row): "
+            "Nothing was imported. It holds only males (its “sex” column says “M” on every row): "
             + ONE_SEX,
         ),
         (
             lambda: _csv(_census_rows(sexes=(("0", "All persons"), *BOTH))),
-            "its “Sex (2 categories)” column holds both all persons (“All persons”) and each sex "
+            "Its “Sex (2 categories)” column holds both all persons (“All persons”) and each sex "
             "(“Female”): keep one",
         ),
         (
@@ -151,7 +162,7 @@ ONE_SEX = (
         ),
         (
             lambda: _csv(_census_rows(ages=[*range(17), *range(18, 101)])),
-            "the ages are incomplete: there is no row for age 17 (16 to 24)",
+            "The ages are incomplete: there is no row for age 17 (16 to 24)",
         ),
         (
             lambda: _csv(
@@ -184,4 +195,124 @@ def test_a_long_file_that_cannot_be_read_one_way_saves_nothing(client, wards, da
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     assert problem in response.text
+    assert _saved() == saved
+
+
+def _by_area_and_sex(sexes=(("Female", "F"), ("Male", "M")), head=("code", "sex"), rows=()):
+    """A row for each area and sex, a column for each age ("0" … "90+"), as the ONS tables with
+    a sex column are saved; `rows` are more, written as they are."""
+    lines = [[*head, *map(str, range(90)), "90+"]]
+    for code in (*WARDS, *OTHERS):
+        for name, sex in sexes:
+            people = [_people(code, age, sex) for age in range(91)]
+            lines.append([code, *([name] if len(head) == 2 else ["Ward", name]), *map(str, people)])
+    return _csv(lines + list(rows))
+
+
+def _cells(data: bytes) -> list[list]:
+    """A CSV's rows as a sheet's cells, its whole numbers as numbers."""
+    lines = data.decode().splitlines()
+    return [[int(v) if v.isdigit() else v for v in line.split(",")] for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("data", "told"),
+    [
+        (
+            lambda: _by_area_and_sex(),
+            "Read area codes from “code” and ages from “0” to “90+”, the sexes in “sex” added "
+            "together",
+        ),
+        (
+            lambda: _by_area_and_sex(
+                (("Males", "M"), ("Females", "F")), ("Ward code", "Name", "Sex")
+            ),
+            "Read area codes from “Ward code” and ages from “0” to “90+”, the sexes in “Sex”",
+        ),
+        (lambda: _by_area_and_sex((("2", "F"), ("1", "M"))), "the sexes in “sex” added together"),
+        (
+            lambda: _workbook(
+                {"Table": _cells(_by_area_and_sex(head=("Ward code", "Name", "Sex")))}
+            ),
+            "Read the sheet “Table”, area codes from “Ward code” and ages from “0” to “90+”, the "
+            "sexes in “Sex” added together",
+        ),
+    ],
+)
+def test_a_row_for_each_area_and_sex_with_a_column_for_each_age_adds_the_sexes(
+    client,
+    wards,  # noqa: F811
+    data,
+    told,
+):
+    response = _post(client, wards, "baselines", data())
+    assert response.status_code == 303, response.text
+    page = client.get(response.location).text
+    assert "Saved the population of 3 areas; skipped 100 rows for areas outside" in page
+    assert told in page
+    assert _saved() == _expected(WARDS, sexes=("F", "M"))
+
+
+def test_census_age_columns_for_all_persons_are_not_read_as_a_sex_column(client, wards):  # noqa: F811
+    # As Nomis names a table's columns by sex and age, its total among them.
+    data = _census_file(CENSUS_23, sex="Sex: All persons; ")
+    data = data.replace(b",Age: Total,", b",Sex: All persons; Age: Total; measures: Value,")
+    response = _post(client, wards, "baselines", data)
+    assert response.status_code == 303, response.text
+    assert _saved() == _census_expected()
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (
+            lambda: _by_area_and_sex((("Female", "F"),)),
+            "Nothing was imported. It holds only females (its “sex” column says “Female” on every "
+            f"row): {ONE_SEX}",
+        ),
+        (
+            lambda: _by_area_and_sex((("Males", "M"),), ("Ward code", "Name", "Sex")),
+            f"Nothing was imported. It holds only males (its “Sex” column says “Males” on every "
+            f"row): {ONE_SEX}",
+        ),
+        (
+            lambda: _by_area_and_sex(rows=[[WARDS[1], "Female", *["4"] * 91]]),
+            "Nothing was imported. Row 108: Area 1, “Female” is in the file twice",
+        ),
+        (
+            lambda: _by_area_and_sex(rows=[[WARDS[1], "Other", *["4"] * 91]]),
+            "Nothing was imported. Row 108: “Other” is not a sex: the sex column must say female "
+            "or male (or number them 1 and 2)",
+        ),
+        (
+            lambda: _by_area_and_sex((("All persons", ""), ("Female", "F"), ("Male", "M"))),
+            "Nothing was imported. Its “sex” column holds both all persons (“All persons”) and "
+            "each sex (“Female”): keep one",
+        ),
+        (
+            lambda: _by_area_and_sex().replace(f"{WARDS[2]},Male,".encode(), b"E05999999,Male,"),
+            "Nothing was imported. Area 2 has no row for “Male”: each area needs a row for each "
+            "sex the file has",
+        ),
+        (
+            lambda: _by_area_and_sex().replace(
+                f"{WARDS[0]},Male,{_people(WARDS[0], 0, 'M')},".encode(), b"E05001768,Male,x,"
+            ),
+            "Nothing was imported. Row 3: the population must be a whole number, 0 or more, in “0”",
+        ),
+    ],
+)
+def test_a_row_for_each_area_and_sex_that_cannot_be_read_one_way_saves_nothing(
+    client,
+    wards,  # noqa: F811
+    data,
+    problem,
+):
+    first = _post(client, wards, "baselines", _csv(_census_rows()))
+    assert first.status_code == 303, first.text
+    saved = _saved()
+    response = _post(client, wards, "baselines", data())
+    assert response.status_code == 400
+    assert "<title>Error: Reach of" in response.text
+    assert problem in html.unescape(response.text)
     assert _saved() == saved

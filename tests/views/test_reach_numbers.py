@@ -39,32 +39,32 @@ def _upload(client, reach_page, kind, data: bytes):
         (
             "baselines",
             "area_code,age_band,population\nE05001768,under_16,²\n",
-            "row 2: the population must be a whole number",
+            "Row 2: the population must be a whole number",
         ),
         (
             "baselines",
             f"area_code,age_band,population\nE05001768,under_16,{HUGE * 300}\n",
-            "row 2: the population must be a whole number",
+            "Row 2: the population must be a whole number",
         ),
         (
             "deprivation",
             "area_code,decile\nE05001768,²\n",
-            "row 2: the decile must be a whole number from 1 to 10",
+            "Row 2: the decile must be a whole number from 1 to 10",
         ),
         (
             "baselines",
             f"area_code,age_band,population\nE05001768,under_16,5\nE05001768,{'x' * 131_073},1\n",
-            "row 3: a value is longer than 131,072 characters",
+            "Row 3: a value is longer than 131,072 characters",
         ),
         (
             "deprivation",
             f'area_code,decile\n"{"x" * 200_000}",1\n',
-            "row 2: a value is longer than 131,072 characters",
+            "Row 2: a value is longer than 131,072 characters",
         ),
         (
             "deprivation",
             f"area_code,{'x' * 200_000}\nE05001768,1\n",
-            "row 1: a value is longer than 131,072 characters",
+            "Row 1: a value is longer than 131,072 characters",
         ),
     ],
 )

@@ -173,7 +173,7 @@ def test_a_file_of_other_areas_names_the_column_it_read_the_codes_from(client, w
     response = _post(client, wards, "baselines", _sex_file())
     assert response.status_code == 400
     assert (
-        "Nothing was imported. none of its 2,000 rows is for an area of this partnership: check "
+        "Nothing was imported. None of its 2,000 rows is for an area of this partnership: check "
         "that it is the right file, and that its “LSOA 2021 Code” column holds the areas’ codes "
         "(such as E05001768, E05001769)" in response.text
     )
@@ -189,7 +189,7 @@ def test_a_wrong_figure_in_a_wide_row_names_its_row_and_column(client, wards):
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     told = "the population must be a whole number, 0 or more, in “45”"
-    assert f"row {at + 1}: {told}" in response.text
+    assert f"Row {at + 1}: {told}" in response.text
     assert _saved() == {}
 
 
@@ -198,28 +198,28 @@ def test_a_wrong_figure_in_a_wide_row_names_its_row_and_column(client, wards):
     [
         (
             lambda: _ward_file([*map(str, range(17)), *map(str, range(18, 90)), "90+"]),
-            "the age columns are incomplete: there is no column for age 17 (16 to 24)",
+            "The age columns are incomplete: there is no column for age 17 (16 to 24)",
         ),
         (
             lambda: _ward_file([*map(str, range(60)), *map(str, range(63, 90)), "90+"]),
-            "the age columns are incomplete: there is no column for ages 60 to 62 (55 to 64)",
+            "The age columns are incomplete: there is no column for ages 60 to 62 (55 to 64)",
         ),
         (
             lambda: _ward_file([*map(str, range(17)), *map(str, range(18, 90)), "90+"], True),
-            "row 4, read as the column names: the age columns are incomplete",
+            "Row 4, read as the column names: the age columns are incomplete",
         ),
         (
             lambda: _ward_file([str(a) for a in range(90)]),
-            "there is no column for the oldest ages (such as “90+”): the oldest is “89”",
+            "There is no column for the oldest ages (such as “90+”): the oldest is “89”",
         ),
         (
             lambda: _sex_file("F"),
-            "it holds only females (its age columns are “F0” to “F90”): the reach page needs all "
+            "It holds only females (its age columns are “F0” to “F90”): the reach page needs all "
             "persons, so import the table for all persons, or one with columns for both sexes",
         ),
         (
             lambda: _sex_file().replace(b",M33,", b",M33b,"),
-            "the male age columns are incomplete: there is no column for male age 33 (25 to 34)",
+            "The male age columns are incomplete: there is no column for male age 33 (25 to 34)",
         ),
     ],
 )
@@ -287,7 +287,7 @@ def test_the_indices_of_deprivation_file_saves_the_overall_decile(client, lsoas)
             lambda: _iod_file(_national_lsoas()).replace(
                 b"Income Score,", b"IMD Decile (2015),", 1
             ),
-            "it has 2 columns that could be the deprivation decile, "
+            "It has 2 columns that could be the deprivation decile, "
             f"“{IMD_DECILE}”, “IMD Decile (2015)”: delete the ones not wanted, or rename the "
             "one to read “decile”",
         ),
@@ -295,7 +295,7 @@ def test_the_indices_of_deprivation_file_saves_the_overall_decile(client, lsoas)
             lambda: _iod_file(_national_lsoas()).replace(
                 IMD_DECILE.encode(), b"Index of Multiple Deprivation (IMD) Tenth", 1
             ),
-            "no deprivation decile column was found: the first row must name a column named "
+            "No deprivation decile column was found: the first row must name a column named "
             "“decile”, or one with “decile” and “Index of Multiple Deprivation” or “IMD” in its "
             "name (such as “Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived "
             "10% of LSOAs)”); “Income Decile (where 1 is most deprived 10% of LSOAs)”, "
@@ -303,7 +303,7 @@ def test_the_indices_of_deprivation_file_saves_the_overall_decile(client, lsoas)
         ),
         (
             lambda: _iod_file(_national_lsoas(), ["LSOA code (2011)", "LSOA code (2021)"]),
-            "it has 2 columns that could be the area codes, “LSOA code (2011)”, "
+            "It has 2 columns that could be the area codes, “LSOA code (2011)”, "
             "“LSOA code (2021)”: delete the ones not wanted, or rename the one to read "
             "“area_code”",
         ),

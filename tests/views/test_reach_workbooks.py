@@ -113,18 +113,18 @@ def _sex_sheet(sexes: str) -> list[list]:
     [
         (
             lambda: {"Cover": COVER, "Mid-2020 Females": _table("Mid-2020: females", ("F",))},
-            "the sheet “Mid-2020 Females” holds only females (its name says so): the reach "
+            "The sheet “Mid-2020 Females” holds only females (its name says so): the reach "
             "page needs all persons, so import the table for all persons, or one with columns "
             "for both sexes",
         ),
         (
             lambda: {"Cover": COVER, "Wards": _table("Mid-2020: females", ("F",))},
-            "the sheet “Wards” holds only females (its title says “Mid-2020: females”): the "
+            "The sheet “Wards” holds only females (its title says “Mid-2020: females”): the "
             "reach page needs all persons, so import the table",
         ),
         (
             lambda: {"Notes": [["Sex: F is female"]], "LSOAs": _sex_sheet("F")},
-            "the sheet “LSOAs” holds only females (its age columns are “F0” to “F90”): the "
+            "The sheet “LSOAs” holds only females (its age columns are “F0” to “F90”): the "
             "reach page needs all persons",
         ),
         (
@@ -132,17 +132,17 @@ def _sex_sheet(sexes: str) -> list[list]:
                 "Mid-2022 Wards": _table("Mid-2022"),
                 "Mid-2023 Wards": _table("Mid-2023"),
             },
-            "the workbook has 2 sheets that could be read, “Mid-2022 Wards”, “Mid-2023 Wards”: "
+            "The workbook has 2 sheets that could be read, “Mid-2022 Wards”, “Mid-2023 Wards”: "
             "delete the ones not wanted, or save the one to import as CSV",
         ),
         (
             lambda: {"Cover": COVER, "Contents": CONTENTS},
-            "the sheet “Contents”: row 2, read as the column names: the first row must name the "
+            "The sheet “Contents”: row 2, read as the column names: the first row must name the "
             "columns area_code, age_band, population",
         ),
         (
             lambda: {"Mid-2023 Wards": _table("Mid-2023", wrong=WARDS[2])},
-            "row 7: the population must be a whole number, 0 or more, in “45”",
+            "Row 7: the population must be a whole number, 0 or more, in “45”",
         ),
     ],
 )
@@ -183,13 +183,13 @@ def _zip(names) -> bytes:
     [
         (
             lambda: _workbook({"Wards": _table("Mid-2023")}),
-            "the workbook is too large to read as one (over 0.5 MB once opened): save its table "
+            "The workbook is too large to read as one (over 0.5 MB once opened): save its table "
             "as CSV, which is read whole, or save only the area_code column",
         ),
-        (lambda: _zip(["notes.txt"]), "the file must be a CSV or XLSX file"),
+        (lambda: _zip(["notes.txt"]), "The file must be a CSV or XLSX file"),
         (
             lambda: _zip(["[Content_Types].xml", "xl/workbook.xml"]),
-            "the XLSX file is damaged and cannot be opened",
+            "The XLSX file is damaged and cannot be opened",
         ),
     ],
 )
@@ -214,12 +214,12 @@ def _bomb() -> bytes:
     [
         (
             lambda: _zip(["notes.txt"]),
-            "the file must be a CSV or XLSX file: in your spreadsheet, choose 'Save as' and pick "
+            "The file must be a CSV or XLSX file: in your spreadsheet, choose 'Save as' and pick "
             "'CSV' or 'Excel workbook (.xlsx)', without a password",
         ),
         (
             _bomb,
-            "the XLSX file is compressed far more than a real spreadsheet can be, so it was not "
+            "The XLSX file is compressed far more than a real spreadsheet can be, so it was not "
             "opened: save it again from your spreadsheet, or as CSV",
         ),
     ],

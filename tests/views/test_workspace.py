@@ -289,7 +289,9 @@ def test_reach_imports_refuse_bad_files(client, team, run):
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
-    assert "its one row is not for an area of this partnership" in response.text
+    assert "Nothing was imported. Its one row is not for an area of this partnership" in (
+        response.text
+    )
     assert client.post(f"{url}/shoes", data={"csrf_token": token}).status_code == 404
 
 

@@ -175,7 +175,7 @@ def test_a_population_written_1_000_without_quotes_is_refused_not_read_as_1(clie
     assert upload(f'{header}{code},25_34,"2,500",\n').status_code == 303  # quoted; a trailing comma
     response = upload(f"{header}{code},25_34,1,000\n")
     assert response.status_code == 400
-    assert "Nothing was imported. row 2: it has more values than the first row names" in (
+    assert "Nothing was imported. Row 2: it has more values than the first row names" in (
         unescape(response.text)
     )
     assert db.session.scalar(db.select(PopulationBaseline.population)) == 2500
