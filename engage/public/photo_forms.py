@@ -109,6 +109,14 @@ class EntryForm(FlaskForm):
     # A honeypot: hidden from people by CSS, filled in by bots that complete every field.
     website = StringField("Leave this field empty")
 
+    def word_for(self, competition) -> None:
+        """Ask only for the licence when the competition has no rules to accept."""
+        if not competition.rules.strip():
+            self.accepted_rules.label.text = "I give the partnership a licence to use the photo"
+            self.accepted_rules.validators = [
+                DataRequired("Give the partnership a licence to use the photo to enter")
+            ]
+
     def validate_photo(self, field) -> None:
         if not chosen_file(field.data) and self.held is None:
             raise StopValidation("Choose the photo you want to enter")

@@ -88,6 +88,7 @@ def enter_competition(slug):
     if not competition.entries_open():
         return render_template("photos/not_open.html", competition=competition)
     form = EntryForm()
+    form.word_for(competition)
     form.form_token.data = issue_token(slug)
     return render_template("photos/enter.html", competition=competition, form=form)
 
@@ -104,6 +105,7 @@ def _receive_entry(slug: str, form: EntryForm):
     """Count the attempt and check the token in one short transaction, process the photo with
     no transaction open (it takes a while), then store the entry in a second one."""
     competition = _competition_or_404(slug)
+    form.word_for(competition)
     form.held = _held_photo(competition, form.held_photo.data)
     if form.website.data:
         return _hidden_field_filled(competition, form)

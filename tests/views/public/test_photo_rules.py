@@ -46,3 +46,32 @@ def test_a_competition_with_no_rules_shows_no_link_to_them(client, app):
     assert "#rules" not in page and 'id="rules"' not in page
     assert "Read the competition rules" not in page
     assert "Tick each box to enter." in page
+
+
+def test_with_no_rules_the_agreement_asks_only_for_the_licence(client, app):
+    make_competition(slug="pics", rules="")
+    db.session.commit()
+    page = client.get("/competitions/pics/enter").text
+    assert "I give the partnership a licence to use the photo" in page
+    agreement = re.search(r"Your agreement.*?</fieldset>", page, re.S)[0]
+    assert "rules" not in re.sub(r"<[^>]+>", " ", agreement)  # in the words a resident reads
+
+
+def test_with_no_rules_the_unticked_licence_is_asked_for_without_rules(client, app):
+    make_competition(slug="pics", rules="")
+    db.session.commit()
+    again = enter(client, pf.jpeg(), accepted_rules="")
+    message = "Give the partnership a licence to use the photo to enter"
+    assert again.status_code == 400
+    assert again.text.count(message) == 2  # the summary and the field
+    assert "Accept the rules" not in again.text
+    assert "More trees along the main roads" in again.text
+
+
+def test_with_rules_the_agreement_still_names_them(client, app):
+    make_competition(slug="pics", rules=RULES)
+    db.session.commit()
+    page = client.get("/competitions/pics/enter").text
+    assert "I accept the competition rules, and give the partnership a licence" in page
+    again = enter(client, pf.jpeg(), accepted_rules="")
+    assert again.text.count("Accept the rules and the licence to enter") == 2
