@@ -33,6 +33,7 @@ from engage.services.strategy import (
     get_version,
     public_versions,
 )
+from engage.services.strategy_diff import matching_theme
 from engage.services.tokens import form_token_nonce, new_form_token
 from engage.services.wishes import set_respondent_details
 from engage.services.you_said import you_said_we_did
@@ -117,6 +118,7 @@ def strategy_theme(slug, number, theme_slug):
     counts = {p.id: stance_counts([p]) for p in theme.priorities}
     # Every priority of a version is open or closed together.
     open_for_comment = bool(theme.priorities) and accepts_comments(theme.priorities[0])
+    current = current_version(strategy)
     return _render(
         "theme.html",
         strategy,
@@ -124,6 +126,8 @@ def strategy_theme(slug, number, theme_slug):
         theme=theme,
         counts=counts,
         open_for_comment=open_for_comment,
+        # Matched as the comparison pairs priorities; None if it is no longer a theme.
+        in_current=matching_theme(theme, current) if current is not version else None,
     )
 
 

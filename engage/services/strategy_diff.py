@@ -5,7 +5,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from engage.models import Priority, StrategyVersion
+from engage.models import Priority, StrategyTheme, StrategyVersion
 
 FIELD_LABELS = {
     "title": "Priority",
@@ -62,6 +62,27 @@ def differences(old: StrategyVersion, new: StrategyVersion) -> list[Difference]:
             found.append(Difference(key, "same" if same else "changed", before[key], priority))
     found += [Difference(k, "removed", p, None) for k, p in before.items() if k not in after]
     return found
+
+
+def matching_theme(theme: StrategyTheme, version: StrategyVersion) -> StrategyTheme | None:
+    """The theme of a later version that is this theme: the one with its slug (a revision keeps
+    it), else the one its priorities went to, paired by key, if that one took none from another
+    theme (an imported file names a renamed theme anew). None when it is no longer a theme."""
+    same = next((t for t in version.themes if t.slug == theme.slug), None)
+    if same is not None:
+        return same
+    pairs = {
+        (d.before.theme, d.after.theme)
+        for d in differences(theme.version, version)
+        if d.before and d.after
+    }
+    went_to = {new for old, new in pairs if old is theme}
+    if len(went_to) != 1:
+        return None
+    (candidate,) = went_to
+    came_from = {old for old, new in pairs if new is candidate}
+    slug_taken = any(t.slug == candidate.slug for t in theme.version.themes)
+    return candidate if came_from == {theme} and not slug_taken else None
 
 
 def compare_words(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
