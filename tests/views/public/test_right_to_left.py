@@ -6,6 +6,7 @@ page's left-to-right English."""
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 
@@ -22,6 +23,56 @@ from tests.strategy_factories import make_comment, make_strategy
 ARABIC = "مزيد من الحافلات في المساء!"
 URDU = "پارک میں مزید درخت؟"
 HEBREW = "צלם: דנה כהן"
+
+
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "em", "i", "q", "span", "strong"}
+_VOID = {"area", "br", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _Holders(HTMLParser):
+    """Each time a text shows, the elements it is in, outermost first."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.text, self.open, self.found = text, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _VOID:
+            self.open.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        at = max((i for i, (name, _) in enumerate(self.open) if name == tag), default=None)
+        if at is not None:
+            del self.open[at:]
+
+    def handle_data(self, data):
+        if self.text in data:
+            self.found.append(list(self.open))
+
+
+def blocks_holding(html: str, text: str) -> list[tuple[str, dict, list]]:
+    """Where text shows on the page: each time, the block element holding it (its tag and
+    attributes) and the inline elements between them (tag and attributes)."""
+    parser = _Holders(text)
+    parser.feed(html)
+    found = []
+    for stack in parser.found:
+        if any("govuk-visually-hidden" in attrs.get("class", "") for _, attrs in stack):
+            continue  # read out, not seen: a link's hidden words
+        at = max(i for i, (tag, _) in enumerate(stack) if tag not in _INLINE)
+        found.append((*stack[at], stack[at + 1 :]))
+    return found
+
+
+def assert_own_block(html: str, text: str, count: int = 1) -> None:
+    """text shows count times, each in a block with dir="auto" that takes its direction from it,
+    so a right-to-left quote lines up on the right of its box."""
+    found = blocks_holding(html, text)
+    assert len(found) == count, found
+    for tag, attrs, between in found:
+        assert attrs.get("dir") == "auto", f"<{tag} {attrs}> holds {text!r} without dir=auto"
+        # dir="auto" reads past a <bdi>, and anything with a dir of its own, for its direction.
+        assert all(tag not in ("bdi", "bdo") and "dir" not in a for tag, a in between), between
 
 
 @pytest.fixture
@@ -55,8 +106,9 @@ def test_a_photo_title_wish_and_credit_keep_their_direction(client, consultation
     db.session.commit()
     gallery = client.get("/competitions/pics/gallery").text
     page = client.get(f"/competitions/pics/photos/{entry.id}").text
-    for text in (URDU, ARABIC, HEBREW):
-        assert f'<bdi dir="auto">{text}</bdi>' in gallery
+    assert_own_block(gallery, URDU)  # the title
+    assert_own_block(gallery, ARABIC)  # the wish
+    assert f'<bdi dir="auto">{HEBREW}</bdi>' in gallery  # a credit, inside "By …"
     assert f'dir="auto">{URDU}</h1>' in page and f'dir="auto">{ARABIC}</p>' in page
     assert f'<bdi dir="auto">{HEBREW}</bdi>' in page
     report = client.get(f"/competitions/pics/photos/{entry.id}/report").text
@@ -65,9 +117,7 @@ def test_a_photo_title_wish_and_credit_keep_their_direction(client, consultation
         assert all('dir="auto"' in img for img in re.findall(r"<img [^>]*>", html))
 
 
-def test_the_quotes_of_you_said_we_did_and_a_priority_s_wishes_keep_their_direction(
-    client, consultation
-):
+def test_each_resident_quote_is_a_block_that_takes_its_direction_from_it(client, consultation):
     strategy = make_strategy(consultation, published=False)
     wish = db.session.query(Wish).one()
     priority = get_priority_in(strategy.versions[0], "feeling-safe-at-night")
@@ -80,19 +130,25 @@ def test_the_quotes_of_you_said_we_did_and_a_priority_s_wishes_keep_their_direct
         revision,
         priority.key,
         kind="reworded",
-        reason="You asked for lights.",
+        reason="Lights.",
         user=None,
         comment_ids=[comment.id],
         wish_ids=[wish.id],
     )
     publish(revision, "consultation")
+    make_photo_entry(make_competition(consultation, slug="pics"), title=HEBREW, wish=URDU)
     db.session.commit()
-    evidence = client.get(f"/consultations/derby/strategy/priorities/{priority.id}").text
-    assert f'<bdi dir="auto">{ARABIC}</bdi>' in evidence
+    assert_own_block(client.get("/consultations/derby/wall").text, ARABIC)
+    page = client.get(f"/consultations/derby/strategy/priorities/{priority.id}").text
+    assert_own_block(page, URDU)  # the comment
+    assert_own_block(page, ARABIC)  # the wish it cites
     you_said = client.get("/consultations/derby/strategy/you-said-we-did").text
-    assert you_said.count(f'<bdi dir="auto">{URDU}</bdi>') == 2  # a quote, and what led to it
-    assert f'Wish: “<bdi dir="auto">{ARABIC}</bdi>”' in you_said
-    assert "<bdi>" not in evidence + you_said
+    assert_own_block(you_said, URDU, count=2)  # a quote, and what led to the change
+    assert_own_block(you_said, ARABIC)
+    gallery = client.get("/competitions/pics/gallery").text
+    assert_own_block(gallery, HEBREW)  # the photo's title
+    assert_own_block(gallery, URDU)  # the wish it shows
+    assert "<bdi>" not in page + you_said + gallery
 
 
 def test_what_was_typed_and_not_saved_keeps_its_direction(client, consultation):
