@@ -5,7 +5,8 @@ refused, whether its columns or its title say so."""
 
 import pytest
 
-from tests.views.test_reach_published_files import WARDS, _people, _post, _saved, wards  # noqa: F401
+from tests.reach_factories import age_bands, imported_page, post_reach_file
+from tests.views.test_reach_published_files import WARDS, _people, _saved, wards  # noqa: F401
 
 # The census's 23 age categories lie within the platform's bands; its 18 (five-year) do not.
 CENSUS_23 = [
@@ -24,17 +25,7 @@ CENSUS_18 = [
     *((a, a + 4, f"Aged {a} to {a + 4} years") for a in range(5, 85, 5)),
     (85, 100, "Aged 85 years and over"),
 ]
-# The platform's bands as ages, written out here rather than read from the code under test.
-BANDS = {
-    "under_16": range(0, 16),
-    "16_24": range(16, 25),
-    "25_34": range(25, 35),
-    "35_44": range(35, 45),
-    "45_54": range(45, 55),
-    "55_64": range(55, 65),
-    "65_74": range(65, 75),
-    "75_plus": range(75, 101),
-}
+BANDS = age_bands(100)
 
 
 def _count(code: str, low: int, high: int) -> int:
@@ -85,9 +76,7 @@ def test_a_file_by_bands_within_the_platform_s_is_added_up_into_them(
     name,
     told,
 ):
-    response = _post(client, wards, "baselines", _census_file(bands, name))
-    assert response.status_code == 303, response.text
-    page = client.get(response.location).text
+    page = imported_page(client, wards, "baselines", _census_file(bands, name))
     assert (
         "Saved the population of 3 areas; skipped 2,000 rows for areas outside this partnership. "
         "Read area codes from “geography code” and ages from " in page
@@ -97,9 +86,9 @@ def test_a_file_by_bands_within_the_platform_s_is_added_up_into_them(
 
 
 def test_a_five_year_band_across_two_of_the_platform_s_is_refused_and_named(client, wards):  # noqa: F811
-    assert _post(client, wards, "baselines", _census_file(SHORT_23)).status_code == 303
+    assert post_reach_file(client, wards, "baselines", _census_file(SHORT_23)).status_code == 303
     saved = _saved()
-    response = _post(client, wards, "baselines", _census_file(CENSUS_18))
+    response = post_reach_file(client, wards, "baselines", _census_file(CENSUS_18))
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     assert (
@@ -114,7 +103,7 @@ def test_a_five_year_band_across_two_of_the_platform_s_is_refused_and_named(clie
 
 def test_a_total_beside_the_bands_is_refused_not_counted_twice(client, wards):  # noqa: F811
     bands = [*SHORT_23[:4], (16, 64, "16-64"), *SHORT_23[4:]]
-    response = _post(client, wards, "baselines", _census_file(bands, str))
+    response = post_reach_file(client, wards, "baselines", _census_file(bands, str))
     assert response.status_code == 400
     assert "“16-64” holds ages 16 to 64, across the platform’s age bands 16 to 24, 25 to 34" in (
         response.text
@@ -148,7 +137,7 @@ def test_a_total_beside_the_bands_is_refused_not_counted_twice(client, wards):  
     ],
 )
 def test_a_file_of_one_sex_is_refused(client, wards, data, problem):  # noqa: F811
-    response = _post(client, wards, "baselines", data())
+    response = post_reach_file(client, wards, "baselines", data())
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     assert (
@@ -161,7 +150,7 @@ def test_a_file_of_one_sex_is_refused(client, wards, data, problem):  # noqa: F8
 def test_a_title_naming_both_sexes_or_persons_is_read(client, wards):  # noqa: F811
     titles = ["Population by sex: males and females,,,", "All persons,,,"]
     data = _census_file(SHORT_23, str, titles=titles)
-    response = _post(client, wards, "baselines", data)
+    response = post_reach_file(client, wards, "baselines", data)
     assert response.status_code == 303, response.text
     assert "Read the column names from row 3" in client.get(response.location).text
     assert _saved() == _expected()

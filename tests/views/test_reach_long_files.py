@@ -9,13 +9,13 @@ import html
 
 import pytest
 
+from tests.reach_factories import post_reach_file
 from tests.views.test_reach_age_bands import BANDS, CENSUS_23, _census_file
 from tests.views.test_reach_age_bands import _expected as _census_expected
 from tests.views.test_reach_published_files import (  # noqa: F401
     WARDS,
     _expected,
     _people,
-    _post,
     _saved,
     wards,
 )
@@ -76,7 +76,7 @@ def _platform_rows(sexes=("female", "male")) -> list[list[str]]:
 
 
 def test_a_census_file_by_area_age_and_sex_is_added_up_into_all_persons_bands(client, wards):  # noqa: F811
-    response = _post(client, wards, "baselines", _csv(_census_rows()))
+    response = post_reach_file(client, wards, "baselines", _csv(_census_rows()))
     assert response.status_code == 303, response.text
     page = client.get(response.location).text
     assert (
@@ -90,7 +90,7 @@ def test_a_census_file_by_area_age_and_sex_is_added_up_into_all_persons_bands(cl
 
 def test_a_long_workbook_is_read_as_its_csv_is(client, wards):  # noqa: F811
     rows = [[int(v) if v.isdigit() else v for v in row] for row in _census_rows()]
-    response = _post(client, wards, "baselines", _workbook({"Dataset": rows}))
+    response = post_reach_file(client, wards, "baselines", _workbook({"Dataset": rows}))
     assert response.status_code == 303, response.text
     assert _saved() == _by_sex()
 
@@ -104,7 +104,7 @@ def test_the_mid_year_estimates_by_sex_and_single_year_are_read(client, wards): 
             for age in range(91)
             for n, sex in ((1, "M"), (2, "F"))
         ]
-    response = _post(client, wards, "baselines", _csv(rows))
+    response = post_reach_file(client, wards, "baselines", _csv(rows))
     assert response.status_code == 303, response.text
     expected = {
         (code, band): sum(_people(code, age, sex) for age in ages if age <= 90 for sex in "FM")
@@ -115,7 +115,7 @@ def test_the_mid_year_estimates_by_sex_and_single_year_are_read(client, wards): 
 
 
 def test_the_platform_s_columns_with_a_sex_column_add_the_sexes_together(client, wards):  # noqa: F811
-    response = _post(client, wards, "baselines", _csv(_platform_rows()))
+    response = post_reach_file(client, wards, "baselines", _csv(_platform_rows()))
     assert response.status_code == 303, response.text
     expected = {(c, b): 100 * n * 2 + 7 + 2 for c in WARDS for n, b in enumerate(PLATFORM_BANDS)}
     assert _saved() == expected
@@ -188,10 +188,10 @@ ONE_SEX = (
     ],
 )
 def test_a_long_file_that_cannot_be_read_one_way_saves_nothing(client, wards, data, problem):  # noqa: F811
-    first = _post(client, wards, "baselines", _csv(_census_rows()))
+    first = post_reach_file(client, wards, "baselines", _csv(_census_rows()))
     assert first.status_code == 303, first.text
     saved = _saved()
-    response = _post(client, wards, "baselines", data())
+    response = post_reach_file(client, wards, "baselines", data())
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     assert problem in response.text
@@ -245,7 +245,7 @@ def test_a_row_for_each_area_and_sex_with_a_column_for_each_age_adds_the_sexes(
     data,
     told,
 ):
-    response = _post(client, wards, "baselines", data())
+    response = post_reach_file(client, wards, "baselines", data())
     assert response.status_code == 303, response.text
     page = client.get(response.location).text
     assert "Saved the population of 3 areas; skipped 100 rows for areas outside" in page
@@ -257,7 +257,7 @@ def test_census_age_columns_for_all_persons_are_not_read_as_a_sex_column(client,
     # As Nomis names a table's columns by sex and age, its total among them.
     data = _census_file(CENSUS_23, sex="Sex: All persons; ")
     data = data.replace(b",Age: Total,", b",Sex: All persons; Age: Total; measures: Value,")
-    response = _post(client, wards, "baselines", data)
+    response = post_reach_file(client, wards, "baselines", data)
     assert response.status_code == 303, response.text
     assert _saved() == _census_expected()
 
@@ -308,10 +308,10 @@ def test_a_row_for_each_area_and_sex_that_cannot_be_read_one_way_saves_nothing(
     data,
     problem,
 ):
-    first = _post(client, wards, "baselines", _csv(_census_rows()))
+    first = post_reach_file(client, wards, "baselines", _csv(_census_rows()))
     assert first.status_code == 303, first.text
     saved = _saved()
-    response = _post(client, wards, "baselines", data())
+    response = post_reach_file(client, wards, "baselines", data())
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     assert problem in html.unescape(response.text)

@@ -10,22 +10,13 @@ import pytest
 
 from engage.extensions import db
 from engage.models import AreaDeprivation, PopulationBaseline
-from tests.conftest import hidden_fields, make_staff, post_multipart, sign_in
+from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_area, make_consultation
+from tests.reach_factories import age_bands, imported_page, post_reach_file
 
 WARDS = ["E05001768", "E05001769", "E05012345"]
 LSOAS = [f"E01{n:06d}" for n in range(100, 2_000, 400)]  # 5 of them, along the file
-# The platform's bands as ages, written out here rather than read from the code under test.
-BANDS = {
-    "under_16": range(0, 16),
-    "16_24": range(16, 25),
-    "25_34": range(25, 35),
-    "35_44": range(35, 45),
-    "45_54": range(45, 55),
-    "55_64": range(55, 65),
-    "65_74": range(65, 75),
-    "75_plus": range(75, 91),  # 90 is "90+"
-}
+BANDS = age_bands(90)  # 90 is "90+"
 DOMAINS = [
     "Income",
     "Employment",
@@ -57,12 +48,6 @@ def wards(app, client):
 @pytest.fixture
 def lsoas(app, client):
     return _page(client, LSOAS)
-
-
-def _post(client, page, kind, data: bytes):
-    url, token = page
-    fields = {"csrf_token": token}
-    return post_multipart(client, f"{url}/{kind}", fields, f"{kind}-upload", "download.csv", data)
 
 
 def _people(code: str, age: int, sex: str = "") -> int:
@@ -126,9 +111,7 @@ def _expected(codes, sexes=("",)) -> dict[tuple[str, str], int]:
 
 
 def test_a_ward_file_with_a_column_for_each_year_of_age_is_added_up_into_bands(client, wards):
-    response = _post(client, wards, "baselines", _ward_file())
-    assert response.status_code == 303, response.text
-    page = client.get(response.location).text
+    page = imported_page(client, wards, "baselines", _ward_file())
     assert (
         "Saved the population of 3 areas; skipped 3,000 rows for areas outside this partnership. "
         "Read area codes from “Ward 2023 Code” and ages from “0” to “90+”" in page
@@ -139,9 +122,7 @@ def test_a_ward_file_with_a_column_for_each_year_of_age_is_added_up_into_bands(c
 
 
 def test_a_file_by_sex_adds_up_females_and_males(client, lsoas):
-    response = _post(client, lsoas, "baselines", _sex_file())
-    assert response.status_code == 303, response.text
-    page = client.get(response.location).text
+    page = imported_page(client, lsoas, "baselines", _sex_file())
     assert (
         "Saved the population of 5 areas; skipped 1,995 rows for areas outside this partnership. "
         "Read area codes from “LSOA 2021 Code” and ages from “F0” to “F90” and “M0” to “M90”, "
@@ -152,9 +133,7 @@ def test_a_file_by_sex_adds_up_females_and_males(client, lsoas):
 
 def test_a_sheet_saved_with_its_title_rows_is_read_from_its_column_names(client, wards):
     ages = [f"Age {a}" for a in range(90)] + ["Age 90+"]
-    response = _post(client, wards, "baselines", _ward_file(ages, title=True))
-    assert response.status_code == 303, response.text
-    page = client.get(response.location).text
+    page = imported_page(client, wards, "baselines", _ward_file(ages, title=True))
     assert (
         "Read the column names from row 4, area codes from “Ward 2023 Code” and ages from "
         "“Age 0” to “Age 90+”" in page
@@ -163,14 +142,14 @@ def test_a_sheet_saved_with_its_title_rows_is_read_from_its_column_names(client,
 
 
 def test_a_sheet_saved_with_semicolons_under_a_title_with_a_comma_is_read(client, wards):
-    response = _post(client, wards, "baselines", _ward_file(title=True, sep=";"))
+    response = post_reach_file(client, wards, "baselines", _ward_file(title=True, sep=";"))
     assert response.status_code == 303, response.text
     assert "Read the column names from row 4" in client.get(response.location).text
     assert _saved() == _expected(WARDS)
 
 
 def test_a_file_of_other_areas_names_the_column_it_read_the_codes_from(client, wards):
-    response = _post(client, wards, "baselines", _sex_file())
+    response = post_reach_file(client, wards, "baselines", _sex_file())
     assert response.status_code == 400
     assert (
         "Nothing was imported. None of its 2,000 rows is for an area of this partnership: check "
@@ -185,7 +164,7 @@ def test_a_wrong_figure_in_a_wide_row_names_its_row_and_column(client, wards):
     cells = data[at].split(",")
     cells[-91 + 45] = "n/a"  # age 45
     data[at] = ",".join(cells)
-    response = _post(client, wards, "baselines", "\r\n".join(data).encode())
+    response = post_reach_file(client, wards, "baselines", "\r\n".join(data).encode())
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     told = "the population must be a whole number, 0 or more, in “45”"
@@ -224,10 +203,10 @@ def test_a_wrong_figure_in_a_wide_row_names_its_row_and_column(client, wards):
     ],
 )
 def test_a_file_missing_an_age_is_refused_and_saves_nothing(client, wards, data, problem):
-    before = _post(client, wards, "baselines", _ward_file())
+    before = post_reach_file(client, wards, "baselines", _ward_file())
     assert before.status_code == 303
     saved = _saved()
-    response = _post(client, wards, "baselines", data())
+    response = post_reach_file(client, wards, "baselines", data())
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     assert f"Nothing was imported. {problem}" in response.text
@@ -268,9 +247,7 @@ def _national_lsoas() -> list[str]:
 
 
 def test_the_indices_of_deprivation_file_saves_the_overall_decile(client, lsoas):
-    response = _post(client, lsoas, "deprivation", _iod_file(_national_lsoas()))
-    assert response.status_code == 303, response.text
-    page = client.get(response.location).text
+    page = imported_page(client, lsoas, "deprivation", _iod_file(_national_lsoas()))
     assert (
         "Saved the deprivation decile of 5 areas; skipped 2,995 rows for areas outside this "
         f"partnership. Read area codes from “LSOA code (2011)” and deciles from “{IMD_DECILE}”"
@@ -310,10 +287,10 @@ def test_the_indices_of_deprivation_file_saves_the_overall_decile(client, lsoas)
     ],
 )
 def test_a_deprivation_file_whose_columns_are_not_clear_is_refused(client, lsoas, data, problem):
-    first = _post(client, lsoas, "deprivation", _iod_file(LSOAS))
+    first = post_reach_file(client, lsoas, "deprivation", _iod_file(LSOAS))
     assert first.status_code == 303
     saved = db.session.execute(db.select(AreaDeprivation.area_id, AreaDeprivation.decile)).all()
-    response = _post(client, lsoas, "deprivation", data())
+    response = post_reach_file(client, lsoas, "deprivation", data())
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     assert f"Nothing was imported. {problem}" in response.text
@@ -324,9 +301,7 @@ def test_a_deprivation_file_whose_columns_are_not_clear_is_refused(client, lsoas
 def test_a_column_renamed_decile_settles_which_is_read(client, lsoas):
     data = _iod_file(LSOAS).replace(b"Income Score,", b"IMD Decile (2015),", 1)
     data = data.replace(IMD_DECILE.encode(), b"decile", 1)
-    response = _post(client, lsoas, "deprivation", data)
-    assert response.status_code == 303, response.text
-    page = client.get(response.location).text
+    page = imported_page(client, lsoas, "deprivation", data)
     assert "Read area codes from “LSOA code (2011)” and deciles from “decile”" in page
     saved = db.session.scalars(db.select(AreaDeprivation.decile)).all()
     assert sorted(saved) == sorted(int(c[3:]) % 10 + 1 for c in LSOAS)

@@ -13,13 +13,13 @@ from openpyxl import Workbook
 from engage.extensions import db
 from engage.models import AreaDeprivation
 from engage.services import reach_files
+from tests.reach_factories import imported_page, post_reach_file
 from tests.views.test_reach_published_files import (  # noqa: F401
     LSOAS,
     WARDS,
     _expected,
     _iod_file,
     _people,
-    _post,
     _saved,
     _sex_file,
     lsoas,
@@ -76,9 +76,7 @@ def test_an_ons_workbook_is_read_from_its_table_past_its_cover_and_notes(client,
     )
     url, _ = wards
     assert 'accept=".csv,text/csv,.xlsx,' in client.get(url).text  # the file picker offers them
-    response = _post(client, wards, "baselines", data)
-    assert response.status_code == 303, response.text
-    page = client.get(response.location).text
+    page = imported_page(client, wards, "baselines", data)
     assert (
         "Saved the population of 3 areas; skipped 300 rows for areas outside this partnership. "
         "Read the sheet “Mid-2023 Wards”, the column names from row 4, area codes from “Ward "
@@ -95,7 +93,7 @@ def test_a_workbook_by_sex_on_three_sheets_is_read_from_the_persons_sheet(client
             "Mid-2020 Females": _table("Mid-2020: females", sexes=("F",)),
         }
     )
-    response = _post(client, wards, "baselines", data)
+    response = post_reach_file(client, wards, "baselines", data)
     assert response.status_code == 303, response.text
     assert "Read the sheet “Mid-2020 Persons”, the column names from row 4" in (
         client.get(response.location).text
@@ -147,10 +145,10 @@ def _sex_sheet(sexes: str) -> list[list]:
     ],
 )
 def test_a_workbook_that_cannot_be_read_one_way_saves_nothing(client, wards, sheets, problem):  # noqa: F811
-    first = _post(client, wards, "baselines", _workbook({"Wards": _table("Mid-2023")}))
+    first = post_reach_file(client, wards, "baselines", _workbook({"Wards": _table("Mid-2023")}))
     assert first.status_code == 303, first.text
     saved = _saved()
-    response = _post(client, wards, "baselines", _workbook(sheets()))
+    response = post_reach_file(client, wards, "baselines", _workbook(sheets()))
     assert response.status_code == 400
     assert "<title>Error: Reach of" in response.text
     assert f"Nothing was imported. {problem}" in response.text
@@ -162,9 +160,7 @@ def test_the_indices_of_deprivation_workbook_saves_the_overall_decile(client, ls
     rows = [lines[0].replace('"', "").split(",")]  # no name of the file's holds a comma
     rows += [[int(v) if v.isdigit() else v for v in line.split(",")] for line in lines[1:]]
     data = _workbook({"Notes": [["The English Indices of Deprivation 2019"]], "IoD2019": rows})
-    response = _post(client, lsoas, "deprivation", data)
-    assert response.status_code == 303, response.text
-    page = client.get(response.location).text
+    page = imported_page(client, lsoas, "deprivation", data)
     assert "Saved the deprivation decile of 5 areas. Read the sheet “IoD2019”, area codes" in page
     saved = db.session.execute(db.select(AreaDeprivation).join(AreaDeprivation.area)).scalars()
     assert {d.area.code: d.decile for d in saved} == {c: int(c[3:]) % 10 + 1 for c in LSOAS}
@@ -195,7 +191,7 @@ def _zip(names) -> bytes:
 )
 def test_a_workbook_too_large_or_damaged_is_refused(client, wards, monkeypatch, data, problem):  # noqa: F811
     monkeypatch.setattr(reach_files, "MAX_OPENED", 512 * 1024)
-    response = _post(client, wards, "baselines", data())
+    response = post_reach_file(client, wards, "baselines", data())
     assert response.status_code == 400
     assert f"Nothing was imported. {problem}" in response.text
     assert _saved() == {}
@@ -225,7 +221,7 @@ def _bomb() -> bytes:
     ],
 )
 def test_a_file_that_is_not_a_workbook_is_told_in_one_sentence(client, wards, data, problem):  # noqa: F811
-    response = _post(client, wards, "baselines", data())
+    response = post_reach_file(client, wards, "baselines", data())
     assert response.status_code == 400
     summary = re.search(r"govuk-error-summary__list\">\s*<li>\s*(.*?)\s*</li>", response.text)
     assert html.unescape(summary[1]) == f"Nothing was imported. {problem}"

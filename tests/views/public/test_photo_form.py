@@ -10,17 +10,10 @@ from engage.models import Flag, HeldPhoto, PhotoEntry
 from engage.services.photos import EntryError
 from tests import photo_files as pf
 from tests.conftest import hidden_fields
-from tests.photo_factories import make_competition, make_photo_entry
+from tests.photo_factories import make_photo_entry
 from tests.views.public.test_photos import FIELDS, enter
 
 BLANKS = ["   ", "\u200b\u200b", " \u00a0\ufeff "]
-
-
-@pytest.fixture
-def competition(app):
-    competition = make_competition(slug="pics")
-    db.session.commit()
-    return competition
 
 
 def summary(html: str) -> list[str]:

@@ -2,7 +2,6 @@
 the form and seen as the gallery shows them: what was sent is what is shown."""
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -11,22 +10,9 @@ from engage.extensions import db
 from engage.models import ModerationStatus, PhotoEntry
 from tests import photo_files as pf
 from tests.conftest import hidden_fields
-from tests.photo_factories import make_competition
 from tests.views.public.test_photos import FIELDS
 
-
-@pytest.fixture
-def competition(app):
-    competition = make_competition(slug="pics")
-    db.session.commit()
-    return competition
-
-
-@pytest.fixture(autouse=True)
-def _no_files_left(app):
-    import shutil
-
-    shutil.rmtree(Path(app.config["UPLOAD_FOLDER"]) / "photos", ignore_errors=True)
+pytestmark = pytest.mark.usefixtures("no_photo_files")
 
 
 def enter_and_publish(client, data: bytes, filename: str) -> Image.Image:

@@ -28,19 +28,7 @@ FIELDS = {
 }
 
 
-@pytest.fixture
-def competition(app):
-    competition = make_competition(slug="pics")
-    db.session.commit()
-    return competition
-
-
-@pytest.fixture(autouse=True)
-def _no_files_left(app):
-    """Each test starts with an empty photo folder (the app's folder lives for the session)."""
-    import shutil
-
-    shutil.rmtree(Path(app.config["UPLOAD_FOLDER"]) / "photos", ignore_errors=True)
+pytestmark = pytest.mark.usefixtures("no_photo_files")
 
 
 def stored_files(app) -> list[Path]:
