@@ -364,3 +364,15 @@ def test_the_progress_of_a_run_that_does_not_exist_is_answered_in_json(client, t
         "status": "unknown",
         "finished": True,
     }
+
+
+@pytest.mark.parametrize("run_id", [str(2**31), "99999999999999999999", "1" * 5000, "-1", "x"])
+def test_the_progress_of_a_run_id_beyond_any_run_is_answered_in_json(client, team, run_id):
+    polled = {"Accept": "application/json"}  # as the progress page's script asks
+    response = client.get(f"/staff/workspace/runs/{run_id}/status", headers=polled)
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    answer = response.get_json()
+    assert answer["status"] == "unknown" and answer["finished"] is True
+    assert answer["error"].startswith("There is no run ")
+    assert len(answer["error"]) < 60  # a long id sent is not echoed back whole
