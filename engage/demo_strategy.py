@@ -10,7 +10,8 @@ from engage.models import Comment, Consultation, ModerationStatus, Submission
 from engage.models._types import utcnow
 from engage.services.references import new_reference
 from engage.services.search import query_terms
-from engage.services.strategy import cite_wishes, create_strategy, get_priority_in, replace_content
+from engage.services.strategy import create_strategy, get_priority_in, replace_content
+from engage.services.strategy_evidence import cite_wishes
 from engage.services.strategy_import import parse_strategy_file
 from engage.services.strategy_revisions import publish
 from engage.services.wishes import wall_query

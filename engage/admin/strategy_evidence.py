@@ -15,7 +15,7 @@ from engage.numbers import id_arg, parse_id
 from engage.public.forms import WallSearchForm
 from engage.services.analysis_runs import latest_done_run, visible_themes
 from engage.services.search import query_terms
-from engage.services.strategy import (
+from engage.services.strategy_evidence import (
     cite_theme,
     cite_wishes,
     evidence_summary,

@@ -20,6 +20,7 @@ from engage.services.strategy import (
 from engage.services.strategy_fingerprints import version_fingerprint
 from engage.services.strategy_import import MAX_FILE_BYTES, parse_strategy_file
 from engage.services.strategy_replace import Replacement, preview_replacement
+from engage.staff import staff_user
 
 _SALT = "engage.strategy-import"
 # The signed file in the confirmation: a file of MAX_FILE_BYTES that does not compress comes
@@ -124,7 +125,7 @@ def _ask(version, name, data, replacement: Replacement, problem=None):
 
 def _import(version: StrategyVersion, themes: list[ThemeSpec]):
     try:
-        replace_content(version, themes)
+        replace_content(version, themes, staff_user())
     except EngageError as error:
         db.session.rollback()
         return render_editor(version, problem=error.message, status=400)

@@ -25,15 +25,14 @@ from engage.services.comments import (
 )
 from engage.services.consultations import get_consultation
 from engage.services.strategy import (
-    cited_themes,
     current_version,
-    evidence_summary,
     get_priority_in,
     get_strategy,
     get_version,
     public_versions,
 )
 from engage.services.strategy_diff import matching_theme
+from engage.services.strategy_evidence import cited_themes, evidence_summary
 from engage.services.tokens import form_token_nonce, new_form_token
 from engage.services.wishes import set_respondent_details
 from engage.services.you_said import you_said_we_did

@@ -1,30 +1,26 @@
-"""Building the draft strategy: themes and priorities, wishes cited as evidence, versions,
-revisions whose every change records why, and publishing."""
+"""Building the draft strategy: versions, their themes and priorities, and a file's content
+replacing a draft's. What the priorities cite is in strategy_evidence; revisions and
+publishing in strategy_revisions."""
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engage.errors import EngageError
 from engage.extensions import db
 from engage.models import (
     Consultation,
-    ModerationStatus,
     Priority,
     PriorityEvidence,
-    RunTheme,
     Strategy,
     StrategyTheme,
     StrategyVersion,
-    Submission,
     User,
-    Wish,
 )
-from engage.services.mapping_ends import end_mappings_onto
-from engage.services.wishes import wish_named
+from engage.services.mapping_ends import end_mappings_into, end_mappings_onto
 from engage.template_helpers import LOCAL_TZ
 
 MAX_TITLE = 200
@@ -119,32 +115,6 @@ def repeated_priority(theme: StrategyTheme, spec: PrioritySpec) -> Priority | No
         (p for p in theme.priorities if (p.title, p.statement) == (spec.title, spec.statement)),
         None,
     )
-
-
-def evidence_summary(priority: Priority) -> tuple[int, int]:
-    """(published wishes cited, distinct areas they came from): a cited wish rejected since is
-    no longer shown, so it is not counted either."""
-    row = db.session.execute(
-        select(func.count(Wish.id), func.count(func.distinct(Submission.area_id)))
-        .join(PriorityEvidence, PriorityEvidence.wish_id == Wish.id)
-        .join(Wish.submission)
-        .where(
-            PriorityEvidence.priority_id == priority.id,
-            Wish.status == ModerationStatus.APPROVED,
-        )
-    ).one()
-    return row[0], row[1]
-
-
-def cited_themes(priorities: list[Priority]) -> list[RunTheme]:
-    """The analysis themes these priorities cite as evidence, biggest first, each once."""
-    if not priorities:
-        return []
-    cited = select(PriorityEvidence.run_theme_id).where(
-        PriorityEvidence.priority_id.in_([p.id for p in priorities])
-    )
-    themes = db.session.scalars(select(RunTheme).where(RunTheme.id.in_(cited)))
-    return sorted(themes, key=lambda t: (-t.size, t.id))
 
 
 # Building
@@ -326,11 +296,15 @@ def _unique(base: str, taken: set[str]) -> str:
     return slug
 
 
-def replace_content(version: StrategyVersion, themes: list[ThemeSpec]) -> None:
+def replace_content(
+    version: StrategyVersion, themes: list[ThemeSpec], user: User | None = None
+) -> int:
     """An imported file replaces a draft's themes and priorities; cited wishes stay with the
-    priorities whose key the file keeps."""
+    priorities whose key the file keeps. Mappings of run themes onto the draft's themes and
+    priorities end (in their logs, by `user`); returns how many confirmed ones ended."""
     require_draft(version)
     cited = {p.key: [(e.wish_id, e.run_theme_id) for e in p.evidence] for p in version.priorities}
+    ended = end_mappings_into(version, user)
     for change in version.changes:
         change.after = None
     version.themes.clear()
@@ -344,61 +318,4 @@ def replace_content(version: StrategyVersion, themes: list[ThemeSpec]) -> None:
                 PriorityEvidence(wish_id=w, run_theme_id=t) for w, t in cited.get(priority.key, [])
             ]
     db.session.flush()
-
-
-# Evidence
-
-
-def cite_wishes(priority: Priority, wishes: list[Wish]) -> int:
-    """Cite approved wishes of the strategy's consultation; returns how many were new."""
-    require_draft(priority.theme.version)
-    consultation_id = priority.theme.version.strategy.consultation_id
-    have = {e.wish_id for e in priority.evidence}
-    added = 0
-    for wish in wishes:
-        if wish.submission.consultation_id != consultation_id:
-            raise StrategyError("Cite wishes of this strategy's own consultation")
-        if wish.status != ModerationStatus.APPROVED:
-            raise StrategyError(f"The wish {wish_named(wish)} is not published: it cannot be cited")
-        if wish.id not in have:
-            priority.evidence.append(PriorityEvidence(wish=wish))
-            have.add(wish.id)
-            added += 1
-    db.session.flush()
-    return added
-
-
-def uncite_wish(priority: Priority, wish_id: int) -> bool:
-    """Take a wish off the evidence; False if it was not cited (taken off already)."""
-    require_draft(priority.theme.version)
-    kept = [e for e in priority.evidence if e.wish_id != wish_id]
-    removed = len(kept) < len(priority.evidence)
-    priority.evidence = kept
-    db.session.flush()
-    return removed
-
-
-def cite_theme(priority: Priority, theme) -> bool:
-    """Cite a theme of an analysis run of the strategy's consultation as evidence; False if it
-    was cited already."""
-    require_draft(priority.theme.version)
-    run = theme.run
-    if run.consultation_id != priority.theme.version.strategy.consultation_id:
-        raise StrategyError("Cite themes of this strategy's own consultation")
-    if not run.is_done or not theme.visible:
-        raise StrategyError("Choose a current theme of a finished analysis run")
-    new = all(e.run_theme_id != theme.id for e in priority.evidence)
-    if new:
-        priority.evidence.append(PriorityEvidence(run_theme=theme))
-    db.session.flush()
-    return new
-
-
-def uncite_theme(priority: Priority, theme_id: int) -> bool:
-    """Take an analysis theme off the evidence; False if it was not cited (taken off already)."""
-    require_draft(priority.theme.version)
-    kept = [e for e in priority.evidence if e.run_theme_id != theme_id]
-    removed = len(kept) < len(priority.evidence)
-    priority.evidence = kept
-    db.session.flush()
-    return removed
+    return ended

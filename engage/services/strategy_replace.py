@@ -33,6 +33,7 @@ class Replacement:
     reworded: list[PriorityShown]
     reasons_gone: list[str]
     unchanged: bool
+    mappings_ended: int = 0  # confirmed mappings of run themes onto the draft that end
 
 
 def _words(priority: Priority) -> tuple[str, ...]:
@@ -72,7 +73,7 @@ def preview_replacement(version: StrategyVersion, themes: list[ThemeSpec]) -> Re
     counts = (len(version.themes), len(old))
     savepoint = db.session.begin_nested()
     try:
-        replace_content(version, themes)
+        ended = replace_content(version, themes)
         after = _snapshot(version)
         new = {p.key: _words(p) for p in version.priorities}
         lost = [(d.after or d.before).title for d in unexplained(version) if d.key in explained]
@@ -88,4 +89,5 @@ def preview_replacement(version: StrategyVersion, themes: list[ThemeSpec]) -> Re
         reworded=[shown for key, (shown, w) in old.items() if key in new and new[key] != w],
         reasons_gone=lost,
         unchanged=after == before,
+        mappings_ended=ended,
     )

@@ -118,10 +118,18 @@ def _union(first: list, second: list) -> list:
     return first + [k for k in second if k not in first]
 
 
+OTHER_NOT_SPLIT = (
+    "“{label}” holds the entries with no distinctive words, so it is not split into themes:"
+    " move its entries to the themes they belong to instead"
+)
+
+
 def split_theme(theme: RunTheme, parts: int, user: User | None) -> list[RunTheme]:
     """Cluster a theme's members again into `parts` themes of their own."""
     run = theme.run
     _require_editable(run, theme)
+    if theme.is_other:  # its parts would count as themes found, though nothing was found in it
+        raise ThemeEditError(OTHER_NOT_SPLIT.format(label=theme.label))
     members = list(
         db.session.scalars(
             select(ThemeAssignment)

@@ -20,8 +20,9 @@ from engage.models import (
     Wish,
 )
 from engage.services.comments import published_comments, stance_counts
-from engage.services.strategy import cited_themes, previous_version, public_versions
+from engage.services.strategy import previous_version, public_versions
 from engage.services.strategy_diff import differences
+from engage.services.strategy_evidence import cited_themes
 
 QUOTES_PER_THEME = 3
 

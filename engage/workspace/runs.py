@@ -6,7 +6,7 @@ from engage.errors import EngageError
 from engage.extensions import db
 from engage.jobs import list_jobs, recover_stalled
 from engage.models import JOB_STATUSES, RUN_STATUSES
-from engage.numbers import whole_number
+from engage.numbers import parse_id, whole_number
 from engage.services.analysis_runs import (
     MAX_STOP_WORDS_TEXT,
     RunUnderWay,
@@ -99,13 +99,17 @@ def jobs():
     return render_template("workspace/jobs.html", jobs=list_jobs(), statuses=JOB_STATUSES)
 
 
-@bp.get("/runs/<int:run_id>/status")
+# Any text as the id, not <int:…>: the converter would turn an id beyond MAX_ID away with the
+# HTML "Page not found" before this view, and the script polling this reads JSON.
+@bp.get("/runs/<run_id>/status")
 def run_status(run_id):
     """The run's progress as JSON, for the progress page's script."""
     recover_stalled()
-    run = get_run(run_id)
-    if run is None:  # the script polling this reads JSON, not the HTML page
-        return {"error": f"There is no run {run_id}", "status": "unknown", "finished": True}, 404
+    number = parse_id(run_id)
+    run = get_run(number) if number is not None else None
+    if run is None:
+        error = f"There is no run {run_id[:20]}{'…' if len(run_id) > 20 else ''}"
+        return {"error": error, "status": "unknown", "finished": True}, 404
     job = run.job
     return {
         "status": run.status,

@@ -202,7 +202,8 @@ def split(run_id, theme_id):
         parts.extend(split_theme(theme, form.parts.data, staff_user()))
         return f"Split “{theme.label}” into {len(parts)} themes"
 
-    return _edit(run, theme, "split_form", form, action, lambda: parts[0], "parts")
+    field = None if theme.is_other else "parts"  # Other's page has no field to split it with
+    return _edit(run, theme, "split_form", form, action, lambda: parts[0], field)
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/mapping")

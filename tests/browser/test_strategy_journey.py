@@ -12,10 +12,10 @@ from engage.services.strategy import (
     PrioritySpec,
     add_priority,
     add_theme,
-    cite_wishes,
     get_priority_in,
     remove_priority,
 )
+from engage.services.strategy_evidence import cite_wishes
 from engage.services.strategy_revisions import publish, record_change, start_revision
 from tests.browser.test_officer import sign_in
 from tests.conftest import make_staff

@@ -3,12 +3,8 @@ the demo wishes that ask for them, and published comments to show."""
 
 from engage.demo import seed_demo
 from engage.services.comments import published_comments_of, stance_counts
-from engage.services.strategy import (
-    current_version,
-    evidence_summary,
-    get_priority_in,
-    get_strategy,
-)
+from engage.services.strategy import current_version, get_priority_in, get_strategy
+from engage.services.strategy_evidence import evidence_summary
 
 
 def test_seed_demo_builds_the_draft_strategy(app):

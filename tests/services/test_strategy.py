@@ -10,15 +10,14 @@ from engage.services.strategy import (
     ThemeSpec,
     add_priority,
     add_theme,
-    cite_wishes,
     current_version,
-    evidence_summary,
     get_priority_in,
     remove_priority,
     replace_content,
     update_priority,
 )
 from engage.services.strategy_diff import compare_words, differences
+from engage.services.strategy_evidence import cite_wishes, evidence_summary
 from engage.services.strategy_revisions import publish, record_change, start_revision, unexplained
 from engage.services.you_said import you_said_we_did
 from tests.factories import make_area, make_consultation, make_wish

@@ -8,7 +8,8 @@ import pytest
 
 from engage.extensions import db
 from engage.models import Priority, PriorityChange, Strategy, StrategyVersion
-from engage.services.strategy import cite_wishes, get_priority_in, remove_priority
+from engage.services.strategy import get_priority_in, remove_priority
+from engage.services.strategy_evidence import cite_wishes
 from engage.services.strategy_revisions import record_change, start_revision
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation, make_wish

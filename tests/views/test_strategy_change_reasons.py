@@ -7,7 +7,8 @@ import pytest
 from engage.extensions import db
 from engage.services.analysis_runs import visible_themes
 from engage.services.moderation import decide
-from engage.services.strategy import cite_theme, cite_wishes, get_priority_in
+from engage.services.strategy import get_priority_in
+from engage.services.strategy_evidence import cite_theme, cite_wishes
 from engage.services.strategy_revisions import publish, start_revision
 from tests.conftest import hidden_fields, make_staff
 from tests.strategy_factories import make_strategy

@@ -10,7 +10,8 @@ from engage.admin import strategy_evidence as evidence_views
 from engage.extensions import db
 from engage.models import PriorityEvidence
 from engage.services.analysis_runs import visible_themes
-from engage.services.strategy import cite_wishes, get_priority_in, remove_priority
+from engage.services.strategy import get_priority_in, remove_priority
+from engage.services.strategy_evidence import cite_wishes
 from tests.at_once import send_at_once
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_wish

@@ -19,13 +19,8 @@ from engage.extensions import db
 from engage.models import PriorityEvidence, StrategyVersion
 from engage.models._types import utcnow
 from engage.services.analysis_runs import visible_themes
-from engage.services.strategy import (
-    add_theme,
-    cite_wishes,
-    create_strategy,
-    get_priority_in,
-    remove_priority,
-)
+from engage.services.strategy import add_theme, create_strategy, get_priority_in, remove_priority
+from engage.services.strategy_evidence import cite_wishes
 from engage.services.strategy_revisions import publish, record_change, start_revision
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import make_consultation, make_wish

@@ -364,3 +364,53 @@ def test_the_progress_of_a_run_that_does_not_exist_is_answered_in_json(client, t
         "status": "unknown",
         "finished": True,
     }
+
+
+@pytest.mark.parametrize("run_id", [str(2**31), "99999999999999999999", "1" * 5000, "-1", "x"])
+def test_the_progress_of_a_run_id_beyond_any_run_is_answered_in_json(client, team, run_id):
+    polled = {"Accept": "application/json"}  # as the progress page's script asks
+    response = client.get(f"/staff/workspace/runs/{run_id}/status", headers=polled)
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    answer = response.get_json()
+    assert answer["status"] == "unknown" and answer["finished"] is True
+    assert answer["error"].startswith("There is no run ")
+    assert len(answer["error"]) < 60  # a long id sent is not echoed back whole
+
+
+WELSH = [
+    "Mwy o fysiau gyda'r nos i'r pentref",
+    "Goleuadau stryd ar lwybr yr afon",
+    "Llyfrgell ar agor ar ddydd Sadwrn",
+    "Parc chwarae newydd i'r plant bach",
+    "Biniau ailgylchu ym mhob stryd",
+    "Bysiau rhatach i bobl ifanc",
+    "Llwybr beicio diogel i'r ysgol",
+    "Meinciau yn y parc i bobl hŷn",
+    "Glanhau'r afon a'r llwybrau",
+    "Canolfan ieuenctid ar agor gyda'r nos",
+]
+
+
+def test_the_other_theme_is_not_split_and_says_to_move_its_entries(client, team):
+    consultation = make_consultation_with_wishes(n=40)
+    run = run_analysis(consultation, n_themes=4)
+    for text in WELSH:  # words no entry of the run had: they go to Other
+        make_wish(consultation, text=text)
+    db.session.commit()
+    client.get(f"/staff/workspace/runs/{run.id}/themes")  # gives the new entries their themes
+    db.session.expire_all()
+    other = next(t for t in visible_themes(run) if t.is_other)
+    url = f"/staff/workspace/runs/{run.id}/themes/{other.id}"
+    page = client.get(url).text
+    assert "Split the theme" not in page
+    assert "so it is not split into themes. Move its entries to the themes they belong to" in page
+
+    response = _post(client, f"{url}/split", {"parts": 2}, url)
+    assert response.status_code == 400
+    said = "“Other (no distinctive words)” holds the entries with no distinctive words"
+    assert said in unescape(response.text)
+    assert 'href="#parts"' not in response.text  # the page has no such field to correct
+    db.session.expire_all()
+    assert not other.split and [t.id for t in visible_themes(run) if t.is_other] == [other.id]
+    assert all(not t.parent_id for t in visible_themes(run))

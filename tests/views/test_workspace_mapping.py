@@ -156,3 +156,38 @@ def test_a_refusal_with_nothing_left_to_choose_is_not_a_dead_link(client, mapped
     assert "The strategy has no themes or priorities to map onto now" in response.text
     assert 'href="#strategy_target"' not in response.text  # the field is not on the page
     assert 'id="strategy_target"' not in response.text
+
+
+def test_a_file_imported_over_the_draft_ends_the_mapping_in_the_log(app, client, mapped_run):
+    from dataclasses import replace
+
+    from tests.strategy_factories import demo_themes
+    from tests.views.test_strategy_import_confirm import _confirm, _upload, _yaml
+
+    run, theme = mapped_run
+    key = next(k for k in _choices(run) if k.startswith("priority:"))
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    _post(client, f"{base}/mapping", base, {"strategy_target": key})
+    title = _title(theme)  # "Priority: …"
+    version_id = theme.confirmed_mapping.priority.version_id
+
+    admin = app.test_client()
+    sign_in(admin, make_staff("admin", email="admin@example.org"))
+    reworded = [replace(t, summary=f"{t.summary} Now in other words.") for t in demo_themes()]
+    asked = _upload(admin, version_id, _yaml(reworded))
+    assert asked.status_code == 200
+    ends = "1 confirmed mapping of an analysis theme onto this draft's themes and priorities ends"
+    assert ends in asked.text
+    assert _confirm(admin, version_id, asked).status_code == 303
+
+    page = client.get(base).text
+    assert "Belongs to" not in page and "Remove the mapping" not in page
+    said = f"Not mapped now: it belonged to {title}, which an administrator replaced by importing"
+    assert said in page
+    log = page[page.index('id="edits"') :]
+    assert f"imported a strategy file over {title}, so the mapping ended" in log
+    db.session.expire_all()
+    assert theme.confirmed_mapping is None
+    kinds = [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)]
+    assert kinds == ["map", "unmap"]

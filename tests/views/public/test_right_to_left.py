@@ -13,7 +13,8 @@ import pytest
 from engage.extensions import db
 from engage.models import Wish
 from engage.models._types import utcnow
-from engage.services.strategy import cite_wishes, get_priority_in
+from engage.services.strategy import get_priority_in
+from engage.services.strategy_evidence import cite_wishes
 from engage.services.strategy_revisions import publish, record_change, start_revision
 from tests.conftest import hidden_fields
 from tests.factories import make_consultation, make_wish

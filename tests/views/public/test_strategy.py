@@ -8,7 +8,8 @@ import pytest
 from engage.extensions import db
 from engage.models import Comment, ModerationStatus, RespondentDetails
 from engage.models._types import utcnow
-from engage.services.strategy import cite_wishes, get_priority_in
+from engage.services.strategy import get_priority_in
+from engage.services.strategy_evidence import cite_wishes
 from engage.services.strategy_revisions import start_revision
 from engage.template_helpers import LOCAL_TZ
 from tests.conftest import hidden_fields

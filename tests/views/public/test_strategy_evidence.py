@@ -4,7 +4,8 @@ officer later rejected (after a report, say) is neither listed nor counted."""
 
 from engage.extensions import db
 from engage.services.moderation import decide
-from engage.services.strategy import cite_wishes, get_priority_in
+from engage.services.strategy import get_priority_in
+from engage.services.strategy_evidence import cite_wishes
 from engage.services.strategy_revisions import publish, record_change, start_revision
 from tests.conftest import make_staff
 from tests.factories import make_area, make_consultation, make_wish

@@ -7,7 +7,8 @@ from html import unescape
 import pytest
 
 from engage.extensions import db
-from engage.services.strategy import cite_wishes, get_priority_in
+from engage.services.strategy import get_priority_in
+from engage.services.strategy_evidence import cite_wishes
 from engage.services.strategy_revisions import publish, start_revision
 from tests.factories import make_area, make_consultation, make_wish
 from tests.strategy_factories import make_strategy
