@@ -23,6 +23,8 @@ CONSENTS = {
     "people_consented": "the people shown agreed",
     "accepted_rules": "they accept the rules and the licence",
 }
+# A competition with no rules asks its entrants for the licence alone.
+LICENCE_ONLY = "they give the licence"
 
 
 def photo_queue_query(competition_id: int | None = None) -> Select:
@@ -56,7 +58,10 @@ def refused_photos(entries: list[PhotoEntry], action: str) -> dict[int, str]:
 
 
 def _unpublishable(entry: PhotoEntry) -> list[str]:
-    missing = [words for field, words in CONSENTS.items() if not getattr(entry, field)]
+    words = dict(CONSENTS)
+    if not (entry.competition.rules or "").strip():
+        words["accepted_rules"] = LICENCE_ONLY
+    missing = [said for field, said in words.items() if not getattr(entry, field)]
     problems = [f"does not have the entrant’s word that {' and '.join(missing)}"] if missing else []
     if not (entry.alt_text or "").strip():
         problems.append("has no description for people who cannot see it")

@@ -41,6 +41,16 @@ def test_approval_is_refused_whole_when_a_photo_cannot_be_published(entries):
     assert fine.status == ModerationStatus.PENDING
 
 
+def test_a_competition_without_rules_asks_for_the_licence_alone(app):
+    competition = make_competition(rules="")
+    entry = make_photo_entry(competition, title="No rules", accepted_rules=False, status="pending")
+    with pytest.raises(DecisionError) as refused:
+        decide_photos([entry], "approve", make_staff())
+    assert refused.value.message == (
+        f"{entry.reference} “No rules” does not have the entrant’s word that they give the licence"
+    )
+
+
 def test_what_is_refused_depends_on_the_decision(entries):
     fine, unsure, gone = entries
     assert set(refused_photos([fine, unsure, gone], "approve")) == {unsure.id, gone.id}

@@ -32,6 +32,16 @@ def pending(app):
     return entries
 
 
+def test_queue_of_a_competition_without_rules_shows_the_licence_alone(client, login_as):
+    competition = make_competition(rules="")
+    make_photo_entry(competition, title="No rules", accepted_rules=False, status="pending")
+    db.session.commit()
+    login_as("officer")
+    page = client.get("/staff/queue/photos")
+    assert "No: gave the licence (the competition has no rules)" in page.text
+    assert "accepted the rules" not in page.text
+
+
 def _decide(client, **data):
     page = client.get("/staff/queue/photos")
     return client.post("/staff/queue/photos", data={**hidden_fields(page.text), **data})
@@ -43,6 +53,7 @@ def test_queue_shows_photo_alt_text_and_consents(client, login_as, pending):
     assert page.status_code == 200 and "2 photos wait" in page.text
     assert 'alt="A row of young oak trees"' in page.text
     assert "Yes: took the photo themselves" in page.text
+    assert "accepted the rules and the licence" in page.text
     assert "Photos (2 waiting)" in page.text and "Wishes (0 waiting)" in page.text
     assert page.text.index("Wishes (") < page.text.index("Photos (")
     image = client.get(f"/staff/entries/photo/{pending[0].id}/display")
