@@ -56,12 +56,7 @@ def cite_wishes(priority: Priority, wishes: list[Wish]) -> int:
 
 def uncite_wish(priority: Priority, wish_id: int) -> bool:
     """Take a wish off the evidence; False if it was not cited (taken off already)."""
-    require_draft(priority.theme.version)
-    kept = [e for e in priority.evidence if e.wish_id != wish_id]
-    removed = len(kept) < len(priority.evidence)
-    priority.evidence = kept
-    db.session.flush()
-    return removed
+    return _uncite(priority, lambda e: e.wish_id == wish_id)
 
 
 def cite_theme(priority: Priority, theme) -> bool:
@@ -82,8 +77,12 @@ def cite_theme(priority: Priority, theme) -> bool:
 
 def uncite_theme(priority: Priority, theme_id: int) -> bool:
     """Take an analysis theme off the evidence; False if it was not cited (taken off already)."""
+    return _uncite(priority, lambda e: e.run_theme_id == theme_id)
+
+
+def _uncite(priority: Priority, cited) -> bool:
     require_draft(priority.theme.version)
-    kept = [e for e in priority.evidence if e.run_theme_id != theme_id]
+    kept = [e for e in priority.evidence if not cited(e)]
     removed = len(kept) < len(priority.evidence)
     priority.evidence = kept
     db.session.flush()
