@@ -5,10 +5,11 @@ lemmatised ("buses" → "bus", "children" → "child"), space separated and spac
 word, folded and lemmatised alike, matches a whole lemma, so "bus" finds "buses" but not
 "business", and "creche" finds "crèche" as "crèche" finds "creche".
 
-Only accents are folded: the marks on Latin, Greek and Cyrillic letters. The marks other
-scripts spell their letters with (Japanese voicing marks, the vowel signs and viramas of Indic
-scripts, Arabic harakat and hamza, Hebrew points, Thai vowels) are kept, so ガス "gas" does not
-find カス "dregs", and a word keeps its marks rather than being split at them.
+Only accents are folded: the marks on Latin, Greek and Cyrillic letters, and the short-vowel
+marks Arabic and Hebrew writers mostly leave out (harakat, points: "جدا" finds "جداً"). The
+marks other scripts spell their letters with (Japanese voicing marks, the vowel signs and
+viramas of Indic scripts, Arabic hamza, Thai vowels) are kept, so ガス "gas" does not find カス
+"dregs", and a word keeps its marks rather than being split at them.
 """
 
 import itertools
@@ -21,6 +22,9 @@ import simplemma
 MAX_QUERY_WORDS = 10
 # Letters whose marks are accents to fold.
 _ACCENTED_SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ")
+# Vowel marks written only now and then: Hebrew points and cantillation, Arabic harakat
+# (fathatan to sukun), as search engines' Arabic and Hebrew normalisers drop them.
+_OPTIONAL_VOWELS = re.compile("[\u0591-\u05c7\u064b-\u0652]")
 
 
 def _mark_ranges() -> str:
@@ -48,10 +52,10 @@ def _spells_with_marks(char: str) -> bool:
 
 
 @cache
-def _chooses_a_glyph(mark: str) -> bool:
-    """Variation selectors pick how a letter is drawn (葛 with U+E0100 or without), not which
-    letter it is."""
-    return "VARIATION SELECTOR" in unicodedata.name(mark, "")
+def _optional(mark: str) -> bool:
+    """Marks that do not change which word it is: variation selectors, which pick how a
+    letter is drawn (葛 with U+E0100 or without), and vowel marks writers mostly leave out."""
+    return "VARIATION SELECTOR" in unicodedata.name(mark, "") or bool(_OPTIONAL_VOWELS.match(mark))
 
 
 def fold(text: str) -> str:
@@ -63,7 +67,7 @@ def fold(text: str) -> str:
     for char in decomposed:
         if not unicodedata.category(char).startswith("M"):
             keep_marks = _spells_with_marks(char)
-        elif not keep_marks or _chooses_a_glyph(char):
+        elif not keep_marks or _optional(char):
             continue
         kept.append(char)
     return unicodedata.normalize("NFC", "".join(kept))

@@ -7,6 +7,7 @@ Revises: 0012
 Create Date: 2026-11-25
 
 """
+
 import itertools
 import re
 import unicodedata
@@ -25,6 +26,7 @@ depends_on = None
 # migration does the same thing however engage.services.search changes later.
 _BATCH = 1000
 _ACCENTED_SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ")
+_OPTIONAL_VOWELS = re.compile("[\u0591-\u05c7\u064b-\u0652]")
 
 
 def _mark_ranges():
@@ -59,7 +61,11 @@ def _fold(text):
     for char in decomposed:
         if not unicodedata.category(char).startswith("M"):
             keep_marks = _spells_with_marks(char)
-        elif not keep_marks or "VARIATION SELECTOR" in unicodedata.name(char, ""):
+        elif (
+            not keep_marks
+            or "VARIATION SELECTOR" in unicodedata.name(char, "")
+            or _OPTIONAL_VOWELS.match(char)
+        ):
             continue
         kept.append(char)
     return unicodedata.normalize("NFC", "".join(kept))

@@ -1,5 +1,6 @@
 """The wish wall's search in other scripts: accents are folded, the marks that spell a word's
-letters (Japanese voicing marks, Hindi vowel signs, the Arabic hamza) are kept."""
+letters (Japanese voicing marks, Hindi vowel signs, the Arabic hamza) are kept, and the
+Arabic vowel marks most writers leave out are folded."""
 
 import pytest
 
@@ -14,12 +15,13 @@ WATER = "पानी की कमी है"  # there is not enough water
 FLOODED = "سال الماء في الشارع"  # water ran down the street
 ATHENS = "Ένα καφέ όπως στην Αθήνα"  # a café as in Athens
 TREE = "Ёлка на площади"  # a fir tree in the square
+VERY_DIRTY = "الشارع متسخ جداً"  # the street is very dirty
 
 
 @pytest.fixture
 def scripts(app):
     consultation = make_consultation(slug="derby")
-    for text in (GAS, KATSUSHIKA, SCHOOL, WATER, FLOODED, ATHENS, TREE):
+    for text in (GAS, KATSUSHIKA, SCHOOL, WATER, FLOODED, ATHENS, TREE, VERY_DIRTY):
         make_wish(consultation, text=text)
     db.session.commit()
     return consultation
@@ -34,7 +36,7 @@ def scripts(app):
         ("स्कूल", SCHOOL),
         ("गाँव", SCHOOL),
         ("पानी", WATER),
-        ("الشارع", FLOODED),
+        ("جدا", VERY_DIRTY),  # typed without the tanween most writers leave out
         ("سال", FLOODED),
         ("αθηνα", ATHENS),
         ("ΚΑΦΕ", ATHENS),
