@@ -73,3 +73,42 @@ def test_0011_folds_the_keys_of_wishes_stored_before_and_downgrade_restores_them
     finally:
         db.session.close()
         upgrade()
+
+
+# Wishes as revisions 0011 and 0012 stored them: every combining mark dropped, words split at
+# the marks they keep.
+_BEFORE_0013 = {
+    "ガス、電気、水道を安く": (None, " カス 電気 水道を安く "),
+    "पानी की कमी है": (None, " प न क कम ह "),
+    "राहुल को स्कूल चाहिए": ("[name] को स्कूल चाहिए", " name क सक ल च ह ए "),
+    "A café by the river": (None, " a cafe by the river "),
+}
+
+
+def test_0013_keeps_the_marks_in_the_keys_of_wishes_stored_before_and_downgrade_restores_them(
+    app, client
+):
+    """Run on the test database (SQLite or PostgreSQL): 0013 changes data, not the schema."""
+    downgrade(revision="0012")
+    try:
+        consultation = make_consultation(slug="derby")
+        for text, (redacted, key) in _BEFORE_0013.items():
+            make_wish(consultation, text=text, redacted_text=redacted).search_key = key
+        db.session.commit()
+        db.session.close()
+        assert "1 wish matching" in client.get("/consultations/derby/wall?q=カス").text
+        upgrade()
+        found_by = {"ガス": "ガス", "पानी": "पानी", "स्कूल": "[name]", "cafe": "café"}
+        for search, found in found_by.items():
+            page = client.get("/consultations/derby/wall", query_string={"q": search}).text
+            assert f"1 wish matching “{search}”" in page and found in page
+        for search in ["カス", "पीना", "राहुल"]:  # "dregs", "to drink" and the redacted name
+            page = client.get("/consultations/derby/wall", query_string={"q": search}).text
+            assert "No wishes found" in page
+        db.session.close()
+        downgrade(revision="0012")
+        keys = dict(db.session.execute(select(Wish.text, Wish.search_key)).all())
+        assert keys == {text: key for text, (_, key) in _BEFORE_0013.items()}
+    finally:
+        db.session.close()
+        upgrade()

@@ -23,3 +23,33 @@ def test_fold_drops_accents_and_case():
 def test_keys_and_queries_fold_alike():
     assert search_key("Two Cafés and a CRÈCHE") == " two cafe and a creche "
     assert query_terms("cafe crèches") == ["cafe", "creche"]
+
+
+def test_fold_drops_greek_and_cyrillic_accents():
+    assert fold("Αθήνα ΚΑΦΈ Ёлка Йогурт") == "αθηνα καφε елка иогурт"
+
+
+def test_fold_keeps_the_marks_other_scripts_spell_letters_with():
+    for word in ["ガス", "स्कूल", "سأل", "ใหม่", "中文"]:
+        assert fold(word) == word
+    assert fold("ガス") != fold("カス")
+
+
+def test_fold_drops_the_vowel_marks_arabic_and_hebrew_writers_mostly_leave_out():
+    assert fold("جداً") == fold("جدا") == "جدا"  # "very", with and without its tanween
+    assert fold("שָׁלוֹם") == "שלום"  # Hebrew points
+    assert fold("سأل") != fold("سال")  # the hamza is a letter
+
+
+def test_fold_composes_what_it_decomposed():
+    assert fold("ｶﾞｽ") == "ガス"  # half-width katakana, the voicing mark typed apart
+    assert fold("한국") == "한국"  # Hangul syllables, not their letters one by one
+
+
+def test_fold_drops_marks_that_belong_to_no_letter_or_only_choose_a_glyph():
+    assert fold("1\ufe0f\u20e3 葛\U000e0100飾") == "1 葛飾"
+
+
+def test_a_word_keeps_its_marks():
+    assert search_key("गाँव में स्कूल") == " गाँव में स्कूल "
+    assert query_terms("पीना") == ["पीना"]
