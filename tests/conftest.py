@@ -14,6 +14,7 @@ from sqlalchemy import inspect, text
 from config import TestConfig
 from engage import create_app
 from engage.extensions import db
+from engage.mail import outbox
 from tests.postgres import PostgresServer
 
 PAYLOADS = Path(__file__).parent / "data" / "payloads"
@@ -83,6 +84,7 @@ def _app(_schema, tmp_path_factory):
 def app(_app):
     """The app in a context, on empty tables; config changes are undone afterwards."""
     saved = dict(_app.config)
+    outbox(_app).clear()  # mail another test sent is not this test's
     with _app.app_context():
         yield _app
         db.session.remove()
