@@ -3,6 +3,7 @@ see the judges' combined scores and the votes; publish the results."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from engage import audit
 from engage.admin import bp
 from engage.admin.competition_forms import (
     ActionForm,
@@ -141,7 +142,7 @@ def _back(competition_id: int, anchor: str):
 
 def _run(competition_id: int, anchor: str, action, done):
     """Run one change, commit, and say what happened (or why nothing did); `done` is the
-    message, or makes it from what the change returned."""
+    message, or makes it from what the change returned, once it is committed."""
     try:
         result = action()
     except EngageError as error:
@@ -217,12 +218,14 @@ def remove_competition_criterion(competition_id, criterion_id):
         competition.id,
         "criteria",
         lambda: remove_criterion(competition, criterion_id, staff_user()),
-        _criterion_removed,
+        lambda criterion: _criterion_removed(competition_id, criterion_id, criterion),
     )
 
 
-def _criterion_removed(criterion) -> str:
+def _criterion_removed(competition_id: int, criterion_id: int, criterion) -> str:
+    """Once committed: log a removal made, and say what was done."""
     if criterion is not None:
+        audit.record("criterion_removed", competition=competition_id, criterion=criterion_id)
         return f"Removed the criterion “{criterion.name}”"
     name = _name_sent("criterion_name")  # sent again: a double click, or two admins
     return (
@@ -240,12 +243,20 @@ def remove_competition_judge(competition_id, appointment_id):
         competition.id,
         "judges",
         lambda: remove_judge(competition, appointment_id, staff_user()),
-        _judge_removed,
+        lambda user: _judge_removed(competition_id, appointment_id, user),
     )
 
 
-def _judge_removed(user) -> str:
+def _judge_removed(competition_id: int, appointment_id: int, user) -> str:
+    """Once committed: log a removal made, and say what was done."""
     if user is not None:
+        audit.record(
+            "judge_removed",
+            competition=competition_id,
+            appointment=appointment_id,
+            target_user=user.id,
+            target_role=user.role.value,
+        )
         return (
             f"{user.name} no longer judges this competition "
             "(any scores they gave are kept, and no longer count)"
