@@ -147,7 +147,7 @@ def _run(competition_id: int, anchor: str, action, done):
         result = action()
     except EngageError as error:
         if error.status == 404:
-            raise  # an id never the competition's (a hand-edited form): "Page not found"
+            raise  # an id not the competition's, or perhaps removed already: "Page not found"
         db.session.rollback()
         flash(f"Not saved: {error.message}", "error")
         return _back(competition_id, anchor)

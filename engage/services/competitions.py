@@ -21,7 +21,8 @@ from engage.services.judging import JudgingError, scoring_started
 
 
 class NotThisCompetitions(JudgingError):
-    """An id that is not, and never was, one of the competition's (a hand-edited form)."""
+    """A removal for an id that is not one of the competition's: never was (another
+    competition's, now or removed from it), or may have been (see _removed_already)."""
 
     status = 404
     title = "Page not found"
@@ -151,7 +152,8 @@ def remove_criterion(
     it was removed already (the removal is on record)."""
     criterion = next((c for c in competition.criteria if c.id == criterion_id), None)
     if criterion is None:
-        return _removed_already(competition, "criterion", criterion_id)
+        elsewhere = db.session.get(Criterion, criterion_id) is not None
+        return _removed_already(competition, "criterion", criterion_id, elsewhere)
     if scoring_started(competition):
         raise JudgingError("Judges have started scoring: the criteria can no longer change")
     competition.criteria.remove(criterion)
@@ -174,15 +176,30 @@ def _record_removal(competition: Competition, kind: str, removed_id: int, admin)
     db.session.flush()
 
 
-def _removed_already(competition: Competition, kind: str, removed_id: int) -> None:
-    """None for a removal sent again; an id never the competition's is not found."""
-    query = select(CompetitionRemoval.id).where(
-        CompetitionRemoval.competition_id == competition.id,
-        CompetitionRemoval.kind == kind,
-        CompetitionRemoval.removed_id == removed_id,
+_NOT_FOUND = {
+    "criterion": "That criterion was not found: it may have been removed already",
+    "judge": "That judge was not found: they may have been removed already",
+}
+
+
+def _removed_already(competition: Competition, kind: str, removed_id: int, elsewhere: bool) -> None:
+    """None for a removal sent again, on record. Another competition's id (`elsewhere`: its
+    row is there, or its removal is on record) is not found as not this competition's.
+
+    Any other id is no row's and has no record: made up, or removed before removals were
+    recorded (migration 0012). Nothing tells which, or whose it was: nothing refers to a
+    removed criterion (its scores would have kept it) or appointment (scores name the judge),
+    and removals were not in the audit log then. It is not found, and said to be perhaps
+    removed already, rather than this competition's or not."""
+    query = select(CompetitionRemoval.competition_id).where(
+        CompetitionRemoval.kind == kind, CompetitionRemoval.removed_id == removed_id
     )
-    if db.session.scalar(query.limit(1)) is None:
+    recorded = set(db.session.scalars(query))
+    if competition.id in recorded:
+        return None
+    if elsewhere or recorded:
         raise NotThisCompetitions(f"That {kind} is not one of this competition's")
+    raise NotThisCompetitions(f"{_NOT_FOUND[kind]}. Nothing was changed.")
 
 
 def list_judge_candidates() -> list[User]:
@@ -220,7 +237,7 @@ def remove_judge(competition: Competition, appointment_id: int, admin: User | No
     already (the removal is on record)."""
     appointment = db.session.get(JudgeAppointment, appointment_id)
     if appointment is None or appointment.competition_id != competition.id:
-        return _removed_already(competition, "judge", appointment_id)
+        return _removed_already(competition, "judge", appointment_id, appointment is not None)
     if competition.results_published:
         raise JudgingError("The results are published: the judges can no longer change")
     user = appointment.user

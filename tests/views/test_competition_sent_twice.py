@@ -44,7 +44,9 @@ def _form(client, competition, action):
 def _urls(competition):
     base = f"/staff/admin/competitions/{competition.id}"
     criterion = competition.criteria[1]
-    appointment = db.session.scalars(db.select(JudgeAppointment)).one()
+    appointment = db.session.scalars(
+        db.select(JudgeAppointment).filter_by(competition_id=competition.id)
+    ).one()
     return f"{base}/criteria/{criterion.id}/remove", f"{base}/judges/{appointment.id}/remove"
 
 
@@ -202,24 +204,56 @@ def test_a_criterion_added_by_two_admins_at_once_described_otherwise_is_added_on
 
 
 def test_a_removal_of_an_id_never_the_competitions_is_not_found(client, competition):
-    """A hand-edited form: the id of no criterion or judge, or of another competition's, now
-    or removed from it, is not told it was removed already."""
+    """A hand-edited form: the id of another competition's criterion or judge, now or removed
+    from it, is not told it was removed already."""
     other = make_competition()
     removed_there, still_there = (c.id for c in make_criteria(other, ("Light", "Colour")))
+    their_judge = JudgeAppointment(competition=other, user=make_staff("judge"))
+    db.session.add(their_judge)
     db.session.commit()
     url = f"/staff/admin/competitions/{other.id}/criteria/{removed_there}/remove"
     client.post(url, data=_form(client, other, url))  # removed from the other competition
     criterion_url, judge_url = _urls(competition)
     form = _form(client, competition, criterion_url)
     for made_up, kind in [
-        (re.sub(r"/criteria/[0-9]+/", "/criteria/99999/", criterion_url), "criterion"),
         (re.sub(r"/criteria/[0-9]+/", f"/criteria/{removed_there}/", criterion_url), "criterion"),
         (re.sub(r"/criteria/[0-9]+/", f"/criteria/{still_there}/", criterion_url), "criterion"),
-        (re.sub(r"/judges/[0-9]+/", "/judges/99999/", judge_url), "judge"),
+        (re.sub(r"/judges/[0-9]+/", f"/judges/{their_judge.id}/", judge_url), "judge"),
     ]:
         page = client.post(made_up, data=form)
         assert page.status_code == 404, made_up
         assert f"That {kind} is not one of this competition" in html.unescape(page.text)
         assert "removed already" not in page.text
     assert _counts(competition.id) == (3, 1)
-    assert _counts(other.id) == (1, 0)
+    assert _counts(other.id) == (1, 1)
+
+
+def test_an_id_no_row_has_nor_any_record_may_have_been_removed_already(client, competition):
+    """A removal made before removals were recorded (migration 0012) left no record, and
+    nothing still refers to a removed criterion or appointment: its id, sent again from a page
+    opened before, cannot be told from a made-up one. Both are not found, say it may have been
+    removed already, and change nothing; neither is told it was removed, as a double click is."""
+    criterion_url, judge_url = _urls(competition)
+    forms = [_form(client, competition, url) for url in (criterion_url, judge_url)]
+    impact, appointment = (
+        int(re.findall(r"/([0-9]+)/remove", u)[0]) for u in (criterion_url, judge_url)
+    )
+    # Removed as before 0012: the rows deleted, and no record of it kept.
+    db.session.execute(db.delete(Criterion).where(Criterion.id == impact))
+    db.session.execute(db.delete(JudgeAppointment).where(JudgeAppointment.id == appointment))
+    db.session.commit()
+    made_up = [
+        re.sub(r"/[0-9]+/remove", "/99999/remove", url) for url in (criterion_url, judge_url)
+    ]
+    for url, form, told in [
+        (criterion_url, forms[0], "That criterion was not found: it may have been removed already"),
+        (judge_url, forms[1], "That judge was not found: they may have been removed already"),
+        (made_up[0], forms[0], "That criterion was not found: it may have been removed already"),
+        (made_up[1], forms[0], "That judge was not found: they may have been removed already"),
+    ]:
+        page = client.post(url, data=form)
+        assert page.status_code == 404, url
+        text = html.unescape(page.text)
+        assert f"{told}. Nothing was changed" in text
+        assert "not one of this competition" not in text
+    assert _counts(competition.id) == (2, 0)
