@@ -4,7 +4,7 @@ judges. Judging it (shortlist, scores, rankings, results) is in :mod:`engage.ser
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from engage.extensions import db
@@ -127,6 +127,7 @@ def add_criterion(competition: Competition, name: str, description: str = "") ->
     if scoring_started(competition):
         raise JudgingError("Judges have started scoring: the criteria can no longer change")
     criterion = Criterion(
+        id=_new_id(Criterion, "criterion"),
         competition=competition,
         name=name,
         description=description,
@@ -135,6 +136,22 @@ def add_criterion(competition: Competition, name: str, description: str = "") ->
     db.session.add(criterion)
     db.session.flush()
     return criterion
+
+
+def _new_id(model, kind: str) -> int | None:
+    """The id for a new criterion or appointment, or None to let the database choose.
+
+    SQLite gives the largest id again once its row is deleted (PostgreSQL's sequences never
+    give an id twice): a removal sent again from a page opened before (the back button, a
+    second admin) would take off the criterion or judge added since, and a judge's scores sent
+    from such a page would go to the new criterion. On SQLite the id is chosen past every id
+    on record as removed; writes wait for each other there (engage.db), so none takes it
+    meanwhile."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return None
+    removed = select(func.max(CompetitionRemoval.removed_id)).where(CompetitionRemoval.kind == kind)
+    there = select(func.max(model.id))
+    return max(db.session.scalar(removed) or 0, db.session.scalar(there) or 0) + 1
 
 
 def lock_competition(competition_id: int) -> None:
@@ -220,7 +237,9 @@ def list_judges(competition: Competition) -> list[JudgeAppointment]:
 def appoint_judge(competition: Competition, user: User) -> JudgeAppointment:
     if user.role != Role.JUDGE or not user.active:
         raise JudgingError("Only an active account with the judge role can be appointed")
-    appointment = JudgeAppointment(competition=competition, user=user)
+    appointment = JudgeAppointment(
+        id=_new_id(JudgeAppointment, "judge"), competition=competition, user=user
+    )
     savepoint = db.session.begin_nested()
     db.session.add(appointment)
     try:

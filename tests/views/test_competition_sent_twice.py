@@ -257,3 +257,31 @@ def test_an_id_no_row_has_nor_any_record_may_have_been_removed_already(client, c
         assert f"{told}. Nothing was changed" in text
         assert "not one of this competition" not in text
     assert _counts(competition.id) == (2, 0)
+
+
+def test_a_removal_sent_again_takes_off_nothing_added_since(client, competition):
+    """A criterion or judge removed, another added, then the removal sent again from a page
+    opened before it (the back button, or a second admin's page): the one added is kept. On
+    SQLite the one added was given the removed one's id, and the removal took it off."""
+    base = f"/staff/admin/competitions/{competition.id}"
+    quality = competition.criteria[2]  # the last added: the largest id
+    criterion_url = f"{base}/criteria/{quality.id}/remove"
+    judge_url = _urls(competition)[1]
+    cy = make_staff("judge", email="cy@example.org")
+    cy.name = "Cy Judge"
+    db.session.commit()
+    stale = [(url, _form(client, competition, url)) for url in (criterion_url, judge_url)]
+    for url, form in stale:
+        client.post(url, data=form)
+    url, form = _add(client, competition, "Composition")
+    client.post(url, data=form)
+    appoint = f"{base}/judges"
+    client.post(appoint, data={**_form(client, competition, appoint), "judge": str(cy.id)})
+    told = [_told([client], [client.post(url, data=form)])[0] for url, form in stale]
+    assert "The criterion “Quality” was removed already" in told[0]
+    assert "Bo Judge was removed as a judge already" in told[1]
+    assert _names(competition.id) == [*THREE[:2], (3, "Composition")]
+    judges = db.session.scalars(
+        db.select(JudgeAppointment).filter_by(competition_id=competition.id)
+    )
+    assert [j.user.name for j in judges] == ["Cy Judge"]
