@@ -278,12 +278,19 @@ def appoint_competition_judge(competition_id):
             "error",
         )
         return _back(competition.id, "judges")
+    lock_competition(competition.id)  # the same form sent twice at once appoints them once
     return _run(
         competition.id,
         "judges",
         lambda: appoint_judge(competition, user),
-        f"{user.name} now judges this competition",
+        lambda appointment: _judge_appointed(user, appointment),
     )
+
+
+def _judge_appointed(user, appointment) -> str:
+    if appointment is None:  # sent again: a double click, or two admins
+        return f"{user.name} judges this competition already"
+    return f"{user.name} now judges this competition"
 
 
 @bp.post("/competitions/<int:competition_id>/shortlist")

@@ -17,7 +17,7 @@ from engage.models import (
     Role,
     User,
 )
-from engage.services.judging import JudgingError, scoring_started
+from engage.services.judging import JudgingError, is_judge, scoring_started
 
 
 class NotThisCompetitions(JudgingError):
@@ -234,9 +234,15 @@ def list_judges(competition: Competition) -> list[JudgeAppointment]:
     return list(db.session.scalars(query))
 
 
-def appoint_judge(competition: Competition, user: User) -> JudgeAppointment:
+def appoint_judge(competition: Competition, user: User) -> JudgeAppointment | None:
+    """Appoint an active account with the judge role, until the results are published. None
+    if they judge it already: the same form sent twice (the caller holds the lock)."""
     if user.role != Role.JUDGE or not user.active:
         raise JudgingError("Only an active account with the judge role can be appointed")
+    if is_judge(user, competition):
+        return None
+    if competition.results_published:
+        raise JudgingError("The results are published: the judges can no longer change")
     appointment = JudgeAppointment(
         id=_new_id(JudgeAppointment, "judge"), competition=competition, user=user
     )

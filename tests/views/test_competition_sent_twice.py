@@ -9,7 +9,7 @@ import pytest
 
 from engage.admin import competitions as competition_views
 from engage.extensions import db
-from engage.models import Criterion, JudgeAppointment
+from engage.models import Criterion, JudgeAppointment, User
 from engage.services import competitions as competition_services
 from tests.at_once import send_at_once
 from tests.conftest import make_staff, sign_in
@@ -285,3 +285,62 @@ def test_a_removal_sent_again_takes_off_nothing_added_since(client, competition)
         db.select(JudgeAppointment).filter_by(competition_id=competition.id)
     )
     assert [j.user.name for j in judges] == ["Cy Judge"]
+
+
+def _appoint_form(client, competition, name):
+    """The appoint-a-judge form on the competition's page, with the account of that name."""
+    url = f"/staff/admin/competitions/{competition.id}/judges"
+    judge = db.session.scalars(db.select(User).filter_by(name=name)).one()
+    return url, {**_form(client, competition, url), "judge": str(judge.id)}
+
+
+def _judges(competition_id):
+    db.session.rollback()  # end this test's own read, to see what the requests left
+    found = db.select(JudgeAppointment).filter_by(competition_id=competition_id)
+    return sorted(a.user.name for a in db.session.scalars(found))
+
+
+@pytest.fixture
+def cy(app):
+    judge = make_staff("judge", email="cy@example.org")
+    judge.name = "Cy Judge"
+    db.session.commit()
+    return judge
+
+
+def test_a_judge_appointed_twice_says_they_judge_it_already(client, competition, cy):
+    url, form = _appoint_form(client, competition, "Cy Judge")
+    first, again = [_told([client], [client.post(url, data=form)])[0] for _ in range(2)]
+    assert "Cy Judge now judges this competition" in first
+    assert "Cy Judge judges this competition already" in again and "Not saved" not in again
+    assert _judges(competition.id) == ["Bo Judge", "Cy Judge"]
+
+
+def test_a_judge_appointed_by_two_admins_at_once_is_appointed_once(
+    app, client, competition, cy, monkeypatch
+):
+    """Both copies would be past the look for an appointment before either made it (on
+    PostgreSQL the second broke the one-appointment rule, and was told "Not saved")."""
+    clients = _two_admins(app, client)
+    sent = [_appoint_form(each, competition, "Cy Judge") for each in clients]
+    sends = [lambda i=i: clients[i].post(sent[i][0], data=sent[i][1]) for i in (0, 1)]
+    # The look for an appointment comes before the new appointment's id is chosen.
+    answers = send_at_once(monkeypatch, competition_services, "_new_id", sends)
+    told = _told(clients, answers)
+    assert sum("Cy Judge now judges this competition" in t for t in told) == 1
+    assert sum("Cy Judge judges this competition already" in t for t in told) == 1
+    assert not any("Not saved" in t for t in told)
+    assert _judges(competition.id) == ["Bo Judge", "Cy Judge"]
+
+
+def test_no_judge_is_appointed_once_the_results_are_published(client, competition, cy):
+    """As none is removed: the results, and the count of judges who scored, stand."""
+    url, form = _appoint_form(client, competition, "Cy Judge")
+    competition.results_published_at = competition.voting_close_at
+    db.session.commit()
+    page = client.get(f"/staff/admin/competitions/{competition.id}").text
+    assert f'action="{url}"' not in page
+    assert "The results are published: the judges can no longer change" in page
+    told = _told([client], [client.post(url, data=form)])[0]
+    assert "Not saved: The results are published: the judges can no longer change" in told
+    assert _judges(competition.id) == ["Bo Judge"]
