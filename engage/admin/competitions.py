@@ -20,6 +20,7 @@ from engage.services.competitions import (
     add_criterion,
     appoint_judge,
     create_competition,
+    details_fingerprint,
     get_criterion_named,
     list_judge_candidates,
     list_judges,
@@ -98,12 +99,22 @@ def competition(competition_id):
     return _competition_page(_competition_or_404(competition_id))
 
 
+SAVED_SINCE = (
+    "Someone else saved this competition's details after you opened this page. Your changes "
+    "are below and are not saved: check them against what is saved now, then save again"
+)
+
+
 @bp.route("/competitions/<int:competition_id>/edit", methods=["GET", "POST"])
 def edit_competition(competition_id):
     """Change a competition's wording, web address or dates."""
     competition = _competition_or_404(competition_id)
     form = CompetitionDetailsForm() if request.method == "POST" else None
     form = form or CompetitionDetailsForm.of(competition)
+    if form.is_submitted():
+        lock_competition(competition.id)  # two saves at once: the second finds the first's
+        if form.seen.data not in ("", None, details_fingerprint(competition)):
+            return _saved_since(competition, form)
     return _details_form(
         form,
         lambda details: update_competition(
@@ -113,6 +124,21 @@ def edit_competition(competition_id):
         "admin/competition_edit.html",
         competition=competition,
     )
+
+
+def _saved_since(competition, form: CompetitionDetailsForm):
+    """Details sent from a page opened before another admin saved theirs: every field comes
+    as the page showed it, so saving would undo theirs unseen. Show both, save nothing."""
+    form.validate()  # the form's own errors are shown as well
+    form.seen.data = details_fingerprint(competition)  # sent again, after checking, it saves
+    page = render_template(
+        "admin/competition_edit.html",
+        form=form,
+        problem=SAVED_SINCE,
+        competition=competition,
+        saved_since=True,
+    )
+    return page, 409
 
 
 def _competition_page(competition, criterion_form: CriterionForm | None = None, status=200):

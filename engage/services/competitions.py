@@ -1,8 +1,10 @@
 """Setting up a photo competition: its wording, address and dates, its criteria and its
 judges. Judging it (shortlist, scores, rankings, results) is in :mod:`engage.services.judging`."""
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import fields as dataclass_fields
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -89,6 +91,17 @@ def update_competition(
     _check_details(competition, slug, dates)
     details = {"slug": slug, "title": title, "summary": summary, "rules": rules}
     return _save(competition, **details, **vars(dates))
+
+
+def details_fingerprint(competition: Competition) -> str:
+    """A short digest of a competition's details as saved: the edit form carries the one it was
+    opened with, so that a save over another admin's later save is noticed, not undone unseen."""
+    dates = [
+        getattr(competition, f.name).astimezone(UTC).isoformat()
+        for f in dataclass_fields(CompetitionDates)
+    ]
+    parts = [competition.slug, competition.title, competition.summary, competition.rules, *dates]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 def _save(competition: Competition, **fields) -> Competition:
