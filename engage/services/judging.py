@@ -167,7 +167,11 @@ def _check_can_score(judge: User, competition: Competition, entry: PhotoEntry) -
     if competition.results_published:
         raise JudgingError("The results are published: scores can no longer change")
     if not entry.shortlisted or entry.status != ModerationStatus.APPROVED:
-        raise JudgingError("Only shortlisted entries are scored")
+        # Taken off the shortlist, or taken down, while the judge's page was open.
+        raise JudgingError(
+            f"“{entry.title}” is not on the shortlist now (it may have been taken off since "
+            "this page was opened): your scores for it were not saved"
+        )
     if not competition.criteria:
         raise JudgingError("The criteria have not been set yet")
 

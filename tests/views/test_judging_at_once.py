@@ -173,3 +173,22 @@ def test_scores_for_a_criterion_removed_and_another_added_are_not_saved_against_
     assert answer.status_code == 400
     assert "A criterion was removed since this page was opened" in answer.text
     assert _scores(competition.id) == []
+
+
+def test_scores_for_a_photo_taken_off_the_shortlist_since_say_so(client, judging):
+    """An admin takes the photo off the shortlist while the judge's page is open: they were
+    told "Only shortlisted entries are scored", pointed to a photo no longer on the page."""
+    competition, entries, _admin = judging
+    url, form = _score_form(client, competition, entries[0], [4, 2, 5])
+    entries[0].shortlisted = False
+    db.session.commit()
+    answer = client.post(url, data=form)
+    assert answer.status_code == 400
+    assert "<title>Error: " in answer.text
+    assert (
+        "“Oak avenue” is not on the shortlist now (it may have been taken off since this page "
+        "was opened): your scores for it were not saved"
+    ) in answer.text
+    assert f'href="#entry-{entries[0].id}"' not in answer.text  # it is not on the page
+    assert "Night bus" in answer.text  # the shortlist as it is now, to score
+    assert _scores(competition.id) == []
