@@ -326,10 +326,12 @@ def shortlist(competition_id):
     if not ActionForm().validate_on_submit():
         abort(400)
     ids = {n for v in request.form.getlist("shortlisted") if (n := parse_id(v))}
+    shown = request.form.get("shown")  # the photos the page showed, ticked or not
+    shown = {n for v in shown.split(",") if (n := parse_id(v))} if shown is not None else None
     return _run(
         competition.id,
         "shortlist",
-        lambda: set_shortlist(competition, ids),
+        lambda: set_shortlist(competition, ids, shown),
         # What was saved: a photo ticked on a page opened before it was rejected is not.
         lambda n: f"Shortlist saved: {n} {'photo' if n == 1 else 'photos'}",
     )

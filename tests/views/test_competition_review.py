@@ -164,6 +164,31 @@ def test_the_shortlist_message_counts_what_was_saved(client, app):
     assert [kept.shortlisted, taken_down.shortlisted] == [True, False]
 
 
+def test_a_shortlist_sent_from_a_page_opened_before_keeps_the_photos_it_did_not_show(client, app):
+    """The admin's page shows Oak avenue; Night bus is approved since and another admin
+    shortlists it (its judges may have scored it). Saved with Oak ticked, the page took Night
+    bus off the shortlist, unseen."""
+    competition = closed_competition()
+    oak = make_photo_entry(competition, title="Oak avenue")
+    bus = make_photo_entry(competition, title="Night bus", status=ModerationStatus.PENDING)
+    db.session.commit()
+    sign_in(client, make_staff("admin"))
+    url = f"/staff/admin/competitions/{competition.id}"
+    page = client.get(url)
+    bus.status, bus.shortlisted = ModerationStatus.APPROVED, True
+    db.session.commit()
+    data = {**hidden_fields(page.text), "shortlisted": [str(oak.id)]}
+    response = client.post(f"{url}/shortlist", data=data)
+    assert "Shortlist saved: 2 photos" in client.get(response.location).text
+    db.session.expire_all()
+    assert [oak.shortlisted, bus.shortlisted] == [True, True]
+    # Unticked on a page that shows it, it comes off.
+    page = client.get(url)
+    client.post(f"{url}/shortlist", data={**hidden_fields(page.text), "shortlisted": []})
+    db.session.expire_all()
+    assert [oak.shortlisted, bus.shortlisted] == [False, False]
+
+
 def test_closing_dates_are_the_last_day_the_admin_chose(client, app):
     # As the admin's form stores them: entries and voting close as the day after starts.
     today = utcnow().astimezone(LOCAL_TZ).date()
