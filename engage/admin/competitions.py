@@ -195,18 +195,24 @@ def add_competition_criterion(competition_id):
     there = get_criterion_named(competition, name)
     if there is not None and there.description != description:
         # Another admin's, or this form changed and sent again: say what was kept.
-        form.name.errors.append(_described_otherwise(there))
-        return _competition_page(competition, criterion_form=form, status=409)
-    return _run(
-        competition.id,
-        "criteria",
-        lambda: add_criterion(competition, name, description),
-        lambda criterion: (
-            f"Added the criterion “{name}”"
-            if criterion is not None
-            else f"The criterion “{name}” was added already"
-        ),
-    )
+        return _criterion_refused(competition, form, _described_otherwise(there))
+    try:
+        criterion = add_criterion(competition, name, description)
+    except EngageError as error:  # judges have scored since the page was opened
+        db.session.rollback()
+        return _criterion_refused(
+            competition, form, f"{error.message}. What you typed was not saved"
+        )
+    db.session.commit()
+    added = criterion is not None
+    flash(f"Added the criterion “{name}”" if added else f"The criterion “{name}” was added already")
+    return _back(competition.id, "criteria")
+
+
+def _criterion_refused(competition, form: CriterionForm, message: str):
+    """The page again, with the criterion typed and why it was not added."""
+    form.name.errors.append(message)
+    return _competition_page(competition, criterion_form=form, status=409)
 
 
 def _described_otherwise(there) -> str:

@@ -9,11 +9,11 @@ import pytest
 
 from engage.admin import competitions as competition_views
 from engage.extensions import db
-from engage.models import Criterion, JudgeAppointment, User
+from engage.models import Criterion, JudgeAppointment, Score, User
 from engage.services import competitions as competition_services
 from tests.at_once import send_at_once
 from tests.conftest import make_staff, sign_in
-from tests.photo_factories import make_competition, make_criteria
+from tests.photo_factories import make_competition, make_criteria, make_photo_entry
 
 pytestmark = pytest.mark.usefixtures("csrf_app")
 
@@ -344,3 +344,26 @@ def test_no_judge_is_appointed_once_the_results_are_published(client, competitio
     told = _told([client], [client.post(url, data=form)])[0]
     assert "Not saved: The results are published: the judges can no longer change" in told
     assert _judges(competition.id) == ["Bo Judge"]
+
+
+def test_a_criterion_sent_once_judges_have_scored_keeps_what_was_typed(client, competition):
+    """The page was opened before a judge's first score: the criterion typed is refused, and
+    was lost with the page (sent back to it with "Not saved")."""
+    url, form = _add(client, competition, "Composition")
+    form["description"] = "Balance and framing"
+    entry = make_photo_entry(competition, shortlisted=True)
+    bo = db.session.scalars(db.select(User).filter_by(name="Bo Judge")).one()
+    criterion = competition.criteria[0]
+    db.session.add(Score(judge_id=bo.id, entry_id=entry.id, criterion_id=criterion.id, value=4))
+    db.session.commit()
+    assert f'action="{url}"' not in client.get(f"/staff/admin/competitions/{competition.id}").text
+    refused = client.post(url, data=form)
+    assert refused.status_code == 409
+    assert "<title>Error: " in refused.text
+    text = html.unescape(refused.text)
+    assert (
+        "Judges have started scoring: the criteria can no longer change. What you typed was "
+        "not saved"
+    ) in text
+    assert 'value="Composition"' in text and 'value="Balance and framing"' in text
+    assert _names(competition.id) == THREE
