@@ -1,10 +1,11 @@
 """The audit log of staff actions: one JSON object per line, UTC, with no personal data.
 
 What is recorded: sign-in (succeeded, failed, signed out), moderation decisions, exports and
-downloads, and changes to staff accounts. Each line has ``at`` (ISO 8601, UTC), ``event``, the
-acting account's id and role (never a name or an email), and the event's own fields: ids,
-actions, reasons, counts, endpoints. Never free text, a password, a code, an email address or a
-client address: ``record`` refuses fields it does not know.
+downloads, changes to staff accounts, and criteria and judges taken off a photo competition
+(by their ids: a criterion's name is free text). Each line has ``at`` (ISO 8601, UTC),
+``event``, the acting account's id and role (never a name or an email), and the event's own
+fields: ids, actions, reasons, counts, endpoints. Never free text, a password, a code, an
+email address or a client address: ``record`` refuses fields it does not know.
 
 The file is AUDIT_LOG (default ``instance/audit.log``); each line is written with one
 ``write`` in append mode, so lines from several worker processes do not interleave.
@@ -35,6 +36,8 @@ EVENTS = {
     "user_sign_in_reset",
     "retention",
     "rights_erasure",
+    "criterion_removed",
+    "judge_removed",
 }
 # Fields an event may carry: identifiers and codes only.
 FIELDS = {
@@ -50,6 +53,9 @@ FIELDS = {
     "target_role",
     "counts",
     "kind",
+    "competition",
+    "criterion",
+    "appointment",
 }
 _lock = threading.Lock()
 

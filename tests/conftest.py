@@ -121,7 +121,8 @@ def client(app):
 
 
 _HIDDEN_NAMES = (
-    "csrf_token|form_token|held_photo|held_file|seen_at|seen|version_id|theme_title|priority_title"
+    "csrf_token|form_token|held_photo|held_file|seen_at|seen|shown|version_id|theme_title|"
+    "priority_title"
 )
 _HIDDEN = re.compile(rf'<input[^>]*name="({_HIDDEN_NAMES})"[^>]*value="([^"]*)"')
 

@@ -5,11 +5,11 @@ from datetime import date, datetime, time, timedelta
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
 from engage.moderation.forms import DateInput, DayField
-from engage.services.competitions import CompetitionDates
+from engage.services.competitions import CompetitionDates, details_fingerprint
 from engage.services.text import clean_text
 from engage.template_helpers import LOCAL_TZ
 
@@ -101,12 +101,14 @@ class CompetitionDetailsForm(CompetitionForm):
     """The same details, for a competition that exists: its consultation stays as it is."""
 
     consultation = None
+    seen = HiddenField()  # the details as the form showed them (details_fingerprint)
 
     @classmethod
     def of(cls, competition) -> "CompetitionDetailsForm":
         """The form filled in with the competition's details (closing days are the last day
         open, as the form takes them)."""
         return cls(
+            seen=details_fingerprint(competition),
             title=competition.title,
             slug=competition.slug,
             summary=competition.summary,

@@ -3,6 +3,7 @@ see the judges' combined scores and the votes; publish the results."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from engage import audit
 from engage.admin import bp
 from engage.admin.competition_forms import (
     ActionForm,
@@ -19,6 +20,7 @@ from engage.services.competitions import (
     add_criterion,
     appoint_judge,
     create_competition,
+    details_fingerprint,
     get_criterion_named,
     list_judge_candidates,
     list_judges,
@@ -97,12 +99,22 @@ def competition(competition_id):
     return _competition_page(_competition_or_404(competition_id))
 
 
+SAVED_SINCE = (
+    "Someone else saved this competition's details after you opened this page. Your changes "
+    "are below and are not saved: check them against what is saved now, then save again"
+)
+
+
 @bp.route("/competitions/<int:competition_id>/edit", methods=["GET", "POST"])
 def edit_competition(competition_id):
     """Change a competition's wording, web address or dates."""
     competition = _competition_or_404(competition_id)
     form = CompetitionDetailsForm() if request.method == "POST" else None
     form = form or CompetitionDetailsForm.of(competition)
+    if form.is_submitted():
+        lock_competition(competition.id)  # two saves at once: the second finds the first's
+        if form.seen.data not in ("", None, details_fingerprint(competition)):
+            return _saved_since(competition, form)
     return _details_form(
         form,
         lambda details: update_competition(
@@ -112,6 +124,21 @@ def edit_competition(competition_id):
         "admin/competition_edit.html",
         competition=competition,
     )
+
+
+def _saved_since(competition, form: CompetitionDetailsForm):
+    """Details sent from a page opened before another admin saved theirs: every field comes
+    as the page showed it, so saving would undo theirs unseen. Show both, save nothing."""
+    form.validate()  # the form's own errors are shown as well
+    form.seen.data = details_fingerprint(competition)  # sent again, after checking, it saves
+    page = render_template(
+        "admin/competition_edit.html",
+        form=form,
+        problem=SAVED_SINCE,
+        competition=competition,
+        saved_since=True,
+    )
+    return page, 409
 
 
 def _competition_page(competition, criterion_form: CriterionForm | None = None, status=200):
@@ -141,12 +168,12 @@ def _back(competition_id: int, anchor: str):
 
 def _run(competition_id: int, anchor: str, action, done):
     """Run one change, commit, and say what happened (or why nothing did); `done` is the
-    message, or makes it from what the change returned."""
+    message, or makes it from what the change returned, once it is committed."""
     try:
         result = action()
     except EngageError as error:
         if error.status == 404:
-            raise  # an id never the competition's (a hand-edited form): "Page not found"
+            raise  # an id not the competition's, or perhaps removed already: "Page not found"
         db.session.rollback()
         flash(f"Not saved: {error.message}", "error")
         return _back(competition_id, anchor)
@@ -168,18 +195,24 @@ def add_competition_criterion(competition_id):
     there = get_criterion_named(competition, name)
     if there is not None and there.description != description:
         # Another admin's, or this form changed and sent again: say what was kept.
-        form.name.errors.append(_described_otherwise(there))
-        return _competition_page(competition, criterion_form=form, status=409)
-    return _run(
-        competition.id,
-        "criteria",
-        lambda: add_criterion(competition, name, description),
-        lambda criterion: (
-            f"Added the criterion “{name}”"
-            if criterion is not None
-            else f"The criterion “{name}” was added already"
-        ),
-    )
+        return _criterion_refused(competition, form, _described_otherwise(there))
+    try:
+        criterion = add_criterion(competition, name, description)
+    except EngageError as error:  # judges have scored since the page was opened
+        db.session.rollback()
+        return _criterion_refused(
+            competition, form, f"{error.message}. What you typed was not saved"
+        )
+    db.session.commit()
+    added = criterion is not None
+    flash(f"Added the criterion “{name}”" if added else f"The criterion “{name}” was added already")
+    return _back(competition.id, "criteria")
+
+
+def _criterion_refused(competition, form: CriterionForm, message: str):
+    """The page again, with the criterion typed and why it was not added."""
+    form.name.errors.append(message)
+    return _competition_page(competition, criterion_form=form, status=409)
 
 
 def _described_otherwise(there) -> str:
@@ -217,12 +250,14 @@ def remove_competition_criterion(competition_id, criterion_id):
         competition.id,
         "criteria",
         lambda: remove_criterion(competition, criterion_id, staff_user()),
-        _criterion_removed,
+        lambda criterion: _criterion_removed(competition_id, criterion_id, criterion),
     )
 
 
-def _criterion_removed(criterion) -> str:
+def _criterion_removed(competition_id: int, criterion_id: int, criterion) -> str:
+    """Once committed: log a removal made, and say what was done."""
     if criterion is not None:
+        audit.record("criterion_removed", competition=competition_id, criterion=criterion_id)
         return f"Removed the criterion “{criterion.name}”"
     name = _name_sent("criterion_name")  # sent again: a double click, or two admins
     return (
@@ -240,12 +275,20 @@ def remove_competition_judge(competition_id, appointment_id):
         competition.id,
         "judges",
         lambda: remove_judge(competition, appointment_id, staff_user()),
-        _judge_removed,
+        lambda user: _judge_removed(competition_id, appointment_id, user),
     )
 
 
-def _judge_removed(user) -> str:
+def _judge_removed(competition_id: int, appointment_id: int, user) -> str:
+    """Once committed: log a removal made, and say what was done."""
     if user is not None:
+        audit.record(
+            "judge_removed",
+            competition=competition_id,
+            appointment=appointment_id,
+            target_user=user.id,
+            target_role=user.role.value,
+        )
         return (
             f"{user.name} no longer judges this competition "
             "(any scores they gave are kept, and no longer count)"
@@ -267,12 +310,19 @@ def appoint_competition_judge(competition_id):
             "error",
         )
         return _back(competition.id, "judges")
+    lock_competition(competition.id)  # the same form sent twice at once appoints them once
     return _run(
         competition.id,
         "judges",
         lambda: appoint_judge(competition, user),
-        f"{user.name} now judges this competition",
+        lambda appointment: _judge_appointed(user, appointment),
     )
+
+
+def _judge_appointed(user, appointment) -> str:
+    if appointment is None:  # sent again: a double click, or two admins
+        return f"{user.name} judges this competition already"
+    return f"{user.name} now judges this competition"
 
 
 @bp.post("/competitions/<int:competition_id>/shortlist")
@@ -282,10 +332,12 @@ def shortlist(competition_id):
     if not ActionForm().validate_on_submit():
         abort(400)
     ids = {n for v in request.form.getlist("shortlisted") if (n := parse_id(v))}
+    shown = request.form.get("shown")  # the photos the page showed, ticked or not
+    shown = {n for v in shown.split(",") if (n := parse_id(v))} if shown is not None else None
     return _run(
         competition.id,
         "shortlist",
-        lambda: set_shortlist(competition, ids),
+        lambda: set_shortlist(competition, ids, shown),
         # What was saved: a photo ticked on a page opened before it was rejected is not.
         lambda n: f"Shortlist saved: {n} {'photo' if n == 1 else 'photos'}",
     )

@@ -232,7 +232,8 @@ class Score(db.Model):
 class CompetitionRemoval(db.Model):
     """A criterion taken off a competition, or a judge's appointment ended: who, what, when.
     The row itself is gone; this is how a removal sent again (a double click, two admins) is
-    told it was done, and an id that was never the competition's is not."""
+    told it was done, and an id that was never the competition's is not. Removals made before
+    this was kept (migration 0012) have no record: see competitions._removed_already."""
 
     __tablename__ = "photo_removals"
 

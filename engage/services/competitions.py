@@ -1,10 +1,12 @@
 """Setting up a photo competition: its wording, address and dates, its criteria and its
 judges. Judging it (shortlist, scores, rankings, results) is in :mod:`engage.services.judging`."""
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import fields as dataclass_fields
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from engage.extensions import db
@@ -17,11 +19,12 @@ from engage.models import (
     Role,
     User,
 )
-from engage.services.judging import JudgingError, scoring_started
+from engage.services.judging import JudgingError, is_judge, scoring_started
 
 
 class NotThisCompetitions(JudgingError):
-    """An id that is not, and never was, one of the competition's (a hand-edited form)."""
+    """A removal for an id that is not one of the competition's: never was (another
+    competition's, now or removed from it), or may have been (see _removed_already)."""
 
     status = 404
     title = "Page not found"
@@ -90,6 +93,17 @@ def update_competition(
     return _save(competition, **details, **vars(dates))
 
 
+def details_fingerprint(competition: Competition) -> str:
+    """A short digest of a competition's details as saved: the edit form carries the one it was
+    opened with, so that a save over another admin's later save is noticed, not undone unseen."""
+    dates = [
+        getattr(competition, f.name).astimezone(UTC).isoformat()
+        for f in dataclass_fields(CompetitionDates)
+    ]
+    parts = [competition.slug, competition.title, competition.summary, competition.rules, *dates]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
 def _save(competition: Competition, **fields) -> Competition:
     """Set a competition's fields and write them in a savepoint of their own, so that an
     address another request took at the same moment is refused and nothing else is lost.
@@ -126,6 +140,7 @@ def add_criterion(competition: Competition, name: str, description: str = "") ->
     if scoring_started(competition):
         raise JudgingError("Judges have started scoring: the criteria can no longer change")
     criterion = Criterion(
+        id=_new_id(Criterion, "criterion"),
         competition=competition,
         name=name,
         description=description,
@@ -134,6 +149,22 @@ def add_criterion(competition: Competition, name: str, description: str = "") ->
     db.session.add(criterion)
     db.session.flush()
     return criterion
+
+
+def _new_id(model, kind: str) -> int | None:
+    """The id for a new criterion or appointment, or None to let the database choose.
+
+    SQLite gives the largest id again once its row is deleted (PostgreSQL's sequences never
+    give an id twice): a removal sent again from a page opened before (the back button, a
+    second admin) would take off the criterion or judge added since, and a judge's scores sent
+    from such a page would go to the new criterion. On SQLite the id is chosen past every id
+    on record as removed; writes wait for each other there (engage.db), so none takes it
+    meanwhile."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return None
+    removed = select(func.max(CompetitionRemoval.removed_id)).where(CompetitionRemoval.kind == kind)
+    there = select(func.max(model.id))
+    return max(db.session.scalar(removed) or 0, db.session.scalar(there) or 0) + 1
 
 
 def lock_competition(competition_id: int) -> None:
@@ -151,7 +182,8 @@ def remove_criterion(
     it was removed already (the removal is on record)."""
     criterion = next((c for c in competition.criteria if c.id == criterion_id), None)
     if criterion is None:
-        return _removed_already(competition, "criterion", criterion_id)
+        elsewhere = db.session.get(Criterion, criterion_id) is not None
+        return _removed_already(competition, "criterion", criterion_id, elsewhere)
     if scoring_started(competition):
         raise JudgingError("Judges have started scoring: the criteria can no longer change")
     competition.criteria.remove(criterion)
@@ -174,15 +206,30 @@ def _record_removal(competition: Competition, kind: str, removed_id: int, admin)
     db.session.flush()
 
 
-def _removed_already(competition: Competition, kind: str, removed_id: int) -> None:
-    """None for a removal sent again; an id never the competition's is not found."""
-    query = select(CompetitionRemoval.id).where(
-        CompetitionRemoval.competition_id == competition.id,
-        CompetitionRemoval.kind == kind,
-        CompetitionRemoval.removed_id == removed_id,
+_NOT_FOUND = {
+    "criterion": "That criterion was not found: it may have been removed already",
+    "judge": "That judge was not found: they may have been removed already",
+}
+
+
+def _removed_already(competition: Competition, kind: str, removed_id: int, elsewhere: bool) -> None:
+    """None for a removal sent again, on record. Another competition's id (`elsewhere`: its
+    row is there, or its removal is on record) is not found as not this competition's.
+
+    Any other id is no row's and has no record: made up, or removed before removals were
+    recorded (migration 0012). Nothing tells which, or whose it was: nothing refers to a
+    removed criterion (its scores would have kept it) or appointment (scores name the judge),
+    and removals were not in the audit log then. It is not found, and said to be perhaps
+    removed already, rather than this competition's or not."""
+    query = select(CompetitionRemoval.competition_id).where(
+        CompetitionRemoval.kind == kind, CompetitionRemoval.removed_id == removed_id
     )
-    if db.session.scalar(query.limit(1)) is None:
+    recorded = set(db.session.scalars(query))
+    if competition.id in recorded:
+        return None
+    if elsewhere or recorded:
         raise NotThisCompetitions(f"That {kind} is not one of this competition's")
+    raise NotThisCompetitions(f"{_NOT_FOUND[kind]}. Nothing was changed.")
 
 
 def list_judge_candidates() -> list[User]:
@@ -200,10 +247,18 @@ def list_judges(competition: Competition) -> list[JudgeAppointment]:
     return list(db.session.scalars(query))
 
 
-def appoint_judge(competition: Competition, user: User) -> JudgeAppointment:
+def appoint_judge(competition: Competition, user: User) -> JudgeAppointment | None:
+    """Appoint an active account with the judge role, until the results are published. None
+    if they judge it already: the same form sent twice (the caller holds the lock)."""
     if user.role != Role.JUDGE or not user.active:
         raise JudgingError("Only an active account with the judge role can be appointed")
-    appointment = JudgeAppointment(competition=competition, user=user)
+    if is_judge(user, competition):
+        return None
+    if competition.results_published:
+        raise JudgingError("The results are published: the judges can no longer change")
+    appointment = JudgeAppointment(
+        id=_new_id(JudgeAppointment, "judge"), competition=competition, user=user
+    )
     savepoint = db.session.begin_nested()
     db.session.add(appointment)
     try:
@@ -220,7 +275,7 @@ def remove_judge(competition: Competition, appointment_id: int, admin: User | No
     already (the removal is on record)."""
     appointment = db.session.get(JudgeAppointment, appointment_id)
     if appointment is None or appointment.competition_id != competition.id:
-        return _removed_already(competition, "judge", appointment_id)
+        return _removed_already(competition, "judge", appointment_id, appointment is not None)
     if competition.results_published:
         raise JudgingError("The results are published: the judges can no longer change")
     user = appointment.user

@@ -47,8 +47,12 @@ def scoring_started(competition: Competition) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def set_shortlist(competition: Competition, entry_ids: set[int]) -> int:
-    """Shortlist exactly these approved entries; returns how many are shortlisted."""
+def set_shortlist(
+    competition: Competition, entry_ids: set[int], shown: set[int] | None = None
+) -> int:
+    """Shortlist exactly these of the approved entries the admin's page showed (`shown`; all
+    when None). One approved since is left as it is: another admin may have shortlisted it.
+    Returns how many are shortlisted."""
     entries = db.session.scalars(
         select(PhotoEntry).where(
             PhotoEntry.competition_id == competition.id,
@@ -57,7 +61,8 @@ def set_shortlist(competition: Competition, entry_ids: set[int]) -> int:
     )
     count = 0
     for entry in entries:
-        entry.shortlisted = entry.id in entry_ids
+        if shown is None or entry.id in shown:
+            entry.shortlisted = entry.id in entry_ids
         count += entry.shortlisted
     db.session.flush()
     return count
@@ -167,7 +172,11 @@ def _check_can_score(judge: User, competition: Competition, entry: PhotoEntry) -
     if competition.results_published:
         raise JudgingError("The results are published: scores can no longer change")
     if not entry.shortlisted or entry.status != ModerationStatus.APPROVED:
-        raise JudgingError("Only shortlisted entries are scored")
+        # Taken off the shortlist, or taken down, while the judge's page was open.
+        raise JudgingError(
+            f"“{entry.title}” is not on the shortlist now (it may have been taken off since "
+            "this page was opened): your scores for it were not saved"
+        )
     if not competition.criteria:
         raise JudgingError("The criteria have not been set yet")
 

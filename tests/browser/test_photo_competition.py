@@ -149,7 +149,7 @@ def test_enter_moderate_vote_judge_publish(page, live_server, derby, assert_acce
     page.get_by_role("link", name="Picture your wish").click()
     page.get_by_text("9 out of 10").wait_for()  # the click returns before the page is there
     page.get_by_role("button", name="Publish the results").click()
-    page.get_by_text("The results are published").wait_for()
+    page.get_by_text("The results are published", exact=True).wait_for()
     db.session.rollback()
     kinds = {a.kind: a.entry_id for a in db.session.query(Award)}
     assert kinds == {"winner": entry.id, "peoples_choice": entry.id}

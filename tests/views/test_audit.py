@@ -6,9 +6,18 @@ from datetime import datetime
 import pytest
 
 from engage import audit
-from engage.models import ModerationStatus
-from tests.conftest import STAFF_PASSWORD, current_code, hidden_fields, make_staff, sign_in
+from engage.extensions import db
+from engage.models import JudgeAppointment, ModerationStatus
+from tests.conftest import (
+    STAFF_PASSWORD,
+    current_code,
+    hidden_fields,
+    make_staff,
+    post_form,
+    sign_in,
+)
 from tests.factories import make_consultation, make_wish
+from tests.photo_factories import make_competition, make_criteria
 
 
 def _lines(app):
@@ -140,6 +149,42 @@ def test_user_changes_are_logged(app, client, login_as, log):
     _assert_no_personal_data(
         raw, "Jude", "jude@example.org", "a long enough passphrase", "another long passphrase"
     )
+
+
+def test_criteria_and_judges_taken_off_a_competition_are_logged(app, client, login_as, log):
+    competition = make_competition()
+    impact = make_criteria(competition)[1]
+    judge = make_staff("judge", email="bo.judge@example.org")
+    judge.name = "Bo Judge"
+    appointment = JudgeAppointment(competition=competition, user=judge)
+    db.session.add(appointment)
+    db.session.commit()
+    ids = (competition.id, impact.id, appointment.id, judge.id)
+    admin = login_as("admin")
+    url = f"/staff/admin/competitions/{ids[0]}"
+    for _ in range(2):  # the second is a removal sent again: nothing changes, nothing is logged
+        post_form(client, url, f"{url}/criteria/{ids[1]}/remove", {})
+        post_form(client, url, f"{url}/judges/{ids[2]}/remove", {})
+    criterion, judged = log()[1:]  # after the admin's sign-in
+    assert criterion == {
+        "at": criterion["at"],
+        "event": "criterion_removed",
+        "actor": admin.id,
+        "role": "admin",
+        "competition": ids[0],
+        "criterion": ids[1],
+    }
+    assert judged == {
+        "at": judged["at"],
+        "event": "judge_removed",
+        "actor": admin.id,
+        "role": "admin",
+        "competition": ids[0],
+        "appointment": ids[2],
+        "target_user": ids[3],
+        "target_role": "judge",
+    }
+    _assert_no_personal_data(_raw(app), "Impact", "Bo Judge", "bo.judge@example.org")
 
 
 def test_staff_downloads_are_logged_as_exports(app, client, login_as, log):

@@ -1,15 +1,17 @@
 """The photo competition as admins, judges and residents meet it: edge cases found in review."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
+from engage.admin import competitions as competition_views
 from engage.admin.competition_forms import start_of
 from engage.extensions import db
 from engage.models import Award, Competition, JudgeAppointment, ModerationStatus, User, Vote
 from engage.models._types import utcnow
 from engage.template_helpers import LOCAL_TZ
+from tests.at_once import send_at_once
 from tests.conftest import hidden_fields, make_staff, post_form, sign_in
 from tests.factories import make_consultation
 from tests.photo_factories import (
@@ -162,6 +164,31 @@ def test_the_shortlist_message_counts_what_was_saved(client, app):
     assert [kept.shortlisted, taken_down.shortlisted] == [True, False]
 
 
+def test_a_shortlist_sent_from_a_page_opened_before_keeps_the_photos_it_did_not_show(client, app):
+    """The admin's page shows Oak avenue; Night bus is approved since and another admin
+    shortlists it (its judges may have scored it). Saved with Oak ticked, the page took Night
+    bus off the shortlist, unseen."""
+    competition = closed_competition()
+    oak = make_photo_entry(competition, title="Oak avenue")
+    bus = make_photo_entry(competition, title="Night bus", status=ModerationStatus.PENDING)
+    db.session.commit()
+    sign_in(client, make_staff("admin"))
+    url = f"/staff/admin/competitions/{competition.id}"
+    page = client.get(url)
+    bus.status, bus.shortlisted = ModerationStatus.APPROVED, True
+    db.session.commit()
+    data = {**hidden_fields(page.text), "shortlisted": [str(oak.id)]}
+    response = client.post(f"{url}/shortlist", data=data)
+    assert "Shortlist saved: 2 photos" in client.get(response.location).text
+    db.session.expire_all()
+    assert [oak.shortlisted, bus.shortlisted] == [True, True]
+    # Unticked on a page that shows it, it comes off.
+    page = client.get(url)
+    client.post(f"{url}/shortlist", data={**hidden_fields(page.text), "shortlisted": []})
+    db.session.expire_all()
+    assert [oak.shortlisted, bus.shortlisted] == [False, False]
+
+
 def test_closing_dates_are_the_last_day_the_admin_chose(client, app):
     # As the admin's form stores them: entries and voting close as the day after starts.
     today = utcnow().astimezone(LOCAL_TZ).date()
@@ -297,3 +324,68 @@ def test_voting_that_ends_before_entries_open_is_refused(client, login_as, app):
     assert response.status_code == 400
     assert "Voting must close after entries open" in response.text
     assert db.session.query(Competition).count() == 0
+
+
+def test_details_another_admin_saved_since_the_page_opened_are_not_undone(client, login_as, app):
+    """Two admins open the details at once; one corrects the title and saves. The other's save,
+    of the summary, sent every field as their page showed it: it put the typo back, unseen."""
+    competition = make_competition(slug="pics", **competition_dates())
+    competition.title = "Picture yuor wish"
+    db.session.commit()
+    url = f"/staff/admin/competitions/{competition.id}/edit"
+    login_as("admin")
+    other = app.test_client()
+    sign_in(other, make_staff("admin"))
+    mine = hidden_fields(client.get(url).text)
+    assert post_form(other, url, url, competition_data(slug="pics")).status_code == 303
+    typed = competition_data(slug="pics", title="Picture yuor wish", summary="Photograph it.")
+    refused = client.post(url, data={**mine, **typed})
+    assert refused.status_code == 409
+    assert "<title>Error: " in refused.text
+    assert (
+        "Someone else saved this competition's details after you opened this page. Your "
+        "changes are below and are not saved: check them against what is saved now, then "
+        "save again"
+    ) in refused.text.replace("&#39;", "'")
+    assert "Photograph it." in refused.text  # what was typed is kept
+    saved_now = refused.text[refused.text.index("Saved now") :]
+    assert "Picture your wish" in saved_now and "Photograph a wish." in saved_now
+    db.session.refresh(competition)
+    assert (competition.title, competition.summary) == ("Picture your wish", "Photograph a wish.")
+    # Checked, and sent again from the page that said so: saved.
+    again = {**hidden_fields(refused.text), **typed, "title": "Picture your wish"}
+    assert client.post(url, data=again).status_code == 303
+    db.session.refresh(competition)
+    assert (competition.title, competition.summary) == ("Picture your wish", "Photograph it.")
+
+
+def competition_dates():
+    """The dates competition_data's form gives, as stored."""
+    days = [(1, 6), (21, 6), (10, 6), (1, 7)]  # closing moments: the start of the day after
+    names = ["entries_open_at", "entries_close_at", "voting_open_at", "voting_close_at"]
+    return {
+        name: start_of(date(2026, month, day))
+        for name, (day, month) in zip(names, days, strict=True)
+    }
+
+
+def test_details_saved_by_two_admins_at_once_keep_the_first(client, login_as, app, monkeypatch):
+    """Both saves would be past the look at what is saved before either saved (the second
+    undid the first unseen); the second waits for the first, and is shown it."""
+    competition = make_competition(slug="pics", **competition_dates())
+    db.session.commit()
+    url = f"/staff/admin/competitions/{competition.id}/edit"
+    login_as("admin")
+    other = app.test_client()
+    sign_in(other, make_staff("admin"))
+    clients = [client, other]
+    sent = [
+        {**hidden_fields(each.get(url).text), **competition_data(slug="pics", summary=summary)}
+        for each, summary in zip(clients, ["Photograph it.", "Photograph a wish."], strict=True)
+    ]
+    sends = [lambda i=i: clients[i].post(url, data=sent[i]) for i in (0, 1)]
+    answers = send_at_once(monkeypatch, competition_views, "details_fingerprint", sends)
+    assert sorted(a.status_code for a in answers) == [303, 409]
+    first = next(i for i in (0, 1) if answers[i].status_code == 303)
+    db.session.refresh(competition)
+    assert competition.summary == sent[first]["summary"]

@@ -101,7 +101,8 @@ def test_judges_score_and_the_admin_publishes(client, app, judged):
     sign_in(client, admin)
     assert appoint(client, competition, first).status_code == 303
     assert appoint(client, competition, second).status_code == 303
-    assert "already judges" in client.get(appoint(client, competition, first).location).text
+    again = client.get(appoint(client, competition, first).location).text
+    assert "judges this competition already" in again and "Not saved" not in again
 
     for judge, scores in [(first, ([5, 4, 3], [3, 3, 3])), (second, ([4, 4, 4], [5, 5, 2]))]:
         client.post("/staff/sign-out", data=hidden_fields(client.get("/staff/judging/").text))

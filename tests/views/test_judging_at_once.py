@@ -157,3 +157,38 @@ def test_a_score_for_a_made_up_criterion_is_not_told_it_was_removed(client, judg
     assert "Give a score from 1 to 5 for every criterion" in answer.text
     assert "removed" not in answer.text
     assert _scores(competition.id) == []
+
+
+def test_scores_for_a_criterion_removed_and_another_added_are_not_saved_against_it(client, judging):
+    """The judge's page shows Quality; an admin removes it and adds Composition. On SQLite
+    Composition was given Quality's id, and the score chosen for Quality was saved for it."""
+    competition, entries, admin = judging
+    url, form = _score_form(client, competition, entries[0], [4, 2, 5])
+    base = f"/staff/admin/competitions/{competition.id}"
+    quality = competition.criteria[2]  # the last added: the largest id
+    _send(admin, (f"{base}/criteria/{quality.id}/remove", hidden_fields(admin.get(base).text)))
+    added = {**hidden_fields(admin.get(base).text), "name": "Composition"}
+    assert admin.post(f"{base}/criteria", data=added).status_code == 303
+    answer = client.post(url, data=form)
+    assert answer.status_code == 400
+    assert "A criterion was removed since this page was opened" in answer.text
+    assert _scores(competition.id) == []
+
+
+def test_scores_for_a_photo_taken_off_the_shortlist_since_say_so(client, judging):
+    """An admin takes the photo off the shortlist while the judge's page is open: they were
+    told "Only shortlisted entries are scored", pointed to a photo no longer on the page."""
+    competition, entries, _admin = judging
+    url, form = _score_form(client, competition, entries[0], [4, 2, 5])
+    entries[0].shortlisted = False
+    db.session.commit()
+    answer = client.post(url, data=form)
+    assert answer.status_code == 400
+    assert "<title>Error: " in answer.text
+    assert (
+        "“Oak avenue” is not on the shortlist now (it may have been taken off since this page "
+        "was opened): your scores for it were not saved"
+    ) in answer.text
+    assert f'href="#entry-{entries[0].id}"' not in answer.text  # it is not on the page
+    assert "Night bus" in answer.text  # the shortlist as it is now, to score
+    assert _scores(competition.id) == []
