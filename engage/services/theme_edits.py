@@ -248,8 +248,7 @@ def mark_relevance(run: AnalysisRun, ids: list[int], relevant: bool, user: User 
     """Leave entries out of the counts (not relevant), or count them again, and describe their
     themes again; returns how many changed (entries already so are left as they are, and out
     of the log)."""
-    if not run.is_done:
-        raise ThemeEditError("The run has not finished: wait for it before changing its themes")
+    _require_editable(run)  # two members marking entries at once must each count the other's
     changed = [a for a in _assignments(run, ids) if a.not_relevant == relevant]
     if not changed:
         return 0
