@@ -1,6 +1,8 @@
 """Administrators import a YAML or Markdown file into a draft: at once when the draft is empty;
 over themes and priorities, only after a page that says what the file replaces. That page
-carries the file back in a signed field, so the confirmation needs nothing kept on a server."""
+carries the file back in a signed field, so the confirmation needs nothing kept on a server,
+with what it was asked about: the confirmation asks again when the draft, or the confirmed
+mappings of the strategy team's themes that would end, changed since."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -32,6 +34,10 @@ CHANGED_SINCE = (
     "The draft changed after you were asked. Check what the file replaces now, then replace"
     " it again or cancel"
 )
+MAPPINGS_CHANGED = (
+    "The strategy team changed their mappings onto this draft after you were asked: {now}."
+    " Check what ends now, then replace the draft or cancel"
+)
 
 
 @bp.url_value_preprocessor
@@ -45,19 +51,22 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT)
 
 
-def _hold(version: StrategyVersion, name: str, data: bytes) -> str:
-    """The file, signed with the draft it is for and what the draft held when asked."""
+def _hold(version: StrategyVersion, name: str, data: bytes, ending: tuple[int, ...]) -> str:
+    """The file, signed with the draft it is for, what the draft held when asked and the
+    confirmed mappings onto it the page said would end."""
     held = {
         "v": version.id,
         "n": name,
         "d": data.decode("utf-8"),
         "s": version_fingerprint(version),
+        "m": list(ending),
     }
     return _serializer().dumps(held)
 
 
-def _held(version: StrategyVersion, token: str) -> tuple[str, bytes, str]:
-    """The name, bytes and draft fingerprint of a file this app signed for this draft."""
+def _held(version: StrategyVersion, token: str) -> tuple[str, bytes, str, list]:
+    """The name, bytes, draft fingerprint and mappings to end of a file this app signed for
+    this draft."""
     try:
         held = _serializer().loads(token, max_age=current_app.config["FORM_TOKEN_MAX_AGE"])
     except SignatureExpired as error:
@@ -66,7 +75,7 @@ def _held(version: StrategyVersion, token: str) -> tuple[str, bytes, str]:
         raise ImportError_(f"This page did not send the file to import. {AGAIN}") from error
     if not isinstance(held, dict) or held.get("v") != version.id:
         raise ImportError_(f"This page sent a file for another version. {AGAIN}")
-    return str(held["n"]), str(held["d"]).encode("utf-8"), str(held["s"])
+    return str(held["n"]), str(held["d"]).encode("utf-8"), str(held["s"]), held.get("m")
 
 
 @bp.post("/strategy/versions/<int:version_id>/import")
@@ -97,7 +106,7 @@ def confirm_strategy_import(version_id):
     version = db.session.get(StrategyVersion, version_id) or abort(404)
     lock_version(version.id)
     try:
-        name, data, seen = _held(version, request.form.get("held_file", ""))
+        name, data, seen, ending = _held(version, request.form.get("held_file", ""))
         themes = parse_strategy_file(name, data)
         replacement = preview_replacement(version, themes)
     except EngageError as error:
@@ -105,9 +114,32 @@ def confirm_strategy_import(version_id):
         return render_editor(version, problem=error.message, status=400)
     if replacement.unchanged:  # a double click: the first one imported it
         return _imported_already(version, name)
-    if seen != version_fingerprint(version):
-        return _ask(version, name, data, replacement, problem=CHANGED_SINCE)
+    problem = _changed_since(version, seen, ending, replacement)
+    if problem:
+        return _ask(version, name, data, replacement, problem=problem)
     return _import(version, themes)
+
+
+def _changed_since(version, seen: str, ending: list | None, replacement: Replacement):
+    """Why the administrator is asked again: the draft changed since the page asked, or the
+    confirmed mappings that would end are not those it counted (the strategy team confirmed
+    or removed one meanwhile). None when neither."""
+    if seen != version_fingerprint(version):
+        return CHANGED_SINCE
+    now = list(replacement.mappings_ending)
+    if ending == now:
+        return None
+    n = len(now)
+    what = "mapping of an analysis theme" if n == 1 else "mappings of analysis themes"
+    verb = "ends" if n == 1 else "end"
+    if ending is None:  # a page from before the count was carried
+        return MAPPINGS_CHANGED.format(now=f"{n} confirmed {what} {verb}")
+    if len(ending) == n:
+        same = "one" if n == 1 else "ones"
+        return MAPPINGS_CHANGED.format(
+            now=f"{n} confirmed {what} still {verb}, not the same {same}"
+        )
+    return MAPPINGS_CHANGED.format(now=f"{n} confirmed {what} now {verb}, not {len(ending)}")
 
 
 def _ask(version, name, data, replacement: Replacement, problem=None):
@@ -116,7 +148,7 @@ def _ask(version, name, data, replacement: Replacement, problem=None):
         version=version,
         previous=previous_version(version),
         name=name,
-        held=_hold(version, name, data),
+        held=_hold(version, name, data, replacement.mappings_ending),
         replacement=replacement,
         problem=problem,
     )

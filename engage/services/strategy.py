@@ -20,7 +20,7 @@ from engage.models import (
     StrategyVersion,
     User,
 )
-from engage.services.mapping_ends import end_mappings_into, end_mappings_onto
+from engage.services.mapping_ends import carry_mappings, end_mappings_onto, hold_mappings_into
 from engage.template_helpers import LOCAL_TZ
 
 MAX_TITLE = 200
@@ -298,13 +298,14 @@ def _unique(base: str, taken: set[str]) -> str:
 
 def replace_content(
     version: StrategyVersion, themes: list[ThemeSpec], user: User | None = None
-) -> int:
-    """An imported file replaces a draft's themes and priorities; cited wishes stay with the
-    priorities whose key the file keeps. Mappings of run themes onto the draft's themes and
-    priorities end (in their logs, by `user`); returns how many confirmed ones ended."""
+) -> list[int]:
+    """An imported file replaces a draft's themes and priorities; cited wishes, and mappings of
+    run themes, stay with the priorities whose key the file keeps (and mappings with the themes
+    whose title it keeps). The other mappings end (in their logs, by `user`); returns the ids of
+    the confirmed ones that ended."""
     require_draft(version)
     cited = {p.key: [(e.wish_id, e.run_theme_id) for e in p.evidence] for p in version.priorities}
-    ended = end_mappings_into(version, user)
+    held = hold_mappings_into(version)
     for change in version.changes:
         change.after = None
     version.themes.clear()
@@ -318,4 +319,4 @@ def replace_content(
                 PriorityEvidence(wish_id=w, run_theme_id=t) for w, t in cited.get(priority.key, [])
             ]
     db.session.flush()
-    return ended
+    return sorted(carry_mappings(version, held, user))

@@ -1,6 +1,7 @@
 """What importing a file would replace in a draft, worked out before it is done, so the
 administrator can be told which priorities go (and the evidence they cite), which the file
-words differently and which recorded reasons stop fitting."""
+words differently, which recorded reasons stop fitting and which of the strategy team's
+confirmed mappings end (those onto the themes and priorities the file drops)."""
 
 from dataclasses import dataclass
 
@@ -33,7 +34,12 @@ class Replacement:
     reworded: list[PriorityShown]
     reasons_gone: list[str]
     unchanged: bool
-    mappings_ended: int = 0  # confirmed mappings of run themes onto the draft that end
+    # The confirmed mappings of run themes onto what the file drops, which end (their ids).
+    mappings_ending: tuple[int, ...] = ()
+
+    @property
+    def mappings_ended(self) -> int:
+        return len(self.mappings_ending)
 
 
 def _words(priority: Priority) -> tuple[str, ...]:
@@ -89,5 +95,5 @@ def preview_replacement(version: StrategyVersion, themes: list[ThemeSpec]) -> Re
         reworded=[shown for key, (shown, w) in old.items() if key in new and new[key] != w],
         reasons_gone=lost,
         unchanged=after == before,
-        mappings_ended=ended,
+        mappings_ending=tuple(ended),
     )

@@ -95,12 +95,28 @@ def rename_theme(theme: RunTheme, label: str, user: User | None) -> bool:
     return True
 
 
+OTHER_NOT_MERGED = (
+    "“{label}” holds the entries with no distinctive words, so it is not merged into a theme:"
+    " move its entries to the themes they belong to instead"
+)
+NOT_MERGED_INTO_OTHER = (
+    "“{label}” holds the entries with no distinctive words, so no theme is merged into it:"
+    " tick the entries that belong there and move them instead"
+)
+
+
 def merge_themes(target: RunTheme, source: RunTheme, user: User | None) -> None:
     """Every entry of `source` joins `target`; `source` is kept, marked merged."""
     run = target.run
     _require_editable(run, target, source)
     if source.id == target.id:
         raise ThemeEditError("Choose a different theme to merge with")
+    # Other is no subject: merged into a theme, entries nobody has read would be counted under
+    # it (and new entries with no usable words after them); merged into Other, a theme is hidden.
+    if source.is_other:
+        raise ThemeEditError(OTHER_NOT_MERGED.format(label=source.label))
+    if target.is_other:
+        raise ThemeEditError(NOT_MERGED_INTO_OTHER.format(label=target.label))
     db.session.execute(
         update(ThemeAssignment)
         .where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id == source.id)
@@ -232,8 +248,7 @@ def mark_relevance(run: AnalysisRun, ids: list[int], relevant: bool, user: User 
     """Leave entries out of the counts (not relevant), or count them again, and describe their
     themes again; returns how many changed (entries already so are left as they are, and out
     of the log)."""
-    if not run.is_done:
-        raise ThemeEditError("The run has not finished: wait for it before changing its themes")
+    _require_editable(run)  # two members marking entries at once must each count the other's
     changed = [a for a in _assignments(run, ids) if a.not_relevant == relevant]
     if not changed:
         return 0

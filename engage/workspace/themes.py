@@ -73,7 +73,8 @@ def run_themes(run_id):
 
 
 def _forms(run, theme, **given):
-    others = [(t.id, t.label) for t in visible_themes(run) if t.id != theme.id]
+    themes = [t for t in visible_themes(run) if t.id != theme.id]
+    others = [(t.id, t.label) for t in themes]
     forms = {
         "rename_form": given.get("rename_form") or RenameForm(formdata=None, label=theme.label),
         "merge_form": given.get("merge_form") or MergeForm(formdata=None),
@@ -82,7 +83,9 @@ def _forms(run, theme, **given):
         "remove_mapping_form": given.get("remove_mapping_form") or RemoveMappingForm(formdata=None),
         "members_form": given.get("members_form") or MembersForm(formdata=None),
     }
-    forms["merge_form"].other.choices = others
+    # Other (entries with no distinctive words) is merged with no theme, either way.
+    mergeable = [] if theme.is_other else [(t.id, t.label) for t in themes if not t.is_other]
+    forms["merge_form"].other.choices = mergeable
     forms["members_form"].move_to.choices = [(0, "Choose a theme")] + others
     suggested = {f"{m['kind']}:{m['id']}": m["score"] for m in theme.framework}
     choices = sorted(mapping_choices(run), key=lambda c: -suggested.get(c[0], -1))
@@ -188,7 +191,9 @@ def merge(run_id, theme_id):
         merge_themes(theme, other, staff_user())
         return f"Merged “{other.label}” into “{theme.label}”"
 
-    return _edit(run, theme, "merge_form", form, action, lambda: theme, "other")
+    # Other's page, or one with only Other left to merge, shows no field: a refusal is unlinked.
+    field = "other" if form.other.choices else None
+    return _edit(run, theme, "merge_form", form, action, lambda: theme, field)
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/split")

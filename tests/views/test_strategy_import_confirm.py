@@ -6,10 +6,12 @@ and one sent after someone changed the draft asks again. An empty draft imports 
 
 import io
 import random
+import re
 import string
 import threading
 from dataclasses import asdict, replace
 from datetime import timedelta
+from html import escape
 
 import pytest
 import yaml
@@ -284,3 +286,73 @@ def test_a_confirmation_sent_twice_at_once_imports_once(app, client, admin, monk
     assert sum("strategy.yaml was imported already" in t for t in told) == 1
     db.session.rollback()  # end this test's own read, to see what the two requests left
     assert len(_contents(draft.id)) == 7
+
+
+def _mapped_draft(client):
+    """A draft with a run whose first theme the strategy team (on `client`) has confirmed onto
+    "Getting around", a priority _changed_file drops."""
+    consultation = make_consultation_with_wishes(n=30)
+    strategy = make_strategy(consultation, published=False)
+    db.session.commit()
+    run = run_analysis(consultation, n_themes=3)
+    sign_in(client, make_staff("strategy", email="team@example.org"))
+    themes = visible_themes(run)
+    _map(client, run, themes[0], "Getting around without a car")
+    return strategy.versions[0], run, themes
+
+
+def _map(client, run, theme, title, remove=False):
+    """What a member of the strategy team does on the theme's page."""
+    url = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    page = client.get(url).text
+    if remove:
+        assert client.post(f"{url}/mapping/remove", data=hidden_fields(page)).status_code == 303
+        return
+    target = re.search(rf'<option value="([^"]+)">{re.escape(escape(title))}[^<]*</option>', page)
+    data = {**hidden_fields(page), "strategy_target": target.group(1)}
+    assert client.post(f"{url}/mapping", data=data).status_code == 303
+
+
+def _confirmed(themes):
+    db.session.expire_all()
+    return [t.confirmed_mapping is not None for t in themes]
+
+
+def test_a_mapping_confirmed_after_the_page_asked_is_counted_before_it_ends(app, client):
+    team = app.test_client()
+    draft, run, themes = _mapped_draft(team)
+    sign_in(client, make_staff("admin"))
+    before = _contents(draft.id)
+    page = _upload(client, draft.id, _changed_file())
+    assert "1 confirmed mapping of an analysis theme onto this draft" in page.text
+    _map(team, run, themes[1], "Getting around without a car")  # a colleague, meanwhile
+
+    stale = _confirm(client, draft.id, page)
+    assert stale.status_code == 409 and "<title>Error: " in stale.text
+    said = "The strategy team changed their mappings onto this draft after you were asked: "
+    assert said + "2 confirmed mappings of analysis themes now end, not 1" in stale.text
+    assert "2 confirmed mappings of analysis themes onto this draft" in stale.text
+    assert _contents(draft.id) == before and _confirmed(themes[:2]) == [True, True]
+    assert _confirm(client, draft.id, stale).status_code == 303  # agreed to the new count
+    assert _contents(draft.id) != before and _confirmed(themes[:2]) == [False, False]
+
+
+def test_another_mapping_ending_than_the_page_counted_asks_again(app, client):
+    team = app.test_client()
+    draft, run, themes = _mapped_draft(team)
+    sign_in(client, make_staff("admin"))
+    before = _contents(draft.id)
+    page = _upload(client, draft.id, _changed_file())
+    _map(team, run, themes[0], "Getting around without a car", remove=True)
+    _map(team, run, themes[1], "Getting around without a car")  # one ends still: another one
+
+    stale = _confirm(client, draft.id, page)
+    assert stale.status_code == 409
+    assert "1 confirmed mapping of an analysis theme still ends, not the same one" in stale.text
+    assert _contents(draft.id) == before and _confirmed(themes[:2]) == [False, True]
+    _map(team, run, themes[1], "Getting around without a car", remove=True)
+    again = _confirm(client, draft.id, stale)
+    assert again.status_code == 409
+    assert "0 confirmed mappings of analysis themes now end, not 1" in again.text
+    assert 'id="mappings-that-end"' not in again.text
+    assert _confirm(client, draft.id, again).status_code == 303

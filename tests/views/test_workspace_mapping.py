@@ -158,6 +158,17 @@ def test_a_refusal_with_nothing_left_to_choose_is_not_a_dead_link(client, mapped
     assert 'id="strategy_target"' not in response.text
 
 
+def _confirm_onto(client, run, theme, target: str) -> str:
+    """Confirm a theme's mapping on its page; returns its title as the page shows it."""
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    assert _post(client, f"{base}/mapping", base, {"strategy_target": target}).status_code == 303
+    return _title(theme)
+
+
+def _target(run, kind: str, title: str) -> str:
+    return next(k for k, name in _choices(run).items() if k.startswith(kind) and name == title)
+
+
 def test_a_file_imported_over_the_draft_ends_the_mapping_in_the_log(app, client, mapped_run):
     from dataclasses import replace
 
@@ -165,17 +176,20 @@ def test_a_file_imported_over_the_draft_ends_the_mapping_in_the_log(app, client,
     from tests.views.test_strategy_import_confirm import _confirm, _upload, _yaml
 
     run, theme = mapped_run
-    key = next(k for k in _choices(run) if k.startswith("priority:"))
     sign_in(client, make_staff("strategy"))
     base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
-    _post(client, f"{base}/mapping", base, {"strategy_target": key})
-    title = _title(theme)  # "Priority: …"
+    title = _confirm_onto(
+        client, run, theme, _target(run, "priority:", "Getting around without a car")
+    )
     version_id = theme.confirmed_mapping.priority.version_id
 
     admin = app.test_client()
     sign_in(admin, make_staff("admin", email="admin@example.org"))
-    reworded = [replace(t, summary=f"{t.summary} Now in other words.") for t in demo_themes()]
-    asked = _upload(admin, version_id, _yaml(reworded))
+    dropped = [
+        replace(t, priorities=[p for p in t.priorities if p.key != "getting-around"])
+        for t in demo_themes()
+    ]
+    asked = _upload(admin, version_id, _yaml(dropped))
     assert asked.status_code == 200
     ends = "1 confirmed mapping of an analysis theme onto this draft's themes and priorities ends"
     assert ends in asked.text
@@ -191,3 +205,55 @@ def test_a_file_imported_over_the_draft_ends_the_mapping_in_the_log(app, client,
     assert theme.confirmed_mapping is None
     kinds = [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)]
     assert kinds == ["map", "unmap"]
+
+
+def test_a_file_that_keeps_a_priority_s_key_or_a_theme_s_title_keeps_its_mappings(
+    app, client, mapped_run
+):
+    """As the priority keeps the evidence it cites, it keeps the run themes mapped onto it;
+    only the mapping onto the priority the file drops ends, and the confirm page counts it."""
+    from dataclasses import replace
+
+    from tests.strategy_factories import demo_themes
+    from tests.views.test_strategy_import_confirm import _confirm, _upload, _yaml
+
+    run, _theme = mapped_run
+    onto_priority, onto_theme, onto_dropped = visible_themes(run)[:3]
+    sign_in(client, make_staff("strategy"))
+    _confirm_onto(client, run, onto_priority, _target(run, "priority:", "Feeling safe at night"))
+    _confirm_onto(client, run, onto_theme, _target(run, "theme:", "Healthier Communities"))
+    _confirm_onto(client, run, onto_dropped, _target(run, "priority:", "Residents having a say"))
+    version_id = onto_priority.confirmed_mapping.priority.version_id
+
+    def changed(p):  # reworded, and one priority dropped
+        if p.key == "feeling-safe-at-night":
+            return replace(p, title="Safe streets after dark", statement="Streets lit at night.")
+        return p
+
+    themes = [
+        replace(
+            t,
+            summary=f"{t.summary} Now in other words.",
+            priorities=[changed(p) for p in t.priorities if p.key != "residents-having-a-say"],
+        )
+        for t in demo_themes()
+    ]
+    admin = app.test_client()
+    sign_in(admin, make_staff("admin", email="admin@example.org"))
+    asked = _upload(admin, version_id, _yaml(themes))
+    ends = "1 confirmed mapping of an analysis theme onto this draft's themes and priorities ends"
+    assert ends in asked.text
+    assert _confirm(admin, version_id, asked).status_code == 303
+
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    page = client.get(f"{base}/{onto_priority.id}").text
+    assert "Belongs to Priority: Safe streets after dark." in page
+    assert "so the mapping ended" not in page
+    page = client.get(f"{base}/{onto_theme.id}").text
+    assert "Belongs to Theme: Healthier Communities." in page
+    page = client.get(f"{base}/{onto_dropped.id}").text
+    assert "Not mapped now: it belonged to Priority: Residents having a say" in page
+    db.session.expire_all()
+    for theme, kinds in [(onto_priority, ["map"]), (onto_dropped, ["map", "unmap"])]:
+        assert [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)] == kinds
+    assert onto_priority.confirmed_mapping.priority.key == "feeling-safe-at-night"
