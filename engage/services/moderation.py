@@ -1,7 +1,7 @@
 """The moderation queue: flags on arrival, decisions with an append-only log, visitor reports
 and the public transparency counts. Moderation hides, redacts or rejects; it never deletes."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -122,6 +122,47 @@ def flags_for(entry_type: str, ids: Sequence[int]) -> dict[int, list[Flag]]:
         for flag in rows:
             found[flag.entry_id].append(flag)
     return found
+
+
+def lock_entries(model, ids: Collection[int]) -> list:
+    """The entries of ``model`` (a wish, photo or comment) with these ids, locked until the
+    request ends: decisions on one entry sent at once (two officers, a visitor's report) wait
+    for each other, and each is then checked against what the one before did."""
+    if not ids:
+        return []
+    query = select(model).where(model.id.in_(ids)).order_by(model.id).with_for_update()
+    return list(db.session.scalars(query))
+
+
+def count_decisions(entry_type: str, ids: Collection[int]) -> dict[int, int]:
+    """How many lines of the decision log each of these entries has (0: none yet). A queue
+    page says it of each entry it shows, for a decision sent from it to be checked against
+    what happened since (decisions_since): the log only grows, whatever the clocks say."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(ModerationDecision.entry_id, func.count())
+        .where(ModerationDecision.entry_type == entry_type, ModerationDecision.entry_id.in_(ids))
+        .group_by(ModerationDecision.entry_id)
+    )
+    return dict.fromkeys(ids, 0) | {n: count for n, count in rows}
+
+
+def decisions_since(entry_type: str, seen: dict[int, int]) -> dict[int, list[ModerationDecision]]:
+    """What happened to these entries after a page showed them: for each entry whose log has
+    more lines than the page showed (``seen``, see count_decisions), the lines beyond those,
+    oldest first. Entries with none are left out."""
+    lines: dict[int, list[ModerationDecision]] = {}
+    if seen:
+        query = (
+            select(ModerationDecision)
+            .where(ModerationDecision.entry_type == entry_type)
+            .where(ModerationDecision.entry_id.in_(seen))
+            .order_by(ModerationDecision.id)
+        )
+        for decision in db.session.scalars(query):
+            lines.setdefault(decision.entry_id, []).append(decision)
+    return {n: found[seen[n] :] for n, found in lines.items() if len(found) > seen[n]}
 
 
 def decide(
