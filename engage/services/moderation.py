@@ -39,6 +39,13 @@ class DecisionError(EngageError):
         self.field = field
 
 
+class NotReportable(DecisionError):
+    """A visitor's report on an entry taken off the site since they opened it."""
+
+    status = 409
+    title = "This can no longer be reported"
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     consultation_id: int | None = None
@@ -261,10 +268,15 @@ def check_decision(
 def report_entry(entry, reason: str, now: datetime | None = None) -> None:
     """A visitor reports a published wish or photo: it goes back to the queue with their reason.
 
-    ``entry`` is any moderated entry with ``status``, ``reported_at`` and ``entry_type``.
+    ``entry`` is any moderated entry with ``status``, ``reported_at`` and ``entry_type``. It is
+    locked and read again first: an officer's decision on it sent at the same moment is waited
+    for, so a report never puts back in the queue an entry they have just rejected.
     """
+    db.session.refresh(entry, with_for_update=True)
     if entry.status != ModerationStatus.APPROVED:
-        raise DecisionError("Only published entries can be reported")
+        raise NotReportable(
+            "It was taken off the site after you opened this page, so there is nothing to report."
+        )
     now = now or utcnow()
     entry.reported_at = now
     kind = entry.entry_type

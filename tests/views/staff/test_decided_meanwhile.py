@@ -16,7 +16,7 @@ from engage.moderation import comments as comment_views
 from engage.moderation import photos as photo_views
 from engage.moderation import queue as wish_views
 from engage.services import moderation as moderation_services
-from tests.at_once import send_at_once
+from tests.at_once import send_at_once, send_at_once_in
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.views.staff.test_bulk_refused import (
     QUEUES,
@@ -70,14 +70,16 @@ def _decided(client, address: str, entry, action: str = "approve", **data) -> No
     assert sent.status_code == 303
 
 
+def _report_url(kind: str, entry_id: int) -> str:
+    if kind == "wishes":
+        return f"/consultations/derby/wishes/{entry_id}/report"
+    return f"/competitions/pics/photos/{entry_id}/report"
+
+
 def _reported(app, kind: str, entry) -> None:
     """A visitor reports the published entry: it is back in the queue."""
     visitor = app.test_client()
-    url = (
-        f"/consultations/derby/wishes/{entry.id}/report"
-        if kind == "wishes"
-        else f"/competitions/pics/photos/{entry.id}/report"
-    )
+    url = _report_url(kind, entry.id)
     form = hidden_fields(visitor.get(url).text)
     assert visitor.post(url, data={**form, "reason": "It names my neighbour"}).status_code == 303
 
@@ -259,3 +261,42 @@ def test_two_decisions_on_one_entry_sent_at_once_are_not_both_taken(
     assert len(decisions) == 1
     expected = "rejected" if decisions[0].action == "reject" else "approved"
     assert _statuses(model)[entries[0].id] == expected
+
+
+@reportable
+def test_a_report_sent_as_an_officer_rejects_the_entry_does_not_put_it_back(
+    app, client, login_as, queue, colleague, monkeypatch
+):
+    """A visitor reports a published entry at the moment an officer rejects it: the report
+    waits for the rejection and the visitor is told the entry is no longer there, where the
+    rejected entry came back to the queue as "Published, reported", for the next officer to
+    publish again thinking it was."""
+    kind, entries, model, address = queue
+    entry_id = entries[0].id
+    _decided(colleague, address, entries[0])
+    _reported(app, kind, entries[0])
+    login_as("officer")
+    mine = client.get(address).text
+    visitor = app.test_client()
+    url = _report_url(kind, entry_id)
+    form = {**hidden_fields(visitor.get(url).text), "reason": "Still names my neighbour"}
+    sends = [
+        lambda: _send(client, mine, f"reason-{entry_id}", action="reject", reason="offensive"),
+        lambda: visitor.post(url, data=form),
+    ]
+    places = [DECIDE[kind], (moderation_services, "report_entry")]
+    rejected, reported = send_at_once_in(monkeypatch, places, sends)
+    db.session.rollback()  # end this test's own read, to see what the two requests left
+    entry = db.session.get(model, entry_id)
+    if rejected.status_code == 303:
+        # The report is refused once the rejection is saved (on SQLite, which lets one
+        # request write at a time, the entry is found unpublished: not found).
+        assert reported.status_code in (404, 409)
+        if reported.status_code == 409:
+            assert "This can no longer be reported" in reported.text
+        assert (entry.status, entry.reported_at) == ("rejected", None)
+        assert f'id="select-{entry_id}"' not in client.get(address).text
+    else:  # the report was saved first (SQLite): the officer is told of it, nothing rejected
+        assert (rejected.status_code, reported.status_code) == (409, 303)
+        assert "(reported by a visitor at " in _summary(rejected.text)[0][0]
+        assert entry.status == "approved" and entry.reported_at is not None
