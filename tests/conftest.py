@@ -121,16 +121,17 @@ def client(app):
 
 
 _HIDDEN_NAMES = (
-    "csrf_token|form_token|held_photo|held_file|seen_at|seen|shown|version_id|theme_title|"
-    "priority_title"
+    "csrf_token|form_token|held_photo|held_file|seen_at|seen-[0-9]+|seen|shown|version_id|"
+    "theme_title|priority_title"
 )
 _HIDDEN = re.compile(rf'<input[^>]*name="({_HIDDEN_NAMES})"[^>]*value="([^"]*)"')
 
 
 def hidden_fields(html: str) -> dict[str, str]:
     """The hidden fields of a rendered form (CSRF and form tokens, a kept photo's reference, an
-    imported file's signed copy, when a queue page was made, what an edited priority said, which
-    theme or priority a confirmation removes), as a browser would send them back."""
+    imported file's signed copy, what a queue page showed of each entry, what an edited
+    priority said, which theme or priority a confirmation removes), as a browser would send
+    them back."""
     return {name: value for name, value in _HIDDEN.findall(html)}
 
 

@@ -47,6 +47,11 @@ def comment_queue():
     return _comment_queue_page(CommentDecisionForm())
 
 
+def _comment_name(comment: Comment) -> str:
+    """How the queue names a comment: its heading, a refused bulk decision's lists, messages."""
+    return f"Comment {comment.submission.reference} on “{comment.priority.title}”"
+
+
 def _comment_queue_page(form: CommentDecisionForm, refusal: Refusal | None = None) -> str:
     query = comment_queue_query()
     page = queue_page(query, refusal)
@@ -54,6 +59,7 @@ def _comment_queue_page(form: CommentDecisionForm, refusal: Refusal | None = Non
         "moderation/comment_queue.html",
         page=page,
         form=form,
+        entry_name=_comment_name,
         **refusal_context(refusal, page, query),
         flags=flags_for("comment", [c.id for c in page.items]),
         suggestions={c.id: redaction_suggestion(c) for c in page.items},
@@ -75,6 +81,7 @@ def decide_comment_entries():
         decide_comments,
         ("comment", "comments"),
         shown_again=_comment_queue_page,
+        name=_comment_name,
         extra_fields=("redacted_text",),
     )
 

@@ -30,6 +30,11 @@ def photo_queue():
     return _photo_queue_page(DecisionForm())
 
 
+def _photo_name(entry: PhotoEntry) -> str:
+    """How the queue names a photo: its heading, a refused bulk decision's lists, messages."""
+    return f"“{entry.title}” ({entry.reference})"
+
+
 def _photo_queue_page(form: DecisionForm, refusal: Refusal | None = None) -> str:
     competition_id = request.args.get("competition", type=id_arg)
     query = photo_queue_query(competition_id)
@@ -40,6 +45,7 @@ def _photo_queue_page(form: DecisionForm, refusal: Refusal | None = None) -> str
         competition_id=competition_id,
         competitions=list_competitions(),
         form=form,
+        entry_name=_photo_name,
         **refusal_context(refusal, page, query),
         flags=flags_for("photo", [e.id for e in page.items]),
         flag_kinds=FLAG_KINDS,
@@ -58,6 +64,7 @@ def decide_photo_entries():
         decide_photos,
         ("photo", "photos"),
         shown_again=_photo_queue_page,
+        name=_photo_name,
         refused=refused_photos,
     )
 

@@ -44,6 +44,11 @@ def queue():
     return _queue_page(DecisionForm())
 
 
+def _wish_name(wish: Wish) -> str:
+    """How the queue names a wish: its heading, a refused bulk decision's lists, messages."""
+    return f"Wish {wish.position} of {wish.submission.reference}"
+
+
 def _queue_page(form: DecisionForm, refusal: Refusal | None = None) -> str:
     filters = _filters()
     query = queue_query(filters)
@@ -53,6 +58,7 @@ def _queue_page(form: DecisionForm, refusal: Refusal | None = None) -> str:
         page=page,
         filters=filters,
         form=form,
+        entry_name=_wish_name,
         **refusal_context(refusal, page, query),
         flags=flags_for("wish", [w.id for w in page.items]),
         suggestions={w.id: redaction_suggestion(w) for w in page.items},
@@ -76,6 +82,7 @@ def decide_entries():
         decide,
         ("entry", "entries"),
         shown_again=_queue_page,
+        name=_wish_name,
         extra_fields=("redacted_text",),
     )
 

@@ -1,7 +1,7 @@
 """The moderation queue: flags on arrival, decisions with an append-only log, visitor reports
 and the public transparency counts. Moderation hides, redacts or rejects; it never deletes."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,6 +37,13 @@ class DecisionError(EngageError):
         # The part of the decision to change ("selected", "reason", "note", "redacted_text"),
         # so the officer's page can point at it; None when no field would put it right.
         self.field = field
+
+
+class NotReportable(DecisionError):
+    """A visitor's report on an entry taken off the site since they opened it."""
+
+    status = 409
+    title = "This can no longer be reported"
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,47 @@ def flags_for(entry_type: str, ids: Sequence[int]) -> dict[int, list[Flag]]:
         for flag in rows:
             found[flag.entry_id].append(flag)
     return found
+
+
+def lock_entries(model, ids: Collection[int]) -> list:
+    """The entries of ``model`` (a wish, photo or comment) with these ids, locked until the
+    request ends: decisions on one entry sent at once (two officers, a visitor's report) wait
+    for each other, and each is then checked against what the one before did."""
+    if not ids:
+        return []
+    query = select(model).where(model.id.in_(ids)).order_by(model.id).with_for_update()
+    return list(db.session.scalars(query))
+
+
+def count_decisions(entry_type: str, ids: Collection[int]) -> dict[int, int]:
+    """How many lines of the decision log each of these entries has (0: none yet). A queue
+    page says it of each entry it shows, for a decision sent from it to be checked against
+    what happened since (decisions_since): the log only grows, whatever the clocks say."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(ModerationDecision.entry_id, func.count())
+        .where(ModerationDecision.entry_type == entry_type, ModerationDecision.entry_id.in_(ids))
+        .group_by(ModerationDecision.entry_id)
+    )
+    return dict.fromkeys(ids, 0) | {n: count for n, count in rows}
+
+
+def decisions_since(entry_type: str, seen: dict[int, int]) -> dict[int, list[ModerationDecision]]:
+    """What happened to these entries after a page showed them: for each entry whose log has
+    more lines than the page showed (``seen``, see count_decisions), the lines beyond those,
+    oldest first. Entries with none are left out."""
+    lines: dict[int, list[ModerationDecision]] = {}
+    if seen:
+        query = (
+            select(ModerationDecision)
+            .where(ModerationDecision.entry_type == entry_type)
+            .where(ModerationDecision.entry_id.in_(seen))
+            .order_by(ModerationDecision.id)
+        )
+        for decision in db.session.scalars(query):
+            lines.setdefault(decision.entry_id, []).append(decision)
+    return {n: found[seen[n] :] for n, found in lines.items() if len(found) > seen[n]}
 
 
 def decide(
@@ -220,10 +268,15 @@ def check_decision(
 def report_entry(entry, reason: str, now: datetime | None = None) -> None:
     """A visitor reports a published wish or photo: it goes back to the queue with their reason.
 
-    ``entry`` is any moderated entry with ``status``, ``reported_at`` and ``entry_type``.
+    ``entry`` is any moderated entry with ``status``, ``reported_at`` and ``entry_type``. It is
+    locked and read again first: an officer's decision on it sent at the same moment is waited
+    for, so a report never puts back in the queue an entry they have just rejected.
     """
+    db.session.refresh(entry, with_for_update=True)
     if entry.status != ModerationStatus.APPROVED:
-        raise DecisionError("Only published entries can be reported")
+        raise NotReportable(
+            "It was taken off the site after you opened this page, so there is nothing to report."
+        )
     now = now or utcnow()
     entry.reported_at = now
     kind = entry.entry_type

@@ -8,7 +8,7 @@ is never approved, one by one or in a bulk selection; a withdrawn entry is not d
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from engage.extensions import db
 from engage.models import ModerationDecision, ModerationStatus, PhotoEntry, User
@@ -28,10 +28,12 @@ LICENCE_ONLY = "they give the licence"
 
 
 def photo_queue_query(competition_id: int | None = None) -> Select:
-    """Entries waiting for a decision (new, or published and reported), oldest first."""
-    query = select(PhotoEntry).where(
-        or_(PhotoEntry.status == ModerationStatus.PENDING, PhotoEntry.reported_at.is_not(None))
+    """Entries waiting for a decision (new, or published and reported), oldest first. One its
+    entrant withdrew after it was reported keeps its report, but no decision is taken on it."""
+    reported = and_(
+        PhotoEntry.status == ModerationStatus.APPROVED, PhotoEntry.reported_at.is_not(None)
     )
+    query = select(PhotoEntry).where(or_(PhotoEntry.status == ModerationStatus.PENDING, reported))
     if competition_id:
         query = query.where(PhotoEntry.competition_id == competition_id)
     return query.order_by(PhotoEntry.created_at, PhotoEntry.id)

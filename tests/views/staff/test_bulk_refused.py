@@ -264,9 +264,12 @@ def test_a_ticked_entry_moved_to_another_page_stays_ticked_by_name(app, client, 
     assert [statuses[e.id] for e in entries] == ["approved", PENDING, "rejected", "rejected"]
 
 
-def test_a_ticked_entry_no_longer_waiting_is_named_as_left_out(app, client, login_as, queue):
-    """A note over its limit is refused before the entries are looked at: one of those ticked
-    that another officer decided since is named as left out, not silently dropped."""
+def test_a_ticked_entry_decided_since_is_named_before_a_note_over_its_limit(
+    app, client, login_as, queue
+):
+    """One of the entries ticked was decided by another officer since the page was opened:
+    that is said first, naming it, where the note over its limit was, and the officer would
+    shorten it only to be told the entry was decided."""
     entries, model, address = queue
     noun = {Wish: "entry", PhotoEntry: "photo"}.get(model, "comment")
     login_as("officer")
@@ -275,13 +278,14 @@ def test_a_ticked_entry_no_longer_waiting_is_named_as_left_out(app, client, logi
     note = "é" * 501
     response = _send(client, page, [entries[2].id, entries[3].id], action="reject",
                      reason="other", note=note)  # fmt: skip
-    assert response.status_code == 400
+    assert response.status_code == 409
     back = response.text
-    assert _summary(back) == [("Keep the note to 500 characters or fewer", "#note-bulk")]
-    assert _description(back) == (
-        f"Your decision was not saved. 1 {noun} you ticked no longer waits for a decision,"
-        f" so it is left out: {_name(entries[2])}."
+    [(message, link)] = _summary(back)
+    assert message.startswith(
+        f"1 {noun} was decided after you opened this page: {_name(entries[2])} (approved by "
     )
+    assert link is None
+    assert _description(back) == "Your decision was not saved."
     assert _ticked(back) == {entries[3].id}
     assert (_chosen_reason(back), _note(back)) == ("other", note)
     assert _problems(back) == []
@@ -292,8 +296,8 @@ def test_the_note_of_a_bulk_decision_on_a_queue_emptied_since_is_given_back(
     app, client, login_as, queue
 ):
     """Every entry was decided by another officer after the page was opened, so the queue
-    page that comes back has no bulk form: the note typed in it is given back in the message,
-    and the ticked entries are named as left out."""
+    page that comes back has no bulk form: the ticked entries are named with what was done to
+    them, and the note typed in it (over its limit too) is given back in the message."""
     entries, model, address = queue
     noun = {Wish: "entries", PhotoEntry: "photos"}.get(model, "comments")
     login_as("officer")
@@ -302,14 +306,17 @@ def test_the_note_of_a_bulk_decision_on_a_queue_emptied_since_is_given_back(
     note = "Adverts <i>for</i> a shop " + "é" * 500
     response = _send(client, page, [entries[2].id, entries[3].id], action="reject",
                      reason="other", note=note)  # fmt: skip
-    assert response.status_code == 400
+    assert response.status_code == 409
     back = response.text
     assert 'id="bulk"' not in back and "<i>" not in back
-    assert _summary(back) == [("Keep the note to 500 characters or fewer", None)]
+    [(message, link)] = _summary(back)
+    assert message.startswith(
+        f"2 {noun} were decided after you opened this page: {_name(entries[2])} (approved by "
+    )
+    assert f"; {_name(entries[3])} (approved by " in message and link is None
+    assert message.endswith("Check where they stand and decide again if you need to.")
     assert _description(back) == (
-        f"Your decision was not saved. 2 {noun} you ticked no longer wait for a decision,"
-        f" so they are left out: {_name(entries[2])}, {_name(entries[3])}."
-        f"\nYour note, not saved: {note.strip()}"
+        f"Your decision was not saved.\nYour note, not saved: {note.strip()}"
     )
     assert _problems(back) == []
     statuses = _statuses(model)

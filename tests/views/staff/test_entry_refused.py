@@ -13,6 +13,7 @@ import re
 import pytest
 
 from engage.extensions import db
+from engage.mail import outbox
 from engage.models import ModerationDecision, ModerationStatus, PhotoEntry
 from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.photo_factories import make_competition, make_photo_entry
@@ -271,7 +272,7 @@ def test_every_decision_form_is_sent_to_the_queue_page_itself(client, login_as, 
     kind, entries, model, address = queue
     login_as("officer")
     page = client.get(address).text
-    decisions = [action for action, body in _forms(page) if 'name="seen_at"' in body]
+    decisions = [action for action, body in _forms(page) if 'name="action"' in body]
     # The bulk form, and each entry's Approve and Reject form (and redacted version).
     assert len(decisions) == (3 if kind == "photos" else 5)
     assert set(decisions) == {address}
@@ -283,28 +284,26 @@ def test_every_decision_form_is_sent_to_the_queue_page_itself(client, login_as, 
 
 
 @pytest.mark.parametrize(
-    ("note", "status", "message"),
-    [
-        ("Adverts for <b>a shop</b> & more", 409, "was decided after you opened this page"),
-        ("Advert " + "é" * 500, 400, "Keep the note to 500 characters or fewer"),
-    ],
-    ids=["decided-since", "note-too-long"],
+    "note",
+    ["Adverts for <b>a shop</b> & more", "Advert <b>" + "é" * 500],
+    ids=["decided-since", "and-over-its-limit"],
 )
-def test_a_note_on_an_entry_decided_since_is_given_back(
-    app, client, login_as, queue, note, status, message
-):
+def test_a_note_on_an_entry_decided_since_is_given_back(app, client, login_as, queue, note):
     """Another officer approved the entry after the page was opened, so its form is not shown
-    again: the note the officer typed is given back in the message, as typed."""
+    again: the note the officer typed is given back in the message, as typed. That the entry
+    was decided is said first, even of a note over its limit, which the officer would
+    otherwise shorten only to be told the entry was decided."""
     kind, entries, model, address = queue
     login_as("officer")
     mine = client.get(address).text
     _decided_by_another(app, address, entries[3:])
     response = _send(client, mine, f"reason-{entries[3].id}", action="reject", reason="other",
                      note=note)  # fmt: skip
-    assert response.status_code == status
+    assert response.status_code == 409
     back = response.text
     [(said, link)] = _summary(back)
-    assert message in said and link is None
+    assert said.startswith(f"1 {NOUNS[kind]} was decided after you opened this page: ")
+    assert link is None
     assert f'id="reason-{entries[3].id}"' not in back
     assert _description(back) == f"Your decision was not saved.\nYour note, not saved: {note}"
     assert "<b>" not in back
@@ -313,16 +312,21 @@ def test_a_note_on_an_entry_decided_since_is_given_back(
 
 
 @pytest.mark.parametrize("queue", ["wishes", "comments"], indirect=True)  # photos have none
-def test_a_redacted_text_for_an_entry_decided_since_is_given_back(app, client, login_as, queue):
+@pytest.mark.parametrize("too_long", [False, True])
+def test_a_redacted_text_for_an_entry_decided_since_is_given_back(
+    app, client, login_as, queue, too_long
+):
     kind, entries, model, address = queue
     login_as("officer")
     mine = client.get(address).text
+    limit = int(re.search(rf'id="redacted-{entries[3].id}"[^>]*maxlength="(\d+)"', mine).group(1))
     _decided_by_another(app, address, entries[3:])
-    text = "Call me on [phone number removed]\nor at <the shop>"
+    text = "Call me on [phone number removed]\nor at <the shop>" + " x" * (limit * too_long)
     response = _send(client, mine, f"redacted-{entries[3].id}", action="approve_redacted",
                      redacted_text=text)  # fmt: skip
     assert response.status_code == 409
     back = response.text
+    assert "was decided after you opened this page" in _summary(back)[0][0]
     assert f'id="redacted-{entries[3].id}"' not in back
     assert _description(back) == (
         f"Your decision was not saved.\nYour text to publish, not saved: {text}"
@@ -332,22 +336,22 @@ def test_a_redacted_text_for_an_entry_decided_since_is_given_back(app, client, l
     assert db.session.get(model, entries[3].id).redacted_text is None
 
 
-def test_a_note_on_a_photo_its_entrant_withdrew_is_given_back(app, client, login_as):
+@pytest.mark.parametrize("note", ["Shows a car’s number plate", "Shows a plate " + "é" * 500])
+def test_a_note_on_a_photo_its_entrant_withdrew_is_given_back(app, client, login_as, note):
     competition = make_competition(slug="pics")
     entry = make_photo_entry(competition, title="Pond", status=PENDING, email="jo@example.org")
     db.session.commit()
     login_as("officer")
     page = client.get("/staff/queue/photos").text
+    outbox(app).clear()
     assert "We withdrew your photo entry" in _erase(
         app.test_client(), app, entry.reference, "jo@example.org"
     )
     response = _send(client, page, f"reason-{entry.id}", action="reject", reason="other",
-                     note="Shows a car’s number plate")  # fmt: skip
+                     note=note)  # fmt: skip
     assert response.status_code == 409
     back = response.text
     assert "(withdrawn by the entrant at " in _summary(back)[0][0]
-    assert _description(back) == (
-        "Your decision was not saved.\nYour note, not saved: Shows a car’s number plate"
-    )
+    assert _description(back) == f"Your decision was not saved.\nYour note, not saved: {note}"
     db.session.expire_all()
     assert db.session.get(PhotoEntry, entry.id).status_reason == "withdrawn"

@@ -150,8 +150,12 @@ def test_a_reported_redacted_wish_approved_again_stays_redacted(client, login_as
     assert "[phone number removed]" in wall and "07700" not in wall
     entry = client.get(f"/staff/entries/wish/{wish_id}").text
     assert "Call me on [phone number removed] about the park" in entry  # the published text
-    # Rejecting it keeps the redaction on record, and the page says nothing is published.
-    _decide(client, entry_ids=str(wish_id), action="reject", reason="personal_data")
+    # Reported again and rejected, the redaction stays on record and the page says nothing
+    # is published.
+    client.post(f"/consultations/derby/wishes/{wish_id}/report",
+                data={**hidden_fields(form.text), "reason": "Still a number"})  # fmt: skip
+    assert _decide(client, entry_ids=str(wish_id), action="reject",
+                   reason="personal_data").status_code == 303  # fmt: skip
     entry = client.get(f"/staff/entries/wish/{wish_id}").text
     assert "Not published" in entry
     assert "&lt;span" not in entry and 'class="engage-break-anywhere">Call me on 07700' in entry
@@ -278,10 +282,11 @@ def test_a_decision_taken_since_the_page_opened_is_not_overwritten(app, client, 
     wish = db.session.get(Wish, wish_id)
     assert (wish.status, wish.status_reason) == (ModerationStatus.REJECTED, "offensive")
     assert "Buy cheap watches" not in client.get("/consultations/derby/wall").text
-    # From a page opened after it, the decision can be changed on purpose.
-    response = _decide(client, entry_ids=str(wish_id), action="approve")
+    # Nor from a page opened after it, which no longer lists it: the form does not say it saw
+    # the rejection.
+    assert _decide(client, entry_ids=str(wish_id), action="approve").status_code == 409
     db.session.expire_all()
-    assert db.session.get(Wish, wish_id).status == ModerationStatus.APPROVED
+    assert db.session.get(Wish, wish_id).status == ModerationStatus.REJECTED
 
 
 def test_a_visitor_report_since_the_page_opened_is_said_not_a_server_error(
@@ -312,7 +317,7 @@ def test_a_visitor_report_since_the_page_opened_is_said_not_a_server_error(
     assert response.status_code == 409
     message = response.text
     assert "1 entry was decided after you opened this page" in message
-    assert "(reported by a visitor at " in message
+    assert "(approved by Officer at " in message and ", then reported by a visitor at " in message
 
 
 def test_a_decision_sent_twice_is_taken_once(client, login_as, pending):

@@ -164,8 +164,10 @@ def test_a_photo_withdrawn_by_its_entrant_is_left_out_of_a_bulk_approval_by_name
     assert "1 photo was decided after you opened this page" in back
     assert "(withdrawn by the entrant at " in back  # in the log, by no officer
     assert _statuses()["Bus stop mural"] == ("pending", None)
-    # Ticked again on a page opened since (or a hand-made request): the rest is decided.
-    response = _bulk(client, client.get(QUEUE).text, pending[2:], action="approve")
+    # Ticked again in a form that says it saw the withdrawal (made by hand: no page opened
+    # since lists the photo): the rest is decided, the withdrawn photo left out by name.
+    seen = {f"seen-{pending[3].id}": "1"}
+    response = _bulk(client, client.get(QUEUE).text, pending[2:], action="approve", **seen)
     back = client.get(response.location).text
     assert "Approved: 1 photo." in back
     assert f"Not approved: {pending[3].reference} “Allotments” was withdrawn by its entrant" in back
@@ -179,7 +181,7 @@ def test_a_photo_withdrawn_by_its_entrant_is_left_out_of_a_bulk_approval_by_name
     assert "Bus stop mural" in gallery and "Allotments" not in gallery
     # Nor one by one, nor rejected over the withdrawal.
     for data in ({"action": "approve"}, {"action": "reject", "reason": "spam"}):
-        alone = _bulk(client, client.get(QUEUE).text, pending[3:], **data)
+        alone = _bulk(client, client.get(QUEUE).text, pending[3:], **seen, **data)
         assert alone.status_code == 409
         assert f"{pending[3].reference} “Allotments” was withdrawn" in alone.text
     assert _statuses()["Allotments"] == ("rejected", "withdrawn")

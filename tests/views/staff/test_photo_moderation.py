@@ -4,10 +4,12 @@ decisions and reasons as wishes, logged under entry_type "photo"; staff-only ima
 import pytest
 
 from engage.extensions import db
+from engage.mail import outbox
 from engage.models import Flag, ModerationDecision, ModerationStatus, PhotoEntry
 from tests import photo_files as pf
 from tests.conftest import hidden_fields
 from tests.photo_factories import make_competition, make_photo_entry
+from tests.views.public.test_rights import _erase
 
 
 @pytest.fixture
@@ -187,6 +189,27 @@ def test_a_visitor_reports_a_published_photo_and_an_officer_decides_again(client
     assert client.get(f"/competitions/pics/photos/{entry.id}").status_code == 404
     actions = [d.action for d in db.session.query(ModerationDecision).filter_by(entry_id=entry.id)]
     assert actions == ["report", "reject"]
+
+
+def test_a_reported_photo_its_entrant_withdrew_leaves_the_queue(app, client, login_as):
+    """Withdrawn by its entrant (their details erased) after a visitor reported it, the photo
+    stayed in the queue as "Published, reported", counted as waiting, with no decision able to
+    take it out: every one was refused, as it was withdrawn."""
+    competition = make_competition(slug="pics")
+    entry = make_photo_entry(competition, title="Pond at dusk", email="jo@example.org")
+    db.session.commit()
+    url = f"/competitions/pics/photos/{entry.id}/report"
+    form = hidden_fields(client.get(url).text)
+    assert client.post(url, data={**form, "reason": "It shows my house"}).status_code == 303
+    outbox(app).clear()
+    erased = _erase(app.test_client(), app, entry.reference, "jo@example.org")
+    assert "We withdrew your photo entry" in erased
+    login_as("officer")
+    queue = client.get("/staff/queue/photos").text
+    assert "Pond at dusk" not in queue
+    assert "0 photos wait for a decision" in queue and "Photos (0 waiting)" in queue
+    history = client.get(f"/staff/entries/photo/{entry.id}").text
+    assert "Reported by a visitor" in history and "Withdrawn by the entrant" in history
 
 
 @pytest.mark.parametrize("status", [ModerationStatus.PENDING, ModerationStatus.REJECTED])
