@@ -273,11 +273,12 @@ def mapping_choices(run: AnalysisRun) -> list[tuple[str, str]]:
     return [(item["id"], item["name"]) for item in framework_for(run.consultation_id)]
 
 
-def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMapping:
+def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> bool:
     """A person confirms that a theme belongs to one of the strategy's themes or priorities.
 
     A theme belongs to one of them at a time: confirming another replaces the earlier one
-    (which stays as a suggestion with its score, if the analysis made it).
+    (which stays as a suggestion with its score, if the analysis made it). Returns False, and
+    changes and logs nothing, when the theme already belongs to that one.
     """
     _require_editable(theme.run, theme)
     names = dict(mapping_choices(theme.run))
@@ -286,6 +287,8 @@ def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMap
     kind, _, target_id = target.partition(":")
     column = "priority_id" if kind == "priority" else "strategy_theme_id"
     mapping = next((m for m in theme.mappings if getattr(m, column) == int(target_id)), None)
+    if mapping is not None and mapping.confirmed_at is not None:
+        return False  # a double click, or two members confirming the same: who and when stay
     if mapping is None:
         mapping = ThemeMapping(**{column: int(target_id)})
         theme.mappings.append(mapping)
@@ -295,7 +298,7 @@ def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMap
     mapping.confirmed_by, mapping.confirmed_at = user, utcnow()
     log_edit(theme.run, "map", user, theme, target=target, name=names[target])
     db.session.flush()
-    return mapping
+    return True
 
 
 def _not_a_choice(target: str, names: dict) -> str:

@@ -218,8 +218,11 @@ def map_theme(run_id, theme_id):
     form = _forms(run, theme, mapping_form=MappingForm())["mapping_form"]
 
     def action():
-        mapping = confirm_mapping(theme, form.strategy_target.data, staff_user())
-        return f"Confirmed: “{theme.label}” belongs to {mapping.target_title}"
+        changed = confirm_mapping(theme, form.strategy_target.data, staff_user())
+        title = theme.confirmed_mapping.target_title
+        if not changed:
+            return f"Nothing changed: “{theme.label}” already belongs to {title}"
+        return f"Confirmed: “{theme.label}” belongs to {title}"
 
     # With nothing left to choose from the field is not shown: a refusal is told unlinked.
     field = "strategy_target" if form.strategy_target.choices else None

@@ -257,3 +257,27 @@ def test_a_file_that_keeps_a_priority_s_key_or_a_theme_s_title_keeps_its_mapping
     for theme, kinds in [(onto_priority, ["map"]), (onto_dropped, ["map", "unmap"])]:
         assert [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)] == kinds
     assert onto_priority.confirmed_mapping.priority.key == "feeling-safe-at-night"
+
+
+def test_confirming_the_mapping_a_theme_has_changes_nothing_and_logs_nothing(client, mapped_run):
+    """A double click, or two members confirming the same thing from pages opened before."""
+    run, theme = mapped_run
+    key = next(k for k in _choices(run) if k.startswith("priority:"))
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    stale = hidden_fields(client.get(base).text)
+    title = _confirm_onto(client, run, theme, key)
+    confirmed_at = theme.confirmed_mapping.confirmed_at
+
+    again = client.post(f"{base}/mapping", data={**stale, "strategy_target": key})
+    assert again.status_code == 303
+    page = client.get(again.location).text
+    said = f"Nothing changed: “{html.escape(theme.label)}” already belongs to {title}"
+    assert said in page
+    assert f"Belongs to {title}." in page
+    log = page[page.index('id="edits"') :]
+    assert log.count("confirmed that") == 1
+    db.session.expire_all()
+    kinds = [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)]
+    assert kinds == ["map"]
+    assert theme.confirmed_mapping.confirmed_at == confirmed_at  # who and when stay the first's
