@@ -281,3 +281,91 @@ def test_confirming_the_mapping_a_theme_has_changes_nothing_and_logs_nothing(cli
     kinds = [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)]
     assert kinds == ["map"]
     assert theme.confirmed_mapping.confirmed_at == confirmed_at  # who and when stay the first's
+
+
+def _log(page: str) -> str:
+    return html.unescape(page[page.index('id="edits"') :])
+
+
+def test_a_theme_merged_into_an_unmapped_one_passes_its_mapping_on(client, mapped_run):
+    run, _theme = mapped_run
+    target, source = visible_themes(run)[:2]
+    sign_in(client, make_staff("strategy"))
+    title = html.unescape(
+        _confirm_onto(client, run, source, _target(run, "priority:", "Feeling safe at night"))
+    )
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    url = f"{base}/{target.id}"
+    response = _post(client, f"{url}/merge", url, {"other": source.id})
+    assert response.status_code == 303
+    page = html.unescape(client.get(response.location).text)
+    assert f"“{target.label}” now belongs to {title}, as “{source.label}” did" in page
+    assert f"Belongs to {title}." in page
+    assert (
+        f"merged “{source.label}” into “{target.label}”, and with it its mapping onto {title}"
+        in _log(page)
+    )
+    themes = html.unescape(client.get(base).text)
+    card = themes[themes.index(f'id="theme-{target.id}"') :]
+    assert title in card[: card.index("</p>")]
+    db.session.expire_all()
+    assert target.confirmed_mapping.target_title == title
+    assert source.confirmed_mapping is None  # held once: counted once when it ends
+    assert [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=target.id)] == [
+        "merge",
+        "map",
+    ]
+
+
+def test_merging_two_mapped_themes_keeps_the_target_s_and_says_the_other_ended(client, mapped_run):
+    """A theme belongs to one of the strategy's themes or priorities at a time."""
+    run, _theme = mapped_run
+    target, source = visible_themes(run)[:2]
+    sign_in(client, make_staff("strategy"))
+    kept = _confirm_onto(client, run, target, _target(run, "priority:", "Feeling safe at night"))
+    ended = _confirm_onto(client, run, source, _target(run, "theme:", "Healthier Communities"))
+    kept, ended = html.unescape(kept), html.unescape(ended)
+    url = f"/staff/workspace/runs/{run.id}/themes/{target.id}"
+    response = _post(client, f"{url}/merge", url, {"other": source.id})
+    page = html.unescape(client.get(response.location).text)
+    assert f"“{target.label}” keeps its mapping onto {kept}; “{source.label}” belonged to" in page
+    assert f"Belongs to {kept}." in page
+    said = f"merged “{source.label}” into “{target.label}”; its mapping onto {ended} ended"
+    assert said in _log(page)
+    db.session.expire_all()
+    assert target.confirmed_mapping.target_title == kept
+    assert source.confirmed_mapping is None
+    assert [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=source.id)] == [
+        "map",
+        "unmap",
+    ]
+
+
+def test_each_part_of_a_split_keeps_its_parent_s_mapping(client, mapped_run):
+    from engage.models import RunTheme
+
+    run, _theme = mapped_run
+    theme = max(visible_themes(run), key=lambda t: t.size)
+    sign_in(client, make_staff("strategy"))
+    title = html.unescape(
+        _confirm_onto(client, run, theme, _target(run, "priority:", "Feeling safe at night"))
+    )
+    url = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    response = _post(client, f"{url}/split", url, {"parts": 2})
+    assert response.status_code == 303
+    page = html.unescape(client.get(response.location).text)
+    assert f"Belongs to {title}." in page
+    assert f"each part keeps its mapping onto {title}" in page
+    assert "split it from" in _log(page)
+    db.session.expire_all()
+    parts = db.session.query(RunTheme).filter_by(parent_id=theme.id).all()
+    assert len(parts) >= 2
+    assert all(p.confirmed_mapping.target_title == title for p in parts)
+    assert theme.confirmed_mapping is None
+    parent = html.unescape(client.get(url).text)
+    assert f"split “{theme.label}” into {len(parts)} themes, each keeping its mapping" in parent
+
+    second = run_analysis(run.consultation, n_themes=3)  # the next run splits it again
+    again = [t for t in visible_themes(second) if t.carried_from_id in {p.id for p in parts}]
+    assert len(again) == len(parts)
+    assert all(t.confirmed_mapping.target_title == title for t in again)
