@@ -369,3 +369,42 @@ def test_each_part_of_a_split_keeps_its_parent_s_mapping(client, mapped_run):
     again = [t for t in visible_themes(second) if t.carried_from_id in {p.id for p in parts}]
     assert len(again) == len(parts)
     assert all(t.confirmed_mapping.target_title == title for t in again)
+
+
+def test_a_file_imported_over_the_draft_carries_the_suggestions_by_key(app, client, mapped_run):
+    """The analysis's suggestions name the draft's rows a file replaces: those the file keeps
+    (a priority by its key, a theme by its title) are still suggested, in the file's words."""
+    from dataclasses import replace
+
+    from tests.strategy_factories import demo_themes
+    from tests.views.test_strategy_import_confirm import _confirm, _upload, _yaml
+
+    run, _theme = mapped_run
+    first = {t.framework[0]["name"]: t for t in visible_themes(run) if t.framework}
+    reworded, dropped = first["Getting around without a car"], first["Cleaner, greener streets"]
+    score = reworded.framework[0]["score"]
+    version_id = reworded.mappings[0].priority.version_id
+
+    def changed(p):
+        return replace(p, title="Travel without a car") if p.key == "getting-around" else p
+
+    themes = [
+        replace(
+            t, priorities=[changed(p) for p in t.priorities if p.key != "cleaner-greener-streets"]
+        )
+        for t in demo_themes()
+    ]
+    admin = app.test_client()
+    sign_in(admin, make_staff("admin", email="admin@example.org"))
+    assert _confirm(admin, version_id, _upload(admin, version_id, _yaml(themes))).status_code == 303
+
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    cards = html.unescape(client.get(base).text)
+    assert "Suggested: Travel without a car" in cards
+    assert "Getting around without a car" not in cards and "Cleaner, greener streets" not in cards
+    page = html.unescape(client.get(f"{base}/{reworded.id}").text)
+    assert f"Travel without a car (suggested, {score:.2f})" in page
+    page = html.unescape(client.get(f"{base}/{dropped.id}").text)
+    assert "Sustainable Development (suggested, " in page  # its next, whose title the file keeps
+    assert "Cleaner, greener streets" not in page
