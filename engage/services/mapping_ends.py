@@ -8,7 +8,9 @@ no longer exists, and the theme's page can say why it is no longer mapped.
 A file imported over a draft replaces every row, yet keeps some of what they stand for: a
 priority whose key the file keeps (as its cited evidence is kept), a theme whose title it
 keeps. Mappings onto those are held while the rows are replaced and put on the new ones; only
-the mappings onto what the file drops end.
+the mappings onto what the file drops end. The analysis's suggestions each run theme keeps
+(its framework, by the ids of the rows) are carried over the same way, in the file's words;
+those onto what the file drops go.
 """
 
 from collections import Counter
@@ -17,7 +19,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from engage.extensions import db
-from engage.models import Priority, StrategyTheme, StrategyVersion, ThemeEdit, ThemeMapping, User
+from engage.models import (
+    AnalysisRun,
+    Priority,
+    RunTheme,
+    StrategyTheme,
+    StrategyVersion,
+    ThemeEdit,
+    ThemeMapping,
+    User,
+)
 
 # Why a mapping ended, as its 'unmap' line in the theme's log records it.
 REMOVED = "removed_from_strategy"
@@ -99,3 +110,33 @@ def carry_mappings(version: StrategyVersion, held: list[HeldMapping], user: User
             ended.append(each.mapping.id)
     db.session.flush()
     return ended
+
+
+def suggestion_places(version: StrategyVersion) -> dict[tuple[str, int], tuple]:
+    """Each theme and priority of a draft as the analysis's suggestions name it, (kind, id),
+    with what a file keeps of it (see _places): taken before a file replaces the rows."""
+    return {
+        ("priority" if isinstance(target, Priority) else "theme", target.id): place
+        for place, target in _places(version).items()
+    }
+
+
+def carry_suggestions(version: StrategyVersion, before: dict[tuple[str, int], tuple]) -> None:
+    """Point the suggestions of the consultation's run themes that named the replaced rows
+    (`before`) at the rows in their place, with their new titles; drop the others."""
+    places = _places(version)
+    runs = select(AnalysisRun.id).where(
+        AnalysisRun.consultation_id == version.strategy.consultation_id
+    )
+    for theme in db.session.scalars(select(RunTheme).where(RunTheme.run_id.in_(runs))):
+        if any((s["kind"], s["id"]) in before for s in theme.framework):
+            carried = (_carried(s, before, places) for s in theme.framework)
+            theme.framework = [s for s in carried if s is not None]
+
+
+def _carried(suggestion: dict, before: dict, places: dict) -> dict | None:
+    place = before.get((suggestion["kind"], suggestion["id"]))
+    if place is None:
+        return suggestion  # onto another version of the strategy, which stays
+    target = places.get(place)
+    return None if target is None else {**suggestion, "id": target.id, "name": target.title}

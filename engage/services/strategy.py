@@ -20,7 +20,13 @@ from engage.models import (
     StrategyVersion,
     User,
 )
-from engage.services.mapping_ends import carry_mappings, end_mappings_onto, hold_mappings_into
+from engage.services.mapping_ends import (
+    carry_mappings,
+    carry_suggestions,
+    end_mappings_onto,
+    hold_mappings_into,
+    suggestion_places,
+)
 from engage.template_helpers import LOCAL_TZ
 
 MAX_TITLE = 200
@@ -299,13 +305,13 @@ def _unique(base: str, taken: set[str]) -> str:
 def replace_content(
     version: StrategyVersion, themes: list[ThemeSpec], user: User | None = None
 ) -> list[int]:
-    """An imported file replaces a draft's themes and priorities; cited wishes, and mappings of
-    run themes, stay with the priorities whose key the file keeps (and mappings with the themes
-    whose title it keeps). The other mappings end (in their logs, by `user`); returns the ids of
-    the confirmed ones that ended."""
+    """An imported file replaces a draft's themes and priorities; cited wishes, and mappings
+    and suggestions of run themes, stay with the priorities whose key the file keeps (and
+    mappings and suggestions with the themes whose title it keeps). The other mappings end (in
+    their logs, by `user`); returns the ids of the confirmed ones that ended."""
     require_draft(version)
     cited = {p.key: [(e.wish_id, e.run_theme_id) for e in p.evidence] for p in version.priorities}
-    held = hold_mappings_into(version)
+    held, suggested = hold_mappings_into(version), suggestion_places(version)
     for change in version.changes:
         change.after = None
     version.themes.clear()
@@ -319,4 +325,5 @@ def replace_content(
                 PriorityEvidence(wish_id=w, run_theme_id=t) for w, t in cited.get(priority.key, [])
             ]
     db.session.flush()
+    carry_suggestions(version, suggested)
     return sorted(carry_mappings(version, held, user))

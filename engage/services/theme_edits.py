@@ -22,6 +22,7 @@ from engage.services.analysis_runs import (
 )
 from engage.services.run_models import save_model, split_parts
 from engage.services.theme_keywords import describe_from_members
+from engage.services.theme_mappings import pass_on_merge, pass_on_split, unconfirm
 from engage.services.theme_mentions import move_mentions, route_mentions
 from engage.services.workspace_entries import texts_of
 
@@ -105,8 +106,9 @@ NOT_MERGED_INTO_OTHER = (
 )
 
 
-def merge_themes(target: RunTheme, source: RunTheme, user: User | None) -> None:
-    """Every entry of `source` joins `target`; `source` is kept, marked merged."""
+def merge_themes(target: RunTheme, source: RunTheme, user: User | None) -> dict:
+    """Every entry of `source` joins `target`; `source` is kept, marked merged. Returns what
+    became of its confirmed mapping (see theme_mappings.pass_on_merge)."""
     run = target.run
     _require_editable(run, target, source)
     if source.id == target.id:
@@ -126,8 +128,11 @@ def merge_themes(target: RunTheme, source: RunTheme, user: User | None) -> None:
     target.keywords = _union(target.keywords, source.keywords)[:MAX_KEYWORDS]
     target.representatives = target.representatives + source.representatives
     source.merged_into = target
-    log_edit(run, "merge", user, target, merged=source.id, label=source.label, into=target.label)
+    edit = log_edit(run, "merge", user, target, merged=source.id, label=source.label)
+    mapping = pass_on_merge(target, source, user)
+    edit.details = {**edit.details, "into": target.label, **mapping}
     refresh_sizes(run)
+    return mapping
 
 
 def _union(first: list, second: list) -> list:
@@ -141,7 +146,8 @@ OTHER_NOT_SPLIT = (
 
 
 def split_theme(theme: RunTheme, parts: int, user: User | None) -> list[RunTheme]:
-    """Cluster a theme's members again into `parts` themes of their own."""
+    """Cluster a theme's members again into `parts` themes of their own; each belongs to what
+    the theme belonged to."""
     run = theme.run
     _require_editable(run, theme)
     if theme.is_other:  # its parts would count as themes found, though nothing was found in it
@@ -174,7 +180,9 @@ def split_theme(theme: RunTheme, parts: int, user: User | None) -> list[RunTheme
     parts = {c.split_part: c for c in children.values()}
     route_mentions(run.id, theme.id, partial(split_parts, model, parts=parts, fallback=fallback))
     theme.split, theme.split_model_file = True, save_model(model)
-    log_edit(run, "split", user, theme, parts=[c.id for c in children.values()], label=theme.label)
+    edit = log_edit(run, "split", user, theme, parts=[c.id for c in children.values()])
+    mapping = pass_on_split(theme, list(children.values()), user)
+    edit.details = {**edit.details, "label": theme.label, "mapping": mapping}
     refresh_sizes(run)
     return list(children.values())
 
@@ -273,11 +281,12 @@ def mapping_choices(run: AnalysisRun) -> list[tuple[str, str]]:
     return [(item["id"], item["name"]) for item in framework_for(run.consultation_id)]
 
 
-def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMapping:
+def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> bool:
     """A person confirms that a theme belongs to one of the strategy's themes or priorities.
 
     A theme belongs to one of them at a time: confirming another replaces the earlier one
-    (which stays as a suggestion with its score, if the analysis made it).
+    (which stays as a suggestion with its score, if the analysis made it). Returns False, and
+    changes and logs nothing, when the theme already belongs to that one.
     """
     _require_editable(theme.run, theme)
     names = dict(mapping_choices(theme.run))
@@ -286,16 +295,18 @@ def confirm_mapping(theme: RunTheme, target: str, user: User | None) -> ThemeMap
     kind, _, target_id = target.partition(":")
     column = "priority_id" if kind == "priority" else "strategy_theme_id"
     mapping = next((m for m in theme.mappings if getattr(m, column) == int(target_id)), None)
+    if mapping is not None and mapping.confirmed_at is not None:
+        return False  # a double click, or two members confirming the same: who and when stay
     if mapping is None:
         mapping = ThemeMapping(**{column: int(target_id)})
         theme.mappings.append(mapping)
     for other in list(theme.mappings):
         if other is not mapping:
-            _unconfirm(theme, other)
+            unconfirm(theme, other)
     mapping.confirmed_by, mapping.confirmed_at = user, utcnow()
     log_edit(theme.run, "map", user, theme, target=target, name=names[target])
     db.session.flush()
-    return mapping
+    return True
 
 
 def _not_a_choice(target: str, names: dict) -> str:
@@ -317,16 +328,7 @@ def remove_mapping(theme: RunTheme, user: User | None) -> str:
     if mapping is None:
         raise ThemeEditError("This theme has no confirmed mapping to remove")
     title = mapping.target_title
-    _unconfirm(theme, mapping)
+    unconfirm(theme, mapping)
     log_edit(theme.run, "unmap", user, theme, name=title)
     db.session.flush()
     return title
-
-
-def _unconfirm(theme: RunTheme, mapping: ThemeMapping) -> None:
-    """A confirmed mapping the analysis suggested goes back to a suggestion; one a person
-    added goes."""
-    if mapping.score is None:
-        theme.mappings.remove(mapping)
-    else:
-        mapping.confirmed_by, mapping.confirmed_at = None, None

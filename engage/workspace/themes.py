@@ -188,12 +188,24 @@ def merge(run_id, theme_id):
         other = get_theme(run, valid_id(form.other.data))
         if other is None:
             raise EngageError("Choose the theme to merge into this one")
-        merge_themes(theme, other, staff_user())
-        return f"Merged “{other.label}” into “{theme.label}”"
+        return _merged(theme, other, merge_themes(theme, other, staff_user()))
 
     # Other's page, or one with only Other left to merge, shows no field: a refusal is unlinked.
     field = "other" if form.other.choices else None
     return _edit(run, theme, "merge_form", form, action, lambda: theme, field)
+
+
+def _merged(theme, other, mapping: dict) -> str:
+    said = f"Merged “{other.label}” into “{theme.label}”"
+    if "gained" in mapping:
+        return f"{said}: “{theme.label}” now belongs to {mapping['gained']}, as “{other.label}” did"
+    if "ended" in mapping:
+        return (
+            f"{said}: “{theme.label}” keeps its mapping onto {mapping['kept']}; “{other.label}” "
+            f"belonged to {mapping['ended']}, and that mapping ended, as a theme belongs to one "
+            f"at a time. Confirm {mapping['ended']} here instead if it fits better"
+        )
+    return said
 
 
 @bp.post("/runs/<int:run_id>/themes/<int:theme_id>/split")
@@ -205,7 +217,9 @@ def split(run_id, theme_id):
 
     def action():
         parts.extend(split_theme(theme, form.parts.data, staff_user()))
-        return f"Split “{theme.label}” into {len(parts)} themes"
+        mapping = parts[0].confirmed_mapping
+        kept = f"; each part keeps its mapping onto {mapping.target_title}" if mapping else ""
+        return f"Split “{theme.label}” into {len(parts)} themes{kept}"
 
     field = None if theme.is_other else "parts"  # Other's page has no field to split it with
     return _edit(run, theme, "split_form", form, action, lambda: parts[0], field)
@@ -218,8 +232,11 @@ def map_theme(run_id, theme_id):
     form = _forms(run, theme, mapping_form=MappingForm())["mapping_form"]
 
     def action():
-        mapping = confirm_mapping(theme, form.strategy_target.data, staff_user())
-        return f"Confirmed: “{theme.label}” belongs to {mapping.target_title}"
+        changed = confirm_mapping(theme, form.strategy_target.data, staff_user())
+        title = theme.confirmed_mapping.target_title
+        if not changed:
+            return f"Nothing changed: “{theme.label}” already belongs to {title}"
+        return f"Confirmed: “{theme.label}” belongs to {title}"
 
     # With nothing left to choose from the field is not shown: a refusal is told unlinked.
     field = "strategy_target" if form.strategy_target.choices else None

@@ -257,3 +257,154 @@ def test_a_file_that_keeps_a_priority_s_key_or_a_theme_s_title_keeps_its_mapping
     for theme, kinds in [(onto_priority, ["map"]), (onto_dropped, ["map", "unmap"])]:
         assert [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)] == kinds
     assert onto_priority.confirmed_mapping.priority.key == "feeling-safe-at-night"
+
+
+def test_confirming_the_mapping_a_theme_has_changes_nothing_and_logs_nothing(client, mapped_run):
+    """A double click, or two members confirming the same thing from pages opened before."""
+    run, theme = mapped_run
+    key = next(k for k in _choices(run) if k.startswith("priority:"))
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    stale = hidden_fields(client.get(base).text)
+    title = _confirm_onto(client, run, theme, key)
+    confirmed_at = theme.confirmed_mapping.confirmed_at
+
+    again = client.post(f"{base}/mapping", data={**stale, "strategy_target": key})
+    assert again.status_code == 303
+    page = client.get(again.location).text
+    said = f"Nothing changed: “{html.escape(theme.label)}” already belongs to {title}"
+    assert said in page
+    assert f"Belongs to {title}." in page
+    log = page[page.index('id="edits"') :]
+    assert log.count("confirmed that") == 1
+    db.session.expire_all()
+    kinds = [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=theme.id)]
+    assert kinds == ["map"]
+    assert theme.confirmed_mapping.confirmed_at == confirmed_at  # who and when stay the first's
+
+
+def _log(page: str) -> str:
+    return html.unescape(page[page.index('id="edits"') :])
+
+
+def test_a_theme_merged_into_an_unmapped_one_passes_its_mapping_on(client, mapped_run):
+    run, _theme = mapped_run
+    target, source = visible_themes(run)[:2]
+    sign_in(client, make_staff("strategy"))
+    title = html.unescape(
+        _confirm_onto(client, run, source, _target(run, "priority:", "Feeling safe at night"))
+    )
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    url = f"{base}/{target.id}"
+    response = _post(client, f"{url}/merge", url, {"other": source.id})
+    assert response.status_code == 303
+    page = html.unescape(client.get(response.location).text)
+    assert f"“{target.label}” now belongs to {title}, as “{source.label}” did" in page
+    assert f"Belongs to {title}." in page
+    assert (
+        f"merged “{source.label}” into “{target.label}”, and with it its mapping onto {title}"
+        in _log(page)
+    )
+    themes = html.unescape(client.get(base).text)
+    card = themes[themes.index(f'id="theme-{target.id}"') :]
+    assert title in card[: card.index("</p>")]
+    db.session.expire_all()
+    assert target.confirmed_mapping.target_title == title
+    assert source.confirmed_mapping is None  # held once: counted once when it ends
+    assert [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=target.id)] == [
+        "merge",
+        "map",
+    ]
+
+
+def test_merging_two_mapped_themes_keeps_the_target_s_and_says_the_other_ended(client, mapped_run):
+    """A theme belongs to one of the strategy's themes or priorities at a time."""
+    run, _theme = mapped_run
+    target, source = visible_themes(run)[:2]
+    sign_in(client, make_staff("strategy"))
+    kept = _confirm_onto(client, run, target, _target(run, "priority:", "Feeling safe at night"))
+    ended = _confirm_onto(client, run, source, _target(run, "theme:", "Healthier Communities"))
+    kept, ended = html.unescape(kept), html.unescape(ended)
+    url = f"/staff/workspace/runs/{run.id}/themes/{target.id}"
+    response = _post(client, f"{url}/merge", url, {"other": source.id})
+    page = html.unescape(client.get(response.location).text)
+    assert f"“{target.label}” keeps its mapping onto {kept}; “{source.label}” belonged to" in page
+    assert f"Belongs to {kept}." in page
+    said = f"merged “{source.label}” into “{target.label}”; its mapping onto {ended} ended"
+    assert said in _log(page)
+    db.session.expire_all()
+    assert target.confirmed_mapping.target_title == kept
+    assert source.confirmed_mapping is None
+    assert [e.kind for e in db.session.query(ThemeEdit).filter_by(theme_id=source.id)] == [
+        "map",
+        "unmap",
+    ]
+
+
+def test_each_part_of_a_split_keeps_its_parent_s_mapping(client, mapped_run):
+    from engage.models import RunTheme
+
+    run, _theme = mapped_run
+    theme = max(visible_themes(run), key=lambda t: t.size)
+    sign_in(client, make_staff("strategy"))
+    title = html.unescape(
+        _confirm_onto(client, run, theme, _target(run, "priority:", "Feeling safe at night"))
+    )
+    url = f"/staff/workspace/runs/{run.id}/themes/{theme.id}"
+    response = _post(client, f"{url}/split", url, {"parts": 2})
+    assert response.status_code == 303
+    page = html.unescape(client.get(response.location).text)
+    assert f"Belongs to {title}." in page
+    assert f"each part keeps its mapping onto {title}" in page
+    assert "split it from" in _log(page)
+    db.session.expire_all()
+    parts = db.session.query(RunTheme).filter_by(parent_id=theme.id).all()
+    assert len(parts) >= 2
+    assert all(p.confirmed_mapping.target_title == title for p in parts)
+    assert theme.confirmed_mapping is None
+    parent = html.unescape(client.get(url).text)
+    assert f"split “{theme.label}” into {len(parts)} themes, each keeping its mapping" in parent
+
+    second = run_analysis(run.consultation, n_themes=3)  # the next run splits it again
+    again = [t for t in visible_themes(second) if t.carried_from_id in {p.id for p in parts}]
+    assert len(again) == len(parts)
+    assert all(t.confirmed_mapping.target_title == title for t in again)
+
+
+def test_a_file_imported_over_the_draft_carries_the_suggestions_by_key(app, client, mapped_run):
+    """The analysis's suggestions name the draft's rows a file replaces: those the file keeps
+    (a priority by its key, a theme by its title) are still suggested, in the file's words."""
+    from dataclasses import replace
+
+    from tests.strategy_factories import demo_themes
+    from tests.views.test_strategy_import_confirm import _confirm, _upload, _yaml
+
+    run, _theme = mapped_run
+    first = {t.framework[0]["name"]: t for t in visible_themes(run) if t.framework}
+    reworded, dropped = first["Getting around without a car"], first["Cleaner, greener streets"]
+    score = reworded.framework[0]["score"]
+    version_id = reworded.mappings[0].priority.version_id
+
+    def changed(p):
+        return replace(p, title="Travel without a car") if p.key == "getting-around" else p
+
+    themes = [
+        replace(
+            t, priorities=[changed(p) for p in t.priorities if p.key != "cleaner-greener-streets"]
+        )
+        for t in demo_themes()
+    ]
+    admin = app.test_client()
+    sign_in(admin, make_staff("admin", email="admin@example.org"))
+    assert _confirm(admin, version_id, _upload(admin, version_id, _yaml(themes))).status_code == 303
+
+    sign_in(client, make_staff("strategy"))
+    base = f"/staff/workspace/runs/{run.id}/themes"
+    cards = html.unescape(client.get(base).text)
+    assert "Suggested: Travel without a car" in cards
+    assert "Getting around without a car" not in cards and "Cleaner, greener streets" not in cards
+    page = html.unescape(client.get(f"{base}/{reworded.id}").text)
+    assert f"Travel without a car (suggested, {score:.2f})" in page
+    page = html.unescape(client.get(f"{base}/{dropped.id}").text)
+    assert "Sustainable Development (suggested, " in page  # its next, whose title the file keeps
+    assert "Cleaner, greener streets" not in page
