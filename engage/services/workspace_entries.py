@@ -214,13 +214,15 @@ def texts_of(keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
             else func.coalesce(model.redacted_text, model.text)
         )
         for start in range(0, len(ids), 500):
+            # The status is checked here, not in the query: there, SQLite read every entry of
+            # that status through its index for each 500 ids, a cost growing with the square
+            # of the entries (2 to 3 s of an export of 50,000).
             rows = db.session.execute(
-                select(model.id, text).where(
-                    model.id.in_(ids[start : start + 500]),
-                    model.status == ModerationStatus.APPROVED,
-                )
+                select(model.id, text, model.status).where(model.id.in_(ids[start : start + 500]))
             )
-            found.update({(entry_type, row[0]): row[1] for row in rows})
+            found.update(
+                {(entry_type, i): t for i, t, status in rows if status == ModerationStatus.APPROVED}
+            )
     return found
 
 
