@@ -12,8 +12,6 @@ import io
 from collections.abc import Callable, Iterator
 from itertools import islice
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import Row, select
 
 from engage.extensions import db
@@ -24,6 +22,7 @@ from engage.services.run_counts import entry_counts
 from engage.services.theme_mentions import raised_in_run
 from engage.services.theme_reports import WITHDRAWN, relevant_total
 from engage.services.workspace_entries import ENTRY_TYPES, with_entries
+from engage.services.xlsx import write_workbook
 from engage.template_helpers import local_datetime
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -161,28 +160,14 @@ def csv_lines(header: list[str], rows: Iterator[list]) -> Iterator[str]:
 
 def workbook(run: AnalysisRun) -> bytes:
     """An XLSX workbook: a sheet of themes, a sheet of assignments, and where they came from."""
-    book = Workbook(write_only=True)
-    for title, header, rows in (
-        ("Themes", THEME_COLUMNS, theme_rows(run)),
-        ("Assignments", ASSIGNMENT_COLUMNS, assignment_rows(run)),
-        ("About this run", ["", ""], iter(about_rows(run))),
-    ):
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_cell(sheet, v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _cell(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never "f": openpyxl would otherwise store "=…" as a formula
-        # "- more buses" reads as written, and stays text if the cell is edited.
-        cell.quotePrefix = value.startswith(DANGEROUS)
-    return cell
+    return write_workbook(
+        [
+            ("Themes", THEME_COLUMNS, theme_rows(run)),
+            ("Assignments", ASSIGNMENT_COLUMNS, assignment_rows(run)),
+            ("About this run", ["", ""], about_rows(run)),
+        ],
+        quoted=DANGEROUS,
+    )
 
 
 def about_rows(run: AnalysisRun) -> list[list]:
