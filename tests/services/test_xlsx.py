@@ -12,12 +12,10 @@ from engage.services.xlsx import write_workbook
 
 QUOTED = ("=", "+", "-", "@", "\t", "\r")
 VALUES = [
-    "",
     None,
     "   ",
     "  leading and trailing  ",
     "two\nlines",
-    "\rcarriage return",
     "\ttab first",
     "=SUM(A1:A9)",
     "-2+3 more parks",
@@ -88,6 +86,20 @@ def test_sheets_keep_their_order_and_names_and_every_part_is_xml():
     rows = list(book["Assignments & more"].iter_rows(values_only=True))
     assert rows == [("b",), *((n,) for n in range(2500))]
     assert list(book["About this run"].iter_rows(values_only=True)) == [(None, None)]
+
+
+def test_a_carriage_return_and_empty_text_stay_as_they_were():
+    # openpyxl writes a carriage return as it is, which XML reads back as a line feed, and
+    # empty text as an empty string cell; Excel's own escape keeps the carriage return, and an
+    # empty cell keeps a row of blank headers.
+    data = write_workbook([("Sheet", ["", ""], [["\rcarriage return", ""]])], QUOTED)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml").decode()
+    assert "_x000D_carriage return" in sheet
+    assert [[value for value, _, _ in row] for row in _cells(data)] == [
+        [None, None],
+        ["_x000D_carriage return", None],
+    ]
 
 
 def test_characters_xml_cannot_hold_are_left_out():
