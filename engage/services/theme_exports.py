@@ -9,24 +9,26 @@ with the "quote prefix" style, which keeps it text when someone edits the cell.
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import islice
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from engage.extensions import db
 from engage.models import AGE_BANDS, CHANNELS, AnalysisRun, Area, ThemeAssignment
 from engage.services.analysis_runs import visible_themes
 from engage.services.flags import redact_personal_data
 from engage.services.run_counts import entry_counts
-from engage.services.theme_mentions import mentions_by_assignment
+from engage.services.theme_mentions import raised_in_run
 from engage.services.theme_reports import WITHDRAWN, relevant_total
-from engage.services.workspace_entries import ENTRY_TYPES, references_of, texts_of
+from engage.services.workspace_entries import ENTRY_TYPES, with_entries
+from engage.services.xlsx import write_workbook
 from engage.template_helpers import local_datetime
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
+CSV_ROWS = 500
+_CHANNELS = {**CHANNELS, "photo": "Photo competition"}
 
 THEME_COLUMNS = [
     "run",
@@ -91,89 +93,81 @@ def theme_rows(run: AnalysisRun) -> Iterator[list]:
 
 def assignment_rows(run: AnalysisRun) -> Iterator[list]:
     """Every assignment of the run, with the entry's public text (personal data redacted,
-    as in every quote the workspace shows), read in chunks so a large run streams."""
-    themes = {t.id: t for t in run.themes}
+    as in every quote the workspace shows), read as it goes so a large run streams."""
+    themes = {t.id: (t.number, t.label) for t in run.themes}
     areas = dict(db.session.execute(select(Area.id, Area.name)).all())
-    channels = {**CHANNELS, "photo": "Photo competition"}
-    last = 0
-    while True:
-        chunk = list(
-            db.session.scalars(
-                select(ThemeAssignment)
-                .where(ThemeAssignment.run_id == run.id, ThemeAssignment.id > last)
-                .order_by(ThemeAssignment.id)
-                .limit(CHUNK)
-            )
-        )
-        if not chunk:
-            return
-        last = chunk[-1].id
-        keys = [(a.entry_type, a.entry_id) for a in chunk]
-        texts, references = texts_of(keys), references_of(keys)
-        raised = mentions_by_assignment([a.id for a in chunk])
-        for a, key in zip(chunk, keys, strict=True):
-            theme = themes[a.theme_id]
-            yield [
-                run.id,
-                references.get(key, a.key),
-                ENTRY_TYPES.get(a.entry_type, a.entry_type),
-                theme.number,
-                theme.label,
-                a.score,
-                a.terms,
-                "; ".join(
-                    f"{themes[m.theme_id].number} {themes[m.theme_id].label} ({m.score:.2f})"
-                    for m in raised.get(a.id, [])
-                ),
-                "yes" if a.moved_by_team else "no",
-                "yes" if a.not_relevant else "no",
-                "yes" if a.added_later else "no",
-                areas.get(a.area_id, ""),
-                channels.get(a.channel, a.channel),
-                AGE_BANDS.get(a.age_band or "", ""),
-                a.week.isoformat(),
-                redact_personal_data(texts[key]) if key in texts else WITHDRAWN,
-            ]
+    raised = _alongside(raised_in_run(run.id))
+    for a in _assignments(run.id):
+        number, label = themes[a.theme_id]
+        yield [
+            run.id,
+            a.reference if a.reference is not None else f"{a.entry_type}:{a.entry_id}",
+            ENTRY_TYPES.get(a.entry_type, a.entry_type),
+            number,
+            label,
+            a.score,
+            a.terms,
+            "; ".join(f"{themes[t][0]} {themes[t][1]} ({s:.2f})" for t, s in raised(a.id)),
+            "yes" if a.moved_by_team else "no",
+            "yes" if a.not_relevant else "no",
+            "yes" if a.added_later else "no",
+            areas.get(a.area_id, ""),
+            _CHANNELS.get(a.channel, a.channel),
+            AGE_BANDS.get(a.age_band or "", ""),
+            a.week.isoformat(),
+            redact_personal_data(a.text) if a.text is not None else WITHDRAWN,
+        ]
+
+
+def _assignments(run_id: int) -> Iterator[Row]:
+    """The run's assignments in id order, with their entries' references and texts, as plain
+    rows: one query read CHUNK rows at a time. (A query per chunk, each after the last one's
+    id, made SQLite sort the whole run's assignments again for every chunk; looking the
+    entries up by lists of ids took PostgreSQL longer than reading them.)"""
+    columns = [c for c in ThemeAssignment.__table__.c if c.key != "run_id"]
+    query = select(*columns).where(ThemeAssignment.run_id == run_id).order_by(ThemeAssignment.id)
+    yield from db.session.execute(with_entries(query).execution_options(yield_per=CHUNK))
+
+
+def _alongside(found: Iterator[tuple[int, list]]) -> Callable[[int], list]:
+    """A lookup of what `found` lists by increasing id, asked in increasing id order: two
+    queries read side by side rather than the second asked again for each chunk of the first."""
+    pending = next(found, None)
+
+    def lookup(key: int) -> list:
+        nonlocal pending
+        while pending is not None and pending[0] < key:
+            pending = next(found, None)
+        return pending[1] if pending is not None and pending[0] == key else []
+
+    return lookup
 
 
 def csv_lines(header: list[str], rows: Iterator[list]) -> Iterator[str]:
-    """CSV text, a line at a time, with a byte-order mark so spreadsheets read UTF-8."""
-    buffer = io.StringIO()
+    """CSV text with a byte-order mark so spreadsheets read UTF-8: the header at once, then
+    CSV_ROWS rows at a time (a piece per row made a write to the network per row)."""
+    rows, buffer = iter(rows), io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(header)
     yield buffer.getvalue()
-    for row in rows:
+    while batch := list(islice(rows, CSV_ROWS)):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([neutralise(v) for v in row])
+        writer.writerows([neutralise(v) for v in row] for row in batch)
         yield buffer.getvalue()
 
 
 def workbook(run: AnalysisRun) -> bytes:
     """An XLSX workbook: a sheet of themes, a sheet of assignments, and where they came from."""
-    book = Workbook(write_only=True)
-    for title, header, rows in (
-        ("Themes", THEME_COLUMNS, theme_rows(run)),
-        ("Assignments", ASSIGNMENT_COLUMNS, assignment_rows(run)),
-        ("About this run", ["", ""], iter(about_rows(run))),
-    ):
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_cell(sheet, v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _cell(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never "f": openpyxl would otherwise store "=…" as a formula
-        # "- more buses" reads as written, and stays text if the cell is edited.
-        cell.quotePrefix = value.startswith(DANGEROUS)
-    return cell
+    return write_workbook(
+        [
+            ("Themes", THEME_COLUMNS, theme_rows(run)),
+            ("Assignments", ASSIGNMENT_COLUMNS, assignment_rows(run)),
+            ("About this run", ["", ""], about_rows(run)),
+        ],
+        quoted=DANGEROUS,
+    )
 
 
 def about_rows(run: AnalysisRun) -> list[list]:

@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 
+from engage.extensions import db
 from engage.services.analysis_runs import visible_themes
 from tests.conftest import hidden_fields
 from tests.workspace_factories import make_consultation_with_wishes, run_analysis
@@ -120,3 +121,23 @@ def test_renaming_a_theme_to_its_own_name_changes_nothing(client, team, run):
     db.session.expire_all()
     assert not db.session.query(ThemeEdit).filter_by(kind="rename").count()
     assert not theme.renamed
+
+
+def test_a_theme_page_reads_its_entries_by_their_ids(client, team, run, statements):
+    """With 10 ids or more, SQLite read every published wish through the status index to find
+    them, for every 500 ids of a page, a move, a split or an export."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plans; PostgreSQL plans by the table's statistics")
+    theme = max(visible_themes(run), key=lambda t: t.size)
+    assert theme.size >= 10
+    sent, parameters = statements
+    assert client.get(f"/staff/workspace/runs/{run.id}/themes/{theme.id}").status_code == 200
+    by_ids = [s for s in sent if "FROM wishes" in s and "wishes.id IN (" in s]
+    assert by_ids
+    with db.engine.connect() as connection:
+        for statement in by_ids:
+            plan = connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters[statement]
+            ).all()
+            steps = [step[-1] for step in plan]
+            assert all("PRIMARY KEY" in step for step in steps if " wishes " in f"{step} "), steps
