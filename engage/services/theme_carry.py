@@ -30,11 +30,12 @@ from functools import partial
 from sqlalchemy import func, select, update
 
 from engage.extensions import db
-from engage.models import AnalysisRun, RunTheme, ThemeAssignment, ThemeMapping
+from engage.models import AnalysisRun, RunTheme, ThemeAssignment
 from engage.services.analysis_runs import matching_terms
 from engage.services.run_models import load_model, split_parts
 from engage.services.theme_edits import log_edit
 from engage.services.theme_keywords import describe_from_members
+from engage.services.theme_mappings import give_mapping
 from engage.services.theme_mentions import move_mentions, route_mentions
 from engage.services.workspace_entries import texts_of
 
@@ -240,23 +241,8 @@ def _continue(before: RunTheme, after: RunTheme) -> None:
     if before.renamed:
         after.label, after.renamed = before.label, True
     for mapping in before.mappings:
-        if mapping.confirmed_at is None:
-            continue
-        same = next(
-            (
-                m
-                for m in after.mappings
-                if (m.priority_id, m.strategy_theme_id)
-                == (mapping.priority_id, mapping.strategy_theme_id)
-            ),
-            None,
-        )
-        if same is None:
-            same = ThemeMapping(
-                priority_id=mapping.priority_id, strategy_theme_id=mapping.strategy_theme_id
-            )
-            after.mappings.append(same)
-        same.confirmed_by_id, same.confirmed_at = mapping.confirmed_by_id, mapping.confirmed_at
+        if mapping.confirmed_at is not None:
+            give_mapping(after, mapping)
 
 
 def _entries(previous, run, successor) -> tuple[int, int, set[int]]:

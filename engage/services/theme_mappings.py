@@ -39,7 +39,7 @@ def _key(mapping: ThemeMapping) -> str:
     return f"theme:{mapping.strategy_theme_id}"
 
 
-def _give(theme: RunTheme, mapping: ThemeMapping) -> None:
+def give_mapping(theme: RunTheme, mapping: ThemeMapping) -> None:
     """Confirm on `theme` what `mapping` (of another theme) points at, as it was confirmed."""
     same = next(
         (
@@ -70,7 +70,7 @@ def pass_on_merge(target: RunTheme, source: RunTheme, user: User | None) -> dict
         unconfirm(source, mapping)  # the same: held once, by the theme that is shown
         return {}
     if held is None:
-        _give(target, mapping)
+        give_mapping(target, mapping)
         _log(
             target, "map", user, target=_key(mapping), name=name, reason=MERGED, label=source.label
         )
@@ -88,7 +88,7 @@ def pass_on_split(theme: RunTheme, parts: list[RunTheme], user: User | None) -> 
         return None
     name = mapping.target_title
     for part in parts:
-        _give(part, mapping)
+        give_mapping(part, mapping)
         _log(part, "map", user, target=_key(mapping), name=name, reason=SPLIT, label=theme.label)
     unconfirm(theme, mapping)
     return name
