@@ -25,6 +25,9 @@ _ACCENTED_SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ")
 # Vowel marks written only now and then: Hebrew points and cantillation, Arabic harakat
 # (fathatan to sukun), as search engines' Arabic and Hebrew normalisers drop them.
 _OPTIONAL_VOWELS = re.compile("[\u0591-\u05c7\u064b-\u0652]")
+# Cyrillic letters written with a mark that are letters of their own, not accented ones: й
+# and ў (a breve), ї (a diaeresis); ё is е with an accent, as readers of Russian take it.
+_CYRILLIC_LETTERS = frozenset(unicodedata.normalize("NFD", c) for c in "йўї")
 
 
 def _mark_ranges() -> str:
@@ -60,14 +63,15 @@ def _optional(mark: str) -> bool:
 
 def fold(text: str) -> str:
     """text without accents and in one case: compatibility-decomposed (NFKD), case folded, the
-    marks on Latin, Greek and Cyrillic letters dropped, composed again (NFC) ("Crèche" →
-    "creche", "ﬁ" → "fi", "Straße" → "strasse", "ｶﾞｽ" → "ガス")."""
+    marks on Latin, Greek and Cyrillic letters dropped but for the Cyrillic letters made with
+    them (й, ў, ї), composed again (NFC) ("Crèche" → "creche", "ﬁ" → "fi", "Straße" →
+    "strasse", "ｶﾞｽ" → "ガス", "Ёлка" → "елка", "мой" stays "мой")."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    kept, keep_marks = [], False
+    kept, keep_marks, base = [], False, ""
     for char in decomposed:
         if not unicodedata.category(char).startswith("M"):
-            keep_marks = _spells_with_marks(char)
-        elif not keep_marks or _optional(char):
+            keep_marks, base = _spells_with_marks(char), char
+        elif (not keep_marks or _optional(char)) and base + char not in _CYRILLIC_LETTERS:
             continue
         kept.append(char)
     return unicodedata.normalize("NFC", "".join(kept))

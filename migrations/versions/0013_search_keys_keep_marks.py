@@ -27,6 +27,7 @@ depends_on = None
 _BATCH = 1000
 _ACCENTED_SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ")
 _OPTIONAL_VOWELS = re.compile("[\u0591-\u05c7\u064b-\u0652]")
+_CYRILLIC_LETTERS = frozenset(unicodedata.normalize("NFD", c) for c in "йўї")
 
 
 def _mark_ranges():
@@ -57,15 +58,15 @@ def _spells_with_marks(char):
 
 def _fold(text):
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    kept, keep_marks = [], False
+    kept, keep_marks, base = [], False, ""
     for char in decomposed:
         if not unicodedata.category(char).startswith("M"):
-            keep_marks = _spells_with_marks(char)
+            keep_marks, base = _spells_with_marks(char), char
         elif (
             not keep_marks
             or "VARIATION SELECTOR" in unicodedata.name(char, "")
             or _OPTIONAL_VOWELS.match(char)
-        ):
+        ) and base + char not in _CYRILLIC_LETTERS:
             continue
         kept.append(char)
     return unicodedata.normalize("NFC", "".join(kept))
