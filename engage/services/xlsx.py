@@ -14,6 +14,7 @@ import io
 import numbers
 import re
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import xlsxwriter
 
@@ -39,16 +40,11 @@ def write_workbook(sheets: Sequence[Sheet], quoted: tuple[str, ...]) -> bytes:
     formats = {"quote": book.add_format({"quote_prefix": True}), "blank": book.add_format()}
     for title, header, rows in sheets:
         sheet = book.add_worksheet(title)
-        for r, row in enumerate(_rows(header, rows)):
+        for r, row in enumerate(chain([header], rows)):
             for c, value in enumerate(row):
                 _write(sheet, r, c, value, formats, quoted)
     book.close()
     return out.getvalue()
-
-
-def _rows(header, rows):
-    yield header
-    yield from rows
 
 
 def _write(sheet, r: int, c: int, value, formats: dict, quoted: tuple[str, ...]) -> None:
